@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * Entry point: parses the command line, runs one command, and turns any failure into exactly one
+ * TRACE ERROR and a non-zero exit. Commands are imported lazily so `spec` loads almost nothing.
+ */
+import { asConnectorError } from './errors.js';
+import { parseArgs, type ParsedArgs } from './protocol/args.js';
+import { errorTraceMessage } from './protocol/messages.js';
+import { ProtocolWriter } from './protocol/writer.js';
+
+const writer = new ProtocolWriter();
+
+async function run(args: ParsedArgs): Promise<void> {
+  if (args.command === 'spec') {
+    const { runSpec } = await import('./commands/spec.js');
+    return runSpec(writer);
+  }
+  const { loadConfig } = await import('./config/load-config.js');
+  const config = await loadConfig(args.config!);
+  writer.redactor.add(config.clientSecret);
+  if (args.command === 'check') {
+    const { runCheck } = await import('./commands/check.js');
+    return runCheck(config, writer);
+  }
+  if (args.command === 'discover') {
+    const { runDiscover } = await import('./commands/discover.js');
+    return runDiscover(config, writer);
+  }
+  const [{ loadCatalog }, { parseStateInput }, { readJsonFile }, { runRead }] = await Promise.all([
+    import('./catalog/configured-catalog.js'),
+    import('./state/input-state.js'),
+    import('./config/json-file.js'),
+    import('./commands/read.js'),
+  ]);
+  const streams = await loadCatalog(args.catalog!);
+  const states = args.state ? parseStateInput(await readJsonFile(args.state, 'state'), args.state) : new Map();
+  return runRead({ config, streams, states, statePath: args.state ?? '' }, writer);
+}
+
+async function fail(caught: unknown): Promise<void> {
+  const error = asConnectorError(caught);
+  process.exitCode = 1;
+  try {
+    await writer.write(
+      errorTraceMessage({
+        message: error.message,
+        failureType: error.failureType,
+        internalMessage: error.internalMessage,
+        stackTrace: caught instanceof Error ? caught.stack : undefined,
+        stream: error.stream,
+      }),
+    );
+  } catch {
+    // stdout is gone (the reader closed it); nothing more can be said
+  }
+}
+
+process.on('unhandledRejection', (reason) => void fail(reason));
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  // The platform closed our stdout: stop quietly instead of crashing with EPIPE.
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 1);
+});
+
+try {
+  await run(parseArgs(process.argv.slice(2)));
+} catch (caught) {
+  await fail(caught);
+}
+await writer.flush();

@@ -1,0 +1,21 @@
+/** Reads one of the JSON files named on the command line, with errors that name the file and its role. */
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../errors.js';
+
+export async function readJsonFile(path: string, role: 'config' | 'catalog' | 'state'): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : 'cannot be read';
+    throw new ConfigError(`The ${role} file ${path} ${why}; pass the right path with --${role}.`, { internalMessage: String(error) });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`The ${role} file ${path} is not valid JSON; fix its syntax (${(error as Error).message}).`, {
+      internalMessage: String(error),
+    });
+  }
+}

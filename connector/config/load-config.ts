@@ -1,0 +1,56 @@
+/**
+ * Reads and validates the --config file against spec.json, then resolves it into what the rest of
+ * the connector uses: the org origin, credentials, the start date and the selected objects.
+ */
+import { readFileSync } from 'node:fs';
+import type { SalesforceConfig } from '../../generated/config.js';
+import { ConfigError } from '../errors.js';
+import { SUPPORTED_OBJECTS, type SObjectName } from '../objects.js';
+import { packagePath } from '../package-root.js';
+import { createAjv } from '../validation/ajv.js';
+import { parseHostname, type OrgHost } from './hostname.js';
+import { readJsonFile } from './json-file.js';
+import { describeSchemaError } from './schema-errors.js';
+
+export interface ResolvedConfig {
+  org: OrgHost;
+  clientId: string;
+  clientSecret: string;
+  /** ISO-8601 UTC with milliseconds, or undefined for the whole history */
+  startDate?: string;
+  objects: SObjectName[];
+}
+
+export function loadSpec(): { connectionSpecification: Record<string, unknown>; [key: string]: unknown } {
+  return JSON.parse(readFileSync(packagePath('spec.json'), 'utf8'));
+}
+
+export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
+  const role = `config file ${path}`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`The ${role} must hold a JSON object with hostname, client_id and client_secret.`);
+  }
+  const validate = createAjv().compile(loadSpec().connectionSpecification);
+  const config = structuredClone(raw) as SalesforceConfig;
+  if (!validate(config)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
+  for (const key of ['client_id', 'client_secret'] as const) {
+    if (!config[key].trim()) throw new ConfigError(`The ${role} field '${key}' is empty; paste the value from your External Client App.`);
+  }
+  let startDate: string | undefined;
+  if (config.start_date) {
+    const ms = Date.parse(config.start_date);
+    if (Number.isNaN(ms)) throw new ConfigError(`The ${role} field 'start_date' is not a valid date-time; use a form like 2024-01-01T00:00:00Z.`);
+    startDate = new Date(ms).toISOString();
+  }
+  return {
+    org: parseHostname(config.hostname),
+    clientId: config.client_id.trim(),
+    clientSecret: config.client_secret.trim(),
+    startDate,
+    objects: config.objects ? [...config.objects] : [...SUPPORTED_OBJECTS],
+  };
+}
+
+export async function loadConfig(path: string): Promise<ResolvedConfig> {
+  return resolveConfig(await readJsonFile(path, 'config'), path);
+}

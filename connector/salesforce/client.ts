@@ -1,0 +1,115 @@
+/**
+ * The Salesforce REST client: authenticated GETs against the org's instance, with a token re-minted
+ * once after a 401 (shared by concurrent requests), API usage tracked from Sforce-Limit-Info, and
+ * Salesforce's error bodies turned into SalesforceApiError. It knows nothing about streams.
+ */
+import { HTTPError, type Got } from 'got';
+import type { ResolvedConfig } from '../config/load-config.js';
+import type { Redactor } from '../protocol/redactor.js';
+import { TransientError } from '../errors.js';
+import { DATA_PATH } from './api-version.js';
+import { SalesforceApiError, classifyApiError, parseErrorBody, type ErrorContext } from './api-errors.js';
+import { createHttp } from './http.js';
+import { parseLimitInfo, type ApiUsage } from './limit-info.js';
+import { requestOrClassify } from './request.js';
+import { TokenProvider, type AccessToken } from './token-provider.js';
+import type { DescribeResult, QueryPage } from './types.js';
+
+export interface ClientOptions {
+  maxRetryDelayMs?: number;
+}
+
+export class SalesforceClient {
+  /** Metered REST calls this run made (every attempt counts, as Salesforce counts them). */
+  apiCalls = 0;
+  /** The org's rolling 24-hour usage as of the last response. */
+  orgUsage?: ApiUsage;
+  readonly tokens: TokenProvider;
+  private readonly http: Got;
+  private readonly host: string;
+
+  constructor(config: ResolvedConfig, redactor: Redactor, options: ClientOptions = {}) {
+    const envDelay = Number(process.env.SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS);
+    const base = createHttp({ maxRetryDelayMs: options.maxRetryDelayMs ?? (envDelay > 0 ? envDelay : undefined) });
+    this.http = base.extend({
+      hooks: {
+        afterResponse: [
+          (response) => {
+            if (response.url.includes('/services/data/v')) this.apiCalls++;
+            const usage = parseLimitInfo(response.headers['sforce-limit-info']);
+            if (usage) this.orgUsage = usage;
+            return response;
+          },
+        ],
+      },
+    });
+    this.host = config.org.host;
+    this.tokens = new TokenProvider(base, config, redactor);
+  }
+
+  /** GET a path under the instance (e.g. a nextRecordsUrl) and parse its JSON body. */
+  async getJson<T>(path: string, context: ErrorContext, headers: Record<string, string> = {}): Promise<T> {
+    let token = await this.tokens.current();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fetchJson<T>(token, path, headers);
+      } catch (error) {
+        if (!(error instanceof SalesforceApiError)) throw error;
+        if (error.status === 401 && attempt === 0) {
+          token = await this.tokens.renew(token);
+          continue;
+        }
+        throw classifyApiError(error, context);
+      }
+    }
+  }
+
+  async describe(object: string): Promise<DescribeResult> {
+    return this.getJson<DescribeResult>(`${DATA_PATH}/sobjects/${object}/describe`, { object, action: `describe ${object}` });
+  }
+
+  /**
+   * Pages of one SOQL query, following nextRecordsUrl. The next page is requested while the caller
+   * is still writing the current one, so the network and our output overlap.
+   */
+  async *query(soql: string, options: { object: string; includeDeleted: boolean; batchSize?: number }): AsyncGenerator<QueryPage> {
+    const context = { object: options.object, action: `query ${options.object}` };
+    const headers = { 'sforce-query-options': `batchSize=${options.batchSize ?? 2000}` };
+    const endpoint = options.includeDeleted ? 'queryAll' : 'query';
+    let pending = this.getJson<QueryPage>(`${DATA_PATH}/${endpoint}?q=${encodeURIComponent(soql)}`, context, headers);
+    for (;;) {
+      const page = await pending;
+      const next = page.done ? undefined : page.nextRecordsUrl;
+      if (next) {
+        pending = this.getJson<QueryPage>(next, context, headers);
+        pending.catch(() => undefined); // observed when awaited; avoids an unhandled rejection if the caller stops early
+      }
+      yield page;
+      if (!next) return;
+    }
+  }
+
+  private async fetchJson<T>(token: AccessToken, path: string, headers: Record<string, string>): Promise<T> {
+    const url = `${token.instanceUrl}${path}`;
+    let body: string;
+    try {
+      const response = await requestOrClassify(this.host, () =>
+        this.http.get(url, { headers: { ...headers, authorization: `Bearer ${token.accessToken}` } }),
+      );
+      body = response.body;
+    } catch (error) {
+      if (error instanceof HTTPError) {
+        throw parseErrorBody(error.response.statusCode, String(error.response.body ?? ''), path.split('?')[0]);
+      }
+      throw error;
+    }
+    try {
+      return JSON.parse(body) as T;
+    } catch (error) {
+      throw new TransientError(`Salesforce sent an unreadable answer for ${path.split('?')[0]}; the next run will try again.`, {
+        internalMessage: `${(error as Error).message}; ${body.length} bytes`,
+      });
+    }
+  }
+}
+

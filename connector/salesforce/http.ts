@@ -1,0 +1,30 @@
+/**
+ * The one got instance every Salesforce call goes through: certificate checks on, gzip, timeouts,
+ * and got's own retry with exponential backoff and jitter for outages and dropped connections
+ * (Retry-After honoured). Salesforce-specific handling (401 re-mint, error bodies) lives in the client.
+ */
+import got, { type Got } from 'got';
+
+export interface HttpOptions {
+  /** Upper bound for one back-off pause; tests shorten it. */
+  maxRetryDelayMs?: number;
+  retries?: number;
+}
+
+export function createHttp(options: HttpOptions = {}): Got {
+  const maxDelay = options.maxRetryDelayMs ?? 30_000;
+  return got.extend({
+    responseType: 'text',
+    decompress: true,
+    timeout: { connect: 30_000, secureConnect: 30_000, send: 60_000, response: 180_000 },
+    retry: {
+      limit: options.retries ?? 5,
+      methods: ['GET'],
+      statusCodes: [408, 420, 429, 500, 502, 503, 504],
+      backoffLimit: maxDelay,
+      noise: Math.min(500, maxDelay),
+      maxRetryAfter: 10 * 60 * 1000,
+    },
+    headers: { 'user-agent': 'source-salesforce (Airbyte connector)' },
+  });
+}

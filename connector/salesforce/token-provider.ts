@@ -1,0 +1,91 @@
+/**
+ * Mints access tokens with the OAuth 2.0 Client Credentials flow. Tokens live in memory only. The
+ * flow returns no expiry, so a token is re-minted proactively once it is older than the shortest
+ * session timeout an org can set, and on demand after a 401; concurrent callers share one mint.
+ */
+import type { Got } from 'got';
+import type { ResolvedConfig } from '../config/load-config.js';
+import type { Redactor } from '../protocol/redactor.js';
+import { ConfigError, SystemError } from '../errors.js';
+import { classifyOAuthError, type OAuthErrorBody } from './oauth-errors.js';
+import { requestOrClassify } from './request.js';
+
+export interface AccessToken {
+  accessToken: string;
+  instanceUrl: string;
+  mintedAt: number;
+}
+
+// Orgs can set the session timeout as low as 15 minutes; renewing at 10 keeps a margin.
+const PROACTIVE_RENEW_MS = 10 * 60 * 1000;
+
+export class TokenProvider {
+  private token?: AccessToken;
+  private pending?: Promise<AccessToken>;
+  mints = 0;
+
+  constructor(
+    private readonly http: Got,
+    private readonly config: ResolvedConfig,
+    private readonly redactor: Redactor,
+    private readonly now: () => number = Date.now,
+  ) {
+    redactor.add(config.clientSecret);
+  }
+
+  /** The current token, minting one first when there is none or it is due for renewal. */
+  current(): Promise<AccessToken> {
+    if (this.pending) return this.pending;
+    if (this.token && this.now() - this.token.mintedAt < PROACTIVE_RENEW_MS) return Promise.resolve(this.token);
+    return this.mintShared();
+  }
+
+  /** A token other than `stale`: the one another caller already renewed, or a fresh one. */
+  renew(stale: AccessToken): Promise<AccessToken> {
+    if (this.pending) return this.pending;
+    if (this.token && this.token !== stale) return Promise.resolve(this.token);
+    return this.mintShared();
+  }
+
+  private mintShared(): Promise<AccessToken> {
+    this.pending = this.mint().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async mint(): Promise<AccessToken> {
+    const { org, clientId, clientSecret } = this.config;
+    const response = await requestOrClassify(org.host, () =>
+      this.http.post(`${org.origin}/services/oauth2/token`, {
+        form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+        throwHttpErrors: false,
+        retry: { methods: ['POST'] }, // minting has no side effect worth protecting; retry outages
+      }),
+    );
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(response.body) as Record<string, unknown>;
+    } catch {
+      // a non-JSON answer is handled below as "not Salesforce" or an outage
+    }
+    if (response.statusCode !== 200) {
+      if (typeof body.error !== 'string' && response.statusCode < 500) {
+        throw new ConfigError(
+          `${org.host} did not answer like a Salesforce org (HTTP ${response.statusCode} from the token endpoint); check the hostname against Setup > My Domain.`,
+          { internalMessage: `token endpoint HTTP ${response.statusCode}` },
+        );
+      }
+      throw classifyOAuthError(response.statusCode, body as OAuthErrorBody, org.host);
+    }
+    const accessToken = body.access_token;
+    if (typeof accessToken !== 'string' || !accessToken) {
+      throw new SystemError('Salesforce answered the token request without an access token.', { internalMessage: `keys: ${Object.keys(body).join(',')}` });
+    }
+    this.redactor.add(accessToken);
+    const instanceUrl = typeof body.instance_url === 'string' && body.instance_url ? body.instance_url.replace(/\/+$/, '') : org.origin;
+    this.mints++;
+    this.token = { accessToken, instanceUrl, mintedAt: this.now() };
+    return this.token;
+  }
+}
