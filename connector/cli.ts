@@ -16,12 +16,13 @@ async function run(args: ParsedArgs): Promise<void> {
     return runSpec(writer);
   }
   const { loadConfig } = await import('./config/load-config.js');
-  const config = await loadConfig(args.config!);
-  writer.redactor.add(config.clientSecret);
   if (args.command === 'check') {
-    const { runCheck } = await import('./commands/check.js');
-    return runCheck(config, writer);
+    // For check, a config the operator must fix is a FAILED status (exit 0), as the protocol wants.
+    const { runCheck, reportProblem } = await import('./commands/check.js');
+    const config = await loadConfig(args.config!).catch((error: unknown) => reportProblem(error, writer));
+    return config ? runCheck(config, writer) : undefined;
   }
+  const config = await loadConfig(args.config!);
   if (args.command === 'discover') {
     const { runDiscover } = await import('./commands/discover.js');
     return runDiscover(config, writer);

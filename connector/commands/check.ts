@@ -18,12 +18,18 @@ function problemOf(error: unknown): ConnectorError {
   throw error;
 }
 
+/** Writes a FAILED status for a problem the operator can fix; rethrows anything else. */
+export async function reportProblem(error: unknown, writer: ProtocolWriter): Promise<undefined> {
+  await writer.write(connectionStatusMessage('FAILED', problemOf(error).message));
+  return undefined;
+}
+
 export async function runCheck(config: ResolvedConfig, writer: ProtocolWriter): Promise<void> {
   const client = new SalesforceClient(config, writer.redactor);
   try {
     await client.tokens.current();
   } catch (error) {
-    await writer.write(connectionStatusMessage('FAILED', problemOf(error).message));
+    await reportProblem(error, writer);
     return;
   }
   const problems: string[] = [];

@@ -14,8 +14,16 @@ export async function readJsonFile(path: string, role: 'config' | 'catalog' | 's
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`The ${role} file ${path} is not valid JSON; fix its syntax (${(error as Error).message}).`, {
-      internalMessage: String(error),
-    });
+    throw new ConfigError(`The ${role} file ${path} is not valid JSON; fix its syntax (${syntaxHint((error as Error).message)}).`);
   }
+}
+
+/**
+ * Newer V8 versions quote a slice of the input in JSON syntax errors, and a config file holds the
+ * client secret: keep only the position, never the quoted text.
+ */
+function syntaxHint(message: string): string {
+  const position = /position (\d+)/.exec(message);
+  if (position) return `at character ${position[1]}`;
+  return message.includes('"') ? 'syntax error' : message;
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from '@jest/globals';
+import { SUPPORTED_OBJECTS } from '../objects.js';
+import { resolveConfig } from './load-config.js';
+
+const base = { hostname: 'acme.my.salesforce.com', client_id: 'id', client_secret: 'secret-value' };
+
+describe('resolveConfig', () => {
+  it('defaults to all six objects and the whole history', () => {
+    const config = resolveConfig(base, 'c.json');
+    expect(config.objects).toEqual([...SUPPORTED_OBJECTS]);
+    expect(config.startDate).toBeUndefined();
+    expect(config.org.origin).toBe('https://acme.my.salesforce.com');
+  });
+
+  it('normalises start_date to UTC milliseconds', () => {
+    expect(resolveConfig({ ...base, start_date: '2024-01-01T02:00:00+02:00' }, 'c.json').startDate).toBe('2024-01-01T00:00:00.000Z');
+  });
+
+  it.each([
+    [{ ...base, client_id: undefined }, /missing the required field 'client_id'/],
+    [{ ...base, client_secret: 7 }, /'client_secret' must be of type string/],
+    [{ ...base, start_date: 'yesterday' }, /'start_date' is not a valid/],
+    [{ ...base, objects: ['Account', 'Widget'] }, /'objects\.1' must be one of/],
+    [{ ...base, objects: [] }, /'objects' must not be empty/],
+    [{ ...base, client_id: '  ' }, /'client_id' is empty/],
+    ['a string', /must hold a JSON object/],
+  ])('rejects %j', (raw, message) => {
+    expect(() => resolveConfig(raw, 'c.json')).toThrow(message);
+    expect(() => resolveConfig(raw, 'c.json')).toThrow(/c\.json/);
+  });
+});

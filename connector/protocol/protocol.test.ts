@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import { PassThrough } from 'node:stream';
+import { parseArgs } from './args.js';
+import { Redactor } from './redactor.js';
+import { ProtocolWriter } from './writer.js';
+
+describe('parseArgs', () => {
+  it('parses each command', () => {
+    expect(parseArgs(['spec'])).toEqual({ command: 'spec' });
+    expect(parseArgs(['check', '--config', 'c.json'])).toEqual({ command: 'check', config: 'c.json' });
+    expect(parseArgs(['read', '--config=c', '--catalog', 'k', '--state', 's'])).toEqual({ command: 'read', config: 'c', catalog: 'k', state: 's' });
+  });
+
+  it.each([
+    [[], /Unknown command/],
+    [['write'], /Unknown command 'write'/],
+    [['check'], /needs --config/],
+    [['read', '--config', 'c'], /needs --catalog/],
+    [['check', '--config'], /needs a file path/],
+    [['check', '--verbose'], /Unknown argument/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+describe('ProtocolWriter', () => {
+  it('writes one JSON line per message and redacts secrets outside records', async () => {
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c) => chunks.push(String(c)));
+    const redactor = new Redactor();
+    redactor.add('s3cr3t/+=');
+    const writer = new ProtocolWriter(out, redactor);
+    await writer.log('INFO', 'token s3cr3t/+= and s3cr3t%2F%2B%3D');
+    await writer.writeRecords('Account', [{ Id: '1' }, { Id: '2' }], 5);
+    await writer.flush();
+    const lines = chunks.join('').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].log.message).toBe('token ********** and **********');
+    expect(lines.slice(1)).toEqual([
+      { type: 'RECORD', record: { stream: 'Account', emitted_at: 5, data: { Id: '1' } } },
+      { type: 'RECORD', record: { stream: 'Account', emitted_at: 5, data: { Id: '2' } } },
+    ]);
+  });
+
+  it('waits for the reader when the pipe is full', async () => {
+    const out = new PassThrough({ highWaterMark: 16 });
+    const writer = new ProtocolWriter(out);
+    let done = false;
+    const pending = writer.log('INFO', 'x'.repeat(100)).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBe(false);
+    out.read();
+    await pending;
+    expect(done).toBe(true);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals';
+import { SalesforceApiError, classifyApiError, parseErrorBody } from './api-errors.js';
+import { parseLimitInfo } from './limit-info.js';
+import { classifyNetworkError } from './network-errors.js';
+import { classifyOAuthError } from './oauth-errors.js';
+
+describe('classifyOAuthError', () => {
+  it.each([
+    [400, 'invalid_client_id', 'client identifier invalid', 'config_error', /Consumer Key/],
+    [400, 'invalid_client', 'invalid client credentials', 'config_error', /client_secret/],
+    [400, 'invalid_grant', 'no client credentials user enabled', 'config_error', /Run As/],
+    [400, 'invalid_grant', 'request not supported on this domain', 'config_error', /My Domain/],
+    [400, 'unsupported_grant_type', 'grant type not supported', 'config_error', /Client Credentials Flow/],
+    [400, 'invalid_app_access', 'user is not admin approved to access this app', 'config_error', /pre-authorise/],
+    [503, 'whatever', '', 'transient_error', /unavailable/],
+  ])('%i %s (%s)', (status, error, description, failureType, message) => {
+    const classified = classifyOAuthError(status, { error, error_description: description }, 'acme.my.salesforce.com');
+    expect(classified.failureType).toBe(failureType);
+    expect(classified.message).toMatch(message);
+  });
+});
+
+describe('REST errors', () => {
+  it('parses Salesforce error arrays and falls back for other bodies', () => {
+    const parsed = parseErrorBody(400, '[{"message":"x","errorCode":"INVALID_TYPE"}]', '/p');
+    expect([parsed.status, parsed.errorCode, parsed.sfMessage]).toEqual([400, 'INVALID_TYPE', 'x']);
+    expect(parseErrorBody(502, '<html>bad gateway</html>', '/p').errorCode).toBe('SERVER_ERROR');
+  });
+
+  it.each([
+    [403, 'API_CURRENTLY_DISABLED', 'config_error', /API Enabled/],
+    [400, 'INVALID_TYPE', 'config_error', /grant Read on Case/],
+    [404, 'NOT_FOUND', 'config_error', /grant Read on Case/],
+    [400, 'INVALID_FIELD', 'config_error', /No such column 'X'/],
+    [403, 'REQUEST_LIMIT_EXCEEDED', 'transient_error', /request limit/],
+    [503, 'SERVER_UNAVAILABLE', 'transient_error', /unavailable/],
+    [400, 'MALFORMED_QUERY', 'system_error', /report/],
+    [410, 'GONE', 'system_error', /retired/],
+  ])('%i %s is a %s', (status, code, failureType, message) => {
+    const sfMessage = code === 'INVALID_FIELD' ? "\nSELECT X FROM Case\n       ^\nERROR at Row:1:Column:8\nNo such column 'X' on entity 'Case'." : 'm';
+    const classified = classifyApiError(new SalesforceApiError(status, code, sfMessage, '/p'), { object: 'Case', action: 'query Case' });
+    expect(classified.failureType).toBe(failureType);
+    expect(classified.message).toMatch(message);
+  });
+
+  it('parses Sforce-Limit-Info', () => {
+    expect(parseLimitInfo('api-usage=25/15000')).toEqual({ used: 25, max: 15000 });
+    expect(parseLimitInfo('api-usage=10018/100000; api-bursts=1/750')).toEqual({ used: 10018, max: 100000 });
+    expect(parseLimitInfo(undefined)).toBeUndefined();
+    expect(parseLimitInfo('per-app-api-usage=17/250(appName=x)')).toBeUndefined();
+  });
+
+  it('names the fix for network failures', () => {
+    expect(classifyNetworkError('ENOTFOUND', 'acme.my.salesforce.com', '').message).toMatch(/does not exist/);
+    expect(classifyNetworkError('DEPTH_ZERO_SELF_SIGNED_CERT', 'h', '').message).toMatch(/NODE_EXTRA_CA_CERTS/);
+    expect(classifyNetworkError('ECONNRESET', 'h', '').failureType).toBe('transient_error');
+  });
+});
