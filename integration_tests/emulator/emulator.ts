@@ -1,0 +1,124 @@
+/** Assembles store, access rules, tokens and routes into a listening loopback server. */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { SObjectName, SRecord } from './field-catalog.js';
+import { TokenService, type EmulatorClient } from './oauth.js';
+import { OrgAccess } from './org-access.js';
+import { OrgStore } from './org-store.js';
+import { CursorStore } from './query-cursors.js';
+import { createRequestHandler, type RequestLogEntry, type ServerState } from './server.js';
+import { loopbackCertificate } from './tls.js';
+
+export interface EmulatorOptions {
+  https?: boolean;
+  port?: number;
+  clients?: EmulatorClient[];
+  seed?: number;
+  counts?: Partial<Record<SObjectName, number>>;
+  grantedObjects?: SObjectName[];
+  apiDisabled?: boolean;
+  hiddenFields?: Partial<Record<SObjectName, string[]>>;
+  tokenTtlRequests?: number;
+  tokenTtlMs?: number;
+  myDomain?: boolean;
+  maxBatchSize?: number;
+}
+
+export interface Emulator {
+  url: string;
+  hostname: string;
+  port: number;
+  caFile?: string;
+  readonly apiCalls: number;
+  readonly tokensIssued: number;
+  readonly requests: RequestLogEntry[];
+  records(object: SObjectName, opts?: { includeDeleted?: boolean }): Record<string, unknown>[];
+  insert(object: SObjectName, fields?: Record<string, unknown>): Record<string, unknown>;
+  update(object: SObjectName, id: string, fields?: Record<string, unknown>): Record<string, unknown>;
+  softDelete(object: SObjectName, id: string): Record<string, unknown>;
+  lateCommit(object: SObjectName, msBeforeNewest: number, fields?: Record<string, unknown>): Record<string, unknown>;
+  revokeObject(object: SObjectName): void;
+  grantObject(object: SObjectName): void;
+  hideField(object: SObjectName, field: string): void;
+  setApiDisabled(disabled: boolean): void;
+  expireTokens(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CLIENT: EmulatorClient = { clientId: 'demo-client-id', clientSecret: 'demo-client-secret' };
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const store = new OrgStore(opts.seed ?? 42, opts.counts ?? {});
+  const access = new OrgAccess(opts);
+  const tokens = new TokenService(opts.clients ?? [DEFAULT_CLIENT], { ttlRequests: opts.tokenTtlRequests, ttlMs: opts.tokenTtlMs }, {
+    orgId: store.orgId,
+    userId: store.runAsUserId,
+  });
+  const cursors = new CursorStore();
+  const state: ServerState = {
+    store, access, tokens, cursors,
+    myDomain: opts.myDomain ?? true,
+    maxBatchSize: opts.maxBatchSize ?? 2000,
+    url: '', hostname: '', apiCalls: 0, requests: [],
+  };
+  const handler = createRequestHandler(state);
+  const tls = opts.https ? await loopbackCertificate() : null;
+  const make = () => (tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler));
+
+  const primary = make();
+  const port = await listen(primary, opts.port ?? 0, '127.0.0.1');
+  // 'localhost' may resolve to ::1 first; answer there too when the host has IPv6 loopback.
+  const secondary = make();
+  const servers = [primary];
+  try {
+    await listen(secondary, port, '::1');
+    servers.push(secondary);
+  } catch {
+    // No IPv6 loopback (or the port is taken there): IPv4 alone is enough.
+  }
+  state.hostname = `localhost:${port}`;
+  state.url = tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+
+  const copy = (r: SRecord): Record<string, unknown> => r;
+  return {
+    url: state.url,
+    hostname: state.hostname,
+    port,
+    caFile: tls?.caFile,
+    get apiCalls() { return state.apiCalls; },
+    get tokensIssued() { return tokens.issued; },
+    get requests() { return state.requests; },
+    records: (object, o) => store.records(object, o?.includeDeleted ?? false).map(copy),
+    insert: (object, fields) => copy(store.insert(object, fields)),
+    update: (object, id, fields) => copy(store.update(object, id, fields)),
+    softDelete: (object, id) => copy(store.softDelete(object, id)),
+    lateCommit: (object, ms, fields) => copy(store.lateCommit(object, ms, fields)),
+    revokeObject: (object) => access.revoke(object),
+    grantObject: (object) => access.grant(object),
+    hideField: (object, field) => access.hideField(object, field),
+    setApiDisabled: (disabled) => { access.apiDisabled = disabled; },
+    expireTokens: () => tokens.expireAll(),
+    close: async () => {
+      cursors.clear();
+      await Promise.all(servers.map(closeServer));
+    },
+  };
+}

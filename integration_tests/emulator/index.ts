@@ -1,0 +1,6 @@
+/** Public entry point of the local Salesforce emulator (used by end-to-end tests and the demo). */
+export { startEmulator, DEFAULT_CLIENT } from './emulator.js';
+export type { Emulator, EmulatorOptions } from './emulator.js';
+export type { EmulatorClient } from './oauth.js';
+export type { SObjectName } from './field-catalog.js';
+export type { RequestLogEntry } from './server.js';

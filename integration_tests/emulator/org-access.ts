@@ -1,0 +1,51 @@
+/**
+ * What the run-as user may see: which objects are granted, which fields field-level security
+ * hides, and whether API access is switched off. Kept apart from the data so tests can change
+ * permissions without touching records.
+ */
+import { SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
+
+export const DEFAULT_HIDDEN: Partial<Record<SObjectName, string[]>> = { Account: ['Credit_Score__c'] };
+
+export class OrgAccess {
+  private readonly granted: Set<SObjectName>;
+  private readonly hidden = new Map<SObjectName, Set<string>>();
+  apiDisabled: boolean;
+
+  constructor(opts: { grantedObjects?: SObjectName[]; hiddenFields?: Partial<Record<SObjectName, string[]>>; apiDisabled?: boolean }) {
+    this.granted = new Set(opts.grantedObjects ?? SOBJECT_NAMES);
+    for (const [object, fields] of Object.entries(opts.hiddenFields ?? DEFAULT_HIDDEN)) {
+      for (const field of fields ?? []) this.hideField(object as SObjectName, field);
+    }
+    this.apiDisabled = opts.apiDisabled ?? false;
+  }
+
+  isGranted(object: SObjectName): boolean {
+    return this.granted.has(object);
+  }
+
+  /** Granted objects in the canonical order. */
+  grantedObjects(): SObjectName[] {
+    return SOBJECT_NAMES.filter((o) => this.granted.has(o));
+  }
+
+  grant(object: SObjectName): void {
+    this.granted.add(object);
+  }
+
+  revoke(object: SObjectName): void {
+    this.granted.delete(object);
+  }
+
+  /** Lower-cased names, because SOQL and describe lookups are case-insensitive. */
+  hiddenFields(object: SObjectName): ReadonlySet<string> {
+    return this.hidden.get(object) ?? new Set();
+  }
+
+  hideField(object: SObjectName, field: string): void {
+    if (field.toLowerCase() === 'id') throw new Error('Id cannot be hidden');
+    let set = this.hidden.get(object);
+    if (!set) this.hidden.set(object, (set = new Set()));
+    set.add(field.toLowerCase());
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The org's records and the mutations tests perform on them.
+ *
+ * Each object's rows are kept in one array sorted by (SystemModstamp, Id), the order incremental
+ * connectors read in, so the common query needs no sort. Mutations never edit a row in place: they
+ * replace it, so a query snapshot taken earlier keeps seeing the rows as they were.
+ */
+import { SOBJECT_NAMES, storedFields, type SObjectName, type SRecord } from './field-catalog.js';
+import { generateRecord, type GenContext } from './data-generator.js';
+import { KEY_PREFIX, makeId } from './ids.js';
+import { Rng } from './rng.js';
+import { formatDateTime, parseStoredDateTime } from './sf-time.js';
+import { buildTimeline, type MassUpdate } from './timeline.js';
+
+export const DEFAULT_COUNTS: Record<SObjectName, number> = {
+  Account: 150, Contact: 800, Lead: 300, Opportunity: 250, Case: 300, User: 40,
+};
+
+/** Contact gets a mass update wider than two 200-row pages; every object gets a mid-size one. */
+function massUpdatesFor(object: SObjectName, n: number): MassUpdate[] {
+  const list: MassUpdate[] = [{ size: Math.max(8, Math.min(40, Math.floor(n / 20))), at: 0.3 }];
+  if (object === 'Contact') list.push({ size: 460, at: 0.55 });
+  if (n >= 20_000) list.push({ size: 2_500, at: 0.8 });
+  return list;
+}
+
+// Users first: everything else points at them (OwnerId, CreatedById); Leads point at converted records.
+const GENERATION_ORDER: SObjectName[] = ['User', 'Account', 'Contact', 'Opportunity', 'Lead', 'Case'];
+const DELETED_SHARE = 0.03;
+
+function compareRows(a: SRecord, b: SRecord): number {
+  const ma = a.SystemModstamp as string;
+  const mb = b.SystemModstamp as string;
+  if (ma !== mb) return ma < mb ? -1 : 1;
+  const ia = a.Id as string;
+  const ib = b.Id as string;
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+export class OrgStore {
+  readonly orgId: string;
+  readonly runAsUserId: string;
+  private readonly rowsByObject = new Map<SObjectName, SRecord[]>();
+  private readonly byId = new Map<string, SRecord>();
+  private readonly nextCounter = new Map<SObjectName, number>();
+  private readonly ctx: GenContext;
+  private readonly seed: number;
+
+  constructor(seed: number, counts: Partial<Record<SObjectName, number>>) {
+    this.seed = seed;
+    this.orgId = makeId(KEY_PREFIX.Organization, 1);
+    this.ctx = { rng: new Rng(seed), orgId: this.orgId, users: [], accounts: [], contacts: [], opportunities: [], caseCounter: 1000 };
+    for (const object of GENERATION_ORDER) this.generate(object, counts[object] ?? DEFAULT_COUNTS[object]);
+    this.runAsUserId = makeId(KEY_PREFIX.User, 0);
+  }
+
+  private generate(object: SObjectName, n: number): void {
+    const rng = new Rng(this.seed * 31 + GENERATION_ORDER.indexOf(object));
+    const ctx = { ...this.ctx, rng };
+    const { modstamps, idCounters } = buildTimeline(n, rng, massUpdatesFor(object, n));
+    const rows = new Array<SRecord>(n);
+    for (let p = 0; p < n; p++) {
+      const rec = generateRecord(object, ctx, idCounters[p], modstamps[p]);
+      if (object !== 'User' && rng.chance(DELETED_SHARE)) rec.IsDeleted = true;
+      rows[p] = rec;
+      this.byId.set(rec.Id as string, rec);
+      this.remember(object, rec);
+    }
+    this.ctx.caseCounter = ctx.caseCounter;
+    this.rowsByObject.set(object, rows);
+    this.nextCounter.set(object, n);
+  }
+
+  private remember(object: SObjectName, rec: SRecord): void {
+    const id = rec.Id as string;
+    if (object === 'User') this.ctx.users.push(id);
+    else if (object === 'Account') this.ctx.accounts.push(id);
+    else if (object === 'Opportunity') this.ctx.opportunities.push(id);
+    else if (object === 'Contact') {
+      this.ctx.contacts.push({ id, accountId: rec.AccountId as string | null, email: rec.Email as string | null, phone: rec.Phone as string | null });
+    }
+  }
+
+  /** The live sorted array; callers must not modify it. */
+  rows(object: SObjectName): readonly SRecord[] {
+    return this.rowsByObject.get(object) ?? [];
+  }
+
+  get(object: SObjectName, id: string): SRecord | undefined {
+    const rec = this.byId.get(id);
+    return rec && (rec.Id as string).startsWith(KEY_PREFIX[object]) ? rec : undefined;
+  }
+
+  newestModstamp(object: SObjectName): number | null {
+    const rows = this.rows(object);
+    return rows.length ? parseStoredDateTime(rows[rows.length - 1].SystemModstamp as string) : null;
+  }
+
+  /** The emulator clock: now, but always after the object's newest change, so a mutation is the newest row. */
+  private tick(object: SObjectName): number {
+    const newest = this.newestModstamp(object);
+    return Math.max(Date.now(), newest === null ? 0 : newest + 1);
+  }
+
+  insert(object: SObjectName, fields: Record<string, unknown> = {}): SRecord {
+    return this.create(object, this.tick(object), fields);
+  }
+
+  lateCommit(object: SObjectName, msBeforeNewest: number, fields: Record<string, unknown> = {}): SRecord {
+    const newest = this.newestModstamp(object) ?? Date.now();
+    return this.create(object, newest - msBeforeNewest, fields);
+  }
+
+  update(object: SObjectName, id: string, fields: Record<string, unknown> = {}): SRecord {
+    const old = this.mustGet(object, id);
+    const stamp = formatDateTime(this.tick(object));
+    const next: SRecord = { ...old, ...this.checkFields(object, fields), SystemModstamp: stamp };
+    if (!('LastModifiedDate' in fields)) next.LastModifiedDate = stamp;
+    next.LastModifiedById = this.runAsUserId;
+    this.fixDerived(object, next);
+    this.replace(object, old, next);
+    return { ...next };
+  }
+
+  softDelete(object: SObjectName, id: string): SRecord {
+    if (object === 'User') throw new Error('User records cannot be deleted in Salesforce; deactivate them instead');
+    const old = this.mustGet(object, id);
+    const stamp = formatDateTime(this.tick(object));
+    const next: SRecord = { ...old, IsDeleted: true, SystemModstamp: stamp, LastModifiedDate: stamp, LastModifiedById: this.runAsUserId };
+    this.replace(object, old, next);
+    return { ...next };
+  }
+
+  private create(object: SObjectName, modstamp: number, fields: Record<string, unknown>): SRecord {
+    const counter = this.nextCounter.get(object) ?? 0;
+    this.nextCounter.set(object, counter + 1);
+    const ctx = { ...this.ctx, rng: new Rng(this.seed * 7919 + counter * 13 + GENERATION_ORDER.indexOf(object)) };
+    const rec = generateRecord(object, ctx, counter, modstamp);
+    this.ctx.caseCounter = ctx.caseCounter;
+    const stamp = formatDateTime(modstamp);
+    Object.assign(rec, { CreatedDate: stamp, LastModifiedDate: stamp, SystemModstamp: stamp, LastViewedDate: null, LastReferencedDate: null });
+    if (object !== 'User') rec.IsDeleted = false;
+    Object.assign(rec, this.checkFields(object, fields), { SystemModstamp: stamp });
+    this.fixDerived(object, rec);
+    this.insertSorted(object, rec);
+    this.byId.set(rec.Id as string, rec);
+    this.remember(object, rec);
+    return { ...rec };
+  }
+
+  private checkFields(object: SObjectName, fields: Record<string, unknown>): SRecord {
+    const known = new Map(storedFields(object).map((fs) => [fs.name.toLowerCase(), fs.name]));
+    const out: SRecord = {};
+    for (const [key, value] of Object.entries(fields)) {
+      const name = known.get(key.toLowerCase());
+      if (!name) throw new Error(`No such field '${key}' on ${object}`);
+      if (name === 'Id') throw new Error('Id cannot be set');
+      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+        throw new Error(`Field ${name}: storage values are strings, numbers, booleans or null`);
+      }
+      out[name] = value as SRecord[string];
+    }
+    return out;
+  }
+
+  /** Keeps the compound name consistent with its parts after a mutation. */
+  private fixDerived(object: SObjectName, rec: SRecord): void {
+    if (object === 'Contact' || object === 'Lead' || object === 'User') {
+      rec.Name = rec.FirstName ? `${String(rec.FirstName)} ${String(rec.LastName)}` : (rec.LastName as string);
+    }
+  }
+
+  private mustGet(object: SObjectName, id: string): SRecord {
+    const rec = this.get(object, id);
+    if (!rec) throw new Error(`No ${object} with Id ${id}`);
+    return rec;
+  }
+
+  private replace(object: SObjectName, old: SRecord, next: SRecord): void {
+    const rows = this.rowsByObject.get(object)!;
+    const at = this.position(rows, old);
+    if (rows[at] === old) rows.splice(at, 1);
+    else rows.splice(rows.indexOf(old), 1);
+    this.insertSorted(object, next);
+    this.byId.set(next.Id as string, next);
+  }
+
+  private insertSorted(object: SObjectName, rec: SRecord): void {
+    const rows = this.rowsByObject.get(object)!;
+    if (!rows.length || compareRows(rows[rows.length - 1], rec) < 0) rows.push(rec);
+    else rows.splice(this.position(rows, rec), 0, rec);
+  }
+
+  /** First index whose row does not sort before `rec` (binary search). */
+  private position(rows: SRecord[], rec: SRecord): number {
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareRows(rows[mid], rec) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Copies for tests, in storage form. */
+  records(object: SObjectName, includeDeleted = false): SRecord[] {
+    const rows = this.rows(object);
+    return rows.filter((r) => includeDeleted || r.IsDeleted !== true).map((r) => ({ ...r }));
+  }
+
+  static objects(): readonly SObjectName[] {
+    return SOBJECT_NAMES;
+  }
+}

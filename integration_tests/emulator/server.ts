@@ -1,0 +1,173 @@
+/**
+ * Routing: maps each request to the org's behaviour and writes Salesforce-shaped answers.
+ * Order of checks on the data API mirrors Salesforce: version, then session, then the user's API
+ * permission, then the resource.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CATALOG, SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
+import { objectBasicInfo, globalDescribe, objectDescribe } from './describe-metadata.js';
+import { apiDisabled, invalidSession, notFound, OAuthError, SalesforceError } from './errors.js';
+import { readBody, sendJson } from './http-util.js';
+import { normalizeId } from './ids.js';
+import type { TokenService } from './oauth.js';
+import type { OrgAccess } from './org-access.js';
+import type { OrgStore } from './org-store.js';
+import { batchSizeFrom, type CursorStore } from './query-cursors.js';
+import { rowToObject, type Column } from './record-serializer.js';
+import { DAILY_API_LIMIT, limits, NEWEST_VERSION, OLDEST_VERSION, resourceMap, versionList } from './rest-resources.js';
+import { executeSoql } from './soql-engine.js';
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  query: string | null;
+  status: number;
+}
+
+export interface ServerState {
+  store: OrgStore;
+  access: OrgAccess;
+  tokens: TokenService;
+  cursors: CursorStore;
+  myDomain: boolean;
+  maxBatchSize: number;
+  /** Set once the server is listening. */
+  url: string;
+  hostname: string;
+  apiCalls: number;
+  requests: RequestLogEntry[];
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
+export function createRequestHandler(state: ServerState): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams.get('q'), status: 0 };
+    state.requests.push(entry);
+    route(state, req, res, url)
+      .catch((err: unknown) => sendError(req, res, err, {}))
+      .catch(() => res.destroy())
+      .finally(() => {
+        entry.status = res.statusCode;
+      });
+  };
+}
+
+async function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, headers: Record<string, string>): Promise<void> {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (err instanceof SalesforceError) return sendJson(req, res, err.status, err.body(), headers);
+  if (err instanceof OAuthError) return sendJson(req, res, err.status, { error: err.error, error_description: err.description }, headers);
+  const message = 'An unexpected error occurred. Please include this ErrorId if you contact support: 0000-0000 (-1)';
+  process.stderr.write(`salesforce emulator: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  return sendJson(req, res, 500, [{ message, errorCode: 'UNKNOWN_EXCEPTION' }], headers);
+}
+
+async function route(state: ServerState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '/services/oauth2/token') return token(state, req, res, url);
+  if (path === '/services/data') {
+    requireRead(req);
+    return sendJson(req, res, 200, versionList());
+  }
+  const m = /^\/services\/data\/(v(\d+)\.(\d+)|latest)(\/.*)?$/.exec(path);
+  if (!m) throw notFound();
+  const major = m[1] === 'latest' ? NEWEST_VERSION : Number(m[2]);
+  if (major < OLDEST_VERSION) {
+    throw new SalesforceError(410, 'API_VERSION_RETIRED', `API version ${m[1]} has been retired; use v${OLDEST_VERSION}.0 or later`);
+  }
+  if (major > NEWEST_VERSION || (m[3] !== undefined && m[3] !== '0')) throw notFound();
+  return dataApi(state, req, res, url, `${major}.0`, m[4] ?? '');
+}
+
+function requireRead(req: IncomingMessage): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    throw new SalesforceError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method ?? ''}' not allowed. Allowed are GET,HEAD`);
+  }
+}
+
+async function token(state: ServerState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (req.method !== 'POST') throw new OAuthError('invalid_request', 'must use HTTP POST');
+  const body = await readBody(req);
+  const form = new URLSearchParams(body);
+  // Salesforce also reads the parameters from the query string.
+  for (const [k, v] of url.searchParams) if (!form.has(k)) form.set(k, v);
+  const answer = state.tokens.mint({ form, authorization: req.headers.authorization }, state.url, state.myDomain);
+  return sendJson(req, res, 200, answer, { 'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
+}
+
+async function dataApi(state: ServerState, req: IncomingMessage, res: ServerResponse, url: URL, version: string, rest: string): Promise<void> {
+  if (!state.tokens.use(req.headers.authorization)) throw invalidSession();
+  if (state.access.apiDisabled) throw apiDisabled();
+  state.apiCalls++;
+  const headers = { 'Sforce-Limit-Info': `api-usage=${state.apiCalls}/${DAILY_API_LIMIT}` };
+  try {
+    requireRead(req);
+    const body = resource(state, req, url, version, rest);
+    await sendJson(req, res, 200, body, headers);
+  } catch (err) {
+    await sendError(req, res, err, headers);
+  }
+}
+
+function grantedObject(state: ServerState, name: string): SObjectName {
+  const object = SOBJECT_NAMES.find((o) => o.toLowerCase() === name.toLowerCase());
+  if (!object || !state.access.isGranted(object)) throw notFound();
+  return object;
+}
+
+function resource(state: ServerState, req: IncomingMessage, url: URL, version: string, rest: string): string | unknown {
+  const parts = rest.split('/').filter(Boolean).map(decodeURIComponent);
+  const [head, a, b] = parts;
+  if (parts.length === 0) return resourceMap(version);
+  if (head === 'limits' && parts.length === 1) return limits(state.apiCalls);
+  if (head === 'sobjects') {
+    if (parts.length === 1) return globalDescribe(state.access.grantedObjects(), version);
+    const object = grantedObject(state, a);
+    if (parts.length === 2) return objectBasicInfo(object, version);
+    if (parts.length === 3 && b === 'describe') {
+      return objectDescribe(object, state.access.hiddenFields(object), version, state.hostname);
+    }
+    if (parts.length === 3) return record(state, object, b, url, version);
+    throw notFound();
+  }
+  if (head === 'query' || head === 'queryAll') {
+    const batchSize = batchSizeFrom(headerValue(req, 'sforce-query-options'), state.maxBatchSize);
+    if (parts.length === 2) return state.cursors.nextPage(a, version, batchSize);
+    if (parts.length > 2) throw notFound();
+    const q = url.searchParams.get('q');
+    if (q === null) throw new SalesforceError(400, 'MALFORMED_QUERY', 'SOQL statements cannot be empty or null');
+    const result = executeSoql(q, state.store, state.access, head === 'queryAll');
+    if (result.countOnly) return `{"totalSize":${result.totalSize},"done":true,"records":[]}`;
+    return state.cursors.firstPage(result, version, batchSize);
+  }
+  throw notFound();
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+/** `GET …/sobjects/{Name}/{Id}[?fields=a,b]`: one record, every readable field by default. */
+function record(state: ServerState, object: SObjectName, id: string, url: URL, version: string): unknown {
+  const full = normalizeId(id);
+  const row = full ? state.store.get(object, full) : undefined;
+  if (!row) throw notFound();
+  if (row.IsDeleted === true) throw new SalesforceError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+  const hidden = state.access.hiddenFields(object);
+  const wanted = url.searchParams.get('fields');
+  const specs = CATALOG[object].fields.filter((fs) => !hidden.has(fs.name.toLowerCase()));
+  const columns: Column[] = [];
+  if (wanted) {
+    for (const name of wanted.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const spec = specs.find((fs) => fs.name.toLowerCase() === name.toLowerCase());
+      if (!spec) throw new SalesforceError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${object}`);
+      columns.push({ key: spec.name, spec });
+    }
+  } else for (const spec of specs) columns.push({ key: spec.name, spec });
+  return rowToObject(object, version, columns, row);
+}
