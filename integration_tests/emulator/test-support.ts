@@ -1,0 +1,76 @@
+/** Shared plumbing for the emulator's own tests: token minting and authenticated REST calls. */
+import { request as httpsRequest } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import type { Emulator } from './emulator.js';
+
+export const V = '/services/data/v62.0';
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+export async function mintToken(emu: Emulator, clientId = 'demo-client-id', clientSecret = 'demo-client-secret'): Promise<string> {
+  const res = await fetch(`${emu.url}/services/oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+  });
+  const body = (await res.json()) as { access_token: string };
+  if (res.status !== 200) throw new Error(`token: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+export async function call(emu: Emulator, path: string, token: string | null, headers: Record<string, string> = {}): Promise<Reply> {
+  const res = await fetch(emu.url + path, { headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers } });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+export function soqlPath(soql: string, all = false): string {
+  return `${V}/${all ? 'queryAll' : 'query'}?q=${encodeURIComponent(soql)}`;
+}
+
+export interface QueryPage {
+  totalSize: number;
+  done: boolean;
+  nextRecordsUrl?: string;
+  records: Record<string, unknown>[];
+}
+
+/** Runs a query and follows nextRecordsUrl to the end, returning every page. */
+export async function queryAllPages(emu: Emulator, token: string, soql: string, opts: { all?: boolean; batchSize?: number } = {}): Promise<QueryPage[]> {
+  const headers: Record<string, string> = opts.batchSize ? { 'Sforce-Query-Options': `batchSize=${opts.batchSize}` } : {};
+  const pages: QueryPage[] = [];
+  let reply = await call(emu, soqlPath(soql, opts.all), token, headers);
+  for (;;) {
+    if (reply.status !== 200) throw new Error(`query: ${reply.status} ${reply.text}`);
+    const page = reply.body as QueryPage;
+    pages.push(page);
+    if (page.done) return pages;
+    reply = await call(emu, page.nextRecordsUrl!, token, headers);
+  }
+}
+
+/** A raw GET that does not decompress, to see exactly what went over the wire. */
+export function rawGet(url: string, headers: Record<string, string>, ca?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = request(target, { headers, ...(ca ? { ca } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
