@@ -21,8 +21,10 @@ export function createHttp(options: HttpOptions = {}): Got {
       limit: options.retries ?? 5,
       methods: ['GET'],
       statusCodes: [408, 420, 429, 500, 502, 503, 504],
+      // A host that does not resolve or refuses connections is a wrong hostname, not weather: fail fast.
+      errorCodes: ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'EPIPE', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN'],
       backoffLimit: maxDelay,
-      noise: Math.min(500, maxDelay),
+      noise: Math.min(100, maxDelay), // got caps jitter at 100 ms
       maxRetryAfter: 10 * 60 * 1000,
     },
     headers: { 'user-agent': 'source-salesforce (Airbyte connector)' },

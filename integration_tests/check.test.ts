@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { runConnector } from './helpers/connector-runner.js';
+import { startOrg, type TestOrg } from './helpers/org.js';
+
+let org: TestOrg | undefined;
+afterEach(async () => {
+  await org?.emulator.close();
+  org = undefined;
+});
+
+async function check(options: Parameters<typeof startOrg>[0] = {}, config: Record<string, unknown> = {}) {
+  org = await startOrg(options);
+  const result = await runConnector('check', { config: { ...org.config, ...config }, env: org.env });
+  expect(result.exitCode).toBe(0);
+  expect(result.messages.filter((m) => m.type === 'CONNECTION_STATUS')).toHaveLength(1);
+  return result;
+}
+
+describe('check', () => {
+  it('succeeds over HTTPS trusted through NODE_EXTRA_CA_CERTS and proves every object readable', async () => {
+    const result = await check();
+    expect(result.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
+    const queried = org!.emulator.requests.filter((r) => r.query?.includes('LIMIT 1')).map((r) => r.query);
+    expect(queried).toHaveLength(6);
+  });
+
+  it('also works over plain http on loopback', async () => {
+    const result = await check({ https: false });
+    expect(result.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
+  });
+
+  it.each([
+    ['an unknown client_id', {}, { client_id: 'nope' }, /Consumer Key/],
+    ['a wrong client_secret', {}, { client_secret: 'wrong-secret' }, /client_secret/],
+    ['an app without a Run As user', { clients: [{ clientId: 'demo-client-id', clientSecret: 'demo-client-secret', runAsUser: false }] }, {}, /Run As/],
+    ['an app without the flow', { clients: [{ clientId: 'demo-client-id', clientSecret: 'demo-client-secret', flowEnabled: false }] }, {}, /Client Credentials Flow/],
+    ['a host that is not My Domain', { myDomain: false }, {}, /My Domain/],
+    ['API access disabled for the user', { apiDisabled: true }, {}, /API Enabled/],
+  ])('fails with %s and says how to fix it', async (_what, options, config, message) => {
+    const result = await check(options, config);
+    expect(result.connectionStatus!.connectionStatus.status).toBe('FAILED');
+    expect(result.connectionStatus!.connectionStatus.message).toMatch(message);
+  });
+
+  it('lists every object the Run As user cannot read, and passes once they are deselected', async () => {
+    const failed = await check({ grantedObjects: ['Account', 'Contact', 'Lead', 'User'] });
+    const message = failed.connectionStatus!.connectionStatus.message as string;
+    expect(failed.connectionStatus!.connectionStatus.status).toBe('FAILED');
+    expect(message).toMatch(/cannot read Opportunity.*permission set/);
+    expect(message).toMatch(/cannot read Case/);
+    expect(message).not.toMatch(/cannot read Account/);
+    await org!.emulator.close();
+    const passed = await check({ grantedObjects: ['Account', 'Contact', 'Lead', 'User'] }, { objects: ['Account', 'Contact', 'Lead', 'User'] });
+    expect(passed.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
+  });
+
+  it('fails when field-level security hides the cursor, naming the field', async () => {
+    const result = await check({ hiddenFields: { Lead: ['SystemModstamp'] } });
+    expect(result.connectionStatus!.connectionStatus.status).toBe('FAILED');
+    expect(result.connectionStatus!.connectionStatus.message).toMatch(/Lead\.SystemModstamp.*field-level security/);
+  });
+
+  it('warns about hidden standard fields without failing', async () => {
+    const result = await check({ hiddenFields: { Account: ['Credit_Score__c', 'AnnualRevenue'] } });
+    expect(result.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
+    expect(result.logs.map((l) => l.log.message).join('\n')).toMatch(/Account: AnnualRevenue hidden by field-level security/);
+  });
+
+  it('fails when the certificate is not trusted, pointing at NODE_EXTRA_CA_CERTS', async () => {
+    org = await startOrg();
+    const result = await runConnector('check', { config: org.config, env: { NODE_EXTRA_CA_CERTS: '' } });
+    expect(result.connectionStatus!.connectionStatus.status).toBe('FAILED');
+    expect(result.connectionStatus!.connectionStatus.message).toMatch(/not trusted.*NODE_EXTRA_CA_CERTS/);
+  });
+
+  it('fails for a host where nothing listens, and for the shared login host', async () => {
+    const closed = await runConnector('check', { config: { hostname: 'http://127.0.0.1:9', client_id: 'a', client_secret: 'bbbb' } });
+    expect(closed.connectionStatus!.connectionStatus.status).toBe('FAILED');
+    expect(closed.connectionStatus!.connectionStatus.message).toMatch(/check the hostname/);
+    const login = await runConnector('check', { config: { hostname: 'login.salesforce.com', client_id: 'a', client_secret: 'bbbb' } });
+    expect(login.connectionStatus!.connectionStatus.message).toMatch(/only works on your org's My Domain host/);
+  });
+
+  it('reports an invalid config file as FAILED naming the field', async () => {
+    const result = await runConnector('check', { config: { hostname: 'acme.my.salesforce.com', client_secret: 'x' } });
+    expect(result.exitCode).toBe(0);
+    expect(result.connectionStatus!.connectionStatus.message).toMatch(/missing the required field 'client_id'/);
+  });
+});

@@ -1,0 +1,23 @@
+/** Starts the emulator for a test and builds the matching connector config and environment. */
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+
+export interface TestOrg {
+  emulator: Emulator;
+  config: Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+}
+
+export const CLIENT_ID = 'demo-client-id';
+export const CLIENT_SECRET = 'demo-client-secret';
+
+/** Over HTTPS by default, trusted the way operators trust a proxy CA: NODE_EXTRA_CA_CERTS. */
+export async function startOrg(options: EmulatorOptions = {}, extraConfig: Record<string, unknown> = {}): Promise<TestOrg> {
+  const https = options.https ?? true;
+  const emulator = await startEmulator({ ...options, https });
+  const hostname = https ? emulator.hostname : `http://${emulator.hostname}`;
+  return {
+    emulator,
+    config: { hostname, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, ...extraConfig },
+    env: { ...(emulator.caFile ? { NODE_EXTRA_CA_CERTS: emulator.caFile } : {}), SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS: '50' },
+  };
+}

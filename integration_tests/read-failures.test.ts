@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { configuredCatalog, runConnector, type Message } from './helpers/connector-runner.js';
+import { startOrg, type TestOrg } from './helpers/org.js';
+
+let org: TestOrg | undefined;
+afterEach(async () => {
+  await org?.emulator.close();
+  org = undefined;
+});
+
+async function discoverCatalog(options: Parameters<typeof startOrg>[0] = {}, mode: 'incremental' | 'full_refresh' = 'incremental') {
+  org = await startOrg(options);
+  const discovered = await runConnector('discover', { config: org.config, env: org.env });
+  return configuredCatalog(discovered.catalog!, mode);
+}
+
+describe('read when the org changed since discover', () => {
+  it('drops a field hidden since discover, says so, and still syncs', async () => {
+    const catalog = await discoverCatalog();
+    org!.emulator.hideField('Account', 'Phone');
+    const result = await runConnector('read', { config: org!.config, catalog, env: org!.env });
+    expect(result.exitCode).toBe(0);
+    expect(result.recordsOf('Account').length).toBeGreaterThan(0);
+    expect(result.recordsOf('Account').every((r) => !('Phone' in r))).toBe(true);
+    expect(result.logs.map((l) => l.log.message).join('\n')).toMatch(/Account: Phone is in the catalog but no longer readable/);
+  });
+
+  it('marks a revoked object INCOMPLETE, finishes the others, and fails the sync with a summary', async () => {
+    const catalog = await discoverCatalog();
+    org!.emulator.revokeObject('Case');
+    const result = await runConnector('read', { config: org!.config, catalog, env: org!.env });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.statusesOf('Case')).toEqual(['STARTED', 'INCOMPLETE']);
+    for (const object of ['Account', 'Contact', 'Lead', 'Opportunity', 'User']) {
+      expect(result.statusesOf(object)).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+      expect(result.recordsOf(object).length).toBeGreaterThan(0);
+    }
+    const caseError = result.errors.find((e) => e.trace.error.stream_descriptor?.name === 'Case')!;
+    expect(caseError.trace.error.failure_type).toBe('config_error');
+    expect(caseError.trace.error.message).toMatch(/cannot read Case/);
+    const summary = result.errors.at(-1)!;
+    expect(summary.trace.error.message).toMatch(/1 of 6 streams did not finish \(Case\)/);
+  });
+
+  it('re-mints an expired session mid-pagination without losing a page', async () => {
+    const catalog = await discoverCatalog({ tokenTtlRequests: 3, maxBatchSize: 200 });
+    const result = await runConnector('read', { config: org!.config, catalog, env: org!.env });
+    expect(result.exitCode).toBe(0);
+    expect(org!.emulator.tokensIssued).toBeGreaterThan(3);
+    for (const object of ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const) {
+      expect(result.recordsOf(object).length).toBe(org!.emulator.records(object, { includeDeleted: true }).length);
+    }
+  });
+
+  it('logs the API calls used and the org usage at the end', async () => {
+    const catalog = await discoverCatalog();
+    const result = await runConnector('read', { config: org!.config, catalog, env: org!.env });
+    const last = result.logs.at(-1)!.log.message as string;
+    expect(last).toMatch(/\d+ API calls; the org has used \d+ of 15000 daily API requests/);
+  });
+});
+
+describe('read with bad input', () => {
+  const config = { hostname: 'http://127.0.0.1:9', client_id: 'a', client_secret: 'never-printed' };
+  const stream = { name: 'Account', json_schema: { type: 'object', properties: { Id: { type: 'string' } } }, supported_sync_modes: ['full_refresh'] };
+
+  it.each([
+    ['a catalog that is not JSON', '{"streams": [', undefined, /catalog file .* is not valid JSON/],
+    ['an unknown stream', { streams: [{ stream: { ...stream, name: 'Widget' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] }, undefined, /unknown stream 'Widget'/],
+    ['an invalid sync mode', { streams: [{ stream, sync_mode: 'INVALID', destination_sync_mode: 'overwrite' }] }, undefined, /streams\.0\.sync_mode' must be one of/],
+    ['a foreign cursor', { streams: [{ stream, sync_mode: 'incremental', cursor_field: ['Name'], destination_sync_mode: 'append' }] }, undefined, /cursor is always \["SystemModstamp"\]/],
+    ['a state that is not JSON', { streams: [{ stream, sync_mode: 'incremental', destination_sync_mode: 'append' }] }, 'nope', /state file .* is not valid JSON/],
+    [
+      'an unparsable cursor',
+      { streams: [{ stream, sync_mode: 'incremental', destination_sync_mode: 'append' }] },
+      [{ type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: { SystemModstamp: 'yesterday' } } }],
+      /Account\.SystemModstamp = "yesterday"/,
+    ],
+  ])('refuses %s with a config_error before calling Salesforce', async (_what, catalog, state, message) => {
+    const result = await runConnector('read', { config, catalog, state: state as Message | undefined });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0].trace.error.failure_type).toBe('config_error');
+    expect(result.errors[0].trace.error.message).toMatch(message);
+    expect(result.records).toEqual([]);
+  });
+});

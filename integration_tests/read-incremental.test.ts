@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { configuredCatalog, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
+import { startOrg, type TestOrg } from './helpers/org.js';
+
+// Pages of 200 rows, so Contact's tie group of hundreds of records sharing one SystemModstamp
+// spans several pages.
+let org: TestOrg;
+let catalog: Message;
+let first: RunResult;
+
+const idsOf = (records: Record<string, unknown>[]) => records.map((r) => String(r.Id));
+
+beforeAll(async () => {
+  org = await startOrg({ maxBatchSize: 200 });
+  const discovered = await runConnector('discover', { config: org.config, env: org.env });
+  catalog = configuredCatalog(discovered.catalog!, 'incremental');
+  first = await runConnector('read', { config: org.config, catalog, env: org.env });
+});
+afterAll(() => org.emulator.close());
+
+describe('incremental read', () => {
+  it('delivers every record once, soft-deleted ones included with IsDeleted true', () => {
+    expect(first.exitCode).toBe(0);
+    for (const object of ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const) {
+      const ids = idsOf(first.recordsOf(object));
+      const expected = idsOf(org.emulator.records(object, { includeDeleted: true }));
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual([...expected].sort());
+    }
+    expect(first.recordsOf('Contact').some((r) => r.IsDeleted === true)).toBe(true);
+  });
+
+  it('crosses a tie group larger than a page without skipping or repeating', () => {
+    const stamps = new Map<string, number>();
+    for (const r of first.recordsOf('Contact')) stamps.set(r.SystemModstamp, (stamps.get(r.SystemModstamp) ?? 0) + 1);
+    expect(Math.max(...stamps.values())).toBeGreaterThan(400);
+    const contacts = first.recordsOf('Contact');
+    expect(first.states.filter((s) => s.state.stream.stream_descriptor.name === 'Contact').length).toBe(Math.ceil(contacts.length / 200));
+  });
+
+  it('keeps per-stream state at the newest SystemModstamp delivered', () => {
+    for (const object of ['Account', 'Contact'] as const) {
+      const newest = first.recordsOf(object).map((r) => r.SystemModstamp).sort().at(-1);
+      expect(first.lastStateOf(object)!.state.stream.stream_state).toEqual({ SystemModstamp: newest });
+    }
+  });
+
+  it('continues from its state: updates, inserts, soft deletes and late commits arrive, the rest does not', async () => {
+    const accounts = org.emulator.records('Account');
+    // First, so its SystemModstamp lands a minute before the cursor the first read saved.
+    const late = org.emulator.lateCommit('Account', 60_000, { Name: 'Late Commit Inc' });
+    expect(Date.parse(String(late.SystemModstamp).replace('+0000', 'Z'))).toBeLessThan(Date.parse(first.lastStateOf('Account')!.state.stream.stream_state.SystemModstamp));
+    const updated = org.emulator.update('Account', String(accounts[3].Id), { Name: 'Renamed Holdings' });
+    const inserted = org.emulator.insert('Account', { Name: 'Brand New Ltd' });
+    const deleted = org.emulator.softDelete('Account', String(accounts[7].Id));
+    const second = await runConnector('read', { config: org.config, catalog, state: stateFrom(first.states), env: org.env });
+    expect(second.exitCode).toBe(0);
+    const got = new Map(second.recordsOf('Account').map((r) => [r.Id, r]));
+    expect(got.get(updated.Id)?.Name).toBe('Renamed Holdings');
+    expect(got.get(inserted.Id)?.Name).toBe('Brand New Ltd');
+    expect(got.get(deleted.Id)?.IsDeleted).toBe(true);
+    expect(got.get(late.Id)?.Name).toBe('Late Commit Inc');
+    // Untouched streams deliver exactly the look-back window before their cursor again, nothing older.
+    for (const object of ['Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const) {
+      const cursor = Date.parse(first.lastStateOf(object)!.state.stream.stream_state.SystemModstamp);
+      const window = org.emulator
+        .records(object, { includeDeleted: true })
+        .filter((r) => Date.parse(String(r.SystemModstamp).replace('+0000', 'Z')) >= cursor - 5 * 60 * 1000);
+      expect([...idsOf(second.recordsOf(object))].sort()).toEqual(idsOf(window).sort());
+      expect(second.recordsOf(object).length).toBeLessThan(first.recordsOf(object).length);
+    }
+    for (const object of ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User']) {
+      expect(second.statusesOf(object)).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+      expect(second.lastStateOf(object)).toBeDefined();
+    }
+  });
+
+  it('resumes from any STATE it printed and delivers everything not yet delivered', async () => {
+    const contactOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Contact') };
+    const run = await runConnector('read', { config: org.config, catalog: contactOnly, env: org.env });
+    const all = new Set(idsOf(org.emulator.records('Contact', { includeDeleted: true })));
+    const positions = run.messages.map((m, i) => (m.type === 'STATE' ? i : -1)).filter((i) => i >= 0);
+    for (const position of positions) {
+      const before = new Set(idsOf(run.messages.slice(0, position).filter((m) => m.type === 'RECORD').map((m) => m.record.data)));
+      const resumed = await runConnector('read', { config: org.config, catalog: contactOnly, state: stateFrom([run.messages[position]]), env: org.env });
+      const union = new Set([...before, ...idsOf(resumed.recordsOf('Contact'))]);
+      expect([...all].filter((id) => !union.has(id))).toEqual([]);
+    }
+  });
+
+  it('after a kill at any point, the last STATE printed resumes without losing a record', async () => {
+    const contactOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Contact') };
+    const all = new Set(idsOf(org.emulator.records('Contact', { includeDeleted: true })));
+    for (const killAfterLines of [3, 150, 404, 777]) {
+      const killed = await runConnector('read', { config: org.config, catalog: contactOnly, env: org.env, killAfterLines });
+      const delivered = new Set<string>();
+      let resumeState: Message | undefined;
+      for (const m of killed.messages) {
+        if (m.type === 'RECORD') delivered.add(String(m.record.data.Id));
+        if (m.type === 'STATE') resumeState = m;
+      }
+      // Records printed after the last STATE count as lost: the platform only commits up to a STATE.
+      const committed = new Set<string>();
+      for (const m of killed.messages) {
+        if (m === resumeState) break;
+        if (m.type === 'RECORD') committed.add(String(m.record.data.Id));
+      }
+      const resumed = await runConnector('read', {
+        config: org.config,
+        catalog: contactOnly,
+        state: resumeState ? stateFrom([resumeState]) : undefined,
+        env: org.env,
+      });
+      const union = new Set([...committed, ...idsOf(resumed.recordsOf('Contact'))]);
+      expect({ killAfterLines, missing: [...all].filter((id) => !union.has(id)) }).toEqual({ killAfterLines, missing: [] });
+    }
+  });
+
+  it('a state in the future yields no records and a STATE per stream', async () => {
+    const future = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'].map((name) => ({
+      type: 'STREAM',
+      stream: { stream_descriptor: { name }, stream_state: { SystemModstamp: '2999-01-01T00:00:00.000Z' } },
+    }));
+    const result = await runConnector('read', { config: org.config, catalog, state: future, env: org.env });
+    expect(result.exitCode).toBe(0);
+    expect(result.records).toEqual([]);
+    for (const s of future) {
+      expect(result.lastStateOf(s.stream.stream_descriptor.name)!.state.stream.stream_state).toEqual({ SystemModstamp: '2999-01-01T00:00:00.000Z' });
+    }
+  });
+
+  it('understands a legacy state object', async () => {
+    const cursor = first.lastStateOf('User')!.state.stream.stream_state;
+    const userOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'User') };
+    const result = await runConnector('read', { config: org.config, catalog: userOnly, state: { User: cursor }, env: org.env });
+    expect(result.exitCode).toBe(0);
+    expect(result.recordsOf('User').length).toBeLessThan(first.recordsOf('User').length);
+  });
+});
