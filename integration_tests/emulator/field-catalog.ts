@@ -393,14 +393,17 @@ export type FieldValue = string | number | boolean | null;
 /** A record in storage form: every stored field present, datetimes as wire strings. */
 export type SRecord = Record<string, FieldValue>;
 
-const templates = new Map<SObjectName, SRecord>();
-/** A record with every stored field set to null, keys in catalog order (one hidden class per object). */
+const factories = new Map<SObjectName, () => SRecord>();
+/**
+ * A record with every stored field set to null, keys in catalog order. Built by a compiled object
+ * literal: spreading a 50-key template is several times slower, which shows at a million records.
+ */
 export function blankRecord(object: SObjectName): SRecord {
-  let t = templates.get(object);
-  if (!t) {
-    t = {};
-    for (const fs of storedFields(object)) t[fs.name] = null;
-    templates.set(object, t);
+  let make = factories.get(object);
+  if (!make) {
+    const body = storedFields(object).map((fs) => `${JSON.stringify(fs.name)}:null`).join(',');
+    make = new Function(`return () => ({${body}});`)() as () => SRecord;
+    factories.set(object, make);
   }
-  return { ...t };
+  return make();
 }

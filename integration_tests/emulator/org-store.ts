@@ -41,7 +41,8 @@ export class OrgStore {
   readonly orgId: string;
   readonly runAsUserId: string;
   private readonly rowsByObject = new Map<SObjectName, SRecord[]>();
-  private readonly byId = new Map<string, SRecord>();
+  /** Built on first use: hashing a million Ids at startup costs more than every test lookup combined. */
+  private byIdIndex: Map<string, SRecord> | null = null;
   private readonly nextCounter = new Map<SObjectName, number>();
   private readonly ctx: GenContext;
   private readonly seed: number;
@@ -63,7 +64,6 @@ export class OrgStore {
       const rec = generateRecord(object, ctx, idCounters[p], modstamps[p]);
       if (object !== 'User' && rng.chance(DELETED_SHARE)) rec.IsDeleted = true;
       rows[p] = rec;
-      this.byId.set(rec.Id as string, rec);
       this.remember(object, rec);
     }
     this.ctx.caseCounter = ctx.caseCounter;
@@ -84,6 +84,14 @@ export class OrgStore {
   /** The live sorted array; callers must not modify it. */
   rows(object: SObjectName): readonly SRecord[] {
     return this.rowsByObject.get(object) ?? [];
+  }
+
+  private get byId(): Map<string, SRecord> {
+    if (!this.byIdIndex) {
+      this.byIdIndex = new Map();
+      for (const rows of this.rowsByObject.values()) for (const r of rows) this.byIdIndex.set(r.Id as string, r);
+    }
+    return this.byIdIndex;
   }
 
   get(object: SObjectName, id: string): SRecord | undefined {

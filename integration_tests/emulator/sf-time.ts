@@ -4,12 +4,35 @@
  * neither filtering nor paging has to convert anything.
  */
 
+export const DAY_MS = 86_400_000;
+const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
+const dayTexts = new Map<number, string>();
+
+/** `YYYY-MM-DDT` for a day number, memoised: generation formats several dates per record. */
+function dayText(day: number): string {
+  let text = dayTexts.get(day);
+  if (text === undefined) {
+    if (dayTexts.size > 20_000) dayTexts.clear();
+    text = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    dayTexts.set(day, text);
+  }
+  return text;
+}
+
 export function formatDateTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 23) + '+0000';
+  const day = Math.floor(ms / DAY_MS);
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  const milli = rest - s * 1000;
+  return `${dayText(day)}${pad2(h)}:${pad2(m)}:${pad2(s)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}+0000`;
 }
 
 export function formatDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return dayText(Math.floor(ms / DAY_MS)).slice(0, 10);
 }
 
 export function parseStoredDateTime(value: string): number {
@@ -36,4 +59,3 @@ export function isDateLiteral(literal: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(literal) && !Number.isNaN(Date.parse(literal));
 }
 
-export const DAY_MS = 86_400_000;
