@@ -94,3 +94,17 @@ describe('query paging', () => {
     }
   });
 });
+
+describe('page size on follow-up requests', () => {
+  it('keeps the first request batchSize when later requests omit the header', async () => {
+    const emu = await startEmulator({ counts: { Account: 5, Contact: 700, Lead: 5, Opportunity: 5, Case: 5, User: 3 } });
+    try {
+      const token = await mintToken(emu);
+      const first = await call(emu, soqlPath('SELECT Id FROM Contact', true), token, { 'Sforce-Query-Options': 'batchSize=200' });
+      const next = await call(emu, (first.body as { nextRecordsUrl: string }).nextRecordsUrl, token);
+      expect((next.body as { records: unknown[] }).records).toHaveLength(200);
+    } finally {
+      await emu.close();
+    }
+  });
+});

@@ -17,6 +17,8 @@ const MAX_OPEN_CURSORS = 48;
 
 interface Cursor {
   result: QueryResult;
+  /** The first request's page size, reused when a follow-up request does not send the header. */
+  batchSize: number;
   writers: Map<string, (row: SRecord) => string>;
 }
 
@@ -32,7 +34,7 @@ export class CursorStore {
 
   /** The first page of a fresh result; opens a locator only if more pages follow. */
   firstPage(result: QueryResult, version: string, batchSize: number): string {
-    const cursor: Cursor = { result, writers: new Map() };
+    const cursor: Cursor = { result, batchSize, writers: new Map() };
     const size = result.singlePage ? Math.max(batchSize, result.rows.length) : batchSize;
     const hasMore = result.rows.length > size;
     let locator: string | null = null;
@@ -45,7 +47,7 @@ export class CursorStore {
   }
 
   /** `GET …/query/<locator>-<offset>`; `locatorPath` is the part after `query/`. */
-  nextPage(locatorPath: string, version: string, batchSize: number): string {
+  nextPage(locatorPath: string, version: string, batchSize: number | null): string {
     const m = /^(01g[A-Za-z0-9]{15})-(\d+)$/.exec(locatorPath);
     const cursor = m ? this.cursors.get(m[1]) : undefined;
     const offset = m ? Number(m[2]) : NaN;
@@ -55,7 +57,7 @@ export class CursorStore {
     // Touch: re-insert so eviction drops the least recently used cursor.
     this.cursors.delete(m[1]);
     this.cursors.set(m[1], cursor);
-    return this.render(cursor, m[1], offset, batchSize, version);
+    return this.render(cursor, m[1], offset, batchSize ?? cursor.batchSize, version);
   }
 
   private render(cursor: Cursor, locator: string | null, offset: number, size: number, version: string): string {

@@ -135,8 +135,9 @@ function resource(state: ServerState, req: IncomingMessage, url: URL, version: s
     throw notFound();
   }
   if (head === 'query' || head === 'queryAll') {
-    const batchSize = batchSizeFrom(headerValue(req, 'sforce-query-options'), state.maxBatchSize);
-    if (parts.length === 2) return state.cursors.nextPage(a, version, batchSize);
+    const options = headerValue(req, 'sforce-query-options');
+    const batchSize = batchSizeFrom(options, state.maxBatchSize);
+    if (parts.length === 2) return state.cursors.nextPage(a, version, options === undefined ? null : batchSize);
     if (parts.length > 2) throw notFound();
     const q = url.searchParams.get('q');
     if (q === null) throw new SalesforceError(400, 'MALFORMED_QUERY', 'SOQL statements cannot be empty or null');
