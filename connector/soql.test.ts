@@ -1,24 +1,38 @@
 import { describe, expect, it } from '@jest/globals';
-import { fullRefreshQuery, incrementalQuery, probeQuery, soqlDateTime } from './soql.js';
+import { countQuery, probeQuery, soqlDateTime, streamQuery } from './soql.js';
 
 describe('SOQL building', () => {
-  it('orders incremental reads by the cursor and bounds them with an unquoted UTC literal', () => {
-    expect(incrementalQuery('Account', ['Id', 'SystemModstamp'], '2024-01-01T00:00:00+02:00')).toBe(
-      'SELECT Id,SystemModstamp FROM Account WHERE SystemModstamp >= 2023-12-31T22:00:00.000Z ORDER BY SystemModstamp ASC',
+  it('orders by cursor then Id and bounds with unquoted UTC literals', () => {
+    expect(streamQuery('Account', ['Id', 'SystemModstamp'], { from: '2024-01-01T00:00:00+02:00' })).toBe(
+      'SELECT Id,SystemModstamp FROM Account WHERE SystemModstamp >= 2023-12-31T22:00:00.000Z ORDER BY SystemModstamp ASC,Id ASC',
     );
-    expect(incrementalQuery('Case', ['Id'])).toBe('SELECT Id FROM Case ORDER BY SystemModstamp ASC');
+    expect(streamQuery('Case', ['Id'])).toBe('SELECT Id FROM Case ORDER BY SystemModstamp ASC,Id ASC');
   });
 
-  it('bounds a full refresh by start_date only', () => {
-    expect(fullRefreshQuery('Lead', ['Id', 'Name'])).toBe('SELECT Id,Name FROM Lead');
-    expect(fullRefreshQuery('Lead', ['Id'], '2024-05-01T00:00:00Z')).toBe('SELECT Id FROM Lead WHERE SystemModstamp >= 2024-05-01T00:00:00.000Z');
+  it('bounds a window on both sides and resumes exactly after a record', () => {
+    expect(
+      streamQuery('Lead', ['Id'], {
+        from: '2024-01-01T00:00:00Z',
+        to: '2024-02-01T00:00:00Z',
+        after: { stamp: '2024-01-15T00:00:00.000Z', id: '00Q000000000001AAA' },
+      }),
+    ).toBe(
+      'SELECT Id FROM Lead WHERE SystemModstamp >= 2024-01-01T00:00:00.000Z AND SystemModstamp < 2024-02-01T00:00:00.000Z AND ' +
+        "(SystemModstamp > 2024-01-15T00:00:00.000Z OR (SystemModstamp = 2024-01-15T00:00:00.000Z AND Id > '00Q000000000001AAA')) " +
+        'ORDER BY SystemModstamp ASC,Id ASC',
+    );
+  });
+
+  it('counts a slice without ordering', () => {
+    expect(countQuery('User', { from: '2024-01-01T00:00:00Z' })).toBe('SELECT COUNT() FROM User WHERE SystemModstamp >= 2024-01-01T00:00:00.000Z');
   });
 
   it('probes with one row', () => {
     expect(probeQuery('User')).toBe('SELECT Id FROM User LIMIT 1');
   });
 
-  it('refuses to build a literal from text that is not a date-time', () => {
+  it('refuses to build literals from anything but validated values', () => {
     expect(() => soqlDateTime("2024-01-01' OR Name != '")).toThrow(/not a date-time/);
+    expect(() => streamQuery('Lead', ['Id'], { after: { stamp: '2024-01-01T00:00:00Z', id: "x' OR '1'='1" } })).toThrow(/not a Salesforce Id/);
   });
 });

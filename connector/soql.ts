@@ -11,23 +11,42 @@ export function soqlDateTime(iso: string): string {
   return new Date(ms).toISOString();
 }
 
-function selectFrom(object: string, fields: readonly string[]): string {
-  return `SELECT ${fields.join(',')} FROM ${object}`;
+export function soqlId(id: string): string {
+  if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id)) throw new Error(`not a Salesforce Id: ${id}`);
+  return `'${id}'`;
 }
 
-/** Everything changed at or after `from` (all history without it), oldest change first. */
-export function incrementalQuery(object: string, fields: readonly string[], from?: string): string {
-  const where = from ? ` WHERE ${CURSOR_FIELD} >= ${soqlDateTime(from)}` : '';
-  return `${selectFrom(object, fields)}${where} ORDER BY ${CURSOR_FIELD} ASC`;
+/** A slice of a stream: SystemModstamp in [from, to), strictly after the `after` record. */
+export interface QueryBounds {
+  from?: string;
+  to?: string;
+  /** the last record already written in this run: resume exactly after it */
+  after?: { stamp: string; id: string };
 }
 
-/** Every live record (soft-deleted ones are gone from a full copy), bounded by start_date when set. */
-export function fullRefreshQuery(object: string, fields: readonly string[], startDate?: string): string {
-  const where = startDate ? ` WHERE ${CURSOR_FIELD} >= ${soqlDateTime(startDate)}` : '';
-  return `${selectFrom(object, fields)}${where}`;
+/**
+ * One stream read. The total order (SystemModstamp, then Id) lets a run resume exactly after the
+ * last record it wrote when Salesforce drops a cursor or a window has to be split, with no record
+ * skipped or repeated even inside a tie group.
+ */
+export function streamQuery(object: string, fields: readonly string[], bounds: QueryBounds = {}): string {
+  const conditions: string[] = [];
+  if (bounds.from) conditions.push(`${CURSOR_FIELD} >= ${soqlDateTime(bounds.from)}`);
+  if (bounds.to) conditions.push(`${CURSOR_FIELD} < ${soqlDateTime(bounds.to)}`);
+  if (bounds.after) {
+    const stamp = soqlDateTime(bounds.after.stamp);
+    conditions.push(`(${CURSOR_FIELD} > ${stamp} OR (${CURSOR_FIELD} = ${stamp} AND ${PRIMARY_KEY} > ${soqlId(bounds.after.id)}))`);
+  }
+  const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  return `SELECT ${fields.join(',')} FROM ${object}${where} ORDER BY ${CURSOR_FIELD} ASC,${PRIMARY_KEY} ASC`;
 }
 
 /** The cheapest query that proves the object is readable. */
 export function probeQuery(object: string): string {
   return `SELECT ${PRIMARY_KEY} FROM ${object} LIMIT 1`;
+}
+
+/** How many records a slice holds, for progress estimates and choosing Bulk. */
+export function countQuery(object: string, bounds: QueryBounds = {}): string {
+  return streamQuery(object, ['COUNT()'], bounds).replace(/ ORDER BY .*$/, '');
 }

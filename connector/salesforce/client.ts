@@ -3,6 +3,7 @@
  * once after a 401 (shared by concurrent requests), API usage tracked from Sforce-Limit-Info, and
  * Salesforce's error bodies turned into SalesforceApiError. It knows nothing about streams.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { HTTPError, type Got } from 'got';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Redactor } from '../protocol/redactor.js';
@@ -13,17 +14,33 @@ import { createHttp } from './http.js';
 import { parseLimitInfo, type ApiUsage } from './limit-info.js';
 import { requestOrClassify } from './request.js';
 import { TokenProvider, type AccessToken } from './token-provider.js';
+import { QuotaGuard } from './quota.js';
 import type { DescribeResult, QueryPage } from './types.js';
 
 export interface ClientOptions {
   maxRetryDelayMs?: number;
+  /** Stop calling once the org's daily usage crosses this percentage. */
+  apiBudgetPercent?: number;
+}
+
+export interface SendOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  json?: unknown;
+  headers?: Record<string, string>;
+  context: ErrorContext;
+}
+
+export interface SalesforceResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: string;
 }
 
 export class SalesforceClient {
-  /** Metered REST calls this run made (every attempt counts, as Salesforce counts them). */
+  /** Metered REST calls this run made, every attempt counted as Salesforce counts them. */
   apiCalls = 0;
-  /** The org's rolling 24-hour usage as of the last response. */
-  orgUsage?: ApiUsage;
+  readonly callsByObject = new Map<string, number>();
+  readonly quota: QuotaGuard;
   readonly tokens: TokenProvider;
   private readonly http: Got;
   private readonly host: string;
@@ -31,13 +48,18 @@ export class SalesforceClient {
   constructor(config: ResolvedConfig, redactor: Redactor, options: ClientOptions = {}) {
     const envDelay = Number(process.env.SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS);
     const base = createHttp({ maxRetryDelayMs: options.maxRetryDelayMs ?? (envDelay > 0 ? envDelay : undefined) });
+    this.quota = new QuotaGuard(options.apiBudgetPercent);
     this.http = base.extend({
       hooks: {
         afterResponse: [
           (response) => {
-            if (response.url.includes('/services/data/v')) this.apiCalls++;
+            if (response.url.includes('/services/data/v')) {
+              this.apiCalls++;
+              const object = (response.request.options.context as { object?: string }).object;
+              if (object) this.callsByObject.set(object, (this.callsByObject.get(object) ?? 0) + 1);
+            }
             const usage = parseLimitInfo(response.headers['sforce-limit-info']);
-            if (usage) this.orgUsage = usage;
+            if (usage) this.quota.observe(usage);
             return response;
           },
         ],
@@ -47,21 +69,35 @@ export class SalesforceClient {
     this.tokens = new TokenProvider(base, config, redactor);
   }
 
-  /** GET a path under the instance (e.g. a nextRecordsUrl) and parse its JSON body. */
-  async getJson<T>(path: string, context: ErrorContext, headers: Record<string, string> = {}): Promise<T> {
+  get orgUsage(): ApiUsage | undefined {
+    return this.quota.lastUsage;
+  }
+
+  /**
+   * One authenticated call under the instance. A 401 re-mints the token once (shared with every
+   * concurrent caller) and repeats the call; Salesforce errors become ConnectorErrors.
+   */
+  async send(path: string, options: SendOptions): Promise<SalesforceResponse> {
+    this.quota.assertWithinBudget();
     let token = await this.tokens.current();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.fetchJson<T>(token, path, headers);
+        return await this.sendOnce(token, path, options);
       } catch (error) {
         if (!(error instanceof SalesforceApiError)) throw error;
         if (error.status === 401 && attempt === 0) {
           token = await this.tokens.renew(token);
           continue;
         }
-        throw classifyApiError(error, context);
+        if (error.errorCode === 'REQUEST_LIMIT_EXCEEDED' && /TotalRequests/i.test(error.sfMessage)) throw this.quota.trip(true, error);
+        throw classifyApiError(error, options.context);
       }
     }
+  }
+
+  /** GET a path under the instance (e.g. a nextRecordsUrl) and parse its JSON body. */
+  async getJson<T>(path: string, context: ErrorContext, headers: Record<string, string> = {}): Promise<T> {
+    return parseJson<T>((await this.send(path, { context, headers })).body, path);
   }
 
   async describe(object: string): Promise<DescribeResult> {
@@ -89,27 +125,34 @@ export class SalesforceClient {
     }
   }
 
-  private async fetchJson<T>(token: AccessToken, path: string, headers: Record<string, string>): Promise<T> {
+  private async sendOnce(token: AccessToken, path: string, options: SendOptions): Promise<SalesforceResponse> {
     const url = `${token.instanceUrl}${path}`;
-    let body: string;
     try {
       const response = await requestOrClassify(this.host, () =>
-        this.http.get(url, { headers: { ...headers, authorization: `Bearer ${token.accessToken}` } }),
+        this.http(url, {
+          method: options.method ?? 'GET',
+          json: options.json,
+          headers: { ...options.headers, authorization: `Bearer ${token.accessToken}` },
+          context: { object: options.context.object },
+        }),
       );
-      body = response.body;
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
       if (error instanceof HTTPError) {
         throw parseErrorBody(error.response.statusCode, String(error.response.body ?? ''), path.split('?')[0]);
       }
       throw error;
     }
-    try {
-      return JSON.parse(body) as T;
-    } catch (error) {
-      throw new TransientError(`Salesforce sent an unreadable answer for ${path.split('?')[0]}; the next run will try again.`, {
-        internalMessage: `${(error as Error).message}; ${body.length} bytes`,
-      });
-    }
   }
 }
 
+/** A 200 whose body does not parse is a truncated or mangled answer: worth another run. */
+export function parseJson<T>(body: string, path: string): T {
+  try {
+    return JSON.parse(body) as T;
+  } catch (error) {
+    throw new TransientError(`Salesforce sent an unreadable answer for ${path.split('?')[0]}; the next run will try again.`, {
+      internalMessage: `${(error as Error).message}; ${body.length} bytes`,
+    });
+  }
+}

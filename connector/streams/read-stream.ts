@@ -1,17 +1,20 @@
 /**
- * Reads one stream: describe, select fields, page through the query, and write records and a STATE
- * after every page. A STATE is written only after the records it covers, so any STATE a killed
- * sync printed is safe to resume from.
+ * Reads one stream: describe, select fields, then read its SystemModstamp window page by page
+ * through REST (or Bulk, see page-source.ts), writing a STATE after every page. When Salesforce
+ * times out on a window it is split in two; when it drops a query cursor the read resumes right
+ * after the last record written. Either way no record is skipped or repeated within the run.
  */
-import { streamStateMessage, streamStatusMessage } from '../protocol/messages.js';
+import type { ConfiguredStream } from '../catalog/configured-catalog.js';
+import { SalesforceApiError } from '../salesforce/api-errors.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { CURSOR_FIELD } from '../objects.js';
-import { fullRefreshQuery, incrementalQuery } from '../soql.js';
-import type { ConfiguredStream } from '../catalog/configured-catalog.js';
-import { incrementalLowerBound, laterOf } from '../state/cursor.js';
+import type { QueryBounds } from '../soql.js';
+import { incrementalLowerBound } from '../state/cursor.js';
 import { selectFields } from './field-selection.js';
+import { PageWriter } from './page-writer.js';
 import { createRecordShaper } from './record-shaper.js';
+import { restPageSource, type PageSource } from './page-source.js';
+import { splitWindow } from './windows.js';
 
 export interface StreamReadContext {
   client: SalesforceClient;
@@ -24,37 +27,57 @@ export interface StreamReadResult {
   cursor?: string;
 }
 
+const MAX_CURSOR_RESTARTS = 5;
+
+function salesforceErrorCode(error: unknown): string | undefined {
+  const cause = error instanceof SalesforceApiError ? error : (error as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof SalesforceApiError ? cause.errorCode : undefined;
+}
+
 export async function readStream(ctx: StreamReadContext, stream: ConfiguredStream, inputCursor: string | undefined): Promise<StreamReadResult> {
   const { client, writer } = ctx;
   const object = stream.name;
   const describe = await client.describe(object);
   const selection = selectFields(describe, stream.fields, object);
   if (selection.dropped.length) {
+    const verb = selection.dropped.length === 1 ? 'is' : 'are';
     await writer.log(
       'WARN',
-      `${object}: ${selection.dropped.join(', ')} ${selection.dropped.length === 1 ? 'is' : 'are'} in the catalog but no longer readable (deleted, or hidden by field-level security); left out of this sync. Run discover to refresh the schema.`,
+      `${object}: ${selection.dropped.join(', ')} ${verb} in the catalog but no longer readable (deleted, or hidden by field-level security); left out of this sync. Run discover to refresh the schema.`,
     );
   }
-  const names = selection.fields.map((f) => f.name);
   const shape = createRecordShaper(selection.fields);
   const incremental = stream.syncMode === 'incremental';
+  const source: PageSource = restPageSource(client, object, selection.fields, incremental);
   const from = incremental ? incrementalLowerBound(inputCursor, ctx.startDate) : ctx.startDate;
-  const soql = incremental ? incrementalQuery(object, names, from) : fullRefreshQuery(object, names, ctx.startDate);
-  await writer.log('INFO', `${object}: ${incremental ? `incremental from ${from ?? 'the beginning'}` : 'full refresh'}, ${names.length} fields.`);
+  await writer.log('INFO', `${object}: ${incremental ? `incremental from ${from ?? 'the beginning'}` : 'full refresh'}, ${selection.fields.length} fields.`);
 
-  let cursor = incremental ? inputCursor : undefined;
-  let total = 0;
-  let running = false;
-  for await (const page of client.query(soql, { object, includeDeleted: incremental })) {
-    if (!running) {
-      await writer.write(streamStatusMessage(object, 'RUNNING'));
-      running = true;
+  const pages = new PageWriter(writer, object, incremental, inputCursor);
+  const windows: QueryBounds[] = [{ from }];
+  let restarts = 0;
+  while (windows.length) {
+    const window = windows.shift()!;
+    const startedAt = pages.position;
+    try {
+      for await (const raw of source(window)) await pages.writePage(raw.map(shape));
+    } catch (error) {
+      const code = salesforceErrorCode(error);
+      // Resume after the last record written in this window, if any.
+      const resume: QueryBounds = pages.position !== startedAt && pages.position ? { ...window, after: pages.position } : window;
+      if (code === 'QUERY_TIMEOUT') {
+        const halves = splitWindow(resume, Date.now());
+        if (!halves) throw error;
+        await writer.log('WARN', `${object}: Salesforce timed out on the window from ${resume.after?.stamp ?? resume.from ?? 'the beginning'} to ${resume.to ?? 'now'}; reading it in two halves.`);
+        windows.unshift(...halves);
+        continue;
+      }
+      if (code === 'INVALID_QUERY_LOCATOR' && restarts++ < MAX_CURSOR_RESTARTS) {
+        await writer.log('WARN', `${object}: Salesforce dropped the query cursor; continuing after the last record written.`);
+        windows.unshift(resume);
+        continue;
+      }
+      throw error;
     }
-    const records = page.records.map(shape);
-    await writer.writeRecords(object, records, Date.now());
-    total += records.length;
-    if (incremental && records.length) cursor = laterOf(cursor, records[records.length - 1][CURSOR_FIELD] as string);
-    await writer.write(streamStateMessage(object, incremental && cursor ? { [CURSOR_FIELD]: cursor } : {}, records.length));
   }
-  return { records: total, cursor };
+  return { records: pages.records, cursor: pages.cursor };
 }

@@ -1,0 +1,56 @@
+/**
+ * Writes a stream's pages: the records, then a STATE that covers exactly them. Tracks the cursor
+ * (newest SystemModstamp written) and the run's position (the last record written) so the reader
+ * can resume precisely after it.
+ */
+import { streamStateMessage, streamStatusMessage } from '../protocol/messages.js';
+import type { ProtocolWriter } from '../protocol/writer.js';
+import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
+import { laterOf } from '../state/cursor.js';
+
+export interface Position {
+  stamp: string;
+  id: string;
+}
+
+export class PageWriter {
+  records = 0;
+  cursor?: string;
+  position?: Position;
+  private running = false;
+
+  constructor(
+    private readonly writer: ProtocolWriter,
+    private readonly stream: string,
+    private readonly incremental: boolean,
+    inputCursor: string | undefined,
+  ) {
+    this.cursor = incremental ? inputCursor : undefined;
+  }
+
+  /** RUNNING goes out once, when the first answer arrives. */
+  async markRunning(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.writer.write(streamStatusMessage(this.stream, 'RUNNING'));
+  }
+
+  /** `records` are already shaped and ordered by (SystemModstamp, Id). */
+  async writePage(records: Record<string, unknown>[]): Promise<void> {
+    await this.markRunning();
+    await this.writer.writeRecords(this.stream, records, Date.now());
+    this.records += records.length;
+    const last = records.at(-1);
+    if (last) {
+      this.position = { stamp: String(last[CURSOR_FIELD]), id: String(last[PRIMARY_KEY]) };
+      if (this.incremental) this.cursor = laterOf(this.cursor, this.position.stamp);
+    }
+    await this.writeState(records.length);
+  }
+
+  /** A STATE without new records: the end of a stream whose last page was empty. */
+  async writeState(count = 0): Promise<void> {
+    const state = this.incremental && this.cursor ? { [CURSOR_FIELD]: this.cursor } : {};
+    await this.writer.write(streamStateMessage(this.stream, state, count));
+  }
+}
