@@ -25,6 +25,18 @@ export type Objects = [
   "Account" | "Contact" | "Lead" | "Opportunity" | "Case" | "User",
   ...("Account" | "Contact" | "Lead" | "Opportunity" | "Case" | "User")[]
 ];
+/**
+ * Which Salesforce API reads records. auto uses REST for small reads and Bulk API 2.0 when a stream's window holds many records (and falls back to REST when Salesforce refuses a Bulk job for an object); rest and bulk force one.
+ */
+export type ReadAPI = "auto" | "rest" | "bulk";
+/**
+ * How many streams are read at the same time. Each stream keeps at most two requests in flight, well inside Salesforce's concurrent request limits.
+ */
+export type ConcurrentStreams = number;
+/**
+ * Stop the sync cleanly, with its progress saved, once the org's rolling 24-hour API usage reaches this percentage of its daily allocation, leaving the rest for the org's other integrations.
+ */
+export type APIBudget = number;
 
 /**
  * Reads Account, Contact, Lead, Opportunity, Case and User from one Salesforce org through an External Client App that uses the OAuth 2.0 Client Credentials flow.
@@ -35,5 +47,8 @@ export interface SalesforceConfig {
   client_secret: ConsumerSecret;
   start_date?: StartDate;
   objects?: Objects;
+  read_api?: ReadAPI;
+  num_workers?: ConcurrentStreams;
+  api_budget_percent?: APIBudget;
   [k: string]: unknown | undefined;
 }

@@ -43,7 +43,7 @@ describe('read when the org changed since discover', () => {
   });
 
   it('re-mints an expired session mid-pagination without losing a page', async () => {
-    const catalog = await discoverCatalog({ tokenTtlRequests: 3, maxBatchSize: 200 });
+    const catalog = await discoverCatalog({ tokenTtlRequests: 8, maxBatchSize: 200 });
     const result = await runConnector('read', { config: org!.config, catalog, env: org!.env });
     expect(result.exitCode).toBe(0);
     expect(org!.emulator.tokensIssued).toBeGreaterThan(3);
@@ -52,11 +52,23 @@ describe('read when the org changed since discover', () => {
     }
   });
 
+  it('treats a session refused right after minting as a config error, not a loop', async () => {
+    const catalog = await discoverCatalog();
+    await org!.emulator.close();
+    org = await startOrg({ tokenTtlRequests: 0 });
+    const result = await runConnector('read', { config: org.config, catalog, env: org.env });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.errors.at(-1)!.trace.error.failure_type).toBe('config_error');
+    expect(result.errors.map((e) => e.trace.error.message).join('\n')).toMatch(/rejects every fresh session token/);
+    expect(org.emulator.tokensIssued).toBeLessThanOrEqual(1 + 6 * 3);
+  });
+
   it('logs the API calls used and the org usage at the end', async () => {
     const catalog = await discoverCatalog();
     const result = await runConnector('read', { config: org!.config, catalog, env: org!.env });
     const last = result.logs.at(-1)!.log.message as string;
-    expect(last).toMatch(/\d+ API calls; the org has used \d+ of 15000 daily API requests/);
+    expect(last).toMatch(/Account \d+ records\/\d+ calls/);
+    expect(last).toMatch(/\d+ API calls in all; the org has used \d+ of 15000 daily API requests/);
   });
 });
 

@@ -20,7 +20,16 @@ describe('spec', () => {
     expect(result.messages).toHaveLength(1);
     const spec = result.spec!.spec;
     const connection = spec.connectionSpecification;
-    expect(Object.keys(connection.properties)).toEqual(['hostname', 'client_id', 'client_secret', 'start_date', 'objects']);
+    expect(Object.keys(connection.properties)).toEqual([
+      'hostname',
+      'client_id',
+      'client_secret',
+      'start_date',
+      'objects',
+      'read_api',
+      'num_workers',
+      'api_budget_percent',
+    ]);
     expect(connection.required).toEqual(['hostname', 'client_id', 'client_secret']);
     expect(connection.properties.client_secret.airbyte_secret).toBe(true);
     expect(connection.properties.objects.default).toEqual(['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User']);

@@ -1,14 +1,17 @@
 /**
- * `read`: reads each configured stream in turn. A stream that fails (a permission revoked since
- * discover, an outage that outlasts the retries) is marked INCOMPLETE with its own ERROR trace and
- * the others still run; the sync then ends with one summary error so it never looks successful.
+ * `read`: reads the configured streams, up to num_workers at a time. A stream that fails (a
+ * permission revoked since discover, an outage that outlasts the retries) is marked INCOMPLETE with
+ * its own ERROR trace while the others go on; the sync then ends with one summary error so it never
+ * looks successful. Once the API budget is spent every stream stops after its current page.
  */
 import type { ConfiguredStream } from '../catalog/configured-catalog.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { ConfigError, SystemError, TransientError, asConnectorError, type ConnectorError } from '../errors.js';
+import { ProgressDisplay } from '../progress.js';
 import { errorTraceMessage, streamStatusMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import { SalesforceClient } from '../salesforce/client.js';
+import { QuotaReachedError } from '../salesforce/quota.js';
 import { readCursor } from '../state/cursor.js';
 import type { StreamStates } from '../state/input-state.js';
 import { readStream } from '../streams/read-stream.js';
@@ -20,42 +23,69 @@ export interface ReadInput {
   statePath: string;
 }
 
+interface Failure {
+  stream: string;
+  error: ConnectorError;
+}
+
 export async function runRead(input: ReadInput, writer: ProtocolWriter): Promise<void> {
   const { config, streams, states, statePath } = input;
   // Validate every stream's state before reading anything, so a bad state file fails cleanly.
   const cursors = new Map(streams.map((s) => [s.name, readCursor(states.get(s.name), s.name, statePath)]));
-  const client = new SalesforceClient(config, writer.redactor);
+  const client = new SalesforceClient(config, writer.redactor, { apiBudgetPercent: config.apiBudgetPercent });
   await client.tokens.current(); // wrong credentials fail the whole sync once, not once per stream
 
-  const failures: { stream: string; error: ConnectorError }[] = [];
-  const counts: string[] = [];
-  for (const stream of streams) {
+  const progress = ProgressDisplay.forTerminal();
+  const failures: Failure[] = [];
+  const counts = new Map<string, number>();
+  const queue = [...streams];
+
+  const readOne = async (stream: ConfiguredStream): Promise<void> => {
+    if (client.quota.reached) {
+      await writer.write(streamStatusMessage(stream.name, 'INCOMPLETE'));
+      return;
+    }
     await writer.write(streamStatusMessage(stream.name, 'STARTED'));
     try {
-      const result = await readStream({ client, writer, startDate: config.startDate }, stream, cursors.get(stream.name));
-      counts.push(`${stream.name} ${result.records}`);
+      const ctx = { client, writer, startDate: config.startDate, progress, readApi: config.readApi };
+      const result = await readStream(ctx, stream, cursors.get(stream.name));
+      counts.set(stream.name, result.records);
+      progress?.update(stream.name, { done: true });
       await writer.write(streamStatusMessage(stream.name, 'COMPLETE'));
     } catch (caught) {
       const error = asConnectorError(caught);
-      failures.push({ stream: stream.name, error });
-      await writer.write(
-        errorTraceMessage({
-          message: `${stream.name}: ${error.message}`,
-          failureType: error.failureType,
-          internalMessage: error.internalMessage,
-          stackTrace: (caught as Error)?.stack,
-          stream: stream.name,
-        }),
-      );
+      if (!(error instanceof QuotaReachedError)) {
+        failures.push({ stream: stream.name, error });
+        await writer.write(
+          errorTraceMessage({
+            message: `${stream.name}: ${error.message}`,
+            failureType: error.failureType,
+            internalMessage: error.internalMessage,
+            stackTrace: caught instanceof Error ? caught.stack : undefined,
+            stream: stream.name,
+          }),
+        );
+      }
       await writer.write(streamStatusMessage(stream.name, 'INCOMPLETE'));
     }
-  }
-  const usage = client.orgUsage ? `; the org has used ${client.orgUsage.used} of ${client.orgUsage.max} daily API requests` : '';
-  await writer.log('INFO', `Read finished: records ${counts.join(', ') || 'none'}; ${client.apiCalls} API calls${usage}.`);
+  };
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await readOne(next);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(config.numWorkers, streams.length)) }, worker));
+
+  await writer.log('INFO', finalReport(streams, counts, client));
+  if (client.quota.reached) throw client.quota.trip(false);
   if (failures.length) throw summarize(failures, streams.length);
 }
 
-function summarize(failures: { stream: string; error: ConnectorError }[], total: number): ConnectorError {
+function finalReport(streams: ConfiguredStream[], counts: Map<string, number>, client: SalesforceClient): string {
+  const perStream = streams.map((s) => `${s.name} ${counts.get(s.name) ?? '-'} records/${client.callsByObject.get(s.name) ?? 0} calls`).join(', ');
+  const usage = client.orgUsage ? `; the org has used ${client.orgUsage.used} of ${client.orgUsage.max} daily API requests` : '';
+  return `Read finished: ${perStream}; ${client.apiCalls} API calls in all${usage}.`;
+}
+
+function summarize(failures: Failure[], total: number): ConnectorError {
   const names = failures.map((f) => f.stream).join(', ');
   const message = `${failures.length} of ${total} streams did not finish (${names}); the others synced, and each failed stream's error above says what to do.`;
   const internalMessage = failures.map((f) => `${f.stream}: ${f.error.internalMessage ?? f.error.message}`).join(' | ');

@@ -19,6 +19,9 @@ export interface ResolvedConfig {
   /** ISO-8601 UTC with milliseconds, or undefined for the whole history */
   startDate?: string;
   objects: SObjectName[];
+  readApi: 'auto' | 'rest' | 'bulk';
+  numWorkers: number;
+  apiBudgetPercent: number;
 }
 
 export function loadSpec(): { connectionSpecification: Record<string, unknown>; [key: string]: unknown } {
@@ -48,6 +51,10 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     clientSecret: config.client_secret.trim(),
     startDate,
     objects: config.objects ? [...config.objects] : [...SUPPORTED_OBJECTS],
+    // ajv filled in the spec's defaults (useDefaults), so these are always set here.
+    readApi: config.read_api ?? 'auto',
+    numWorkers: config.num_workers ?? 6,
+    apiBudgetPercent: config.api_budget_percent ?? 80,
   };
 }
 

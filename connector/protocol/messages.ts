@@ -63,6 +63,13 @@ export function streamStatusMessage(stream: string, status: AirbyteStreamStatus)
   };
 }
 
+export function estimateMessage(stream: string, rowEstimate: number): AirbyteMessage {
+  return {
+    type: 'TRACE',
+    trace: { type: 'ESTIMATE', emitted_at: Date.now(), estimate: { name: stream, type: 'STREAM', row_estimate: rowEstimate } },
+  };
+}
+
 export function connectionStatusMessage(status: 'SUCCEEDED' | 'FAILED', message?: string): AirbyteMessage {
   return { type: 'CONNECTION_STATUS', connectionStatus: { status, ...(message ? { message } : {}) } };
 }

@@ -17,6 +17,9 @@ import { TokenProvider, type AccessToken } from './token-provider.js';
 import { QuotaGuard } from './quota.js';
 import type { DescribeResult, QueryPage } from './types.js';
 
+// Under heavy concurrency a renewed session can expire again before every waiting call has used it.
+const MAX_RENEWALS_PER_CALL = 4;
+
 export interface ClientOptions {
   maxRetryDelayMs?: number;
   /** Stop calling once the org's daily usage crosses this percentage. */
@@ -80,12 +83,18 @@ export class SalesforceClient {
   async send(path: string, options: SendOptions): Promise<SalesforceResponse> {
     this.quota.assertWithinBudget();
     let token = await this.tokens.current();
-    for (let attempt = 0; ; attempt++) {
+    for (let renewals = 0; ; ) {
       try {
-        return await this.sendOnce(token, path, options);
+        const response = await this.sendOnce(token, path, options);
+        token.accepted = true;
+        return response;
       } catch (error) {
         if (!(error instanceof SalesforceApiError)) throw error;
-        if (error.status === 401 && attempt === 0) {
+        // A session that expired is renewed (once for all concurrent callers). Two fresh tokens in a
+        // row that Salesforce never accepted mean the user's sessions are refused: a config error.
+        // (One is not proof: under concurrency a renewed token can expire before its first success lands.)
+        if (error.status === 401 && renewals < MAX_RENEWALS_PER_CALL && (renewals < 2 || token.accepted)) {
+          renewals++;
           token = await this.tokens.renew(token);
           continue;
         }

@@ -14,6 +14,8 @@ export interface AccessToken {
   accessToken: string;
   instanceUrl: string;
   mintedAt: number;
+  /** set once Salesforce has accepted the token for any call */
+  accepted: boolean;
 }
 
 // Orgs can set the session timeout as low as 15 minutes; renewing at 10 keeps a margin.
@@ -85,7 +87,7 @@ export class TokenProvider {
     this.redactor.add(accessToken);
     const instanceUrl = typeof body.instance_url === 'string' && body.instance_url ? body.instance_url.replace(/\/+$/, '') : org.origin;
     this.mints++;
-    this.token = { accessToken, instanceUrl, mintedAt: this.now() };
+    this.token = { accessToken, instanceUrl, mintedAt: this.now(), accepted: false };
     return this.token;
   }
 }

@@ -15,11 +15,14 @@ import { PageWriter } from './page-writer.js';
 import { createRecordShaper } from './record-shaper.js';
 import { restPageSource, type PageSource } from './page-source.js';
 import { splitWindow } from './windows.js';
+import { estimateMessage } from '../protocol/messages.js';
+import type { ProgressDisplay } from '../progress.js';
 
 export interface StreamReadContext {
   client: SalesforceClient;
   writer: ProtocolWriter;
   startDate?: string;
+  progress?: ProgressDisplay;
 }
 
 export interface StreamReadResult {
@@ -55,11 +58,20 @@ export async function readStream(ctx: StreamReadContext, stream: ConfiguredStrea
   const pages = new PageWriter(writer, object, incremental, inputCursor);
   const windows: QueryBounds[] = [{ from }];
   let restarts = 0;
+  let estimated = false;
   while (windows.length) {
     const window = windows.shift()!;
     const startedAt = pages.position;
     try {
-      for await (const raw of source(window)) await pages.writePage(raw.map(shape));
+      for await (const page of source(window)) {
+        if (!estimated && page.estimate !== undefined) {
+          estimated = true;
+          await writer.write(estimateMessage(object, page.estimate));
+          ctx.progress?.update(object, { estimate: page.estimate });
+        }
+        await pages.writePage(page.records.map(shape));
+        ctx.progress?.update(object, { records: pages.records });
+      }
     } catch (error) {
       const code = salesforceErrorCode(error);
       // Resume after the last record written in this window, if any.
