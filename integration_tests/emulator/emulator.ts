@@ -7,6 +7,7 @@ import { TokenService, type EmulatorClient } from './oauth.js';
 import { OrgAccess } from './org-access.js';
 import { OrgStore } from './org-store.js';
 import { CursorStore } from './query-cursors.js';
+import { BulkJobs } from './bulk-jobs.js';
 import { createRequestHandler, type RequestLogEntry, type ServerState } from './server.js';
 import { loopbackCertificate } from './tls.js';
 
@@ -23,6 +24,15 @@ export interface EmulatorOptions {
   tokenTtlMs?: number;
   myDomain?: boolean;
   maxBatchSize?: number;
+  // Beyond the connector's contract: knobs for failure-path tests.
+  /** The org's daily API allocation (Sforce-Limit-Info and /limits); past it, 403 REQUEST_LIMIT_EXCEEDED. Default 15000. */
+  dailyApiLimit?: number;
+  /** REST queries whose result has more rows than this fail with 400 QUERY_TIMEOUT. */
+  queryTimeoutRows?: number;
+  /** Bulk API 2.0 jobs on these objects are refused with INVALIDENTITY. */
+  bulkUnsupportedObjects?: SObjectName[];
+  /** Status polls of a Bulk job that answer InProgress before JobComplete. Default 0. */
+  bulkPollsBeforeComplete?: number;
 }
 
 export interface Emulator {
@@ -44,6 +54,13 @@ export interface Emulator {
   setApiDisabled(disabled: boolean): void;
   expireTokens(): void;
   close(): Promise<void>;
+  // Failure injection, beyond the connector's contract.
+  readonly bulkJobsCreated: number;
+  /** Every open query locator becomes invalid (next page → 400 INVALID_QUERY_LOCATOR). */
+  expireQueryLocators(): void;
+  setQueryTimeoutRows(rows: number | null): void;
+  /** The next `count` data API requests fail with `status` (503 SERVER_UNAVAILABLE by default) before any other check. */
+  failNextRequests(count: number, status?: number): void;
 }
 
 export const DEFAULT_CLIENT: EmulatorClient = { clientId: 'demo-client-id', clientSecret: 'demo-client-secret' };
@@ -73,10 +90,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     userId: store.runAsUserId,
   });
   const cursors = new CursorStore();
+  const bulk = new BulkJobs(store, access, {
+    unsupportedObjects: new Set(opts.bulkUnsupportedObjects ?? []),
+    pollsBeforeComplete: opts.bulkPollsBeforeComplete ?? 0,
+    runAsUserId: store.runAsUserId,
+  });
   const state: ServerState = {
-    store, access, tokens, cursors,
+    store, access, tokens, cursors, bulk,
     myDomain: opts.myDomain ?? true,
     maxBatchSize: opts.maxBatchSize ?? 2000,
+    dailyApiLimit: opts.dailyApiLimit ?? 15000,
+    queryTimeoutRows: opts.queryTimeoutRows ?? null,
+    pendingFailures: [],
     url: '', hostname: '', apiCalls: 0, requests: [],
   };
   const handler = createRequestHandler(state);
@@ -116,8 +141,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     hideField: (object, field) => access.hideField(object, field),
     setApiDisabled: (disabled) => { access.apiDisabled = disabled; },
     expireTokens: () => tokens.expireAll(),
+    get bulkJobsCreated() { return bulk.created; },
+    expireQueryLocators: () => cursors.clear(),
+    setQueryTimeoutRows: (rows) => { state.queryTimeoutRows = rows; },
+    failNextRequests: (count, status = 503) => { for (let i = 0; i < count; i++) state.pendingFailures.push(status); },
     close: async () => {
       cursors.clear();
+      bulk.clear();
       await Promise.all(servers.map(closeServer));
     },
   };

@@ -38,6 +38,11 @@ export async function sendJson(
   body: string | unknown,
   headers: Record<string, string> = {},
 ): Promise<void> {
+  if (status === 204) {
+    res.writeHead(204, headers);
+    res.end();
+    return;
+  }
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   let payload: Buffer = Buffer.from(text, 'utf8');
   const out: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8', ...headers };

@@ -16,6 +16,7 @@ export const KEY_PREFIX = {
   UserRole: '00E',
   RecordType: '012',
   QueryLocator: '01g',
+  BulkJob: '750',
 } as const;
 
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';

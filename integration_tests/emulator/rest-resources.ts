@@ -29,12 +29,13 @@ export function resourceMap(version: string): Record<string, string> {
     query: `${base}/query`,
     queryAll: `${base}/queryAll`,
     sobjects: `${base}/sobjects`,
+    jobs: `${base}/jobs`,
   };
 }
 
-export function limits(apiCalls: number): Record<string, { Max: number; Remaining: number }> {
+export function limits(apiCalls: number, dailyLimit = DAILY_API_LIMIT): Record<string, { Max: number; Remaining: number }> {
   return {
-    DailyApiRequests: { Max: DAILY_API_LIMIT, Remaining: Math.max(0, DAILY_API_LIMIT - apiCalls) },
+    DailyApiRequests: { Max: dailyLimit, Remaining: Math.max(0, dailyLimit - apiCalls) },
     DailyBulkApiBatches: { Max: 15000, Remaining: 15000 },
     DailyBulkV2QueryJobs: { Max: 10000, Remaining: 10000 },
     DailyBulkV2QueryFileStorageMB: { Max: 976562, Remaining: 976562 },

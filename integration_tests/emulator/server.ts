@@ -8,13 +8,14 @@ import { CATALOG, SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
 import { objectBasicInfo, globalDescribe, objectDescribe } from './describe-metadata.js';
 import { apiDisabled, invalidSession, notFound, OAuthError, SalesforceError } from './errors.js';
 import { readBody, sendJson } from './http-util.js';
+import type { BulkJobs, BulkReply } from './bulk-jobs.js';
 import { normalizeId } from './ids.js';
 import type { TokenService } from './oauth.js';
 import type { OrgAccess } from './org-access.js';
 import type { OrgStore } from './org-store.js';
 import { batchSizeFrom, type CursorStore } from './query-cursors.js';
 import { rowToObject, type Column } from './record-serializer.js';
-import { DAILY_API_LIMIT, limits, NEWEST_VERSION, OLDEST_VERSION, resourceMap, versionList } from './rest-resources.js';
+import { limits, NEWEST_VERSION, OLDEST_VERSION, resourceMap, versionList } from './rest-resources.js';
 import { executeSoql } from './soql-engine.js';
 
 export interface RequestLogEntry {
@@ -29,16 +30,20 @@ export interface ServerState {
   access: OrgAccess;
   tokens: TokenService;
   cursors: CursorStore;
+  bulk: BulkJobs;
   myDomain: boolean;
   maxBatchSize: number;
+  dailyApiLimit: number;
+  /** Queries whose result is larger than this fail with QUERY_TIMEOUT (null: never). */
+  queryTimeoutRows: number | null;
+  /** HTTP statuses the next data API requests fail with, in order (transient-fault injection). */
+  pendingFailures: number[];
   /** Set once the server is listening. */
   url: string;
   hostname: string;
   apiCalls: number;
   requests: RequestLogEntry[];
 }
-
-type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
 export function createRequestHandler(state: ServerState): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -99,18 +104,57 @@ async function token(state: ServerState, req: IncomingMessage, res: ServerRespon
   return sendJson(req, res, 200, answer, { 'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
 }
 
+const TRANSIENT_BODIES: Record<number, unknown> = {
+  500: [{ message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234-5678 (-123)', errorCode: 'UNKNOWN_EXCEPTION' }],
+  503: [{ message: 'Server Unavailable', errorCode: 'SERVER_UNAVAILABLE' }],
+};
+
 async function dataApi(state: ServerState, req: IncomingMessage, res: ServerResponse, url: URL, version: string, rest: string): Promise<void> {
+  const injected = state.pendingFailures.shift();
+  if (injected !== undefined) return sendJson(req, res, injected, TRANSIENT_BODIES[injected] ?? '');
   if (!state.tokens.use(req.headers.authorization)) throw invalidSession();
   if (state.access.apiDisabled) throw apiDisabled();
+  if (state.apiCalls >= state.dailyApiLimit) {
+    throw new SalesforceError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+  }
   state.apiCalls++;
-  const headers = { 'Sforce-Limit-Info': `api-usage=${state.apiCalls}/${DAILY_API_LIMIT}` };
+  const headers = { 'Sforce-Limit-Info': `api-usage=${state.apiCalls}/${state.dailyApiLimit}` };
   try {
-    requireRead(req);
-    const body = resource(state, req, url, version, rest);
-    await sendJson(req, res, 200, body, headers);
+    const reply = await resource(state, req, url, version, rest);
+    if (isBulkReply(reply)) await sendJson(req, res, reply.status, reply.body, { ...headers, ...reply.headers });
+    else await sendJson(req, res, 200, reply, headers);
   } catch (err) {
     await sendError(req, res, err, headers);
   }
+}
+
+function isBulkReply(value: unknown): value is BulkReply {
+  return typeof value === 'object' && value !== null && BULK_REPLY in value;
+}
+const BULK_REPLY = Symbol('bulk reply');
+const tag = (reply: BulkReply): BulkReply => Object.assign(reply, { [BULK_REPLY]: true });
+
+/** `…/jobs/query[/{id}[/results]]`: the Bulk API 2.0 query resources. */
+async function bulkResource(state: ServerState, req: IncomingMessage, url: URL, version: string, parts: string[]): Promise<BulkReply> {
+  const [, , id, sub] = parts;
+  const method = req.method ?? 'GET';
+  if (Number(version) < 47) throw notFound();
+  if (parts.length === 2) {
+    if (method === 'POST') return tag(state.bulk.create(await readBody(req), version));
+    requireRead(req);
+    return tag(state.bulk.list());
+  }
+  if (parts.length === 3) {
+    if (method === 'PATCH') return tag(state.bulk.abort(id, await readBody(req)));
+    if (method === 'DELETE') return tag(state.bulk.remove(id));
+    requireRead(req);
+    return tag(state.bulk.status(id));
+  }
+  if (parts.length === 4 && sub === 'results') {
+    requireRead(req);
+    return tag(state.bulk.results(id, version, url.searchParams.get('locator'), url.searchParams.get('maxRecords')));
+  }
+  throw notFound();
 }
 
 function grantedObject(state: ServerState, name: string): SObjectName {
@@ -119,11 +163,13 @@ function grantedObject(state: ServerState, name: string): SObjectName {
   return object;
 }
 
-function resource(state: ServerState, req: IncomingMessage, url: URL, version: string, rest: string): string | unknown {
+async function resource(state: ServerState, req: IncomingMessage, url: URL, version: string, rest: string): Promise<unknown> {
   const parts = rest.split('/').filter(Boolean).map(decodeURIComponent);
   const [head, a, b] = parts;
+  if (head === 'jobs' && a === 'query') return bulkResource(state, req, url, version, parts);
+  requireRead(req);
   if (parts.length === 0) return resourceMap(version);
-  if (head === 'limits' && parts.length === 1) return limits(state.apiCalls);
+  if (head === 'limits' && parts.length === 1) return limits(state.apiCalls, state.dailyApiLimit);
   if (head === 'sobjects') {
     if (parts.length === 1) return globalDescribe(state.access.grantedObjects(), version);
     const object = grantedObject(state, a);
@@ -142,6 +188,9 @@ function resource(state: ServerState, req: IncomingMessage, url: URL, version: s
     const q = url.searchParams.get('q');
     if (q === null) throw new SalesforceError(400, 'MALFORMED_QUERY', 'SOQL statements cannot be empty or null');
     const result = executeSoql(q, state.store, state.access, head === 'queryAll');
+    if (state.queryTimeoutRows !== null && !result.countOnly && result.rows.length > state.queryTimeoutRows) {
+      throw new SalesforceError(400, 'QUERY_TIMEOUT', 'Your query request was running for too long.');
+    }
     if (result.countOnly) return `{"totalSize":${result.totalSize},"done":true,"records":[]}`;
     return state.cursors.firstPage(result, version, batchSize);
   }

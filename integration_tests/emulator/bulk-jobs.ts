@@ -1,0 +1,196 @@
+/**
+ * Bulk API 2.0 query jobs: create, poll, page through CSV results with Sforce-Locator, abort,
+ * delete, list. The query runs once at creation and its rows are kept as the job's result, so
+ * locators are stable and re-readable for as long as the job exists.
+ */
+import { randomBytes } from 'node:crypto';
+import { csvPage, DELIMITERS, LINE_ENDINGS } from './bulk-csv.js';
+import { notFound, SalesforceError } from './errors.js';
+import type { SObjectName } from './field-catalog.js';
+import { KEY_PREFIX, randomId } from './ids.js';
+import type { OrgStore } from './org-store.js';
+import { formatDateTime } from './sf-time.js';
+import { executeSoql, type QueryAccess, type QueryResult } from './soql-engine.js';
+
+export interface BulkOptions {
+  /** Objects whose jobs are refused with INVALIDENTITY, like objects the Bulk API does not support. */
+  unsupportedObjects: ReadonlySet<SObjectName>;
+  /** Status polls that report InProgress before a job reports JobComplete. */
+  pollsBeforeComplete: number;
+  runAsUserId: string;
+}
+
+type State = 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Aborted' | 'Failed';
+
+interface Job {
+  id: string;
+  operation: 'query' | 'queryAll';
+  object: SObjectName;
+  createdDate: string;
+  systemModstamp: string;
+  state: State;
+  apiVersion: string;
+  lineEnding: string;
+  columnDelimiter: string;
+  polls: number;
+  result: QueryResult;
+  startedAt: number;
+}
+
+export interface BulkReply {
+  status: number;
+  body: string | unknown;
+  headers?: Record<string, string>;
+}
+
+const DEFAULT_MAX_RECORDS = 50_000;
+const bad = (errorCode: string, message: string) => new SalesforceError(400, errorCode, message);
+
+function encodeLocator(offset: number): string {
+  return Buffer.from(String(offset)).toString('base64').replace(/=+$/, '');
+}
+
+function decodeLocator(locator: string): number | null {
+  const text = Buffer.from(locator, 'base64').toString('utf8');
+  return /^\d+$/.test(text) ? Number(text) : null;
+}
+
+export class BulkJobs {
+  private readonly jobs = new Map<string, Job>();
+  created = 0;
+
+  constructor(
+    private readonly store: OrgStore,
+    private readonly access: QueryAccess,
+    private readonly options: BulkOptions,
+  ) {}
+
+  create(rawBody: string, version: string): BulkReply {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(rawBody) as Record<string, unknown>;
+    } catch {
+      throw bad('JSON_PARSER_ERROR', 'The request body is not valid JSON');
+    }
+    const operation = body.operation;
+    if (operation !== 'query' && operation !== 'queryAll') throw bad('INVALIDJOB', `Invalid operation: ${String(operation)}`);
+    if (typeof body.query !== 'string') throw bad('INVALIDJOB', 'The query is required');
+    if (body.contentType !== undefined && body.contentType !== 'CSV') throw bad('INVALIDJOB', `Unsupported content type: ${String(body.contentType)}`);
+    const columnDelimiter = String(body.columnDelimiter ?? 'COMMA');
+    const lineEnding = String(body.lineEnding ?? 'LF');
+    if (!(columnDelimiter in DELIMITERS)) throw bad('INVALIDJOB', `Invalid column delimiter: ${columnDelimiter}`);
+    if (!(lineEnding in LINE_ENDINGS)) throw bad('INVALIDJOB', `Invalid line ending: ${lineEnding}`);
+
+    const soql = body.query;
+    const result = executeSoql(soql, this.store, this.access, operation === 'queryAll');
+    if (this.options.unsupportedObjects.has(result.object)) {
+      throw bad('INVALIDENTITY', `Entity '${result.object}' is not supported by the Bulk API.`);
+    }
+    if (result.countOnly) throw bad('INVALIDJOB', 'Aggregate functions such as COUNT() are not supported in Bulk Query');
+    if (result.singlePage) throw bad('INVALIDJOB', 'OFFSET clause is not supported in Bulk Query');
+    if (/\bFIELDS\s*\(/i.test(soql) || result.columns.some((c) => c.spec.components !== null)) {
+      throw bad('FUNCTIONALITY_NOT_ENABLED', 'Selecting compound data not supported in Bulk Query');
+    }
+
+    const now = formatDateTime(Date.now());
+    const job: Job = {
+      id: randomId(KEY_PREFIX.BulkJob, randomBytes(12)),
+      operation, object: result.object, createdDate: now, systemModstamp: now, state: 'UploadComplete',
+      apiVersion: version, lineEnding, columnDelimiter, polls: 0, result, startedAt: Date.now(),
+    };
+    this.jobs.set(job.id, job);
+    this.created++;
+    return { status: 200, body: this.info(job, false) };
+  }
+
+  status(id: string): BulkReply {
+    const job = this.get(id);
+    if (job.state === 'UploadComplete' || job.state === 'InProgress') {
+      job.polls++;
+      job.state = job.polls > this.options.pollsBeforeComplete ? 'JobComplete' : 'InProgress';
+      job.systemModstamp = formatDateTime(Date.now());
+    }
+    return { status: 200, body: this.info(job, true) };
+  }
+
+  abort(id: string, rawBody: string): BulkReply {
+    const job = this.get(id);
+    let state: unknown;
+    try {
+      state = (JSON.parse(rawBody) as { state?: unknown }).state;
+    } catch {
+      throw bad('JSON_PARSER_ERROR', 'The request body is not valid JSON');
+    }
+    if (state !== 'Aborted') throw bad('INVALIDJOB', `Invalid state: ${String(state)}`);
+    if (job.state === 'JobComplete' || job.state === 'Failed') {
+      throw bad('INVALIDJOB', `Cannot abort a job in state ${job.state}`);
+    }
+    job.state = 'Aborted';
+    job.systemModstamp = formatDateTime(Date.now());
+    return { status: 200, body: this.info(job, false) };
+  }
+
+  remove(id: string): BulkReply {
+    this.get(id);
+    this.jobs.delete(id);
+    return { status: 204, body: null };
+  }
+
+  list(): BulkReply {
+    return { status: 200, body: { done: true, records: [...this.jobs.values()].map((j) => this.info(j, false)), nextRecordsUrl: null } };
+  }
+
+  results(id: string, version: string, locator: string | null, maxRecordsParam: string | null): BulkReply {
+    const job = this.get(id);
+    if (job.apiVersion !== version) {
+      throw new SalesforceError(409, 'INVALIDJOB', `Use the API version the job was created with (${job.apiVersion}) to get its results`);
+    }
+    if (job.state !== 'JobComplete') {
+      throw new SalesforceError(412, 'JOB_NOT_COMPLETE',
+        `can only download query results of successfully completed bulk job with status: JOB_COMPLETE. Current status: ${job.state === 'Aborted' ? 'ABORTED' : 'IN_PROGRESS'}`);
+    }
+    const rows = job.result.rows;
+    const offset = locator === null || locator === '' ? 0 : decodeLocator(locator);
+    if (offset === null || offset > rows.length) throw bad('INVALID_QUERY_LOCATOR', `Invalid locator: ${String(locator)}`);
+    const maxRecords = maxRecordsParam === null ? DEFAULT_MAX_RECORDS : Number(maxRecordsParam);
+    if (!Number.isInteger(maxRecords) || maxRecords < 1) throw bad('INVALIDJOB', `Invalid maxRecords: ${String(maxRecordsParam)}`);
+    const end = Math.min(rows.length, offset + maxRecords);
+    const csv = csvPage(job.result.columns, rows, offset, end, DELIMITERS[job.columnDelimiter], LINE_ENDINGS[job.lineEnding]);
+    return {
+      status: 200,
+      body: csv,
+      headers: {
+        'Content-Type': 'text/csv; charset=UTF-8',
+        'Sforce-NumberOfRecords': String(end - offset),
+        'Sforce-Locator': end >= rows.length ? 'null' : encodeLocator(end),
+      },
+    };
+  }
+
+  private get(id: string): Job {
+    const job = this.jobs.get(id);
+    if (!job) throw notFound();
+    return job;
+  }
+
+  private info(job: Job, detailed: boolean): Record<string, unknown> {
+    const base: Record<string, unknown> = {
+      id: job.id, operation: job.operation, object: job.object, createdById: this.options.runAsUserId,
+      createdDate: job.createdDate, systemModstamp: job.systemModstamp, state: job.state, concurrencyMode: 'Parallel',
+      contentType: 'CSV', apiVersion: Number(job.apiVersion), lineEnding: job.lineEnding, columnDelimiter: job.columnDelimiter,
+    };
+    if (!detailed) return base;
+    return {
+      ...base,
+      jobType: 'V2Query',
+      numberRecordsProcessed: job.state === 'JobComplete' ? job.result.rows.length : 0,
+      retries: 0,
+      totalProcessingTime: job.state === 'JobComplete' ? Math.max(1, Date.now() - job.startedAt) : 0,
+      isPkChunkingSupported: true,
+    };
+  }
+
+  clear(): void {
+    this.jobs.clear();
+  }
+}

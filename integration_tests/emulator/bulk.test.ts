@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startEmulator, type Emulator } from './index.js';
+import { call, mintToken, V } from './test-support.js';
+
+type Job = Record<string, unknown> & { id: string; state: string };
+type ErrorBody = { errorCode: string; message: string }[];
+
+describe('Bulk API 2.0 query jobs', () => {
+  let emu: Emulator;
+  let token: string;
+  const send = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(emu.url + path, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown };
+  };
+  const createJob = async (query: string, extra: Record<string, unknown> = {}) => {
+    const reply = await send('POST', `${V}/jobs/query`, { operation: 'query', query, ...extra });
+    if (reply.status !== 200) throw new Error(reply.text);
+    return reply.json() as Job;
+  };
+
+  beforeAll(async () => {
+    emu = await startEmulator({
+      counts: { Account: 120, Contact: 600, Lead: 10, Opportunity: 10, Case: 10, User: 3 },
+      bulkUnsupportedObjects: ['Lead'],
+      bulkPollsBeforeComplete: 1,
+    });
+    token = await mintToken(emu);
+  });
+  afterAll(() => emu.close());
+
+  it('creates a job, reports progress, then serves CSV pages with Sforce-Locator', async () => {
+    const job = await createJob('SELECT Id, Name, SystemModstamp, IsDeleted, NumberOfEmployees FROM Account', { operation: 'queryAll' });
+    expect(job).toMatchObject({ operation: 'queryAll', object: 'Account', state: 'UploadComplete', contentType: 'CSV', apiVersion: 62, lineEnding: 'LF', columnDelimiter: 'COMMA' });
+    expect(job.id).toMatch(/^750[A-Za-z0-9]{15}$/);
+    const early = await send('GET', `${V}/jobs/query/${job.id}/results`);
+    expect(early.status).toBe(412);
+    expect(((await send('GET', `${V}/jobs/query/${job.id}`)).json() as Job).state).toBe('InProgress');
+    const done = (await send('GET', `${V}/jobs/query/${job.id}`)).json() as Job;
+    expect(done).toMatchObject({ state: 'JobComplete', jobType: 'V2Query', numberRecordsProcessed: 120, retries: 0 });
+
+    const ids: string[] = [];
+    let locator: string | null = null;
+    let pages = 0;
+    do {
+      const reply = await send('GET', `${V}/jobs/query/${job.id}/results?maxRecords=50${locator ? `&locator=${locator}` : ''}`);
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-type')).toMatch(/^text\/csv/);
+      const lines = reply.text.trimEnd().split('\n');
+      expect(lines[0]).toBe('"Id","Name","SystemModstamp","IsDeleted","NumberOfEmployees"');
+      expect(Number(reply.headers.get('sforce-numberofrecords'))).toBe(lines.length - 1);
+      for (const line of lines.slice(1)) ids.push(line.split(',')[0].replace(/"/g, ''));
+      locator = reply.headers.get('sforce-locator');
+      pages++;
+      if (locator !== 'null') {
+        // A locator can be read again.
+        const again = await send('GET', `${V}/jobs/query/${job.id}/results?maxRecords=50&locator=${locator}`);
+        expect(again.status).toBe(200);
+      }
+    } while (locator !== 'null');
+    expect(pages).toBe(3);
+    expect(ids).toEqual(emu.records('Account', { includeDeleted: true }).map((r) => r.Id));
+  });
+
+  it('writes datetimes with Z, nulls as empty fields and doubles inner quotes', async () => {
+    const target = emu.records('Account')[0];
+    emu.update('Account', String(target.Id), { Name: 'The "Quoted" Co', Website: null });
+    const job = await createJob(`SELECT Id, Name, Website, SystemModstamp FROM Account WHERE Id = '${String(target.Id)}'`, { columnDelimiter: 'PIPE', lineEnding: 'CRLF' });
+    await send('GET', `${V}/jobs/query/${job.id}`);
+    await send('GET', `${V}/jobs/query/${job.id}`);
+    const csv = (await send('GET', `${V}/jobs/query/${job.id}/results`)).text;
+    const [, row] = csv.split('\r\n');
+    const cells = row.split('|');
+    expect(cells[1]).toBe('"The ""Quoted"" Co"');
+    expect(cells[2]).toBe('');
+    expect(cells[3]).toMatch(/^"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"$/);
+  });
+
+  it('refuses what Bulk queries cannot do', async () => {
+    const cases: [string, string][] = [
+      ['SELECT Id, BillingAddress FROM Account', 'Selecting compound data not supported in Bulk Query'],
+      ['SELECT COUNT() FROM Account', 'COUNT()'],
+      ['SELECT Id FROM Account LIMIT 5 OFFSET 5', 'OFFSET'],
+      ['SELECT Id FROM Lead', "Entity 'Lead' is not supported by the Bulk API."],
+      ['SELECT Nope__c FROM Account', 'No such column'],
+    ];
+    for (const [query, fragment] of cases) {
+      const reply = await send('POST', `${V}/jobs/query`, { operation: 'query', query });
+      expect(reply.status).toBe(400);
+      expect((reply.json() as ErrorBody)[0].message).toContain(fragment);
+    }
+    const lead = await send('POST', `${V}/jobs/query`, { operation: 'query', query: 'SELECT Id FROM Lead' });
+    expect((lead.json() as ErrorBody)[0].errorCode).toBe('INVALIDENTITY');
+  });
+
+  it('aborts, lists and deletes jobs', async () => {
+    const job = await createJob('SELECT Id FROM Contact');
+    const aborted = await send('PATCH', `${V}/jobs/query/${job.id}`, { state: 'Aborted' });
+    expect((aborted.json() as Job).state).toBe('Aborted');
+    const list = (await send('GET', `${V}/jobs/query`)).json() as { done: boolean; records: Job[] };
+    expect(list.records.map((j) => j.id)).toContain(job.id);
+    const deleted = await send('DELETE', `${V}/jobs/query/${job.id}`);
+    expect(deleted.status).toBe(204);
+    expect(deleted.text).toBe('');
+    expect((await send('GET', `${V}/jobs/query/${job.id}`)).status).toBe(404);
+    expect(emu.bulkJobsCreated).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers 409 when results are read with another API version', async () => {
+    const job = await createJob('SELECT Id FROM Contact');
+    await send('GET', `${V}/jobs/query/${job.id}`);
+    await send('GET', `${V}/jobs/query/${job.id}`);
+    const reply = await call(emu, `/services/data/v61.0/jobs/query/${job.id}/results`, token);
+    expect(reply.status).toBe(409);
+  });
+});
