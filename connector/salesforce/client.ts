@@ -4,21 +4,25 @@
  * Salesforce's error bodies turned into SalesforceApiError. It knows nothing about streams.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { HTTPError, type Got } from 'got';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HTTPError, type Got, type Response } from 'got';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Redactor } from '../protocol/redactor.js';
-import { TransientError } from '../errors.js';
+import { TransientError, isConnectorError } from '../errors.js';
 import { DATA_PATH } from './api-version.js';
 import { SalesforceApiError, classifyApiError, parseErrorBody, type ErrorContext } from './api-errors.js';
 import { createHttp } from './http.js';
 import { parseLimitInfo, type ApiUsage } from './limit-info.js';
 import { requestOrClassify } from './request.js';
 import { TokenProvider, type AccessToken } from './token-provider.js';
-import { QuotaGuard } from './quota.js';
+import { QuotaGuard, QuotaReachedError } from './quota.js';
 import type { DescribeResult, QueryPage } from './types.js';
 
 // Under heavy concurrency a renewed session can expire again before every waiting call has used it.
 const MAX_RENEWALS_PER_CALL = 4;
+const STREAM_RETRIES = 3;
 
 export interface ClientOptions {
   maxRetryDelayMs?: number;
@@ -47,9 +51,11 @@ export class SalesforceClient {
   readonly tokens: TokenProvider;
   private readonly http: Got;
   private readonly host: string;
+  private readonly retryDelayMs: number;
 
   constructor(config: ResolvedConfig, redactor: Redactor, options: ClientOptions = {}) {
     const envDelay = Number(process.env.SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS);
+    this.retryDelayMs = Math.min(options.maxRetryDelayMs ?? (envDelay > 0 ? envDelay : 1000), 1000);
     const base = createHttp({ maxRetryDelayMs: options.maxRetryDelayMs ?? (envDelay > 0 ? envDelay : undefined) });
     this.quota = new QuotaGuard(options.apiBudgetPercent);
     this.http = base.extend({
@@ -81,25 +87,48 @@ export class SalesforceClient {
    * concurrent caller) and repeats the call; Salesforce errors become ConnectorErrors.
    */
   async send(path: string, options: SendOptions): Promise<SalesforceResponse> {
+    return this.withSession(options.context, (token) => this.sendOnce(token, path, options));
+  }
+
+  /**
+   * A streamed GET (Bulk results): resolves once the headers are in, with the body still flowing.
+   * Outages before the body starts are retried here; got's own retry does not cover streams.
+   */
+  async openStream(path: string, options: SendOptions): Promise<{ headers: IncomingHttpHeaders; body: Readable }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.withSession(options.context, (token) => this.streamOnce(token, path, options));
+      } catch (error) {
+        const retriable = isConnectorError(error) && error.failureType === 'transient_error' && !(error instanceof QuotaReachedError);
+        if (!retriable || attempt >= STREAM_RETRIES) throw error;
+        await sleep(this.retryDelayMs * 2 ** attempt);
+      }
+    }
+  }
+
+  /**
+   * Runs one call with the current token. A session that expired is renewed (once for all
+   * concurrent callers) and the call repeated; two fresh tokens in a row that Salesforce never
+   * accepted mean the user's sessions are refused, a config error. (One is not proof: under
+   * concurrency a renewed token can expire again before its first success lands.)
+   */
+  private async withSession<T>(context: ErrorContext, call: (token: AccessToken) => Promise<T>): Promise<T> {
     this.quota.assertWithinBudget();
     let token = await this.tokens.current();
     for (let renewals = 0; ; ) {
       try {
-        const response = await this.sendOnce(token, path, options);
+        const result = await call(token);
         token.accepted = true;
-        return response;
+        return result;
       } catch (error) {
         if (!(error instanceof SalesforceApiError)) throw error;
-        // A session that expired is renewed (once for all concurrent callers). Two fresh tokens in a
-        // row that Salesforce never accepted mean the user's sessions are refused: a config error.
-        // (One is not proof: under concurrency a renewed token can expire before its first success lands.)
         if (error.status === 401 && renewals < MAX_RENEWALS_PER_CALL && (renewals < 2 || token.accepted)) {
           renewals++;
           token = await this.tokens.renew(token);
           continue;
         }
         if (error.errorCode === 'REQUEST_LIMIT_EXCEEDED' && /TotalRequests/i.test(error.sfMessage)) throw this.quota.trip(true, error);
-        throw classifyApiError(error, options.context);
+        throw classifyApiError(error, context);
       }
     }
   }
@@ -135,10 +164,9 @@ export class SalesforceClient {
   }
 
   private async sendOnce(token: AccessToken, path: string, options: SendOptions): Promise<SalesforceResponse> {
-    const url = `${token.instanceUrl}${path}`;
     try {
       const response = await requestOrClassify(this.host, () =>
-        this.http(url, {
+        this.http(`${token.instanceUrl}${path}`, {
           method: options.method ?? 'GET',
           json: options.json,
           headers: { ...options.headers, authorization: `Bearer ${token.accessToken}` },
@@ -152,6 +180,25 @@ export class SalesforceClient {
       }
       throw error;
     }
+  }
+
+  private async streamOnce(token: AccessToken, path: string, options: SendOptions): Promise<{ headers: IncomingHttpHeaders; body: Readable }> {
+    const stream = this.http.stream(`${token.instanceUrl}${path}`, {
+      headers: { ...options.headers, authorization: `Bearer ${token.accessToken}` },
+      context: { object: options.context.object },
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+    });
+    const response = await requestOrClassify(this.host, async () => {
+      const [res] = (await once(stream, 'response')) as [Response<string>];
+      return res;
+    });
+    if (response.statusCode < 300) return { headers: response.headers, body: stream };
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+    const error = parseErrorBody(response.statusCode, Buffer.concat(chunks).toString('utf8'), path.split('?')[0]);
+    if (response.statusCode >= 500) throw classifyApiError(error, options.context);
+    throw error;
   }
 }
 

@@ -1,4 +1,10 @@
-/** Where a stream's pages come from: the REST query API (Bulk API 2.0 lives in bulk/). */
+/**
+ * Where a stream's pages come from. REST pages arrive 2,000 records a call; Bulk API 2.0 costs a
+ * handful of calls per job whatever its size but has a start-up delay. `auto` starts with REST, and
+ * when the first page says the window is large, drops that cursor and reads the window through Bulk.
+ */
+import { BulkRefusedError, bulkPageSource } from '../bulk/bulk-page-source.js';
+import type { ProtocolWriter } from '../protocol/writer.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import type { DescribeField } from '../salesforce/types.js';
 import { streamQuery, type QueryBounds } from '../soql.js';
@@ -11,6 +17,10 @@ export interface SourcePage {
 }
 
 export type PageSource = (bounds: QueryBounds) => AsyncIterable<SourcePage>;
+export type ReadApi = 'auto' | 'rest' | 'bulk';
+
+/** Above this many records in a window, `auto` reads it through Bulk. */
+export const BULK_THRESHOLD = 20_000;
 
 export function restPageSource(client: SalesforceClient, object: string, fields: readonly DescribeField[], includeDeleted: boolean): PageSource {
   const names = fields.map((f) => f.name);
@@ -20,5 +30,44 @@ export function restPageSource(client: SalesforceClient, object: string, fields:
       yield { records: page.records, estimate: first ? page.totalSize : undefined };
       first = false;
     }
+  };
+}
+
+export interface SourceOptions {
+  client: SalesforceClient;
+  writer: ProtocolWriter;
+  object: string;
+  selected: readonly DescribeField[];
+  describe: readonly DescribeField[];
+  includeDeleted: boolean;
+  readApi: ReadApi;
+}
+
+export function choosePageSource(options: SourceOptions): PageSource {
+  const { client, writer, object, selected, describe, includeDeleted, readApi } = options;
+  const rest = restPageSource(client, object, selected, includeDeleted);
+  if (readApi === 'rest') return rest;
+  const bulk = bulkPageSource(client, object, selected, describe, includeDeleted);
+  const bulkOrRest: PageSource = async function* (bounds) {
+    try {
+      yield* bulk(bounds);
+    } catch (error) {
+      if (!(error instanceof BulkRefusedError)) throw error;
+      await writer.log('WARN', `${object}: Salesforce refused a Bulk job (${error.reason}); reading it through REST instead.`);
+      yield* rest(bounds);
+    }
+  };
+  if (readApi === 'bulk') return bulkOrRest;
+  return async function* (bounds) {
+    const pages = rest(bounds)[Symbol.asyncIterator]();
+    const first = await pages.next();
+    if (first.done) return;
+    if ((first.value.estimate ?? 0) > BULK_THRESHOLD) {
+      await pages.return?.(undefined);
+      yield* bulkOrRest(bounds);
+      return;
+    }
+    yield first.value;
+    for (let page = await pages.next(); !page.done; page = await pages.next()) yield page.value;
   };
 }

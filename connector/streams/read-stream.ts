@@ -13,7 +13,7 @@ import { incrementalLowerBound } from '../state/cursor.js';
 import { selectFields } from './field-selection.js';
 import { PageWriter } from './page-writer.js';
 import { createRecordShaper } from './record-shaper.js';
-import { restPageSource, type PageSource } from './page-source.js';
+import { choosePageSource, type PageSource, type ReadApi } from './page-source.js';
 import { splitWindow } from './windows.js';
 import { estimateMessage } from '../protocol/messages.js';
 import type { ProgressDisplay } from '../progress.js';
@@ -23,6 +23,7 @@ export interface StreamReadContext {
   writer: ProtocolWriter;
   startDate?: string;
   progress?: ProgressDisplay;
+  readApi?: ReadApi;
 }
 
 export interface StreamReadResult {
@@ -51,7 +52,15 @@ export async function readStream(ctx: StreamReadContext, stream: ConfiguredStrea
   }
   const shape = createRecordShaper(selection.fields);
   const incremental = stream.syncMode === 'incremental';
-  const source: PageSource = restPageSource(client, object, selection.fields, incremental);
+  const source: PageSource = choosePageSource({
+    client,
+    writer,
+    object,
+    selected: selection.fields,
+    describe: describe.fields,
+    includeDeleted: incremental,
+    readApi: ctx.readApi ?? 'auto',
+  });
   const from = incremental ? incrementalLowerBound(inputCursor, ctx.startDate) : ctx.startDate;
   await writer.log('INFO', `${object}: ${incremental ? `incremental from ${from ?? 'the beginning'}` : 'full refresh'}, ${selection.fields.length} fields.`);
 
