@@ -65,7 +65,8 @@ export class BulkJobs {
     private readonly options: BulkOptions,
   ) {}
 
-  create(rawBody: string, version: string): BulkReply {
+  /** `dry` validates and renders the answer without keeping the job (a truncated answer leaves no job behind). */
+  create(rawBody: string, version: string, dry = false): BulkReply {
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(rawBody) as Record<string, unknown>;
@@ -98,14 +99,17 @@ export class BulkJobs {
       operation, object: result.object, createdDate: now, systemModstamp: now, state: 'UploadComplete',
       apiVersion: version, lineEnding, columnDelimiter, polls: 0, result, startedAt: Date.now(),
     };
-    this.jobs.set(job.id, job);
-    this.created++;
+    if (!dry) {
+      this.jobs.set(job.id, job);
+      this.created++;
+    }
     return { status: 200, body: this.info(job, false) };
   }
 
-  status(id: string): BulkReply {
+  /** `dry` reports without counting the poll, so a lost answer does not advance the job. */
+  status(id: string, dry = false): BulkReply {
     const job = this.get(id);
-    if (job.state === 'UploadComplete' || job.state === 'InProgress') {
+    if (!dry && (job.state === 'UploadComplete' || job.state === 'InProgress')) {
       job.polls++;
       job.state = job.polls > this.options.pollsBeforeComplete ? 'JobComplete' : 'InProgress';
       job.systemModstamp = formatDateTime(Date.now());

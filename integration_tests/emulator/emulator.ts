@@ -8,6 +8,7 @@ import { OrgAccess } from './org-access.js';
 import { OrgStore } from './org-store.js';
 import { CursorStore } from './query-cursors.js';
 import { BulkJobs } from './bulk-jobs.js';
+import { FaultInjector, type FaultOptions } from './faults.js';
 import { createRequestHandler, type RequestLogEntry, type ServerState } from './server.js';
 import { loopbackCertificate } from './tls.js';
 
@@ -33,6 +34,8 @@ export interface EmulatorOptions {
   bulkUnsupportedObjects?: SObjectName[];
   /** Status polls of a Bulk job that answer InProgress before JobComplete. Default 0. */
   bulkPollsBeforeComplete?: number;
+  /** Latency, seeded transient faults, session expiry and window-width query timeouts; off by default. */
+  faults?: FaultOptions;
 }
 
 export interface Emulator {
@@ -61,6 +64,13 @@ export interface Emulator {
   setQueryTimeoutRows(rows: number | null): void;
   /** The next `count` data API requests fail with `status` (503 SERVER_UNAVAILABLE by default) before any other check. */
   failNextRequests(count: number, status?: number): void;
+  /** Replaces the fault configuration at run time (undefined: no faults) and restarts the draws from its seed. */
+  setFaults(faults: FaultOptions | undefined): void;
+  /**
+   * Faults actually injected, per kind: the six FaultOptions kinds, plus `session_expired` (401s
+   * caused by sessionExpiresEvery) and `query_timeout` (400s caused by queryTimeoutWindowMs).
+   */
+  readonly faultsInjected: Record<string, number>;
 }
 
 export const DEFAULT_CLIENT: EmulatorClient = { clientId: 'demo-client-id', clientSecret: 'demo-client-secret' };
@@ -95,6 +105,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     pollsBeforeComplete: opts.bulkPollsBeforeComplete ?? 0,
     runAsUserId: store.runAsUserId,
   });
+  const faults = new FaultInjector(opts.faults);
+  tokens.faultTtlRequests = opts.faults?.sessionExpiresEvery;
   const state: ServerState = {
     store, access, tokens, cursors, bulk,
     myDomain: opts.myDomain ?? true,
@@ -102,6 +114,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     dailyApiLimit: opts.dailyApiLimit ?? 15000,
     queryTimeoutRows: opts.queryTimeoutRows ?? null,
     pendingFailures: [],
+    faults,
     url: '', hostname: '', apiCalls: 0, requests: [],
   };
   const handler = createRequestHandler(state);
@@ -145,6 +158,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     expireQueryLocators: () => cursors.clear(),
     setQueryTimeoutRows: (rows) => { state.queryTimeoutRows = rows; },
     failNextRequests: (count, status = 503) => { for (let i = 0; i < count; i++) state.pendingFailures.push(status); },
+    setFaults: (next) => {
+      faults.configure(next);
+      tokens.faultTtlRequests = next?.sessionExpiresEvery;
+    },
+    get faultsInjected() { return { ...faults.counts, session_expired: tokens.faultExpiries }; },
     close: async () => {
       cursors.clear();
       bulk.clear();

@@ -4,3 +4,5 @@ export type { Emulator, EmulatorOptions } from './emulator.js';
 export type { EmulatorClient } from './oauth.js';
 export type { SObjectName } from './field-catalog.js';
 export type { RequestLogEntry } from './server.js';
+export { FAULT_KINDS } from './faults.js';
+export type { FaultKind, FaultOptions } from './faults.js';

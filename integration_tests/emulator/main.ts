@@ -1,24 +1,56 @@
 /**
- * CLI: `node dist/integration_tests/emulator/main.js [--port N] [--https] [--seed N]`.
- * Prints one JSON line with the connection details, then serves until SIGINT/SIGTERM.
+ * CLI: `node dist/integration_tests/emulator/main.js [--port N] [--https] [--seed N] [--latency-ms N]
+ * [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N]`.
+ * Prints one JSON line with the connection details, then serves until SIGINT/SIGTERM. The fault and
+ * size flags let a benchmark run the emulator in its own process, so its CPU does not skew the timing.
  */
-import { DEFAULT_CLIENT, startEmulator } from './emulator.js';
+import { DEFAULT_CLIENT, startEmulator, type EmulatorOptions } from './emulator.js';
+import { SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
 
-function parseArgs(argv: string[]): { port?: number; https: boolean; seed?: number } {
-  const out: { port?: number; https: boolean; seed?: number } = { https: false };
+const USAGE = 'usage: main.js [--port N] [--https] [--seed N] [--latency-ms N] [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N]';
+
+function parseCounts(text: string): Partial<Record<SObjectName, number>> {
+  const counts: Partial<Record<SObjectName, number>> = {};
+  for (const item of text.split(',').filter(Boolean)) {
+    const m = /^(\w+)=(\d+)$/.exec(item.trim());
+    const object = m ? SOBJECT_NAMES.find((o) => o.toLowerCase() === m[1].toLowerCase()) : undefined;
+    if (!m || !object) throw new Error(`--counts: expected Object=N with Object one of ${SOBJECT_NAMES.join(', ')}, got '${item}'`);
+    counts[object] = Number(m[2]);
+  }
+  return counts;
+}
+
+function parseArgs(argv: string[]): EmulatorOptions {
+  const out: EmulatorOptions = { https: false };
+  const faults: NonNullable<EmulatorOptions['faults']> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${flag} needs a non-negative integer`);
+    const eq = arg.indexOf('=');
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    const raw = () => {
+      const v = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    const int = () => {
+      const v = raw();
+      if (!/^\d+$/.test(v)) throw new Error(`${flag} needs a non-negative integer`);
       return Number(v);
     };
-    if (flag === '--port') out.port = value();
-    else if (flag === '--seed') out.seed = value();
+    if (flag === '--port') out.port = int();
+    else if (flag === '--seed') out.seed = int();
     else if (flag === '--https') out.https = true;
-    else throw new Error(`unknown argument: ${arg} (usage: main.js [--port N] [--https] [--seed N])`);
+    else if (flag === '--latency-ms') faults.latencyMs = int();
+    else if (flag === '--max-batch-size') out.maxBatchSize = int();
+    else if (flag === '--counts') out.counts = parseCounts(raw());
+    else if (flag === '--error-rate') {
+      const v = raw();
+      const rate = Number(v);
+      if (!/^\d*\.?\d+$/.test(v) || rate > 1) throw new Error(`--error-rate needs a fraction between 0 and 1, got '${v}'`);
+      faults.errorRate = rate;
+    } else throw new Error(`unknown argument: ${arg} (${USAGE})`);
   }
+  if (Object.keys(faults).length) out.faults = faults;
   return out;
 }
 

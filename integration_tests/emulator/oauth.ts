@@ -81,18 +81,37 @@ export class TokenService {
     return token;
   }
 
+  /** Run-time request TTL from fault injection (FaultOptions.sessionExpiresEvery); applies with ttlRequests. */
+  faultTtlRequests: number | undefined;
+  /** 401s caused by faultTtlRequests alone, reported as faultsInjected.session_expired. */
+  faultExpiries = 0;
+
   /**
    * Counts one use of the token; false once it is unknown, expired by either TTL, or revoked by
    * expireAll(). A token with ttlRequests N serves N requests and fails from the (N+1)-th.
    */
   use(authorization: string | undefined): boolean {
+    const session = this.valid(authorization);
+    if (session) session.uses++;
+    return session !== null;
+  }
+
+  /** Whether the token would be accepted, without counting a use (for answers that never reach the org). */
+  check(authorization: string | undefined): boolean {
+    return this.valid(authorization, false) !== null;
+  }
+
+  private valid(authorization: string | undefined, countExpiry = true): Session | null {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '') ?? /^OAuth\s+(\S+)$/i.exec(authorization ?? '');
     const session = m ? this.sessions.get(m[1]) : undefined;
-    if (!session || session.generation !== this.generation) return false;
-    if (this.policy.ttlMs !== undefined && Date.now() - session.mintedAt >= this.policy.ttlMs) return false;
-    if (this.policy.ttlRequests !== undefined && session.uses >= this.policy.ttlRequests) return false;
-    session.uses++;
-    return true;
+    if (!session || session.generation !== this.generation) return null;
+    if (this.policy.ttlMs !== undefined && Date.now() - session.mintedAt >= this.policy.ttlMs) return null;
+    if (this.policy.ttlRequests !== undefined && session.uses >= this.policy.ttlRequests) return null;
+    if (this.faultTtlRequests !== undefined && session.uses >= this.faultTtlRequests) {
+      if (countExpiry) this.faultExpiries++;
+      return null;
+    }
+    return session;
   }
 
   expireAll(): void {

@@ -32,31 +32,37 @@ export function batchSizeFrom(header: string | undefined, maxBatchSize: number):
 export class CursorStore {
   private readonly cursors = new Map<string, Cursor>();
 
-  /** The first page of a fresh result; opens a locator only if more pages follow. */
-  firstPage(result: QueryResult, version: string, batchSize: number): string {
+  /**
+   * The first page of a fresh result; opens a locator only if more pages follow. `dry` renders the
+   * page without opening the locator (a truncated answer the client can never page on from).
+   */
+  firstPage(result: QueryResult, version: string, batchSize: number, dry = false): string {
     const cursor: Cursor = { result, batchSize, writers: new Map() };
     const size = result.singlePage ? Math.max(batchSize, result.rows.length) : batchSize;
     const hasMore = result.rows.length > size;
     let locator: string | null = null;
     if (hasMore) {
       locator = randomId(KEY_PREFIX.QueryLocator, randomBytes(12));
+      if (dry) return this.render(cursor, locator, 0, size, version);
       this.cursors.set(locator, cursor);
       while (this.cursors.size > MAX_OPEN_CURSORS) this.cursors.delete(this.cursors.keys().next().value as string);
     }
     return this.render(cursor, locator, 0, size, version);
   }
 
-  /** `GET …/query/<locator>-<offset>`; `locatorPath` is the part after `query/`. */
-  nextPage(locatorPath: string, version: string, batchSize: number | null): string {
+  /** `GET …/query/<locator>-<offset>`; `locatorPath` is the part after `query/`. `dry` leaves the LRU order alone. */
+  nextPage(locatorPath: string, version: string, batchSize: number | null, dry = false): string {
     const m = /^(01g[A-Za-z0-9]{15})-(\d+)$/.exec(locatorPath);
     const cursor = m ? this.cursors.get(m[1]) : undefined;
     const offset = m ? Number(m[2]) : NaN;
     if (!m || !cursor || offset > cursor.result.rows.length) {
       throw new SalesforceError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
     }
-    // Touch: re-insert so eviction drops the least recently used cursor.
-    this.cursors.delete(m[1]);
-    this.cursors.set(m[1], cursor);
+    if (!dry) {
+      // Touch: re-insert so eviction drops the least recently used cursor.
+      this.cursors.delete(m[1]);
+      this.cursors.set(m[1], cursor);
+    }
     return this.render(cursor, m[1], offset, batchSize ?? cursor.batchSize, version);
   }
 

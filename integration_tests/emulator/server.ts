@@ -9,6 +9,7 @@ import { objectBasicInfo, globalDescribe, objectDescribe } from './describe-meta
 import { apiDisabled, invalidSession, notFound, OAuthError, SalesforceError } from './errors.js';
 import { readBody, sendJson } from './http-util.js';
 import type { BulkJobs, BulkReply } from './bulk-jobs.js';
+import type { FaultInjector } from './faults.js';
 import { normalizeId } from './ids.js';
 import type { TokenService } from './oauth.js';
 import type { OrgAccess } from './org-access.js';
@@ -16,7 +17,8 @@ import type { OrgStore } from './org-store.js';
 import { batchSizeFrom, type CursorStore } from './query-cursors.js';
 import { rowToObject, type Column } from './record-serializer.js';
 import { limits, NEWEST_VERSION, OLDEST_VERSION, resourceMap, versionList } from './rest-resources.js';
-import { executeSoql } from './soql-engine.js';
+import { executeSoql, type QueryResult } from './soql-engine.js';
+import { parseStoredDateTime } from './sf-time.js';
 
 export interface RequestLogEntry {
   method: string;
@@ -38,6 +40,8 @@ export interface ServerState {
   queryTimeoutRows: number | null;
   /** HTTP statuses the next data API requests fail with, in order (transient-fault injection). */
   pendingFailures: number[];
+  /** Latency and seeded random faults (FaultOptions). */
+  faults: FaultInjector;
   /** Set once the server is listening. */
   url: string;
   hostname: string;
@@ -50,7 +54,9 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams.get('q'), status: 0 };
     state.requests.push(entry);
-    route(state, req, res, url)
+    state.faults
+      .delay()
+      .then(() => route(state, req, res, url))
       .catch((err: unknown) => sendError(req, res, err, {}))
       .catch(() => res.destroy())
       .finally(() => {
@@ -109,9 +115,31 @@ const TRANSIENT_BODIES: Record<number, unknown> = {
   503: [{ message: 'Server Unavailable', errorCode: 'SERVER_UNAVAILABLE' }],
 };
 
+/**
+ * How a resource is computed. `dry` renders the answer with no side effect on the org (no job kept,
+ * no locator opened, no poll counted), for faults that lose the answer on the way back.
+ */
+interface Pass {
+  dry: boolean;
+  /** The request body, read at most once: a dry pass and the real one may both need it. */
+  body: () => Promise<string>;
+}
+
+/** Metered data requests that random faults may hit: REST reads, and Bulk create/poll/results. */
+function faultable(req: IncomingMessage, rest: string): boolean {
+  const method = req.method ?? 'GET';
+  return method === 'GET' || method === 'HEAD' || (method === 'POST' && /^\/jobs\/query\/?$/.test(rest));
+}
+
 async function dataApi(state: ServerState, req: IncomingMessage, res: ServerResponse, url: URL, version: string, rest: string): Promise<void> {
   const injected = state.pendingFailures.shift();
   if (injected !== undefined) return sendJson(req, res, injected, TRANSIENT_BODIES[injected] ?? '');
+  let bodyText: Promise<string> | undefined;
+  const pass: Pass = { dry: false, body: () => (bodyText ??= readBody(req)) };
+  // Faults strike before the session check and metering, like a gateway failing in front of the org.
+  const fault = faultable(req, rest) ? state.faults.draw() : null;
+  if (fault !== null && fault !== 'truncated') return state.faults.sendSimple(fault, res);
+  if (fault === 'truncated' && (await sendTruncated(state, req, res, url, version, rest, pass))) return;
   if (!state.tokens.use(req.headers.authorization)) throw invalidSession();
   if (state.access.apiDisabled) throw apiDisabled();
   if (state.apiCalls >= state.dailyApiLimit) {
@@ -120,12 +148,33 @@ async function dataApi(state: ServerState, req: IncomingMessage, res: ServerResp
   state.apiCalls++;
   const headers = { 'Sforce-Limit-Info': `api-usage=${state.apiCalls}/${state.dailyApiLimit}` };
   try {
-    const reply = await resource(state, req, url, version, rest);
+    const reply = await resource(state, req, url, version, rest, pass);
     if (isBulkReply(reply)) await sendJson(req, res, reply.status, reply.body, { ...headers, ...reply.headers });
     else await sendJson(req, res, 200, reply, headers);
   } catch (err) {
     await sendError(req, res, err, headers);
   }
+}
+
+/**
+ * A truncated fault: the real 200 answer, computed dry and cut short. Returns false, leaving the
+ * request to be answered normally, when it would not have been a 200 (bad session, limit, error).
+ */
+async function sendTruncated(state: ServerState, req: IncomingMessage, res: ServerResponse, url: URL, version: string, rest: string, pass: Pass): Promise<boolean> {
+  if (!state.tokens.check(req.headers.authorization) || state.access.apiDisabled || state.apiCalls >= state.dailyApiLimit) return false;
+  let reply: unknown;
+  try {
+    reply = await resource(state, req, url, version, rest, { ...pass, dry: true });
+  } catch {
+    return false;
+  }
+  const headers = { 'Sforce-Limit-Info': `api-usage=${state.apiCalls}/${state.dailyApiLimit}` };
+  if (isBulkReply(reply)) {
+    if (reply.status !== 200) return false;
+    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    await state.faults.sendTruncated(req, res, text, { ...headers, ...reply.headers });
+  } else await state.faults.sendTruncated(req, res, typeof reply === 'string' ? reply : JSON.stringify(reply), headers);
+  return true;
 }
 
 function isBulkReply(value: unknown): value is BulkReply {
@@ -135,20 +184,20 @@ const BULK_REPLY = Symbol('bulk reply');
 const tag = (reply: BulkReply): BulkReply => Object.assign(reply, { [BULK_REPLY]: true });
 
 /** `…/jobs/query[/{id}[/results]]`: the Bulk API 2.0 query resources. */
-async function bulkResource(state: ServerState, req: IncomingMessage, url: URL, version: string, parts: string[]): Promise<BulkReply> {
+async function bulkResource(state: ServerState, req: IncomingMessage, url: URL, version: string, parts: string[], pass: Pass): Promise<BulkReply> {
   const [, , id, sub] = parts;
   const method = req.method ?? 'GET';
   if (Number(version) < 47) throw notFound();
   if (parts.length === 2) {
-    if (method === 'POST') return tag(state.bulk.create(await readBody(req), version));
+    if (method === 'POST') return tag(state.bulk.create(await pass.body(), version, pass.dry));
     requireRead(req);
     return tag(state.bulk.list());
   }
   if (parts.length === 3) {
-    if (method === 'PATCH') return tag(state.bulk.abort(id, await readBody(req)));
+    if (method === 'PATCH') return tag(state.bulk.abort(id, await pass.body()));
     if (method === 'DELETE') return tag(state.bulk.remove(id));
     requireRead(req);
-    return tag(state.bulk.status(id));
+    return tag(state.bulk.status(id, pass.dry));
   }
   if (parts.length === 4 && sub === 'results') {
     requireRead(req);
@@ -163,10 +212,10 @@ function grantedObject(state: ServerState, name: string): SObjectName {
   return object;
 }
 
-async function resource(state: ServerState, req: IncomingMessage, url: URL, version: string, rest: string): Promise<unknown> {
+async function resource(state: ServerState, req: IncomingMessage, url: URL, version: string, rest: string, pass: Pass): Promise<unknown> {
   const parts = rest.split('/').filter(Boolean).map(decodeURIComponent);
   const [head, a, b] = parts;
-  if (head === 'jobs' && a === 'query') return bulkResource(state, req, url, version, parts);
+  if (head === 'jobs' && a === 'query') return bulkResource(state, req, url, version, parts, pass);
   requireRead(req);
   if (parts.length === 0) return resourceMap(version);
   if (head === 'limits' && parts.length === 1) return limits(state.apiCalls, state.dailyApiLimit);
@@ -183,18 +232,36 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
   if (head === 'query' || head === 'queryAll') {
     const options = headerValue(req, 'sforce-query-options');
     const batchSize = batchSizeFrom(options, state.maxBatchSize);
-    if (parts.length === 2) return state.cursors.nextPage(a, version, options === undefined ? null : batchSize);
+    if (parts.length === 2) return state.cursors.nextPage(a, version, options === undefined ? null : batchSize, pass.dry);
     if (parts.length > 2) throw notFound();
     const q = url.searchParams.get('q');
     if (q === null) throw new SalesforceError(400, 'MALFORMED_QUERY', 'SOQL statements cannot be empty or null');
     const result = executeSoql(q, state.store, state.access, head === 'queryAll');
     if (state.queryTimeoutRows !== null && !result.countOnly && result.rows.length > state.queryTimeoutRows) {
-      throw new SalesforceError(400, 'QUERY_TIMEOUT', 'Your query request was running for too long.');
+      throw queryTimeout();
+    }
+    const windowMs = state.faults.queryTimeoutWindowMs;
+    if (windowMs !== undefined && !result.countOnly && !result.limited && windowWidth(state, result) > windowMs) {
+      if (!pass.dry) state.faults.counts.query_timeout++;
+      throw queryTimeout();
     }
     if (result.countOnly) return `{"totalSize":${result.totalSize},"done":true,"records":[]}`;
-    return state.cursors.firstPage(result, version, batchSize);
+    return state.cursors.firstPage(result, version, batchSize, pass.dry);
   }
   throw notFound();
+}
+
+const queryTimeout = () => new SalesforceError(400, 'QUERY_TIMEOUT', 'Your query request was running for too long.');
+
+/** Milliseconds between the query's SystemModstamp bounds; an open start is the oldest row, an open end now. */
+function windowWidth(state: ServerState, result: QueryResult): number {
+  const rows = state.store.rows(result.object);
+  const oldest = rows.length ? parseStoredDateTime(rows[0].SystemModstamp as string) : Date.now();
+  const lower = result.window?.lower ? parseStoredDateTime(result.window.lower.value) : oldest;
+  const upper = result.window?.upper
+    ? parseStoredDateTime(result.window.upper.value)
+    : Math.max(Date.now(), state.store.newestModstamp(result.object) ?? 0);
+  return upper - lower;
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

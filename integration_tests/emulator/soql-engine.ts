@@ -29,6 +29,10 @@ export interface QueryResult {
   countOnly: boolean;
   /** OFFSET queries return only their first batch. */
   singlePage: boolean;
+  /** SystemModstamp bounds implied by the WHERE clause (null: unbounded), for the window-width timeout. */
+  window: ModstampRange | null;
+  /** The query has a LIMIT, so Salesforce stops scanning early. */
+  limited: boolean;
 }
 
 export const MAX_OFFSET = 2000;
@@ -187,9 +191,12 @@ export function executeSoql(soql: string, store: OrgStore, access: QueryAccess, 
   const limit = query.limit ?? Infinity;
   if (columns === null) {
     const totalSize = Math.max(0, Math.min(count - offset, limit));
-    return { object, columns: [], rows: [], totalSize, countOnly: true, singlePage: true };
+    return { object, columns: [], rows: [], totalSize, countOnly: true, singlePage: true, window: compiled?.range ?? null, limited: query.limit !== undefined };
   }
   let rows = isStorageOrder(keys) ? out : sortRows(out, keys);
   if (offset > 0 || limit < rows.length) rows = rows.slice(offset, offset + limit);
-  return { object, columns, rows, totalSize: rows.length, countOnly: false, singlePage: query.offset !== undefined };
+  return {
+    object, columns, rows, totalSize: rows.length, countOnly: false, singlePage: query.offset !== undefined,
+    window: compiled?.range ?? null, limited: query.limit !== undefined,
+  };
 }

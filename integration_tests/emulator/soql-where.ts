@@ -223,10 +223,35 @@ function compileNode(node: Node, ctx: SoqlContext): Predicate {
   return (row) => parts.some((p) => p(row));
 }
 
+type Bound = { value: string; inclusive: boolean };
+
+/** The looser of two bounds on one side (for OR: a row may satisfy either branch). */
+function looser(a: Bound, b: Bound, lower: boolean): Bound {
+  if (a.value === b.value) return { value: a.value, inclusive: a.inclusive || b.inclusive };
+  return (a.value < b.value) === lower ? a : b;
+}
+
 function modstampRange(node: Node): ModstampRange | null {
+  // An OR bounds a side only if every branch does, e.g. the resume clause
+  // `(SystemModstamp > x OR (SystemModstamp = x AND Id > y))` implies SystemModstamp >= x.
+  if (node.op === 'or') {
+    const branches = node.children.map(modstampRange);
+    if (branches.some((b) => b === null)) return null;
+    const rs = branches as ModstampRange[];
+    const side = (key: 'lower' | 'upper') =>
+      rs.every((r) => r[key]) ? rs.map((r) => r[key]!).reduce((a, b) => looser(a, b, key === 'lower')) : null;
+    const range = { lower: side('lower'), upper: side('upper') };
+    return range.lower || range.upper ? range : null;
+  }
   const conds = node.op === 'and' ? node.children : [node];
   const range: ModstampRange = { lower: null, upper: null };
   for (const c of conds) {
+    if (c.op === 'or' || c.op === 'and') {
+      const inner = modstampRange(c);
+      if (inner?.lower && (!range.lower || inner.lower.value > range.lower.value)) range.lower = inner.lower;
+      if (inner?.upper && (!range.upper || inner.upper.value < range.upper.value)) range.upper = inner.upper;
+      continue;
+    }
     if (c.op !== 'cond' || c.cond!.field.toLowerCase() !== 'systemmodstamp' || c.cond!.literalType !== 'DATETIME') continue;
     const value = normalizeDateTimeLiteral(String(c.cond!.value));
     if (!value) continue;
