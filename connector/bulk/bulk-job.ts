@@ -22,6 +22,7 @@ export const RESULT_PAGE_RECORDS = 100_000;
 const FIRST_POLL_MS = Number(process.env.SOURCE_SALESFORCE_BULK_FIRST_POLL_MS) || 1000;
 const MAX_POLL_MS = 20_000;
 const MAX_WAIT_MS = 3 * 60 * 60 * 1000;
+const DOWNLOAD_RETRIES = 3;
 
 export class BulkQueryJob {
   private constructor(
@@ -59,27 +60,47 @@ export class BulkQueryJob {
     }
   }
 
-  /** Every result row, as csv-parse objects keyed by the header, page after page. */
+  /**
+   * Every result row, as csv-parse objects keyed by the header, page after page. A result page is
+   * stable while the job exists, so a download that breaks off is fetched again and the rows
+   * already yielded are skipped.
+   */
   async *rows(): AsyncGenerator<Record<string, string>> {
     let locator: string | undefined;
     do {
       const query = `maxRecords=${RESULT_PAGE_RECORDS}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
-      const { headers, body } = await this.client.openStream(`${DATA_PATH}/jobs/query/${this.id}/results?${query}`, {
-        context: this.context,
-        headers: { accept: 'text/csv' },
-      });
-      const parser = body.pipe(parse({ columns: true, bom: true }));
-      body.on('error', (error) => parser.destroy(error));
-      try {
-        for await (const row of parser) yield row as Record<string, string>;
-      } catch (error) {
-        throw new TransientError(`The download of ${this.context.object}'s Bulk results broke off; the next run continues from the last saved state.`, {
-          internalMessage: String(error),
-          cause: error,
+      let yielded = 0;
+      let next: string | undefined;
+      for (let attempt = 0; ; attempt++) {
+        const { headers, body } = await this.client.openStream(`${DATA_PATH}/jobs/query/${this.id}/results?${query}`, {
+          context: this.context,
+          headers: { accept: 'text/csv' },
         });
+        const parser = body.pipe(parse({ columns: true, bom: true }));
+        body.on('error', (error) => parser.destroy(error));
+        body.on('aborted', () => parser.destroy(new Error('download aborted')));
+        let seen = 0;
+        try {
+          for await (const row of parser) {
+            if (++seen > yielded) {
+              yielded++;
+              yield row as Record<string, string>;
+            }
+          }
+          const declared = Number(headers['sforce-numberofrecords']);
+          if (Number.isFinite(declared) && declared !== seen) throw new Error(`page declared ${declared} rows, got ${seen}`);
+        } catch (error) {
+          if (attempt < DOWNLOAD_RETRIES) continue;
+          throw new TransientError(`The download of ${this.context.object}'s Bulk results kept breaking off; the next run continues from the last saved state.`, {
+            internalMessage: String(error),
+            cause: error,
+          });
+        }
+        const locatorHeader = headers['sforce-locator'];
+        next = typeof locatorHeader === 'string' && locatorHeader && locatorHeader !== 'null' ? locatorHeader : undefined;
+        break;
       }
-      const next = headers['sforce-locator'];
-      locator = typeof next === 'string' && next && next !== 'null' ? next : undefined;
+      locator = next;
     } while (locator);
   }
 

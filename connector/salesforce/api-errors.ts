@@ -71,6 +71,9 @@ export function classifyApiError(error: SalesforceApiError, context: ErrorContex
     case 'INVALID_FIELD':
       return new ConfigError(`Salesforce rejected a field of ${object} (${soqlReason(error.sfMessage)}); run discover again and refresh the catalog.`, opts);
     case 'REQUEST_LIMIT_EXCEEDED':
+      if (/concurrent/i.test(error.sfMessage)) {
+        return new TransientError('Salesforce refused the call because the org has too many long-running requests at once; lower num_workers, and the next run continues.', opts);
+      }
       return new TransientError("The org's API request limit is exhausted; the sync stops and the next run continues once Salesforce's rolling 24-hour usage drops.", opts);
     case 'INVALID_SESSION_ID':
       return new ConfigError('Salesforce rejects every fresh session token; check that the Run As user is active, not frozen, and has the "API Enabled" permission.', opts);

@@ -135,7 +135,16 @@ export class SalesforceClient {
 
   /** GET a path under the instance (e.g. a nextRecordsUrl) and parse its JSON body. */
   async getJson<T>(path: string, context: ErrorContext, headers: Record<string, string> = {}): Promise<T> {
-    return parseJson<T>((await this.send(path, { context, headers })).body, path);
+    // A body cut off in transit arrives as a 200 that does not parse; a GET is safe to repeat.
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.send(path, { context, headers });
+      try {
+        return parseJson<T>(response.body, path);
+      } catch (error) {
+        if (attempt >= STREAM_RETRIES) throw error;
+        await sleep(this.retryDelayMs * 2 ** attempt);
+      }
+    }
   }
 
   async describe(object: string): Promise<DescribeResult> {

@@ -8,6 +8,7 @@ import type { ProtocolWriter } from '../protocol/writer.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import type { DescribeField } from '../salesforce/types.js';
 import { streamQuery, type QueryBounds } from '../soql.js';
+import { chunkFields, lookupQueries } from './wide-query.js';
 
 export interface SourcePage {
   /** raw records in Salesforce's REST shape, ordered by (SystemModstamp, Id) */
@@ -25,12 +26,29 @@ export const BULK_THRESHOLD = 20_000;
 export function restPageSource(client: SalesforceClient, object: string, fields: readonly DescribeField[], includeDeleted: boolean): PageSource {
   const names = fields.map((f) => f.name);
   return async function* (bounds) {
+    const [driving, ...others] = chunkFields(object, names, bounds);
     let first = true;
-    for await (const page of client.query(streamQuery(object, names, bounds), { object, includeDeleted })) {
+    for await (const page of client.query(streamQuery(object, driving, bounds), { object, includeDeleted })) {
+      if (others.length) await joinChunks(client, object, others, page.records, includeDeleted);
       yield { records: page.records, estimate: first ? page.totalSize : undefined };
       first = false;
     }
   };
+}
+
+/** Fills each record of a page with the fields of the other chunks, looked up by Id. */
+async function joinChunks(client: SalesforceClient, object: string, chunks: string[][], records: Array<Record<string, unknown>>, includeDeleted: boolean) {
+  const byId = new Map(records.map((r) => [String(r.Id), r]));
+  for (const chunk of chunks) {
+    for (const soql of lookupQueries(object, chunk, [...byId.keys()])) {
+      for await (const page of client.query(soql, { object, includeDeleted })) {
+        for (const extra of page.records) {
+          const target = byId.get(String(extra.Id));
+          if (target) for (const field of chunk) target[field] = extra[field];
+        }
+      }
+    }
+  }
 }
 
 export interface SourceOptions {

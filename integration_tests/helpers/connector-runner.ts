@@ -10,6 +10,8 @@ import path from 'node:path';
 import { CLI_PATH } from './paths.js';
 import { lineProblems } from './protocol-validator.js';
 
+const SESSION_TOKEN = /00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?![\w.]{8,}/;
+
 export type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- protocol messages are checked by the schema validator, tests index them freely
 
 export interface RunInput {
@@ -84,6 +86,8 @@ export async function runConnector(command: string, input: RunInput = {}): Promi
   for (const secret of secretsToHide) {
     if (nonRecordOutput.includes(secret)) throw new Error(`connector output leaked a secret (${secret.slice(0, 3)}…)`);
   }
+  // Salesforce access tokens start with the 15- or 18-character org Id and '!'.
+  if (SESSION_TOKEN.test(nonRecordOutput)) throw new Error('connector output leaked an access token');
 
   const ofType = (type: string) => messages.filter((m) => m.type === type);
   const traces = ofType('TRACE');
