@@ -37,6 +37,8 @@ export class BulkQueryJob {
       method: 'POST',
       json: { operation: includeDeleted ? 'queryAll' : 'query', query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' },
       context,
+      // A job created by an attempt whose answer was lost is only a stray job Salesforce deletes within a week.
+      repeatable: true,
     });
     const job = parseJson<JobInfo>(response.body, '/jobs/query');
     return new BulkQueryJob(client, job.id, { object, action: `read Bulk job ${job.id} for ${object}` });
@@ -107,7 +109,7 @@ export class BulkQueryJob {
   /** Best effort: a job left behind is deleted by Salesforce after a week anyway. */
   async delete(): Promise<void> {
     try {
-      await this.client.send(`${DATA_PATH}/jobs/query/${this.id}`, { method: 'DELETE', context: this.context });
+      await this.client.send(`${DATA_PATH}/jobs/query/${this.id}`, { method: 'DELETE', context: this.context, repeatable: true });
     } catch {
       // not worth failing a sync that already has its records
     }

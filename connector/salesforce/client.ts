@@ -35,6 +35,8 @@ export interface SendOptions {
   json?: unknown;
   headers?: Record<string, string>;
   context: ErrorContext;
+  /** Safe to repeat after an outage (got retries only GETs unless told). */
+  repeatable?: boolean;
 }
 
 export interface SalesforceResponse {
@@ -180,6 +182,7 @@ export class SalesforceClient {
           json: options.json,
           headers: { ...options.headers, authorization: `Bearer ${token.accessToken}` },
           context: { object: options.context.object },
+          ...(options.repeatable ? { retry: { methods: [options.method ?? 'GET'] } } : {}),
         }),
       );
       return { statusCode: response.statusCode, headers: response.headers, body: response.body };

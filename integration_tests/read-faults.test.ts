@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { configuredCatalog, runConnector, type Message } from './helpers/connector-runner.js';
+import { startOrg, type TestOrg } from './helpers/org.js';
+
+const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
+let org: TestOrg | undefined;
+afterEach(async () => {
+  await org?.emulator.close();
+  org = undefined;
+});
+
+async function setUp(options: Parameters<typeof startOrg>[0] = {}) {
+  org = await startOrg(options);
+  org.env.SOURCE_SALESFORCE_BULK_FIRST_POLL_MS = '10';
+  const discovered = await runConnector('discover', { config: org.config, env: org.env });
+  return { org, catalog: configuredCatalog(discovered.catalog!, 'incremental') };
+}
+
+const idsOf = (records: Record<string, unknown>[]) => records.map((r) => String(r.Id));
+
+function expectEveryRecord(o: TestOrg, result: { recordsOf(s: string): Record<string, unknown>[] }, objects: readonly string[] = OBJECTS) {
+  for (const object of objects) {
+    const delivered = new Set(idsOf(result.recordsOf(object)));
+    const missing = idsOf(o.emulator.records(object as (typeof OBJECTS)[number], { includeDeleted: true })).filter((id) => !delivered.has(id));
+    expect({ object, missing }).toEqual({ object, missing: [] });
+  }
+}
+
+describe('reads under faults', () => {
+  it.each(['rest', 'bulk'])('lose no record through %s with 15%% mixed faults and sessions expiring every 20 requests', async (readApi) => {
+    const { org, catalog } = await setUp({ maxBatchSize: 200, counts: { Account: 2000, Contact: 3000, Lead: 2000, Opportunity: 2000, Case: 2000 } });
+    org.emulator.setFaults({ errorRate: 0.15, sessionExpiresEvery: 20, seed: readApi === 'rest' ? 7 : 11 });
+    const result = await runConnector('read', { config: { ...org.config, read_api: readApi }, catalog, env: org.env });
+    expect(result.exitCode).toBe(0);
+    expectEveryRecord(org, result);
+    const injected = org.emulator.faultsInjected;
+    expect(Object.values(injected).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(5);
+    expect(injected.session_expired).toBeGreaterThan(0);
+  });
+
+  it('honours Retry-After and still completes', async () => {
+    const { org, catalog } = await setUp();
+    org.emulator.setFaults({ errorRate: 0.2, kinds: ['server_unavailable', 'rate_limited'], retryAfterSeconds: 1, seed: 3 });
+    const started = Date.now();
+    const userOnly = { streams: catalog.streams.filter((s: Message) => ['User', 'Lead'].includes(s.stream.name)) };
+    const result = await runConnector('read', { config: org.config, catalog: userOnly, env: org.env });
+    expect(result.exitCode).toBe(0);
+    expectEveryRecord(org, result, ['User', 'Lead']);
+    const faults = (org.emulator.faultsInjected.server_unavailable ?? 0) + (org.emulator.faultsInjected.rate_limited ?? 0);
+    expect(faults).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(faults * 1000);
+  });
+
+  it('gives up after bounded retries with a transient_error naming the stream', async () => {
+    const { org, catalog } = await setUp();
+    org.emulator.setFaults({ errorRate: 1, kinds: ['server_unavailable'] });
+    const caseOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Case') };
+    const result = await runConnector('read', { config: org.config, catalog: caseOnly, env: org.env });
+    expect(result.exitCode).not.toBe(0);
+    const caseError = result.errors.find((e) => e.trace.error.stream_descriptor?.name === 'Case')!;
+    expect(caseError.trace.error.failure_type).toBe('transient_error');
+    expect(caseError.trace.error.message).toMatch(/^Case: Salesforce is unavailable/);
+    expect(result.statusesOf('Case')).toEqual(['STARTED', 'INCOMPLETE']);
+  });
+
+  it('continues right after the last record written when Salesforce drops the query cursor', async () => {
+    const { org, catalog } = await setUp({ maxBatchSize: 200 });
+    org.emulator.setFaults({ latencyMs: 40 });
+    const contactOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Contact') };
+    const running = runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: contactOnly, env: org.env });
+    const before = org.emulator.requests.length;
+    let expired = false;
+    while (!expired) {
+      await new Promise((r) => setTimeout(r, 5));
+      if (org.emulator.requests.slice(before).some((r) => /\/query(All)?\/01g/.test(r.path))) {
+        org.emulator.expireQueryLocators();
+        expired = true;
+      }
+    }
+    const result = await running;
+    expect(result.exitCode).toBe(0);
+    expect(result.logs.map((l) => l.log.message).join('\n')).toMatch(/dropped the query cursor; continuing after the last record written/);
+    const ids = idsOf(result.recordsOf('Contact'));
+    expect(new Set(ids).size).toBe(ids.length);
+    expectEveryRecord(org, result, ['Contact']);
+  });
+});
