@@ -108,7 +108,11 @@ export class TokenService {
     if (this.policy.ttlMs !== undefined && Date.now() - session.mintedAt >= this.policy.ttlMs) return null;
     if (this.policy.ttlRequests !== undefined && session.uses >= this.policy.ttlRequests) return null;
     if (this.faultTtlRequests !== undefined && session.uses >= this.faultTtlRequests) {
-      if (countExpiry) this.faultExpiries++;
+      // A session that expired stays expired, even if the fault is switched off later.
+      if (countExpiry) {
+        this.faultExpiries++;
+        this.sessions.delete(m![1]);
+      }
       return null;
     }
     return session;

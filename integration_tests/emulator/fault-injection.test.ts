@@ -1,0 +1,195 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { gunzipSync } from 'node:zlib';
+import { FAULT_KINDS, startEmulator, type Emulator, type FaultKind } from './index.js';
+import { mintToken, rawGet, soqlPath, V } from './test-support.js';
+
+const SMALL = { Account: 40, Contact: 700, Lead: 5, Opportunity: 5, Case: 5, User: 3 };
+
+/** What the client saw, classified by the fault kind that would produce it ('ok' for a good answer). */
+type Outcome = FaultKind | 'ok';
+
+async function observe(url: string, init: RequestInit = {}): Promise<{ outcome: Outcome; status: number; headers?: Headers; text?: string }> {
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, init);
+    text = await res.text();
+  } catch {
+    return { outcome: 'reset', status: 0 };
+  }
+  const { status, headers } = res;
+  const kind = ((): Outcome => {
+    if (status === 503 && text.includes('SERVER_UNAVAILABLE')) return 'server_unavailable';
+    if (status === 500 && text.includes('UNKNOWN_EXCEPTION')) return 'unknown_exception';
+    if (status === 502 && /^text\/html/.test(headers.get('content-type') ?? '')) return 'bad_gateway';
+    if (status === 429 && text === '') return 'rate_limited';
+    if (status !== 200) throw new Error(`unexpected ${status}: ${text}`);
+    try {
+      JSON.parse(text);
+      return 'ok';
+    } catch {
+      return 'truncated';
+    }
+  })();
+  return { outcome: kind, status, headers, text };
+}
+
+describe('fault injection', () => {
+  let emu: Emulator;
+  let token: string;
+  const auth = () => ({ Authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    emu = await startEmulator({ counts: SMALL });
+    token = await mintToken(emu);
+  });
+  afterEach(() => emu.setFaults(undefined));
+  afterAll(() => emu.close());
+
+  const run = async (n: number, path = `${V}/limits`): Promise<Outcome[]> => {
+    const outcomes: Outcome[] = [];
+    for (let i = 0; i < n; i++) outcomes.push((await observe(emu.url + path, { headers: auth() })).outcome);
+    return outcomes;
+  };
+
+  it('is off by default: no faults, no latency', async () => {
+    expect(await run(50)).toEqual(Array(50).fill('ok'));
+    expect(Object.values(emu.faultsInjected).every((n) => n === 0)).toBe(true);
+  });
+
+  it('injects every kind at the configured rate, reproducibly from the seed, without metering the faults', async () => {
+    const before = { ...emu.faultsInjected };
+    const calls = emu.apiCalls;
+    emu.setFaults({ errorRate: 0.3, seed: 7 });
+    const first = await run(1200);
+    const tally = (o: Outcome[]) => Object.fromEntries(['ok', ...FAULT_KINDS].map((k) => [k, o.filter((x) => x === k).length]));
+    const seen = tally(first);
+    // 0.3 spread over six kinds: 5 % each, 60 of 1200 expected; bounds are about four sigma.
+    for (const kind of FAULT_KINDS) {
+      expect(seen[kind]).toBeGreaterThan(30);
+      expect(seen[kind]).toBeLessThan(95);
+      expect(emu.faultsInjected[kind] - before[kind]).toBe(seen[kind]);
+    }
+    expect(seen.ok / 1200).toBeGreaterThan(0.65);
+    expect(seen.ok / 1200).toBeLessThan(0.75);
+    expect(emu.apiCalls - calls).toBe(seen.ok);
+
+    emu.setFaults({ errorRate: 0.3, seed: 7 });
+    expect(await run(1200)).toEqual(first);
+    emu.setFaults({ errorRate: 0.3, seed: 8 });
+    expect(await run(1200)).not.toEqual(first);
+  });
+
+  it('draws only from the chosen kinds', async () => {
+    emu.setFaults({ errorRate: 0.5, kinds: ['rate_limited', 'bad_gateway'] });
+    const outcomes = new Set(await run(200));
+    expect([...outcomes].sort()).toEqual(['bad_gateway', 'ok', 'rate_limited']);
+  });
+
+  it('never faults the token endpoint or the version list, but delays them', async () => {
+    emu.setFaults({ errorRate: 1, latencyMs: 120 });
+    for (let i = 0; i < 5; i++) {
+      const start = Date.now();
+      await mintToken(emu);
+      expect(Date.now() - start).toBeGreaterThanOrEqual(110);
+    }
+    const start = Date.now();
+    const versions = await fetch(`${emu.url}/services/data/`);
+    expect(versions.status).toBe(200);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(110);
+  });
+
+  it('adds latency to every data answer', async () => {
+    emu.setFaults({ latencyMs: 150 });
+    const start = Date.now();
+    expect(await run(3)).toEqual(['ok', 'ok', 'ok']);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(3 * 140);
+    emu.setFaults(undefined);
+    const quick = Date.now();
+    await run(3);
+    expect(Date.now() - quick).toBeLessThan(150);
+  });
+
+  it('sends Retry-After on 503 and 429 only when configured, and the documented bodies', async () => {
+    emu.setFaults({ errorRate: 1, kinds: ['server_unavailable'], retryAfterSeconds: 7 });
+    const unavailable = await observe(`${emu.url}${V}/sobjects`, { headers: auth() });
+    expect(unavailable.headers?.get('retry-after')).toBe('7');
+    expect(JSON.parse(unavailable.text!)).toEqual([{ message: 'Server Unavailable', errorCode: 'SERVER_UNAVAILABLE' }]);
+    emu.setFaults({ errorRate: 1, kinds: ['rate_limited'], retryAfterSeconds: 3 });
+    const limited = await observe(`${emu.url}${V}/sobjects`, { headers: auth() });
+    expect(limited).toMatchObject({ outcome: 'rate_limited', status: 429, text: '' });
+    expect(limited.headers?.get('retry-after')).toBe('3');
+    emu.setFaults({ errorRate: 1, kinds: ['rate_limited'] });
+    expect((await observe(`${emu.url}${V}/sobjects`, { headers: auth() })).headers?.get('retry-after')).toBeNull();
+    emu.setFaults({ errorRate: 1, kinds: ['unknown_exception'], retryAfterSeconds: 3 });
+    const unknown = await observe(`${emu.url}${V}/sobjects`, { headers: auth() });
+    expect(unknown.status).toBe(500);
+    expect(unknown.headers?.get('retry-after')).toBeNull();
+    expect(JSON.parse(unknown.text!)).toEqual([{
+      message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234-5678 (-123)',
+      errorCode: 'UNKNOWN_EXCEPTION',
+    }]);
+    emu.setFaults({ errorRate: 1, kinds: ['bad_gateway'] });
+    expect((await observe(`${emu.url}${V}/sobjects`, { headers: auth() })).text).toMatch(/<h1>502 Bad Gateway<\/h1>/);
+  });
+
+  it('truncates JSON bodies mid-document, with the real headers, gzipped or not', async () => {
+    emu.setFaults({ errorRate: 1, kinds: ['truncated'] });
+    const calls = emu.apiCalls;
+    for (const path of [`${V}/sobjects/Account/describe`, soqlPath('SELECT Id, Name FROM Account')]) {
+      const plain = await observe(emu.url + path, { headers: auth() });
+      expect(plain).toMatchObject({ outcome: 'truncated', status: 200 });
+      expect(plain.headers?.get('content-type')).toBe('application/json;charset=UTF-8');
+      expect(plain.headers?.get('sforce-limit-info')).toMatch(/^api-usage=\d+\/15000$/);
+      expect(plain.text!.length).toBeGreaterThan(10);
+      const zipped = await rawGet(emu.url + path, { ...auth(), 'Accept-Encoding': 'gzip' });
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      const text = gunzipSync(zipped.body).toString('utf8');
+      expect(text.startsWith(plain.text!.slice(0, 5))).toBe(true);
+      expect(() => JSON.parse(text)).toThrow();
+    }
+    expect(emu.apiCalls).toBe(calls);
+  });
+
+  it('resets the connection without answering', async () => {
+    emu.setFaults({ errorRate: 1, kinds: ['reset'] });
+    await expect(rawGet(`${emu.url}${V}/sobjects`, auth())).rejects.toThrow();
+  });
+
+  it('serves the same page again after a faulted request, for every kind', async () => {
+    const headers = { ...auth(), 'Sforce-Query-Options': 'batchSize=200' };
+    const first = await fetch(emu.url + soqlPath('SELECT Id FROM Contact ORDER BY SystemModstamp, Id'), { headers });
+    const page1 = (await first.json()) as { nextRecordsUrl: string; records: { Id: string }[] };
+    const expected = emu.records('Contact').map((r) => r.Id).slice(200, 400);
+    const calls = emu.apiCalls;
+    for (const kind of FAULT_KINDS) {
+      emu.setFaults({ errorRate: 1, kinds: [kind] });
+      expect((await observe(emu.url + page1.nextRecordsUrl, { headers })).outcome).toBe(kind);
+    }
+    emu.setFaults(undefined);
+    expect(emu.apiCalls).toBe(calls);
+    const page2 = (await (await fetch(emu.url + page1.nextRecordsUrl, { headers })).json()) as { records: { Id: string }[] };
+    expect(page2.records.map((r) => r.Id)).toEqual(expected);
+  });
+
+  it('loses no record when a client retries every fault at a mixed 30 % rate', async () => {
+    const reference = emu.records('Contact', { includeDeleted: true }).map((r) => r.Id);
+    emu.setFaults({ errorRate: 0.3, seed: 3 });
+    const headers = { ...auth(), 'Sforce-Query-Options': 'batchSize=200' };
+    const getPage = async (path: string) => {
+      for (let attempt = 0; ; attempt++) {
+        const seen = await observe(emu.url + path, { headers });
+        if (seen.outcome === 'ok') return JSON.parse(seen.text!) as { done: boolean; nextRecordsUrl?: string; records: { Id: string }[] };
+        if (attempt > 30) throw new Error('too many faults');
+      }
+    };
+    const ids: string[] = [];
+    let page = await getPage(soqlPath('SELECT Id FROM Contact ORDER BY SystemModstamp, Id', true));
+    ids.push(...page.records.map((r) => r.Id));
+    while (!page.done) {
+      page = await getPage(page.nextRecordsUrl!);
+      ids.push(...page.records.map((r) => r.Id));
+    }
+    expect(ids).toEqual(reference);
+  });
+});
