@@ -32,6 +32,11 @@ export async function runRead(input: ReadInput, writer: ProtocolWriter): Promise
   const { config, streams, states, statePath } = input;
   // Validate every stream's state before reading anything, so a bad state file fails cleanly.
   const cursors = new Map(streams.map((s) => [s.name, readCursor(states.get(s.name), s.name, statePath)]));
+  for (const [stream, cursor] of cursors) {
+    if (cursor && Date.parse(cursor) > Date.now() + 24 * 60 * 60 * 1000) {
+      await writer.log('WARN', `${stream}: the state's SystemModstamp ${cursor} is in the future, so nothing changed before then is read; remove that stream's state to read it again.`);
+    }
+  }
   const client = new SalesforceClient(config, writer.redactor, { apiBudgetPercent: config.apiBudgetPercent });
   await client.tokens.current(); // wrong credentials fail the whole sync once, not once per stream
 

@@ -15,8 +15,10 @@ export interface OrgHost {
 
 const SHARED_LOGIN_HOSTS = new Set(['login.salesforce.com', 'test.salesforce.com']);
 
-function fail(message: string): never {
-  throw new ConfigError(message, { internalMessage: 'config field: hostname' });
+function failer(role: string) {
+  return (message: string): never => {
+    throw new ConfigError(message.replace("The config field 'hostname'", `The ${role} field 'hostname'`), { internalMessage: 'config field: hostname' });
+  };
 }
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -26,7 +28,9 @@ export function isLoopbackHost(hostname: string): boolean {
   return isIP(bare) === 4 && bare.startsWith('127.');
 }
 
-export function parseHostname(raw: string): OrgHost {
+/** `role` names where the value came from in messages, e.g. "config file /x/config.json". */
+export function parseHostname(raw: string, role = 'config'): OrgHost {
+  const fail: (message: string) => never = failer(role); // typed so control flow knows it never returns
   const text = raw.trim();
   if (!text) fail("The config field 'hostname' is empty; set it to your org's My Domain host, such as acme.my.salesforce.com.");
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);

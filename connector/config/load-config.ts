@@ -46,7 +46,7 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     startDate = new Date(ms).toISOString();
   }
   return {
-    org: parseHostname(config.hostname),
+    org: parseHostname(config.hostname, role),
     clientId: config.client_id.trim(),
     clientSecret: config.client_secret.trim(),
     startDate,

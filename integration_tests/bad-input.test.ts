@@ -1,0 +1,52 @@
+import { describe, expect, it } from '@jest/globals';
+import { runConnector } from './helpers/connector-runner.js';
+
+// Nothing listens on port 9: any attempt to reach Salesforce would fail differently, so these
+// prove each input is refused before a single call.
+const good = { hostname: 'http://127.0.0.1:9', client_id: 'id', client_secret: 'the-secret-value' };
+const stream = { name: 'Account', json_schema: { type: 'object', properties: { Id: { type: 'string' } } }, supported_sync_modes: ['full_refresh', 'incremental'] };
+const catalog = { streams: [{ stream, sync_mode: 'incremental', destination_sync_mode: 'append' }] };
+
+function expectConfigError(result: Awaited<ReturnType<typeof runConnector>>, message: RegExp) {
+  expect(result.exitCode).not.toBe(0);
+  expect(result.errors).toHaveLength(1);
+  const error = result.errors[0].trace.error;
+  expect(error.failure_type).toBe('config_error');
+  expect(error.message).toMatch(message);
+  expect(error.message).not.toMatch(/\n\s+at /);
+  expect(result.records).toEqual([]);
+}
+
+describe('malformed configs', () => {
+  it.each([
+    ['not JSON', '{"hostname": ', /config file .*config\.json is not valid JSON/],
+    ['an array', '[]', /config file .* must hold a JSON object/],
+    ['a missing client_secret', { hostname: 'acme.my.salesforce.com', client_id: 'x' }, /config file .* missing the required field 'client_secret'/],
+    ['a wrong-typed client_id', { ...good, client_id: 42 }, /field 'client_id' must be of type string/],
+    ['a wrong-typed num_workers', { ...good, num_workers: 'many' }, /field 'num_workers' must be of type integer/],
+    ['an unknown object', { ...good, objects: ['Account', 'Invoice__c'] }, /field 'objects\.1' must be one of "Account"/],
+    ['a hostname with a path', { ...good, hostname: 'https://acme.my.salesforce.com/home' }, /config file .* field 'hostname' .* has a path/],
+    ['login.salesforce.com', { ...good, hostname: 'login.salesforce.com' }, /field 'hostname' is login\.salesforce\.com.*My Domain/],
+    ['http on a public host', { ...good, hostname: 'http://acme.my.salesforce.com' }, /field 'hostname' uses http:\/\/, which is only allowed for a local emulator/],
+    ['a bad start_date', { ...good, start_date: '2024-13-45' }, /field 'start_date' is not a valid/],
+    ['an api_budget_percent over 100', { ...good, api_budget_percent: 150 }, /field 'api_budget_percent' is invalid/],
+  ])('discover and read refuse %s with a config_error naming the field', async (_what, config, message) => {
+    expectConfigError(await runConnector('discover', { config }), message);
+    expectConfigError(await runConnector('read', { config, catalog }), message);
+  });
+
+  it('never prints the secret, even when echoing the file is tempting', async () => {
+    const result = await runConnector('discover', { config: `{"hostname": "x", "client_secret": "the-secret-value" oops}` });
+    expect(JSON.stringify(result.messages)).not.toContain('the-secret-value');
+  });
+});
+
+describe('malformed states', () => {
+  it.each([
+    ['an unknown stream', [{ type: 'STREAM', stream: { stream_descriptor: { name: 'Invoice' }, stream_state: {} } }], /names the unknown stream 'Invoice'/],
+    ['a state without descriptor', [{ type: 'STREAM', stream: { stream_state: {} } }], /without stream\.stream_descriptor/],
+    ['a number', '42', /must hold a JSON array of state messages/],
+  ])('read refuses %s', async (_what, state, message) => {
+    expectConfigError(await runConnector('read', { config: good, catalog, state }), message);
+  });
+});
