@@ -41,6 +41,11 @@ export function streamQuery(object: string, fields: readonly string[], bounds: Q
   return `SELECT ${fields.join(',')} FROM ${object}${where} ORDER BY ${CURSOR_FIELD} ASC,${PRIMARY_KEY} ASC`;
 }
 
+/** The oldest change of an object: where splitting an unbounded window should start. */
+export function earliestChangeQuery(object: string): string {
+  return `SELECT ${CURSOR_FIELD} FROM ${object} ORDER BY ${CURSOR_FIELD} ASC LIMIT 1`;
+}
+
 /** The cheapest query that proves the object is readable. */
 export function probeQuery(object: string): string {
   return `SELECT ${PRIMARY_KEY} FROM ${object} LIMIT 1`;

@@ -63,6 +63,23 @@ describe('query limits', () => {
     expect(result.logs.map((l) => l.log.message).join('\n')).toMatch(/timed out on the window .* reading it in two halves/);
   });
 
+  it('narrows windows that Salesforce times out on, starting from the oldest change', async () => {
+    const { org, catalog } = await setUp();
+    org.emulator.setFaults({ queryTimeoutWindowMs: 90 * 24 * 60 * 60 * 1000 });
+    const before = org.emulator.requests.length;
+    const narrow = { streams: catalog.streams.filter((s: Message) => ['Opportunity', 'User'].includes(s.stream.name)) };
+    const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: narrow, env: org.env });
+    expect(result.exitCode).toBe(0);
+    for (const object of ['Opportunity', 'User'] as const) {
+      const ids = idsOf(result.recordsOf(object));
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.sort()).toEqual(idsOf(org.emulator.records(object, { includeDeleted: true })).sort());
+    }
+    expect(org.emulator.faultsInjected.query_timeout).toBeGreaterThan(0);
+    // Two and a half years of data in 90-day windows: a few dozen queries, not one per empty quarter since 1999.
+    expect(org.emulator.requests.length - before).toBeLessThan(150);
+  });
+
   it('splits a query too long for one URL into field chunks joined by Id, with identical records', async () => {
     const { org, catalog } = await setUp();
     const normal = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog, env: org.env });

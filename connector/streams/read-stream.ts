@@ -8,11 +8,12 @@ import type { ConfiguredStream } from '../catalog/configured-catalog.js';
 import { SalesforceApiError } from '../salesforce/api-errors.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import type { QueryBounds } from '../soql.js';
+import { earliestChangeQuery, type QueryBounds } from '../soql.js';
+import { CURSOR_FIELD } from '../objects.js';
 import { incrementalLowerBound } from '../state/cursor.js';
 import { selectFields } from './field-selection.js';
 import { PageWriter } from './page-writer.js';
-import { createRecordShaper } from './record-shaper.js';
+import { createRecordShaper, normalizeDateTime } from './record-shaper.js';
 import { choosePageSource, type PageSource, type ReadApi } from './page-source.js';
 import { splitWindow } from './windows.js';
 import { estimateMessage } from '../protocol/messages.js';
@@ -36,6 +37,14 @@ const MAX_CURSOR_RESTARTS = 5;
 function salesforceErrorCode(error: unknown): string | undefined {
   const cause = error instanceof SalesforceApiError ? error : (error as { cause?: unknown } | undefined)?.cause;
   return cause instanceof SalesforceApiError ? cause.errorCode : undefined;
+}
+
+async function earliestChange(client: SalesforceClient, object: string, includeDeleted: boolean): Promise<string | undefined> {
+  for await (const page of client.query(earliestChangeQuery(object), { object, includeDeleted })) {
+    const stamp = page.records[0]?.[CURSOR_FIELD];
+    return typeof stamp === 'string' ? normalizeDateTime(stamp) : undefined;
+  }
+  return undefined;
 }
 
 export async function readStream(ctx: StreamReadContext, stream: ConfiguredStream, inputCursor: string | undefined): Promise<StreamReadResult> {
@@ -86,6 +95,8 @@ export async function readStream(ctx: StreamReadContext, stream: ConfiguredStrea
       // Resume after the last record written in this window, if any.
       const resume: QueryBounds = pages.position !== startedAt && pages.position ? { ...window, after: pages.position } : window;
       if (code === 'QUERY_TIMEOUT') {
+        // Split from the oldest change, not from the dawn of time: halves of empty years cost calls too.
+        if (!resume.from && !resume.after) resume.from = await earliestChange(client, object, incremental);
         const halves = splitWindow(resume, Date.now());
         if (!halves) throw error;
         await writer.log('WARN', `${object}: Salesforce timed out on the window from ${resume.after?.stamp ?? resume.from ?? 'the beginning'} to ${resume.to ?? 'now'}; reading it in two halves.`);
