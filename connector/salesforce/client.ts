@@ -177,7 +177,7 @@ export class SalesforceClient {
   private async sendOnce(token: AccessToken, path: string, options: SendOptions): Promise<SalesforceResponse> {
     try {
       const response = await requestOrClassify(this.host, () =>
-        this.http(`${token.instanceUrl}${path}`, {
+        this.http(absoluteUrl(token.instanceUrl, path), {
           method: options.method ?? 'GET',
           json: options.json,
           headers: { ...options.headers, authorization: `Bearer ${token.accessToken}` },
@@ -195,7 +195,7 @@ export class SalesforceClient {
   }
 
   private async streamOnce(token: AccessToken, path: string, options: SendOptions): Promise<{ headers: IncomingHttpHeaders; body: Readable }> {
-    const stream = this.http.stream(`${token.instanceUrl}${path}`, {
+    const stream = this.http.stream(absoluteUrl(token.instanceUrl, path), {
       headers: { ...options.headers, authorization: `Bearer ${token.accessToken}` },
       context: { object: options.context.object },
       throwHttpErrors: false,
@@ -212,6 +212,13 @@ export class SalesforceClient {
     if (response.statusCode >= 500) throw classifyApiError(error, options.context);
     throw error;
   }
+}
+
+/** Salesforce's nextRecordsUrl is a path; accept a full URL on the same host too. */
+function absoluteUrl(instanceUrl: string, path: string): string {
+  if (!/^https?:\/\//i.test(path)) return `${instanceUrl}${path}`;
+  const url = new URL(path);
+  return `${instanceUrl}${url.pathname}${url.search}`;
 }
 
 /** A 200 whose body does not parse is a truncated or mangled answer: worth another run. */

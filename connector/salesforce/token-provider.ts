@@ -85,7 +85,9 @@ export class TokenProvider {
       throw new SystemError('Salesforce answered the token request without an access token.', { internalMessage: `keys: ${Object.keys(body).join(',')}` });
     }
     this.redactor.add(accessToken);
-    const instanceUrl = typeof body.instance_url === 'string' && body.instance_url ? body.instance_url.replace(/\/+$/, '') : org.origin;
+    // The API is called on the configured My Domain host, which is what instance_url names for this
+    // flow; trusting the answer instead would let a misconfigured proxy redirect our token elsewhere.
+    const instanceUrl = org.origin;
     this.mints++;
     this.token = { accessToken, instanceUrl, mintedAt: this.now(), accepted: false };
     return this.token;

@@ -19,6 +19,8 @@ export type RecordShaper = (raw: Record<string, unknown>) => Record<string, unkn
 export function createRecordShaper(fields: readonly DescribeField[]): RecordShaper {
   const names = fields.map((f) => f.name);
   const isDateTime = fields.map((f) => f.type === 'datetime');
+  // anyType fields are typed string in the schema but can carry numbers or booleans.
+  const isAnyType = fields.map((f) => f.type === 'anyType');
   return (raw) => {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < names.length; i++) {
@@ -26,6 +28,7 @@ export function createRecordShaper(fields: readonly DescribeField[]): RecordShap
       let value = raw[name];
       if (value === undefined) value = null;
       else if (isDateTime[i] && typeof value === 'string') value = normalizeDateTime(value);
+      else if (isAnyType[i] && value !== null && typeof value !== 'string') value = typeof value === 'object' ? JSON.stringify(value) : String(value);
       out[name] = value;
     }
     return out;

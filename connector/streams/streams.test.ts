@@ -34,6 +34,13 @@ describe('record shaping', () => {
     expect(normalizeDateTime('garbage')).toBe('garbage');
   });
 
+  it('turns anyType values into strings, as the schema promises', () => {
+    const shape = createRecordShaper([{ name: 'Id', type: 'id' }, { name: 'OldValue', type: 'anyType' }]);
+    expect(shape({ Id: '1', OldValue: 42 })).toEqual({ Id: '1', OldValue: '42' });
+    expect(shape({ Id: '1', OldValue: true })).toEqual({ Id: '1', OldValue: 'true' });
+    expect(shape({ Id: '1', OldValue: null })).toEqual({ Id: '1', OldValue: null });
+  });
+
   it('keeps only selected fields, in order, with nulls for absent ones and no attributes', () => {
     const shape = createRecordShaper(fields);
     const out = shape({ attributes: { type: 'Account' }, NumberOfEmployees: 5, Id: '001', SystemModstamp: '2024-01-01T00:00:00.000+0000' });
