@@ -1,0 +1,453 @@
+/**
+ * `npm run bench`: the connector against a floor (bench/floor.ts) in one run, on emulators started
+ * in their own processes. Prints per-run figures and the targets of issue 3 with PASS/FAIL, and
+ * writes them into docs/performance.md between the bench markers.
+ *
+ * Flags: --quick (sizes / 10, one repetition; does not touch the docs unless --write-docs),
+ *        --write-docs, --no-docs, --reps N, --cpu-prof DIR (profile every connector read into DIR).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { planBulkFields } from '../connector/bulk/bulk-fields.js';
+import type { DescribeResult } from '../connector/salesforce/types.js';
+import { streamQuery } from '../connector/soql.js';
+import { selectFields } from '../connector/streams/field-selection.js';
+import { DATA, EmulatorProcess } from './emulator.js';
+import type { FloorJob, FloorSummary } from './floor.js';
+import { runMeasured, type RunResult } from './measure.js';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const CLI = join(ROOT, 'dist/connector/cli.js');
+const FLOOR = join(ROOT, 'dist/bench/floor.js');
+const EMULATOR = join(ROOT, 'dist/integration_tests/emulator/main.js');
+const DOC = join(ROOT, 'docs/performance.md');
+const SEED = 42;
+const LATENCY_MS = 100;
+const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
+const CONNECTOR_ENV = { SOURCE_SALESFORCE_BULK_FIRST_POLL_MS: '50' };
+
+// ---------------------------------------------------------------------------------------- options
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const option = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const QUICK = flag('--quick');
+const SCALE = QUICK ? 10 : 1;
+const REPS = Number(option('--reps') ?? (QUICK ? 1 : 2));
+const CPU_PROF = option('--cpu-prof');
+const WRITE_DOCS = flag('--no-docs') ? false : QUICK ? flag('--write-docs') : true;
+const SIZES = {
+  loopback: 200_000 / SCALE,
+  latencyPerStream: 20_000 / SCALE,
+  rssSmall: 100_000 / SCALE,
+  rssLarge: 1_000_000 / SCALE,
+};
+
+// ---------------------------------------------------------------------------------------- helpers
+
+const tmp = mkdtempSync(join(tmpdir(), 'sf-bench-'));
+const log = (text: string) => process.stderr.write(`${text}\n`);
+const mb = (bytes: number) => bytes / 1e6;
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+interface Measured {
+  scenario: string;
+  program: string;
+  records: number;
+  wallMs: number;
+  stdoutBytes: number;
+  peakRssKb: number;
+  cpuMs: number;
+  /** metered calls the emulator counted during the run */
+  apiCalls: number;
+  emulatorCpuMs: number;
+  /** per-stream "N records/M calls" from the connector's last LOG line */
+  perStream?: Map<string, { records: number; calls: number }>;
+  reps: number;
+}
+
+const results: Measured[] = [];
+
+function configFile(emulator: EmulatorProcess, name: string, extra: Record<string, unknown>): string {
+  const path = join(tmp, `${name}.config.json`);
+  const config = { hostname: emulator.info.url, client_id: emulator.info.clientId, client_secret: emulator.info.clientSecret, ...extra };
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
+interface DiscoveredStream {
+  name: string;
+  json_schema: { properties: Record<string, unknown> };
+}
+
+/** discover through the connector, then an incremental (first sync: a full backfill) catalog. */
+async function catalogFor(emulator: EmulatorProcess, objects: readonly string[]): Promise<{ path: string; streams: DiscoveredStream[] }> {
+  const config = configFile(emulator, 'discover', { objects });
+  const run = await runMeasured(process.execPath, [CLI, 'discover', '--config', config]);
+  const line = run.otherLines.find((l) => l.startsWith('{"type":"CATALOG"'));
+  if (!line) throw new Error(`discover failed: ${run.otherLines.join('\n')}\n${run.stderr}`);
+  const streams = (JSON.parse(line) as { catalog: { streams: DiscoveredStream[] } }).catalog.streams;
+  const path = join(tmp, `catalog-${objects.join('-')}.json`);
+  const configured = {
+    streams: streams.map((stream) => ({ stream, sync_mode: 'incremental', cursor_field: ['SystemModstamp'], destination_sync_mode: 'append' })),
+  };
+  writeFileSync(path, JSON.stringify(configured));
+  return { path, streams };
+}
+
+/** The SOQL the connector sends for a stream (same modules, same field selection). */
+async function soqlFor(emulator: EmulatorProcess, stream: DiscoveredStream, api: 'rest' | 'bulk'): Promise<string> {
+  const describe = await emulator.getJson<DescribeResult>(`${DATA}/sobjects/${stream.name}/describe`);
+  const selection = selectFields(describe, Object.keys(stream.json_schema.properties), stream.name);
+  const names = api === 'rest' ? selection.fields.map((f) => f.name) : planBulkFields(selection.fields, describe.fields).select;
+  return streamQuery(stream.name, names);
+}
+
+function parseFinalLog(lines: string[]): Map<string, { records: number; calls: number }> {
+  const out = new Map<string, { records: number; calls: number }>();
+  const final = lines.filter((l) => l.includes('Read finished')).at(-1);
+  if (!final) return out;
+  const message = (JSON.parse(final) as { log: { message: string } }).log.message;
+  for (const m of message.matchAll(/(\w+) (\d+|-) records\/(\d+) calls/g)) out.set(m[1], { records: Number(m[2]) || 0, calls: Number(m[3]) });
+  return out;
+}
+
+interface Program {
+  name: string;
+  run: () => Promise<RunResult>;
+  records: (run: RunResult) => number;
+  perStream?: (run: RunResult) => Map<string, { records: number; calls: number }>;
+}
+
+function connector(emulator: EmulatorProcess, catalog: string, label: string, config: Record<string, unknown>): Program {
+  const path = configFile(emulator, label.replace(/\W+/g, '-'), config);
+  let n = 0;
+  return {
+    name: label,
+    run: () => {
+      const prof = CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(CPU_PROF)}`, `--cpu-prof-name=${label.replace(/\W+/g, '-')}-${SIZES.loopback}-${++n}.cpuprofile`] : [];
+      return runMeasured(process.execPath, [...prof, CLI, 'read', '--config', path, '--catalog', catalog], CONNECTOR_ENV);
+    },
+    records: (run) => run.recordLines,
+    perStream: (run) => parseFinalLog(run.otherLines),
+  };
+}
+
+function floor(emulator: EmulatorProcess, label: string, job: Omit<FloorJob, 'url' | 'clientId' | 'clientSecret'>): Program {
+  const full: FloorJob = { url: emulator.info.url, clientId: emulator.info.clientId, clientSecret: emulator.info.clientSecret, ...job };
+  return {
+    name: label,
+    run: () => runMeasured(process.execPath, [FLOOR, JSON.stringify(full)]),
+    records: (run) => run.recordLines,
+  };
+}
+
+/**
+ * Runs the programs round-robin `reps` times on one emulator (so slow drift hits all alike) and
+ * keeps, per program, the median wall time and the largest peak RSS.
+ */
+async function measure(emulator: EmulatorProcess, scenario: string, programs: Program[], reps: number): Promise<Measured[]> {
+  const runs = new Map<string, Array<{ run: RunResult; calls: number; emuCpu: number }>>();
+  for (let rep = 0; rep < reps; rep++) {
+    for (const program of programs) {
+      const before = await emulator.apiUsage();
+      const emuBefore = emulator.cpuMs();
+      const run = await program.run();
+      const emuCpu = emulator.cpuMs() - emuBefore;
+      const calls = (await emulator.apiUsage()) - before;
+      if (run.exitCode !== 0) {
+        throw new Error(`${program.name} exited ${run.exitCode}:\n${run.stderr.slice(-2000)}\n${run.otherLines.slice(-5).join('\n')}`);
+      }
+      log(`  ${scenario} | ${program.name} #${rep + 1}: ${fmt(program.records(run))} records in ${fmt(run.wallMs / 1000, 2)} s, peak RSS ${fmt(run.peakRssKb / 1024)} MB, ${calls} calls`);
+      runs.set(program.name, [...(runs.get(program.name) ?? []), { run, calls, emuCpu }]);
+    }
+  }
+  const out: Measured[] = [];
+  for (const program of programs) {
+    const all = runs.get(program.name)!;
+    const wall = median(all.map((r) => r.run.wallMs));
+    const typical = all.reduce((best, r) => (Math.abs(r.run.wallMs - wall) < Math.abs(best.run.wallMs - wall) ? r : best));
+    const m: Measured = {
+      scenario,
+      program: program.name,
+      records: program.records(typical.run),
+      wallMs: wall,
+      stdoutBytes: typical.run.stdoutBytes,
+      peakRssKb: Math.max(...all.map((r) => r.run.peakRssKb)),
+      cpuMs: median(all.map((r) => r.run.cpuMs)),
+      apiCalls: typical.calls,
+      emulatorCpuMs: median(all.map((r) => r.emuCpu)),
+      perStream: program.perStream?.(typical.run),
+      reps,
+    };
+    out.push(m);
+    results.push(m);
+  }
+  return out;
+}
+
+async function withEmulator<T>(counts: Record<string, number>, latencyMs: number | undefined, body: (emulator: EmulatorProcess) => Promise<T>): Promise<T> {
+  const emulator = await EmulatorProcess.start(EMULATOR, { seed: SEED, counts, latencyMs });
+  log(`emulator ${JSON.stringify(counts)}${latencyMs ? ` latency ${latencyMs} ms` : ''}: ready in ${fmt(emulator.startupMs / 1000, 1)} s`);
+  try {
+    return await body(emulator);
+  } finally {
+    await emulator.stop();
+  }
+}
+
+// -------------------------------------------------------------------------------------- scenarios
+
+interface Target {
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+const targets: Target[] = [];
+const notes: string[] = [];
+
+const restCallBound = (records: number) => Math.ceil(records / 2000) + 3;
+const bulkCallBound = (records: number) => (10 * records) / 100_000;
+const rate = (m: Measured) => m.records / (m.wallMs / 1000);
+
+async function specTiming(): Promise<void> {
+  log('spec timing');
+  const spec: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    bare.push((await runMeasured(process.execPath, ['-e', '0'])).wallMs);
+    const run = await runMeasured(process.execPath, [CLI, 'spec']);
+    if (!run.otherLines.some((l) => l.startsWith('{"type":"SPEC"'))) throw new Error(`spec printed no SPEC message: ${run.stderr}`);
+    spec.push(run.wallMs);
+  }
+  const ms = median(spec);
+  targets.push({ target: '`spec` answers in < 0.3 s', measured: `${fmt(ms)} ms median of 7 (bare \`node -e 0\`: ${fmt(median(bare))} ms)`, pass: ms < 300 });
+}
+
+async function loopback(): Promise<void> {
+  const n = SIZES.loopback;
+  await withEmulator({ Account: n }, undefined, async (emulator) => {
+    const { path, streams } = await catalogFor(emulator, ['Account']);
+    const [account] = streams;
+    const [restSoql, bulkSoql] = [await soqlFor(emulator, account, 'rest'), await soqlFor(emulator, account, 'bulk')];
+    const base = { objects: ['Account'], num_workers: 1 };
+    const scenario = `1 stream × ${fmt(n)} Account (${Object.keys(account.json_schema.properties).length} fields), loopback`;
+    const [floorRest, connRest, floorBulk, connBulk] = await measure(
+      emulator,
+      scenario,
+      [
+        floor(emulator, 'floor REST', { api: 'rest', gzip: true, streams: [{ object: 'Account', soql: restSoql, includeDeleted: true }] }),
+        connector(emulator, path, 'connector REST', { ...base, read_api: 'rest' }),
+        floor(emulator, 'floor Bulk', { api: 'bulk', gzip: true, streams: [{ object: 'Account', soql: bulkSoql, includeDeleted: true }] }),
+        connector(emulator, path, 'connector Bulk', { ...base, read_api: 'bulk' }),
+      ],
+      REPS,
+    );
+    for (const m of [floorRest, connRest, floorBulk, connBulk]) {
+      if (m.records !== connRest.records) notes.push(`${m.program} wrote ${m.records} records where the REST connector wrote ${connRest.records}.`);
+    }
+    const restRatio = rate(connRest) / rate(floorRest);
+    targets.push({
+      target: 'Loopback REST throughput ≥ 0.7 × floor',
+      measured: `${fmt(rate(connRest))} vs ${fmt(rate(floorRest))} rec/s = ${fmt(restRatio, 2)} ×`,
+      pass: restRatio >= 0.7,
+    });
+    targets.push({
+      target: 'Bulk at least as fast as REST per record',
+      measured: `Bulk ${fmt(rate(connBulk))} vs REST ${fmt(rate(connRest))} rec/s = ${fmt(rate(connBulk) / rate(connRest), 2)} × (Bulk floor ${fmt(rate(floorBulk))} rec/s; connector Bulk / REST floor ${fmt(rate(connBulk) / rate(floorRest), 2)} ×)`,
+      pass: rate(connBulk) >= rate(connRest),
+    });
+    callTargets(connRest, connBulk);
+  });
+}
+
+function callTargets(rest: Measured, bulk: Measured): void {
+  const rb = restCallBound(rest.records);
+  targets.push({
+    target: 'REST backfill API calls ≤ ceil(records / 2000) + 3 per stream',
+    measured: `${rest.apiCalls} calls for ${fmt(rest.records)} records (bound ${rb})`,
+    pass: rest.apiCalls <= rb,
+  });
+  const bb = bulkCallBound(bulk.records);
+  targets.push({
+    target: 'Bulk API calls ≤ 10 per 100k records',
+    measured: `${bulk.apiCalls} calls for ${fmt(bulk.records)} records (bound ${fmt(bb, 1)})`,
+    pass: bulk.apiCalls <= bb,
+  });
+}
+
+async function latency(): Promise<void> {
+  const n = SIZES.latencyPerStream;
+  const counts = Object.fromEntries(OBJECTS.map((o) => [o, n]));
+  await withEmulator(counts, LATENCY_MS, async (emulator) => {
+    const { path, streams } = await catalogFor(emulator, OBJECTS);
+    const floorStreams = [];
+    for (const stream of streams) floorStreams.push({ object: stream.name, soql: await soqlFor(emulator, stream, 'rest'), includeDeleted: true });
+    const scenario = `6 streams × ${fmt(n)} records, ${LATENCY_MS} ms latency per request`;
+    const [floorRun, conn] = await measure(
+      emulator,
+      scenario,
+      [
+        floor(emulator, 'floor REST', { api: 'rest', gzip: true, streams: floorStreams }),
+        connector(emulator, path, 'connector REST, 6 workers', { objects: [...OBJECTS], read_api: 'rest', num_workers: 6 }),
+      ],
+      REPS,
+    );
+    const perStream = conn.perStream ?? new Map();
+    const pages = Math.max(...[...perStream.values()].map((s) => Math.max(1, Math.ceil(s.records / 2000))));
+    const idealMs = pages * LATENCY_MS;
+    targets.push({
+      target: `6 streams with ${LATENCY_MS} ms latency within 1.5 × ideal pipelined paging`,
+      measured: `${fmt(conn.wallMs / 1000, 2)} s vs ideal ${pages} pages × ${LATENCY_MS} ms = ${fmt(idealMs / 1000, 2)} s → ${fmt(conn.wallMs / idealMs, 2)} × (floor under the same latency: ${fmt(floorRun.wallMs / 1000, 2)} s = ${fmt(floorRun.wallMs / idealMs, 2)} × ideal; connector / floor ${fmt(conn.wallMs / floorRun.wallMs, 2)} ×)`,
+      pass: conn.wallMs <= 1.5 * idealMs,
+    });
+    const allOk = [...perStream.values()].every((s) => s.calls <= restCallBound(s.records));
+    const detail = [...perStream].map(([stream, s]) => `${stream} ${s.calls}/${restCallBound(s.records)}`).join(', ');
+    targets.push({ target: 'REST API calls per stream (six-stream run), calls/bound', measured: detail, pass: allOk });
+  });
+}
+
+async function memory(): Promise<void> {
+  const rss: Record<string, Measured[]> = {};
+  for (const n of [SIZES.rssSmall, SIZES.rssLarge]) {
+    await withEmulator({ Account: n }, undefined, async (emulator) => {
+      const { path, streams } = await catalogFor(emulator, ['Account']);
+      const soql = await soqlFor(emulator, streams[0], 'rest');
+      const base = { objects: ['Account'], num_workers: 1 };
+      const measured = await measure(
+        emulator,
+        `peak RSS, 1 stream × ${fmt(n)} Account`,
+        [
+          floor(emulator, 'floor REST', { api: 'rest', gzip: true, streams: [{ object: 'Account', soql, includeDeleted: true }] }),
+          connector(emulator, path, 'connector REST', { ...base, read_api: 'rest' }),
+          connector(emulator, path, 'connector Bulk', { ...base, read_api: 'bulk' }),
+        ],
+        1,
+      );
+      for (const m of measured) (rss[m.program] ??= []).push(m);
+    });
+  }
+  for (const program of ['connector REST', 'connector Bulk']) {
+    const [small, large] = rss[program];
+    const growth = large.peakRssKb / small.peakRssKb;
+    targets.push({
+      target: `Peak RSS ≤ 150 MB and flat (±20 %) from ${fmt(SIZES.rssSmall)} to ${fmt(SIZES.rssLarge)} records — ${program.replace('connector ', '')}`,
+      measured: `${fmt(small.peakRssKb / 1024)} MB → ${fmt(large.peakRssKb / 1024)} MB (× ${fmt(growth, 2)}; floor ${fmt(rss['floor REST'][0].peakRssKb / 1024)} → ${fmt(rss['floor REST'][1].peakRssKb / 1024)} MB)`,
+      pass: large.peakRssKb <= 150 * 1024 && small.peakRssKb <= 150 * 1024 && growth <= 1.2 && growth >= 1 / 1.2,
+    });
+  }
+  const connectorRuns = results.filter((m) => m.program.startsWith('connector'));
+  const worst = connectorRuns.reduce((a, b) => (b.peakRssKb > a.peakRssKb ? b : a));
+  targets.push({
+    target: 'Peak RSS ≤ 150 MB in every connector read of this bench',
+    measured: `largest ${fmt(worst.peakRssKb / 1024)} MB (${worst.program}, ${worst.scenario})`,
+    pass: worst.peakRssKb <= 150 * 1024,
+  });
+}
+
+// ----------------------------------------------------------------------------------------- report
+
+function machine(): string[] {
+  const sh = (cmd: string, args: string[]) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+    } catch {
+      return '?';
+    }
+  };
+  const mem = sh('free', ['-h']).split('\n').find((l) => l.startsWith('Mem:'))?.split(/\s+/)[1] ?? '?';
+  return [
+    `Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `Machine: ${sh('nproc', [])} CPUs (nproc), ${cpus()[0]?.model ?? '?'}, ${mem} RAM (free -h), Linux ${sh('uname', ['-r'])}`,
+    `Node ${process.version}; connector commit ${sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}${sh('git', ['-C', ROOT, 'status', '--porcelain', 'connector']) ? ' (connector/ has uncommitted changes)' : ''}`,
+    `Mode: ${QUICK ? 'quick (sizes / 10)' : 'full'}, ${REPS} repetition(s) of the loopback and latency runs (median wall time, largest peak RSS), emulator seed ${SEED}`,
+  ];
+}
+
+function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string[] {
+  const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
+  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`);
+}
+
+function report(totalMs: number): string[] {
+  const runRows = results.map((m) => {
+    const floorRun = results.find((f) => f.scenario === m.scenario && f.program === 'floor REST');
+    const ratio = m.program.startsWith('connector') && floorRun ? fmt(rate(m) / rate(floorRun), 2) : '';
+    return [
+      m.scenario,
+      m.program,
+      fmt(m.records),
+      fmt(m.wallMs / 1000, 2),
+      fmt(rate(m)),
+      fmt(mb(m.stdoutBytes) / (m.wallMs / 1000), 1),
+      fmt(m.peakRssKb / 1024),
+      fmt(m.cpuMs / 1000, 1),
+      fmt(m.emulatorCpuMs / 1000, 1),
+      String(m.apiCalls),
+      ratio,
+    ];
+  });
+  const lines = [
+    ...machine(),
+    '',
+    '### Targets (issue 3)',
+    '',
+    ...table(['Target', 'Measured', 'Result'], targets.map((t) => [t.target, t.measured, t.pass ? 'PASS' : '**FAIL**']), ['l', 'l', 'l']),
+    '',
+    '### Runs',
+    '',
+    ...table(
+      ['Scenario', 'Program', 'Records', 'Wall s', 'Records/s', 'stdout MB/s', 'Peak RSS MB', 'CPU s', 'Emulator CPU s', 'API calls', 'Rate / REST floor'],
+      runRows,
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `Bench wall time: ${fmt(totalMs / 1000)} s.`,
+  ];
+  if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
+  return lines;
+}
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+function writeDocs(lines: string[]): void {
+  const block = `${START}\n${lines.join('\n')}\n${END}`;
+  let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Performance\n\n${START}\n${END}\n`;
+  if (!doc.includes(START) || !doc.includes(END)) doc += `\n${START}\n${END}\n`;
+  doc = doc.slice(0, doc.indexOf(START)) + block + doc.slice(doc.indexOf(END) + END.length);
+  mkdirSync(join(ROOT, 'docs'), { recursive: true });
+  writeFileSync(DOC, doc);
+  log(`results written to ${DOC}`);
+}
+
+async function main(): Promise<void> {
+  for (const file of [CLI, FLOOR, EMULATOR]) if (!existsSync(file)) throw new Error(`${file} is missing; run npm run build first (npm run bench does).`);
+  if (CPU_PROF) mkdirSync(resolve(CPU_PROF), { recursive: true });
+  const started = Date.now();
+  await specTiming();
+  await loopback();
+  await latency();
+  await memory();
+  const lines = report(Date.now() - started);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (WRITE_DOCS) writeDocs(lines);
+  const failed = targets.filter((t) => !t.pass).length;
+  log(failed ? `${failed} of ${targets.length} targets FAIL` : `all ${targets.length} targets PASS`);
+}
+
+try {
+  await main();
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
