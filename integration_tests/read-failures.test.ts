@@ -52,6 +52,17 @@ describe('read when the org changed since discover', () => {
     }
   });
 
+  it('renews the token before the session timeout instead of waiting for a 401', async () => {
+    const catalog = await discoverCatalog({ tokenTtlMs: 400, maxBatchSize: 200 });
+    org!.emulator.setFaults({ latencyMs: 40 });
+    const before = org!.emulator.requests.length;
+    const result = await runConnector('read', { config: org!.config, catalog, env: { ...org!.env, SOURCE_SALESFORCE_TOKEN_MAX_AGE_MS: '150' } });
+    expect(result.exitCode).toBe(0);
+    const during = org!.emulator.requests.slice(before);
+    expect(during.filter((r) => r.path.endsWith('/oauth2/token')).length).toBeGreaterThan(2);
+    expect(during.filter((r) => r.status === 401)).toEqual([]);
+  });
+
   it('treats a session refused right after minting as a config error, not a loop', async () => {
     const catalog = await discoverCatalog();
     await org!.emulator.close();
