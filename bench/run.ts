@@ -4,7 +4,8 @@
  * writes them into docs/performance.md between the bench markers.
  *
  * Flags: --quick (sizes / 10, one repetition; does not touch the docs unless --write-docs),
- *        --write-docs, --no-docs, --reps N, --cpu-prof DIR (profile every connector read into DIR).
+ *        --write-docs, --no-docs, --reps N, --only spec,loopback,latency,memory (a subset; implies
+ *        --no-docs), --cpu-prof DIR (profile every connector read into DIR).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +42,7 @@ const QUICK = flag('--quick');
 const SCALE = QUICK ? 10 : 1;
 const REPS = Number(option('--reps') ?? (QUICK ? 1 : 2));
 const CPU_PROF = option('--cpu-prof');
-const WRITE_DOCS = flag('--no-docs') ? false : QUICK ? flag('--write-docs') : true;
+const WRITE_DOCS = flag('--no-docs') || option('--only') ? false : QUICK ? flag('--write-docs') : true;
 const SIZES = {
   loopback: 200_000 / SCALE,
   latencyPerStream: 20_000 / SCALE,
@@ -77,6 +78,7 @@ interface Measured {
 }
 
 const results: Measured[] = [];
+let profiles = 0;
 
 function configFile(emulator: EmulatorProcess, name: string, extra: Record<string, unknown>): string {
   const path = join(tmp, `${name}.config.json`);
@@ -131,11 +133,11 @@ interface Program {
 
 function connector(emulator: EmulatorProcess, catalog: string, label: string, config: Record<string, unknown>): Program {
   const path = configFile(emulator, label.replace(/\W+/g, '-'), config);
-  let n = 0;
   return {
     name: label,
     run: () => {
-      const prof = CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(CPU_PROF)}`, `--cpu-prof-name=${label.replace(/\W+/g, '-')}-${SIZES.loopback}-${++n}.cpuprofile`] : [];
+      const name = `${String(++profiles).padStart(2, '0')}-${label.replace(/\W+/g, '-')}.cpuprofile`;
+      const prof = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF)}`, `--cpu-prof-name=${name}`] : [];
       return runMeasured(process.execPath, [...prof, CLI, 'read', '--config', path, '--catalog', catalog], CONNECTOR_ENV);
     },
     records: (run) => run.recordLines,
@@ -435,10 +437,9 @@ async function main(): Promise<void> {
   for (const file of [CLI, FLOOR, EMULATOR]) if (!existsSync(file)) throw new Error(`${file} is missing; run npm run build first (npm run bench does).`);
   if (CPU_PROF) mkdirSync(resolve(CPU_PROF), { recursive: true });
   const started = Date.now();
-  await specTiming();
-  await loopback();
-  await latency();
-  await memory();
+  const only = option('--only')?.split(',');
+  const scenarios: Record<string, () => Promise<void>> = { spec: specTiming, loopback, latency, memory };
+  for (const [name, run] of Object.entries(scenarios)) if (!only || only.includes(name)) await run();
   const lines = report(Date.now() - started);
   process.stdout.write(`${lines.join('\n')}\n`);
   if (WRITE_DOCS) writeDocs(lines);
