@@ -8,14 +8,12 @@
 #                      (pass the bundle into the build with a volume or secret; unset elsewhere).
 
 # --- production dependencies only (got, ajv, ajv-formats) -------------------------------------------
-# Versions come from package-lock.json. `npm install --no-save` rather than `npm ci`: the committed lock
-# lacks the non-Linux optional bindings of a test-only dependency, which `npm ci` refuses even when
-# only production dependencies are wanted.
+# Exactly the versions in package-lock.json.
 FROM node:24-bookworm-slim AS deps
 ARG NPM_CONFIG_CAFILE
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --ignore-scripts --no-save --no-audit --no-fund --loglevel=error \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error \
  && npm ls --omit=dev >/dev/null \
  && rm -rf /root/.npm
 
@@ -24,7 +22,7 @@ FROM node:24-bookworm-slim AS build
 ARG NPM_CONFIG_CAFILE
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm install --ignore-scripts --no-save --no-audit --no-fund --loglevel=error
+RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 COPY tsconfig.json tsconfig.build.json ./
 COPY generated ./generated
 COPY connector ./connector

@@ -62,6 +62,15 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 1);
 });
 
+// As a container's first process Node would ignore SIGTERM; stop at once instead. Everything up to
+// the last STATE written is safe, so a cancelled sync resumes from there.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    process.stdout.write(JSON.stringify({ type: 'LOG', log: { level: 'WARN', message: `Stopped by ${signal}; the next run resumes from the last STATE.` } }) + '\n');
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  });
+}
+
 try {
   await run(parseArgs(process.argv.slice(2)));
 } catch (caught) {

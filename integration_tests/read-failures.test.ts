@@ -53,10 +53,13 @@ describe('read when the org changed since discover', () => {
   });
 
   it('renews the token before the session timeout instead of waiting for a 401', async () => {
-    const catalog = await discoverCatalog({ tokenTtlMs: 400, maxBatchSize: 200 });
-    org!.emulator.setFaults({ latencyMs: 40 });
+    // Sessions die 1.5 s after minting; the connector is told to renew at 0.3 s. One worker and
+    // 80 ms per request make the read last several renewal periods, with a wide margin for a busy CI.
+    const catalog = await discoverCatalog({ tokenTtlMs: 1500, maxBatchSize: 200 });
+    org!.emulator.setFaults({ latencyMs: 80 });
     const before = org!.emulator.requests.length;
-    const result = await runConnector('read', { config: org!.config, catalog, env: { ...org!.env, SOURCE_SALESFORCE_TOKEN_MAX_AGE_MS: '150' } });
+    const env = { ...org!.env, SOURCE_SALESFORCE_TOKEN_MAX_AGE_MS: '300' };
+    const result = await runConnector('read', { config: { ...org!.config, num_workers: 1 }, catalog, env });
     expect(result.exitCode).toBe(0);
     const during = org!.emulator.requests.slice(before);
     expect(during.filter((r) => r.path.endsWith('/oauth2/token')).length).toBeGreaterThan(2);

@@ -45,11 +45,17 @@ export class BulkQueryJob {
   }
 
   /** Polls with doubling pauses; resolves with the number of records the job produced. */
-  async waitUntilComplete(): Promise<number> {
+  async waitUntilComplete(onWaiting?: (message: string) => Promise<void>): Promise<number> {
     const started = Date.now();
+    let lastNote = started;
     for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
       await sleep(pause);
       const job = await this.client.getJson<JobInfo>(`${DATA_PATH}/jobs/query/${this.id}`, this.context);
+      // A word now and then, so the platform does not take a long job for a hung connector.
+      if (onWaiting && Date.now() - lastNote >= 60_000) {
+        lastNote = Date.now();
+        await onWaiting(`${this.context.object}: Bulk job ${this.id} is ${job.state} after ${Math.round((lastNote - started) / 1000)} s.`);
+      }
       if (job.state === 'JobComplete') return job.numberRecordsProcessed ?? 0;
       if (job.state === 'Failed' || job.state === 'Aborted') {
         throw new TransientError(`Salesforce's Bulk job for ${this.context.object} ended ${job.state}; the next run retries from the last saved state.`, {

@@ -27,6 +27,7 @@ export function bulkPageSource(
   selected: readonly DescribeField[],
   describe: readonly DescribeField[],
   includeDeleted: boolean,
+  onWaiting?: (message: string) => Promise<void>,
 ): PageSource {
   const plan = planBulkFields(selected, describe);
   const convert = createRowConverter(plan.select, describe, plan.compounds);
@@ -40,7 +41,7 @@ export function bulkPageSource(
       throw error;
     }
     try {
-      const total = await job.waitUntilComplete();
+      const total = await job.waitUntilComplete(onWaiting);
       let estimate: number | undefined = total;
       let page: Array<Record<string, unknown>> = [];
       for await (const row of job.rows()) {

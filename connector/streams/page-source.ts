@@ -65,7 +65,7 @@ export function choosePageSource(options: SourceOptions): PageSource {
   const { client, writer, object, selected, describe, includeDeleted, readApi } = options;
   const rest = restPageSource(client, object, selected, includeDeleted);
   if (readApi === 'rest') return rest;
-  const bulk = bulkPageSource(client, object, selected, describe, includeDeleted);
+  const bulk = bulkPageSource(client, object, selected, describe, includeDeleted, (message) => writer.log('INFO', message));
   const bulkOrRest: PageSource = async function* (bounds) {
     try {
       yield* bulk(bounds);
