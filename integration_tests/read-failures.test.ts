@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { configuredCatalog, runConnector, type Message } from './helpers/connector-runner.js';
-import { startOrg, type TestOrg } from './helpers/org.js';
+import { startDiscoveredOrg, startOrg, type TestOrg } from './helpers/org.js';
 
 let org: TestOrg | undefined;
 afterEach(async () => {
@@ -8,10 +8,10 @@ afterEach(async () => {
   org = undefined;
 });
 
-async function discoverCatalog(options: Parameters<typeof startOrg>[0] = {}, mode: 'incremental' | 'full_refresh' = 'incremental') {
-  org = await startOrg(options);
-  const discovered = await runConnector('discover', { config: org.config, env: org.env });
-  return configuredCatalog(discovered.catalog!, mode);
+async function discoverCatalog(options: Parameters<typeof startOrg>[0] = {}) {
+  const started = await startDiscoveredOrg(options);
+  org = started.org;
+  return started.catalog;
 }
 
 describe('read when the org changed since discover', () => {

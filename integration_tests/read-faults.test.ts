@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { configuredCatalog, runConnector, type Message } from './helpers/connector-runner.js';
-import { startOrg, type TestOrg } from './helpers/org.js';
+import { idsOf, runConnector, type Message } from './helpers/connector-runner.js';
+import { startDiscoveredOrg, type startOrg, type TestOrg } from './helpers/org.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
 let org: TestOrg | undefined;
@@ -10,13 +10,11 @@ afterEach(async () => {
 });
 
 async function setUp(options: Parameters<typeof startOrg>[0] = {}) {
-  org = await startOrg(options);
-  org.env.SOURCE_SALESFORCE_BULK_FIRST_POLL_MS = '10';
-  const discovered = await runConnector('discover', { config: org.config, env: org.env });
-  return { org, catalog: configuredCatalog(discovered.catalog!, 'incremental') };
+  const started = await startDiscoveredOrg(options);
+  org = started.org;
+  return started;
 }
 
-const idsOf = (records: Record<string, unknown>[]) => records.map((r) => String(r.Id));
 
 function expectEveryRecord(o: TestOrg, result: { recordsOf(s: string): Record<string, unknown>[] }, objects: readonly string[] = OBJECTS) {
   for (const object of objects) {

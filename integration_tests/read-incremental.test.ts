@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { configuredCatalog, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
+import { configuredCatalog, runConnector, stateFrom, type Message, type RunResult, idsOf } from './helpers/connector-runner.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
 
 // Pages of 200 rows, so Contact's tie group of hundreds of records sharing one SystemModstamp
@@ -8,7 +8,6 @@ let org: TestOrg;
 let catalog: Message;
 let first: RunResult;
 
-const idsOf = (records: Record<string, unknown>[]) => records.map((r) => String(r.Id));
 
 beforeAll(async () => {
   org = await startOrg({ maxBatchSize: 200 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { configuredCatalog, runConnector, stateFrom, type Message } from './helpers/connector-runner.js';
+import { configuredCatalog, runConnector, stateFrom, type Message, idsOf } from './helpers/connector-runner.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
@@ -19,7 +19,6 @@ async function setUp(options: Parameters<typeof startOrg>[0] = {}) {
   return { org, catalog: configuredCatalog(discovered.catalog!, 'incremental') };
 }
 
-const idsOf = (records: Record<string, unknown>[]) => records.map((r) => String(r.Id));
 
 describe('API quota', () => {
   it.each([

@@ -131,3 +131,5 @@ export function stateFrom(states: Message[]): Message[] {
   for (const s of states) latest.set(s.state.stream.stream_descriptor.name, s.state);
   return [...latest.values()];
 }
+
+export const idsOf = (records: Record<string, unknown>[]): string[] => records.map((r) => String(r.Id));

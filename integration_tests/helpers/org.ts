@@ -1,5 +1,6 @@
 /** Starts the emulator for a test and builds the matching connector config and environment. */
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { configuredCatalog, runConnector, type Message } from './connector-runner.js';
 
 export interface TestOrg {
   emulator: Emulator;
@@ -18,6 +19,21 @@ export async function startOrg(options: EmulatorOptions = {}, extraConfig: Recor
   return {
     emulator,
     config: { hostname, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, ...extraConfig },
-    env: { ...(emulator.caFile ? { NODE_EXTRA_CA_CERTS: emulator.caFile } : {}), SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS: '50' },
+    env: {
+      ...(emulator.caFile ? { NODE_EXTRA_CA_CERTS: emulator.caFile } : {}),
+      // Short pauses: the emulator's outages and Bulk jobs do not need real-world patience.
+      SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS: '50',
+      SOURCE_SALESFORCE_BULK_FIRST_POLL_MS: '10',
+    },
   };
+}
+
+/** An org plus its discovered catalog, every stream configured for the given sync mode. */
+export async function startDiscoveredOrg(
+  options: EmulatorOptions = {},
+  mode: 'incremental' | 'full_refresh' = 'incremental',
+): Promise<{ org: TestOrg; catalog: Message }> {
+  const org = await startOrg(options);
+  const discovered = await runConnector('discover', { config: org.config, env: org.env });
+  return { org, catalog: configuredCatalog(discovered.catalog!, mode) };
 }
