@@ -53,7 +53,7 @@ export async function runRead(input: ReadInput, writer: ProtocolWriter): Promise
     await writer.write(streamStatusMessage(stream.name, 'STARTED'));
     try {
       const ctx = { client, writer, startDate: config.startDate, progress, readApi: config.readApi };
-      const result = await readStream(ctx, stream, cursors.get(stream.name));
+      const result = await readStream(ctx, stream, cursors.get(stream.name), states.get(stream.name));
       counts.set(stream.name, result.records);
       progress?.update(stream.name, { done: true });
       await writer.write(streamStatusMessage(stream.name, 'COMPLETE'));

@@ -7,6 +7,7 @@ import { streamStateMessage, streamStatusMessage } from '../protocol/messages.js
 import type { ProtocolWriter } from '../protocol/writer.js';
 import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
 import { laterOf } from '../state/cursor.js';
+import { RECENT_STATE_KEY, RecentDeliveries } from '../state/recent-deliveries.js';
 
 export interface Position {
   stamp: string;
@@ -24,6 +25,7 @@ export class PageWriter {
     private readonly stream: string,
     private readonly incremental: boolean,
     inputCursor: string | undefined,
+    private readonly recent: RecentDeliveries = new RecentDeliveries(),
   ) {
     this.cursor = incremental ? inputCursor : undefined;
   }
@@ -35,12 +37,17 @@ export class PageWriter {
     await this.writer.write(streamStatusMessage(this.stream, 'RUNNING'));
   }
 
-  /** `records` are already shaped and ordered by (SystemModstamp, Id). */
-  async writePage(records: Record<string, unknown>[]): Promise<void> {
+  /**
+   * `page` is already shaped and ordered by (SystemModstamp, Id). Versions an earlier run delivered
+   * inside the look-back window are skipped; the page still moves the position and cursor.
+   */
+  async writePage(page: Record<string, unknown>[]): Promise<void> {
     await this.markRunning();
+    const records = this.incremental ? page.filter((r) => !this.recent.wasDelivered(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD]))) : page;
     await this.writer.writeRecords(this.stream, records, Date.now());
+    if (this.incremental) for (const r of records) this.recent.add(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD]));
     this.records += records.length;
-    const last = records.at(-1);
+    const last = page.at(-1);
     if (last) {
       this.position = { stamp: String(last[CURSOR_FIELD]), id: String(last[PRIMARY_KEY]) };
       if (this.incremental) this.cursor = laterOf(this.cursor, this.position.stamp);
@@ -50,7 +57,12 @@ export class PageWriter {
 
   /** A STATE without new records: the end of a stream whose last page was empty. */
   async writeState(count = 0): Promise<void> {
-    const state = this.incremental && this.cursor ? { [CURSOR_FIELD]: this.cursor } : {};
+    const state: Record<string, unknown> = {};
+    if (this.incremental && this.cursor) {
+      state[CURSOR_FIELD] = this.cursor;
+      const recent = this.recent.forState(this.cursor);
+      if (recent) state[RECENT_STATE_KEY] = recent;
+    }
     await this.writer.write(streamStateMessage(this.stream, state, count));
   }
 }
