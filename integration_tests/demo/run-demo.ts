@@ -22,7 +22,8 @@ function saveMessages(name: string, result: RunResult): string {
 }
 
 function summary(result: RunResult): string {
-  const rows = [...new Set(result.records.map((r) => r.record.stream as string))].map((stream) => {
+  const streams = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'].filter((s) => result.statusesOf(s).length);
+  const rows = streams.map((stream) => {
     const records = result.recordsOf(stream);
     const deleted = records.filter((r) => r.IsDeleted === true).length;
     const cursor = result.lastStateOf(stream)?.state.stream.stream_state.SystemModstamp ?? '-';
