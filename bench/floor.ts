@@ -52,10 +52,14 @@ interface Reply {
 function send(job: FloorJob, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Reply> {
   if (path.startsWith('/services/data/')) summary.calls++;
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, job.url), { method, agent, headers: { ...headers, ...(job.gzip ? { 'accept-encoding': 'gzip' } : {}) } }, (res) => {
-      const gz = res.headers['content-encoding'] === 'gzip';
-      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: gz ? res.pipe(createGunzip()) : res });
-    });
+    const req = request(
+      new URL(path, job.url),
+      { method, agent, headers: { ...headers, ...(job.gzip ? { 'accept-encoding': 'gzip' } : {}) } },
+      (res) => {
+        const gz = res.headers['content-encoding'] === 'gzip';
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: gz ? res.pipe(createGunzip()) : res });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -117,7 +121,13 @@ async function bulkStream(job: FloorJob, auth: Record<string, string>, stream: F
     'POST',
     `${DATA}/jobs/query`,
     { ...auth, 'content-type': 'application/json' },
-    JSON.stringify({ operation: stream.includeDeleted ? 'queryAll' : 'query', query: stream.soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' }),
+    JSON.stringify({
+      operation: stream.includeDeleted ? 'queryAll' : 'query',
+      query: stream.soql,
+      contentType: 'CSV',
+      columnDelimiter: 'COMMA',
+      lineEnding: 'LF',
+    }),
   );
   for (let pause = 50; ; pause = Math.min(pause * 2, 20_000)) {
     const info = await json<{ state: string }>(job, 'GET', `${DATA}/jobs/query/${created.id}`, auth);
@@ -156,7 +166,13 @@ async function bulkStream(job: FloorJob, auth: Record<string, string>, stream: F
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as FloorJob;
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: job.clientId, client_secret: job.clientSecret });
-  const token = await json<{ access_token: string }>(job, 'POST', '/services/oauth2/token', { 'content-type': 'application/x-www-form-urlencoded' }, form.toString());
+  const token = await json<{ access_token: string }>(
+    job,
+    'POST',
+    '/services/oauth2/token',
+    { 'content-type': 'application/x-www-form-urlencoded' },
+    form.toString(),
+  );
   const auth = { authorization: `Bearer ${token.access_token}` };
   const read = job.api === 'bulk' ? bulkStream : restStream;
   await Promise.all(job.streams.map((stream) => read(job, auth, stream)));
