@@ -30,7 +30,7 @@ export function bulkPageSource(
   onWaiting?: (message: string) => Promise<void>,
 ): PageSource {
   const plan = planBulkFields(selected, describe);
-  const convert = createRowConverter(plan.select, describe, plan.compounds);
+  const convert = createRowConverter(plan.select, describe, plan.compounds, selected.map((f) => f.name));
   return async function* (bounds) {
     let job: BulkQueryJob;
     try {

@@ -53,4 +53,12 @@ describe('CSV row conversion', () => {
     expect(Object.keys(out.BillingAddress as object)).toEqual(['city', 'latitude', 'street']);
     expect(out.HQ__c).toBeNull();
   });
+
+  it('emits only the selected fields when told which, in their order', () => {
+    const selected = ['Id', 'BillingAddress'];
+    const narrow = createRowConverter(plan.select, describeFields, plan.compounds.filter((c) => c.name === 'BillingAddress'), selected);
+    const out = narrow({ Id: '001', BillingStreet: '1 Main St', BillingCity: 'Oslo', BillingLatitude: '' });
+    expect(Object.keys(out)).toEqual(selected);
+    expect(out.BillingAddress).toEqual({ city: 'Oslo', latitude: null, street: '1 Main St' });
+  });
 });

@@ -32,26 +32,41 @@ function converterFor(type: string | undefined): Convert {
 
 export type RowConverter = (row: Record<string, string>) => Record<string, unknown>;
 
-export function createRowConverter(columns: readonly string[], describe: readonly DescribeField[], compounds: readonly CompoundField[]): RowConverter {
+/** `output` are the selected field names: plain columns pass through typed, compounds are rebuilt. */
+export function createRowConverter(
+  columns: readonly string[],
+  describe: readonly DescribeField[],
+  compounds: readonly CompoundField[],
+  output: readonly string[] = [...columns, ...compounds.map((c) => c.name)],
+): RowConverter {
   const types = new Map(describe.map((f) => [f.name, f.type]));
+  const column = new Map(columns.map((c, i) => [c, i]));
   const converters = columns.map((c) => converterFor(types.get(c)));
   // Rebuilt objects list their keys alphabetically, as the REST API does.
-  const rebuilt = compounds.map((c) => ({ name: c.name, parts: [...c.parts].sort((a, b) => a[1].localeCompare(b[1])) }));
+  const rebuilt = new Map(
+    compounds.map((c) => [c.name, [...c.parts].sort((a, b) => a[1].localeCompare(b[1])).map(([field, key]) => [column.get(field)!, key] as const)]),
+  );
+  const plan = output.map((name) => ({ name, index: column.get(name), parts: rebuilt.get(name) }));
+  const values: unknown[] = new Array(columns.length);
   return (row) => {
-    const out: Record<string, unknown> = {};
     for (let i = 0; i < columns.length; i++) {
       const raw = row[columns[i]];
-      out[columns[i]] = raw === undefined || raw === '' ? null : converters[i](raw);
+      values[i] = raw === undefined || raw === '' ? null : converters[i](raw);
     }
-    for (const compound of rebuilt) {
-      let any = false;
-      const value: Record<string, unknown> = {};
-      for (const [field, key] of compound.parts) {
-        const part = out[field] ?? null;
-        if (part !== null) any = true;
-        value[key] = part;
+    const out: Record<string, unknown> = {};
+    for (const field of plan) {
+      if (field.parts) {
+        let any = false;
+        const value: Record<string, unknown> = {};
+        for (const [index, key] of field.parts) {
+          const part = values[index] ?? null;
+          if (part !== null) any = true;
+          value[key] = part;
+        }
+        out[field.name] = any ? value : null;
+      } else {
+        out[field.name] = field.index === undefined ? null : values[field.index];
       }
-      out[compound.name] = any ? value : null;
     }
     return out;
   };
