@@ -36,12 +36,14 @@ export interface FloorSummary {
   records: number;
   calls: number;
   pages: number;
+  /** ms spent with nothing to do but wait for an answer (REST page, or a Bulk result page's first byte) */
+  waitMs: number;
 }
 
 const DATA = '/services/data/v62.0';
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 const out = process.stdout;
-const summary: FloorSummary = { records: 0, calls: 0, pages: 0 };
+const summary: FloorSummary = { records: 0, calls: 0, pages: 0, waitMs: 0 };
 
 interface Reply {
   status: number;
@@ -94,7 +96,9 @@ async function restStream(job: FloorJob, auth: Record<string, string>, stream: F
   const prefix = `{"type":"RECORD","record":{"stream":"${stream.object}","emitted_at":`;
   let pending = json<Page>(job, 'GET', `${DATA}/${endpoint}?q=${encodeURIComponent(stream.soql)}`, headers);
   for (;;) {
+    const waitStart = performance.now();
     const page = await pending;
+    summary.waitMs += performance.now() - waitStart;
     const next = page.done ? undefined : page.nextRecordsUrl;
     if (next) {
       pending = json<Page>(job, 'GET', next, headers);
@@ -139,7 +143,9 @@ async function bulkStream(job: FloorJob, auth: Record<string, string>, stream: F
   let locator: string | undefined;
   do {
     const query = `maxRecords=100000${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
+    const waitStart = performance.now();
     const reply = await send(job, 'GET', `${DATA}/jobs/query/${created.id}/results?${query}`, { ...auth, accept: 'text/csv' });
+    summary.waitMs += performance.now() - waitStart;
     if (reply.status >= 300) throw new Error(`HTTP ${reply.status}: ${await text(reply)}`);
     let chunk = '';
     let rows = 0;

@@ -25,6 +25,8 @@ import { runMeasured, type RunResult } from './measure.js';
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** BENCH_CONNECTOR_CLI: another build of the connector to measure (an A/B of a change), same emulator and floor. */
 const CLI = resolve(process.env.BENCH_CONNECTOR_CLI ?? join(ROOT, 'dist/connector/cli.js'));
+/** BENCH_CONNECTOR_NODE_FLAGS: node flags for the connector's runs only (e.g. --max-old-space-size=96). */
+const CONNECTOR_NODE_FLAGS = (process.env.BENCH_CONNECTOR_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const FLOOR = join(ROOT, 'dist/bench/floor.js');
 const EMULATOR = join(ROOT, 'dist/integration_tests/emulator/main.js');
 const DOC = join(ROOT, 'docs/performance.md');
@@ -135,6 +137,8 @@ interface Program {
   run: () => Promise<RunResult>;
   records: (run: RunResult) => number;
   perStream?: (run: RunResult) => Map<string, { records: number; calls: number }>;
+  /** a remark on the typical run, for the notes under the tables */
+  remark?: (run: RunResult) => string | undefined;
 }
 
 /** With --cpu-prof: node flags that write this run's CPU profile, numbered in run order. */
@@ -148,7 +152,12 @@ function connector(emulator: EmulatorProcess, catalog: string, label: string, co
   const path = configFile(emulator, label.replace(/\W+/g, '-'), config);
   return {
     name: label,
-    run: () => runMeasured(process.execPath, [...profileArgs(label), CLI, 'read', '--config', path, '--catalog', catalog], CONNECTOR_ENV),
+    run: () =>
+      runMeasured(
+        process.execPath,
+        [...CONNECTOR_NODE_FLAGS, ...profileArgs(label), CLI, 'read', '--config', path, '--catalog', catalog],
+        CONNECTOR_ENV,
+      ),
     records: (run) => run.recordLines,
     perStream: (run) => parseFinalLog(run.otherLines),
   };
@@ -160,6 +169,13 @@ function floor(emulator: EmulatorProcess, label: string, job: Omit<FloorJob, 'ur
     name: label,
     run: () => runMeasured(process.execPath, [...profileArgs(label), FLOOR, JSON.stringify(full)]),
     records: (run) => run.recordLines,
+    remark: (run) => {
+      const last = run.stderr.trim().split('\n').at(-1) ?? '';
+      if (!last.startsWith('{')) return undefined;
+      const summary = JSON.parse(last) as FloorSummary;
+      const what = job.api === 'bulk' ? "for the first byte of the emulator's CSV result pages" : 'for pages';
+      return `${label} spent ${fmt(summary.waitMs / 1000, 1)} s of its ${fmt(run.wallMs / 1000, 1)} s waiting ${what}.`;
+    },
   };
 }
 
@@ -204,6 +220,8 @@ async function measure(emulator: EmulatorProcess, scenario: string, all: Program
       perStream: program.perStream?.(typical.run),
       reps,
     };
+    const remark = program.remark?.(typical.run);
+    if (remark) notes.push(`${scenario}: ${remark}`);
     out.set(m.program, m);
     results.push(m);
   }
