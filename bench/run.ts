@@ -174,7 +174,8 @@ function floor(emulator: EmulatorProcess, label: string, job: Omit<FloorJob, 'ur
       if (!last.startsWith('{')) return undefined;
       const summary = JSON.parse(last) as FloorSummary;
       const what = job.api === 'bulk' ? "for the first byte of the emulator's CSV result pages" : 'for pages';
-      return `${label} spent ${fmt(summary.waitMs / 1000, 1)} s of its ${fmt(run.wallMs / 1000, 1)} s waiting ${what}.`;
+      const streams = job.streams.length > 1 ? ` (summed over its ${job.streams.length} concurrent streams)` : '';
+      return `${label} spent ${fmt(summary.waitMs / 1000, 1)} s${streams} of its ${fmt(run.wallMs / 1000, 1)} s waiting ${what}.`;
     },
   };
 }
