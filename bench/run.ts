@@ -444,7 +444,7 @@ function machine(): string[] {
   return [
     `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- Machine: ${sh('nproc', [])} CPUs (nproc), ${cpus()[0]?.model ?? '?'}, ${mem} RAM (free -h), Linux ${sh('uname', ['-r'])}`,
-    `- Node ${process.version}; connector commit ${sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}${sh('git', ['-C', ROOT, 'status', '--porcelain', 'connector']) ? ' (connector/ has uncommitted changes)' : ''}`,
+    `- Node ${process.version}; repository at commit ${sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}${sh('git', ['-C', ROOT, 'status', '--porcelain', 'connector']) ? ' (connector/ has uncommitted changes)' : ''}`,
     `- Mode: ${QUICK ? 'quick (sizes / 10)' : 'full'}, ${REPS} repetition(s) of the loopback and latency runs (median wall time, largest peak RSS), emulator seed ${SEED}`,
     `- Load average (1 min) at start ${LOAD_AT_START}, at end ${loadavg()[0].toFixed(2)}: anything else running on the machine shows up in wall times, not in CPU times`,
   ];
