@@ -168,6 +168,9 @@ export class SalesforceClient {
       if (next) {
         pending = this.getJson<QueryPage>(next, context, headers);
         pending.catch(() => undefined); // observed when awaited; avoids an unhandled rejection if the caller stops early
+        // Node sends a request on a later turn of the event loop: without this the prefetch would
+        // leave only after the caller's synchronous work on this page, overlapping nothing.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       yield page;
       if (!next) return;

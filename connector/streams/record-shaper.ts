@@ -5,10 +5,11 @@
  */
 import type { DescribeField } from '../salesforce/types.js';
 
-const SF_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
+// REST sends `…000+0000`, Bulk CSV `…000Z`: both are UTC with milliseconds and need no Date round trip.
+const SF_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|\+0000)$/;
 
 export function normalizeDateTime(value: string): string {
-  if (SF_UTC.test(value)) return `${value.slice(0, 23)}Z`;
+  if (SF_UTC.test(value)) return value.length === 24 ? value : `${value.slice(0, 23)}Z`;
   // Other offsets: make `+hhmm` into `+hh:mm`, which Date.parse reads everywhere.
   const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();

@@ -31,6 +31,7 @@ describe('record shaping', () => {
     expect(normalizeDateTime('2013-05-20T20:49:32.000+0000')).toBe('2013-05-20T20:49:32.000Z');
     expect(normalizeDateTime('2013-05-20T22:49:32.000+0200')).toBe('2013-05-20T20:49:32.000Z');
     expect(normalizeDateTime('2013-05-20T20:49:32Z')).toBe('2013-05-20T20:49:32.000Z');
+    expect(normalizeDateTime('2013-05-20T20:49:32.000Z')).toBe('2013-05-20T20:49:32.000Z');
     expect(normalizeDateTime('garbage')).toBe('garbage');
   });
 
