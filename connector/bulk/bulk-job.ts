@@ -69,11 +69,12 @@ export class BulkQueryJob {
   }
 
   /**
-   * Every result row, as csv-parse objects keyed by the header, page after page. A result page is
-   * stable while the job exists, so a download that breaks off is fetched again and the rows
-   * already yielded are skipped.
+   * Every result row as csv-parse's array of cells, page after page; `onHeader` gets each page's
+   * header row before that page's rows, to map names to indexes once instead of per row. A result
+   * page is stable while the job exists, so a download that breaks off is fetched again and the
+   * rows already yielded are skipped.
    */
-  async *rows(): AsyncGenerator<Record<string, string>> {
+  async *rows(onHeader: (header: string[]) => void): AsyncGenerator<string[]> {
     let locator: string | undefined;
     do {
       const query = `maxRecords=${RESULT_PAGE_RECORDS}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
@@ -84,15 +85,22 @@ export class BulkQueryJob {
           context: this.context,
           headers: { accept: 'text/csv' },
         });
-        const parser = body.pipe(parse({ columns: true, bom: true }));
+        // Arrays, not objects keyed by the header (`columns: true`): one allocation less per row.
+        // No cast, no relax_* and no info: each costs csv-parse work per field or per row.
+        const parser = body.pipe(parse({ columns: false, bom: true }));
         body.on('error', (error) => parser.destroy(error));
         body.on('aborted', () => parser.destroy(new Error('download aborted')));
+        let header = true;
         let seen = 0;
         try {
-          for await (const row of parser) {
-            if (++seen > yielded) {
+          for await (const cells of parser) {
+            const row = cells as string[];
+            if (header) {
+              header = false;
+              onHeader(row);
+            } else if (++seen > yielded) {
               yielded++;
-              yield row as Record<string, string>;
+              yield row;
             }
           }
           const declared = Number(headers['sforce-numberofrecords']);

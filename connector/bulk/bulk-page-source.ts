@@ -9,7 +9,7 @@ import { streamQuery } from '../soql.js';
 import type { PageSource } from '../streams/page-source.js';
 import { BulkQueryJob } from './bulk-job.js';
 import { planBulkFields } from './bulk-fields.js';
-import { createRowConverter } from './csv-records.js';
+import { createRowConverter, sameHeader, type RowConverter } from './csv-records.js';
 
 const PAGE_RECORDS = 2000;
 
@@ -30,7 +30,7 @@ export function bulkPageSource(
   onWaiting?: (message: string) => Promise<void>,
 ): PageSource {
   const plan = planBulkFields(selected, describe);
-  const convert = createRowConverter(plan.select, describe, plan.compounds, selected.map((f) => f.name));
+  const output = selected.map((f) => f.name);
   return async function* (bounds) {
     let job: BulkQueryJob;
     try {
@@ -44,8 +44,16 @@ export function bulkPageSource(
       const total = await job.waitUntilComplete(onWaiting);
       let estimate: number | undefined = total;
       let page: Array<Record<string, unknown>> = [];
-      for await (const row of job.rows()) {
-        page.push(convert(row));
+      // Every result page repeats the header; the converter is rebuilt only if it ever changes.
+      let header: string[] | undefined;
+      let convert: RowConverter | undefined;
+      const onHeader = (next: string[]) => {
+        if (sameHeader(header, next)) return;
+        header = next;
+        convert = createRowConverter(next, describe, plan.compounds, output);
+      };
+      for await (const row of job.rows(onHeader)) {
+        page.push(convert!(row));
         if (page.length === PAGE_RECORDS) {
           yield { records: page, estimate };
           estimate = undefined;

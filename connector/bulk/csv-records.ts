@@ -1,73 +1,131 @@
 /**
- * Turns Bulk API CSV rows (every value a string, empty meaning null) into records shaped like the
- * REST API's: typed numbers and booleans, compound fields rebuilt. Built once per stream so each row
- * costs one pass over its columns.
+ * Turns Bulk API CSV rows (csv-parse arrays, every value a string, empty meaning null) into the
+ * final RECORD data, identical to what the REST path yields after its shaper: typed numbers and
+ * booleans, datetimes normalized, compound fields rebuilt. Built once per job from the header row,
+ * so each row costs one pass that reads cells by index and builds the record directly: no object
+ * per CSV row, no second pass.
  */
 import type { DescribeField } from '../salesforce/types.js';
+import { normalizeDateTime } from '../streams/record-shaper.js';
 import type { CompoundField } from './bulk-fields.js';
 
-type Convert = (value: string) => unknown;
+// Small integers rather than a function per cell: a switch over these stays monomorphic.
+const TEXT = 0;
+const NUMBER = 1;
+const BOOLEAN = 2;
+const DATETIME = 3;
+type Kind = typeof TEXT | typeof NUMBER | typeof BOOLEAN | typeof DATETIME;
 
-const toNumber: Convert = (v) => {
-  const n = Number(v);
-  return Number.isFinite(n) ? n : v;
-};
-const toBoolean: Convert = (v) => (v === 'true' ? true : v === 'false' ? false : v);
-const asText: Convert = (v) => v;
-
-function converterFor(type: string | undefined): Convert {
+function kindOf(type: string | undefined): Kind {
   switch (type) {
     case 'int':
     case 'long':
     case 'double':
     case 'currency':
     case 'percent':
-      return toNumber;
+      return NUMBER;
     case 'boolean':
-      return toBoolean;
+      return BOOLEAN;
+    case 'datetime':
+      return DATETIME;
     default:
-      return asText;
+      return TEXT;
   }
 }
 
-export type RowConverter = (row: Record<string, string>) => Record<string, unknown>;
+/** A cell as REST would have typed it; `undefined` is a column the header lacks. */
+function cellValue(kind: Kind, raw: string | undefined): unknown {
+  if (raw === undefined || raw === '') return null;
+  switch (kind) {
+    case NUMBER: {
+      const n = Number(raw);
+      return Number.isFinite(n) ? n : raw;
+    }
+    case BOOLEAN:
+      return raw === 'true' ? true : raw === 'false' ? false : raw;
+    case DATETIME:
+      return normalizeDateTime(raw);
+    default:
+      return raw;
+  }
+}
 
-/** `output` are the selected field names: plain columns pass through typed, compounds are rebuilt. */
+interface Part {
+  key: string;
+  index: number;
+  kind: Kind;
+}
+
+interface Step {
+  name: string;
+  /** column of a plain field, -1 when the header lacks it */
+  index: number;
+  kind: Kind;
+  /** components of a compound field, keys in alphabetical order as the REST API sends them */
+  parts: Part[] | null;
+}
+
+export type RowConverter = (row: readonly string[]) => Record<string, unknown>;
+
+/** Where each name sits in the header; a name the header spells in another case still matches. */
+function columnIndexes(header: readonly string[]): (name: string) => number {
+  const exact = new Map(header.map((name, i) => [name, i]));
+  const folded = new Map(header.map((name, i) => [name.toLowerCase(), i]));
+  return (name) => exact.get(name) ?? folded.get(name.toLowerCase()) ?? -1;
+}
+
+/**
+ * `header` is the result page's header row; `output` are the selected field names, in the order
+ * REST returns them: plain columns pass through typed, compounds are rebuilt from their components.
+ */
 export function createRowConverter(
-  columns: readonly string[],
+  header: readonly string[],
   describe: readonly DescribeField[],
   compounds: readonly CompoundField[],
-  output: readonly string[] = [...columns, ...compounds.map((c) => c.name)],
+  output: readonly string[] = [...header, ...compounds.map((c) => c.name)],
 ): RowConverter {
   const types = new Map(describe.map((f) => [f.name, f.type]));
-  const column = new Map(columns.map((c, i) => [c, i]));
-  const converters = columns.map((c) => converterFor(types.get(c)));
-  // Rebuilt objects list their keys alphabetically, as the REST API does.
-  const rebuilt = new Map(
-    compounds.map((c) => [c.name, [...c.parts].sort((a, b) => a[1].localeCompare(b[1])).map(([field, key]) => [column.get(field)!, key] as const)]),
-  );
-  const plan = output.map((name) => ({ name, index: column.get(name), parts: rebuilt.get(name) }));
-  const values: unknown[] = new Array(columns.length);
+  const column = columnIndexes(header);
+  const compound = new Map(compounds.map((c) => [c.name, c]));
+  const steps: Step[] = output.map((name) => {
+    const parts = compound.get(name)?.parts;
+    return {
+      name,
+      index: parts ? -1 : column(name),
+      kind: kindOf(types.get(name)),
+      parts: parts
+        ? [...parts].sort((a, b) => a[1].localeCompare(b[1])).map(([field, key]) => ({ key, index: column(field), kind: kindOf(types.get(field)) }))
+        : null,
+    };
+  });
   return (row) => {
-    for (let i = 0; i < columns.length; i++) {
-      const raw = row[columns[i]];
-      values[i] = raw === undefined || raw === '' ? null : converters[i](raw);
-    }
     const out: Record<string, unknown> = {};
-    for (const field of plan) {
-      if (field.parts) {
-        let any = false;
-        const value: Record<string, unknown> = {};
-        for (const [index, key] of field.parts) {
-          const part = values[index] ?? null;
-          if (part !== null) any = true;
-          value[key] = part;
-        }
-        out[field.name] = any ? value : null;
-      } else {
-        out[field.name] = field.index === undefined ? null : values[field.index];
+    for (let s = 0; s < steps.length; s++) {
+      const step = steps[s];
+      const parts = step.parts;
+      if (parts === null) {
+        out[step.name] = cellValue(step.kind, row[step.index]);
+        continue;
       }
+      // REST sends a compound field whose components are all empty as null, not as an object of nulls.
+      let value: Record<string, unknown> | null = null;
+      for (let p = 0; p < parts.length; p++) {
+        const raw = row[parts[p].index];
+        if (raw !== undefined && raw !== '') {
+          value = {};
+          for (const part of parts) value[part.key] = cellValue(part.kind, row[part.index]);
+          break;
+        }
+      }
+      out[step.name] = value;
     }
     return out;
   };
+}
+
+/** Same columns, same order: a page whose header matches the last one reuses its converter. */
+export function sameHeader(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

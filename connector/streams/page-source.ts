@@ -8,10 +8,15 @@ import type { ProtocolWriter } from '../protocol/writer.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import type { DescribeField } from '../salesforce/types.js';
 import { streamQuery, type QueryBounds } from '../soql.js';
+import { createRecordShaper } from './record-shaper.js';
 import { chunkFields, lookupQueries } from './wide-query.js';
 
 export interface SourcePage {
-  /** raw records in Salesforce's REST shape, ordered by (SystemModstamp, Id) */
+  /**
+   * Records as the RECORD messages carry them (typed, datetimes normalized), ordered by
+   * (SystemModstamp, Id). Each source shapes its own: Bulk builds them straight from CSV cells,
+   * where a second pass over every record would cost as much as building it.
+   */
   records: Array<Record<string, unknown>>;
   /** how many records the whole window holds, when the source knows (first page only) */
   estimate?: number;
@@ -25,12 +30,13 @@ export const BULK_THRESHOLD = 20_000;
 
 export function restPageSource(client: SalesforceClient, object: string, fields: readonly DescribeField[], includeDeleted: boolean): PageSource {
   const names = fields.map((f) => f.name);
+  const shape = createRecordShaper(fields);
   return async function* (bounds) {
     const [driving, ...others] = chunkFields(object, names, bounds);
     let first = true;
     for await (const page of client.query(streamQuery(object, driving, bounds), { object, includeDeleted })) {
       if (others.length) await joinChunks(client, object, others, page.records, includeDeleted);
-      yield { records: page.records, estimate: first ? page.totalSize : undefined };
+      yield { records: page.records.map(shape), estimate: first ? page.totalSize : undefined };
       first = false;
     }
   };

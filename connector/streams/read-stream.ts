@@ -14,7 +14,7 @@ import { incrementalLowerBound } from '../state/cursor.js';
 import { selectFields } from './field-selection.js';
 import { PageWriter } from './page-writer.js';
 import { RecentDeliveries } from '../state/recent-deliveries.js';
-import { createRecordShaper, normalizeDateTime } from './record-shaper.js';
+import { normalizeDateTime } from './record-shaper.js';
 import { choosePageSource, type PageSource, type ReadApi } from './page-source.js';
 import { splitWindow } from './windows.js';
 import { estimateMessage } from '../protocol/messages.js';
@@ -65,7 +65,6 @@ export async function readStream(
       `${object}: ${selection.dropped.join(', ')} ${verb} in the catalog but no longer readable (deleted, or hidden by field-level security); left out of this sync. Run discover to refresh the schema.`,
     );
   }
-  const shape = createRecordShaper(selection.fields);
   const incremental = stream.syncMode === 'incremental';
   const source: PageSource = choosePageSource({
     client,
@@ -93,7 +92,7 @@ export async function readStream(
           await writer.write(estimateMessage(object, page.estimate));
           ctx.progress?.update(object, { estimate: page.estimate });
         }
-        await pages.writePage(page.records.map(shape));
+        await pages.writePage(page.records);
         ctx.progress?.update(object, { records: pages.records });
       }
     } catch (error) {
