@@ -4,7 +4,7 @@
  * locators are stable and re-readable for as long as the job exists.
  */
 import { randomBytes } from 'node:crypto';
-import { csvPage, DELIMITERS, LINE_ENDINGS } from './bulk-csv.js';
+import { csvBody, DELIMITERS, LINE_ENDINGS, type CsvBody } from './bulk-csv.js';
 import { notFound, SalesforceError } from './errors.js';
 import type { SObjectName } from './field-catalog.js';
 import { KEY_PREFIX, randomId } from './ids.js';
@@ -41,6 +41,8 @@ export interface BulkReply {
   status: number;
   body: string | unknown;
   headers?: Record<string, string>;
+  /** A CSV result page, streamed instead of `body`. */
+  csv?: CsvBody;
 }
 
 const DEFAULT_MAX_RECORDS = 50_000;
@@ -158,11 +160,12 @@ export class BulkJobs {
     if (offset === null || offset > rows.length) throw bad('INVALID_QUERY_LOCATOR', `Invalid locator: ${String(locator)}`);
     const maxRecords = maxRecordsParam === null ? DEFAULT_MAX_RECORDS : Number(maxRecordsParam);
     if (!Number.isInteger(maxRecords) || maxRecords < 1) throw bad('INVALIDJOB', `Invalid maxRecords: ${String(maxRecordsParam)}`);
+    // Only the page's row range is computed here, so the headers go out before any row is rendered.
     const end = Math.min(rows.length, offset + maxRecords);
-    const csv = csvPage(job.result.columns, rows, offset, end, DELIMITERS[job.columnDelimiter], LINE_ENDINGS[job.lineEnding]);
     return {
       status: 200,
-      body: csv,
+      body: null,
+      csv: csvBody(job.result.columns, rows, offset, end, DELIMITERS[job.columnDelimiter], LINE_ENDINGS[job.lineEnding]),
       headers: {
         'Content-Type': 'text/csv; charset=UTF-8',
         'Sforce-NumberOfRecords': String(end - offset),

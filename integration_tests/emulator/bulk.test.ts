@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { request, type IncomingMessage } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startEmulator, type Emulator } from './index.js';
 import { call, mintToken, V } from './test-support.js';
@@ -78,6 +81,63 @@ describe('Bulk API 2.0 query jobs', () => {
     expect(cells[1]).toBe('"The ""Quoted"" Co"');
     expect(cells[2]).toBe('');
     expect(cells[3]).toMatch(/^"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"$/);
+  });
+
+  /** A completed job over every live Contact (more than 500: a page of 500 spans several rendered chunks). */
+  const completedContactJob = async () => {
+    const job = await createJob('SELECT Id, Name, Email, SystemModstamp FROM Contact');
+    await send('GET', `${V}/jobs/query/${job.id}`);
+    await send('GET', `${V}/jobs/query/${job.id}`);
+    return job;
+  };
+  /** GET through node:http, which leaves the body as sent: raw gzip when asked for, and no fetch buffering. */
+  const rawGet = (path: string, acceptEncoding?: string) =>
+    new Promise<IncomingMessage>((resolve, reject) => {
+      const headers: Record<string, string> = { Authorization: `Bearer ${token}`, ...(acceptEncoding ? { 'Accept-Encoding': acceptEncoding } : {}) };
+      request(emu.url + path, { headers }, resolve).on('error', reject).end();
+    });
+  const readAll = async (stream: NodeJS.ReadableStream) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+
+  it('streams result pages chunked, gzipped when asked, with the page headers known up front', async () => {
+    const job = await completedContactJob();
+    const path = `${V}/jobs/query/${job.id}/results?maxRecords=500`;
+    const plain = await rawGet(path);
+    expect(plain.headers['transfer-encoding']).toBe('chunked');
+    expect(plain.headers['content-length']).toBeUndefined();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['sforce-numberofrecords']).toBe('500');
+    expect(plain.headers['sforce-locator']).toBe(Buffer.from('500').toString('base64'));
+    const text = (await readAll(plain)).toString('utf8');
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(502); // header, 500 rows, and the empty string after the last LF
+    expect(lines[0]).toBe('"Id","Name","Email","SystemModstamp"');
+    expect(lines.slice(1, -1).map((l) => l.split(',')[0].replace(/"/g, ''))).toEqual(emu.records('Contact').slice(0, 500).map((r) => r.Id));
+
+    const zipped = await rawGet(path, 'gzip');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['sforce-numberofrecords']).toBe('500');
+    expect(gunzipSync(await readAll(zipped)).toString('utf8')).toBe(text);
+
+    const rest = emu.records('Contact').length - 500;
+    const last = await rawGet(`${V}/jobs/query/${job.id}/results?maxRecords=500&locator=${plain.headers['sforce-locator'] as string}`, 'gzip');
+    expect(last.headers['sforce-numberofrecords']).toBe(String(rest));
+    expect(last.headers['sforce-locator']).toBe('null');
+    expect(gunzipSync(await readAll(last)).toString('utf8').split('\n')).toHaveLength(rest + 2);
+  });
+
+  it('serves the next request normally after a client hangs up mid-page', async () => {
+    const job = await completedContactJob();
+    const path = `${V}/jobs/query/${job.id}/results?maxRecords=600`;
+    const abandoned = await rawGet(path, 'gzip');
+    await once(abandoned, 'data');
+    abandoned.destroy();
+    const reply = await send('GET', path);
+    expect(reply.status).toBe(200);
+    expect(reply.text.trimEnd().split('\n')).toHaveLength(emu.records('Contact').length + 1);
   });
 
   it('refuses what Bulk queries cannot do', async () => {

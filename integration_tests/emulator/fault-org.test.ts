@@ -120,7 +120,7 @@ describe('org-side faults: sessions, query windows, Bulk', () => {
     expect(partial.status).toBe(200);
     expect(partial.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(partial.headers.get('sforce-locator')).not.toBeNull();
-    // The full length (gzipped, as fetch asks) is announced, as for the good answer.
+    // Framed like the good answer: chunked, no Content-Length announced.
     expect(partial.headers.get('content-length')).toBe(goodReply.headers.get('content-length'));
     // Part of the CSV arrives, then the connection drops.
     await expect(partial.text()).rejects.toThrow();

@@ -129,8 +129,8 @@ export class FaultInjector {
 
   /**
    * A 200 with the real headers but half the body. JSON: a complete HTTP message whose body is cut
-   * mid-JSON (an unparsable body). CSV: the full Content-Length is announced, half is sent, then the
-   * connection drops (a download cut mid-stream).
+   * mid-JSON (an unparsable body). CSV: chunked like a good result page (see bulk-csv.ts), half is
+   * sent, then the connection drops (a download cut mid-stream).
    */
   async sendTruncated(req: IncomingMessage, res: ServerResponse, body: string, headers: Record<string, string>): Promise<void> {
     this.counts.truncated++;
@@ -144,7 +144,6 @@ export class FaultInjector {
     const full = Buffer.from(body, 'utf8');
     if (csv) {
       const payload = gz ? await gzipAsync(full, { level: 1 }) : full;
-      out['Content-Length'] = String(payload.length);
       res.writeHead(200, out);
       res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.destroy());
       return;
