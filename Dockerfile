@@ -35,7 +35,9 @@ LABEL io.airbyte.name="airbyte/source-salesforce-ts" \
       org.opencontainers.image.title="source-salesforce" \
       org.opencontainers.image.description="Airbyte source connector for Salesforce (Client Credentials flow)" \
       org.opencontainers.image.licenses="MIT"
+# The same V8 flags as the CLI's shebang (see connector/cli.ts); NODE_OPTIONS so a platform can override them.
 ENV NODE_ENV=production \
+    NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8" \
     AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/connector/cli.js"
 # The connector runs as an unprivileged user; its code stays owned by root and read-only to it.
 RUN groupadd --system --gid 10001 airbyte \

@@ -25,8 +25,15 @@ import { runMeasured, type RunResult } from './measure.js';
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** BENCH_CONNECTOR_CLI: another build of the connector to measure (an A/B of a change), same emulator and floor. */
 const CLI = resolve(process.env.BENCH_CONNECTOR_CLI ?? join(ROOT, 'dist/connector/cli.js'));
-/** BENCH_CONNECTOR_NODE_FLAGS: node flags for the connector's runs only (e.g. --max-old-space-size=96). */
-const CONNECTOR_NODE_FLAGS = (process.env.BENCH_CONNECTOR_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+/**
+ * BENCH_CONNECTOR_NODE_FLAGS: node flags for the connector's runs only (e.g. --max-old-space-size=96).
+ * By default the flags of the CLI's shebang, so the bench measures the connector as its bin and image run it.
+ */
+const CONNECTOR_NODE_FLAGS = (process.env.BENCH_CONNECTOR_NODE_FLAGS ?? shebangNodeFlags(CLI)).split(/\s+/).filter(Boolean);
+function shebangNodeFlags(cli: string): string {
+  const first = readFileSync(cli, 'utf8').split('\n', 1)[0];
+  return /^#!.*\bnode\b(.*)$/.exec(first)?.[1].trim() ?? '';
+}
 const FLOOR = join(ROOT, 'dist/bench/floor.js');
 const EMULATOR = join(ROOT, 'dist/integration_tests/emulator/main.js');
 const DOC = join(ROOT, 'docs/performance.md');
@@ -446,6 +453,7 @@ function machine(): string[] {
     `- Machine: ${sh('nproc', [])} CPUs (nproc), ${cpus()[0]?.model ?? '?'}, ${mem} RAM (free -h), Linux ${sh('uname', ['-r'])}`,
     `- Node ${process.version}; repository at commit ${sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}${sh('git', ['-C', ROOT, 'status', '--porcelain', 'connector']) ? ' (connector/ has uncommitted changes)' : ''}`,
     `- Mode: ${QUICK ? 'quick (sizes / 10)' : 'full'}, ${REPS} repetition(s) of the loopback and latency runs (median wall time, largest peak RSS), emulator seed ${SEED}`,
+    `- Connector node flags: ${CONNECTOR_NODE_FLAGS.length > 0 ? `\`${CONNECTOR_NODE_FLAGS.join(' ')}\`` : 'none'} (the CLI's shebang unless BENCH_CONNECTOR_NODE_FLAGS is set)`,
     `- Load average (1 min) at start ${LOAD_AT_START}, at end ${loadavg()[0].toFixed(2)}: anything else running on the machine shows up in wall times, not in CPU times`,
   ];
 }

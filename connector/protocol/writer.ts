@@ -10,6 +10,10 @@ import type { AirbyteMessage } from '../../generated/protocol.js';
 import { Redactor } from './redactor.js';
 import { logMessage, type LogLevel } from './messages.js';
 
+// Records go out in chunks of about this many characters rather than one string per page: a
+// page-sized string and its copy queued for the pipe would each be megabytes held until drained.
+const RECORD_CHUNK_CHARS = 256 * 1024;
+
 export class ProtocolWriter {
   readonly redactor: Redactor;
   private readonly out: Writable;
@@ -34,8 +38,14 @@ export class ProtocolWriter {
     if (records.length === 0) return;
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
     let chunk = '';
-    for (const data of records) chunk += `${prefix}${JSON.stringify(data)}}}\n`;
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    for (const data of records) {
+      chunk += `${prefix}${JSON.stringify(data)}}}\n`;
+      if (chunk.length >= RECORD_CHUNK_CHARS) {
+        if (!this.out.write(chunk)) await once(this.out, 'drain');
+        chunk = '';
+      }
+    }
+    if (chunk.length > 0 && !this.out.write(chunk)) await once(this.out, 'drain');
   }
 
   log(level: LogLevel, message: string): Promise<void> {

@@ -103,6 +103,13 @@ describe('Dockerfile', () => {
     expect(entrypoint[entrypoint.length - 1]).toMatch(/\/dist\/connector\/cli\.js$/);
   });
 
+  it('runs node with the same V8 memory flags as the CLI shebang, through an overridable NODE_OPTIONS', () => {
+    const shebang = readFileSync(repoFile('connector/cli.ts'), 'utf8').split('\n', 1)[0];
+    const flags = /^#!\/usr\/bin\/env -S node (.+)$/.exec(shebang)?.[1];
+    expect(flags).toMatch(/--max-old-space-size=\d+/);
+    expect(stageValues(runtime, 'ENV').NODE_OPTIONS).toBe(flags);
+  });
+
   it('runs as a non-root user', () => {
     const user = last(runtime, 'USER')?.args;
     expect(user).toBeDefined();
