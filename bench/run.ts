@@ -37,6 +37,7 @@ function shebangNodeFlags(cli: string): string {
 const FLOOR = join(ROOT, 'dist/bench/floor.js');
 const EMULATOR = join(ROOT, 'dist/integration_tests/emulator/main.js');
 const DOC = join(ROOT, 'docs/performance.md');
+const README = join(ROOT, 'README.md');
 const SEED = 42;
 const LATENCY_MS = 100;
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
@@ -463,6 +464,18 @@ function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string
   return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`);
 }
 
+function summary(): string[] {
+  return [
+    ...machine(),
+    '',
+    ...table(
+      ['Target (issue 3)', 'Measured', 'Result'],
+      targets.map((t) => [t.target, t.measured, t.pass === undefined ? '—' : t.pass ? 'PASS' : '**FAIL**']),
+      ['l', 'l', 'l'],
+    ),
+  ];
+}
+
 function report(totalMs: number): string[] {
   const runRows = results.map((m) => {
     const floorRun = results.find((f) => f.scenario === m.scenario && f.program === 'floor REST');
@@ -482,15 +495,7 @@ function report(totalMs: number): string[] {
     ];
   });
   const lines = [
-    ...machine(),
-    '',
-    '### Targets (issue 3)',
-    '',
-    ...table(
-      ['Target', 'Measured', 'Result'],
-      targets.map((t) => [t.target, t.measured, t.pass === undefined ? '—' : t.pass ? 'PASS' : '**FAIL**']),
-      ['l', 'l', 'l'],
-    ),
+    ...summary(),
     '',
     '### Runs',
     '',
@@ -521,14 +526,21 @@ function report(totalMs: number): string[] {
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 
-function writeDocs(lines: string[]): void {
+/** Replaces the text between the markers of `file` (appending them if absent). */
+function replaceBlock(file: string, lines: string[], fresh: string): void {
   const block = `${START}\n${lines.join('\n')}\n${END}`;
-  let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Performance\n\n${START}\n${END}\n`;
+  let doc = existsSync(file) ? readFileSync(file, 'utf8') : fresh;
   if (!doc.includes(START) || !doc.includes(END)) doc += `\n${START}\n${END}\n`;
   doc = doc.slice(0, doc.indexOf(START)) + block + doc.slice(doc.indexOf(END) + END.length);
+  writeFileSync(file, doc);
+  log(`results written to ${file}`);
+}
+
+/** The full report goes to docs/performance.md, the machine and the targets to the README's performance section. */
+function writeDocs(lines: string[]): void {
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
-  writeFileSync(DOC, doc);
-  log(`results written to ${DOC}`);
+  replaceBlock(DOC, lines, `# Performance\n\n${START}\n${END}\n`);
+  replaceBlock(README, summary(), `${START}\n${END}\n`);
 }
 
 async function main(): Promise<void> {
