@@ -77,6 +77,13 @@ describe('CSV row conversion', () => {
     expect(out).toEqual({ Id: '001', CreatedDate: '2024-05-01T12:00:00.000Z' });
   });
 
+  it('keeps odd field names as own properties', () => {
+    const fields: DescribeField[] = [{ name: '__proto__', type: 'string' }, { name: 'Weird "Name"', type: 'int' }];
+    const out = createRowConverter(['__proto__', 'Weird "Name"'], fields, [])(['x', '3']);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe('{"__proto__":"x","Weird \\"Name\\"":3}');
+  });
+
   it('compares headers cell by cell', () => {
     expect(sameHeader(undefined, ['Id'])).toBe(false);
     expect(sameHeader(['Id', 'Name'], ['Id', 'Name'])).toBe(true);
