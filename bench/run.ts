@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the connector against a floor (bench/floor.ts) in one run, on emulators started
  * in their own processes. Prints per-run figures and the targets of issue 3 with PASS/FAIL, and
- * writes them into docs/performance.md between the bench markers.
+ * writes them into docs/performance.md and README.md (bench/report.ts).
  *
  * Flags: --quick (sizes / 10, one repetition; does not touch the docs unless --write-docs),
  *        --write-docs, --no-docs, --reps N, --only spec,loopback,latency,memory (a subset; implies
@@ -9,9 +9,8 @@
  *        --no-docs), --cpu-prof DIR (a CPU profile of every connector and floor run
  *        into DIR; summarise one with `node dist/bench/profile-summary.js FILE`).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planBulkFields } from '../connector/bulk/bulk-fields.js';
@@ -20,7 +19,9 @@ import { streamQuery } from '../connector/soql.js';
 import { selectFields } from '../connector/streams/field-selection.js';
 import { DATA, EmulatorProcess } from './emulator.js';
 import type { FloorJob, FloorSummary } from './floor.js';
-import { runMeasured, type RunResult } from './measure.js';
+import { median, parseFinalLog, runMeasured, type RunResult } from './measure.js';
+import { bulkCallTarget, bulkTarget, latencyTargets, loopbackRestTarget, memoryTargets, restCallTarget } from './targets.js';
+import { fmt, report, writeDocs, type Measured, type RunInfo, type Target } from './report.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** BENCH_CONNECTOR_CLI: another build of the connector to measure (an A/B of a change), same emulator and floor. */
@@ -36,8 +37,6 @@ function shebangNodeFlags(cli: string): string {
 }
 const FLOOR = join(ROOT, 'dist/bench/floor.js');
 const EMULATOR = join(ROOT, 'dist/integration_tests/emulator/main.js');
-const DOC = join(ROOT, 'docs/performance.md');
-const README = join(ROOT, 'README.md');
 const SEED = 42;
 const LATENCY_MS = 100;
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
@@ -70,28 +69,7 @@ const SIZES = {
 const tmp = mkdtempSync(join(tmpdir(), 'sf-bench-'));
 const LOAD_AT_START = loadavg()[0].toFixed(2);
 const log = (text: string) => process.stderr.write(`${text}\n`);
-const mb = (bytes: number) => bytes / 1e6;
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
-interface Measured {
-  scenario: string;
-  program: string;
-  records: number;
-  wallMs: number;
-  stdoutBytes: number;
-  peakRssKb: number;
-  cpuMs: number;
-  /** metered calls the emulator counted during the run */
-  apiCalls: number;
-  emulatorCpuMs: number;
-  /** per-stream "N records/M calls" from the connector's last LOG line */
-  perStream?: Map<string, { records: number; calls: number }>;
-  reps: number;
-}
 
 const results: Measured[] = [];
 let profiles = 0;
@@ -129,15 +107,6 @@ async function soqlFor(emulator: EmulatorProcess, stream: DiscoveredStream, api:
   const selection = selectFields(describe, Object.keys(stream.json_schema.properties), stream.name);
   const names = api === 'rest' ? selection.fields.map((f) => f.name) : planBulkFields(selection.fields, describe.fields).select;
   return streamQuery(stream.name, names);
-}
-
-function parseFinalLog(lines: string[]): Map<string, { records: number; calls: number }> {
-  const out = new Map<string, { records: number; calls: number }>();
-  const final = lines.filter((l) => l.includes('Read finished')).at(-1);
-  if (!final) return out;
-  const message = (JSON.parse(final) as { log: { message: string } }).log.message;
-  for (const m of message.matchAll(/(\w+) (\d+|-) records\/(\d+) calls/g)) out.set(m[1], { records: Number(m[2]) || 0, calls: Number(m[3]) });
-  return out;
 }
 
 interface Program {
@@ -253,18 +222,8 @@ async function withEmulator<T>(
 
 // -------------------------------------------------------------------------------------- scenarios
 
-interface Target {
-  target: string;
-  measured: string;
-  /** undefined: a reference figure, not one of issue 3's targets */
-  pass?: boolean;
-}
 const targets: Target[] = [];
 const notes: string[] = [];
-
-const restCallBound = (records: number) => Math.ceil(records / 2000) + 3;
-const bulkCallBound = (records: number) => (10 * records) / 100_000;
-const rate = (m: Measured) => m.records / (m.wallMs / 1000);
 
 async function specTiming(): Promise<void> {
   log('spec timing');
@@ -311,49 +270,10 @@ async function loopback(): Promise<void> {
       if (expected && m.records !== expected.records)
         notes.push(`${m.program} wrote ${m.records} records where ${expected.program} wrote ${expected.records}.`);
     }
-    if (floorRest && connRest) loopbackRestTarget(floorRest, connRest);
-    if (connRest && connBulk) bulkTarget(connRest, connBulk, floorRest, floorBulk);
-    if (connRest) restCallTarget(connRest);
-    if (connBulk) bulkCallTarget(connBulk);
-  });
-}
-
-function loopbackRestTarget(floorRest: Measured, connRest: Measured): void {
-  const restRatio = rate(connRest) / rate(floorRest);
-  targets.push({
-    target: 'Loopback REST throughput ≥ 0.7 × floor',
-    measured: `${fmt(rate(connRest))} vs ${fmt(rate(floorRest))} rec/s = ${fmt(restRatio, 2)} ×`,
-    pass: restRatio >= 0.7,
-  });
-}
-
-function bulkTarget(connRest: Measured, connBulk: Measured, floorRest?: Measured, floorBulk?: Measured): void {
-  const floors =
-    floorRest && floorBulk
-      ? ` (Bulk floor ${fmt(rate(floorBulk))} vs REST floor ${fmt(rate(floorRest))} rec/s = ${fmt(rate(floorBulk) / rate(floorRest), 2)} ×)`
-      : '';
-  targets.push({
-    target: 'Bulk at least as fast as REST per record',
-    measured: `Bulk ${fmt(rate(connBulk))} vs REST ${fmt(rate(connRest))} rec/s = ${fmt(rate(connBulk) / rate(connRest), 2)} ×${floors}`,
-    pass: rate(connBulk) >= rate(connRest),
-  });
-}
-
-function restCallTarget(rest: Measured): void {
-  const rb = restCallBound(rest.records);
-  targets.push({
-    target: 'REST backfill API calls ≤ ceil(records / 2000) + 3 per stream',
-    measured: `${rest.apiCalls} calls for ${fmt(rest.records)} records (bound ${rb})`,
-    pass: rest.apiCalls <= rb,
-  });
-}
-
-function bulkCallTarget(bulk: Measured): void {
-  const bb = bulkCallBound(bulk.records);
-  targets.push({
-    target: 'Bulk API calls ≤ 10 per 100k records',
-    measured: `${bulk.apiCalls} calls for ${fmt(bulk.records)} records (bound ${fmt(bb, 1)})`,
-    pass: bulk.apiCalls <= bb,
+    if (floorRest && connRest) targets.push(loopbackRestTarget(floorRest, connRest));
+    if (connRest && connBulk) targets.push(bulkTarget(connRest, connBulk, floorRest, floorBulk));
+    if (connRest) targets.push(restCallTarget(connRest));
+    if (connBulk) targets.push(bulkCallTarget(connBulk));
   });
 }
 
@@ -377,22 +297,7 @@ async function latency(): Promise<void> {
     const floorRun = measured.get('floor REST');
     const conn = measured.get('connector REST, 6 workers');
     if (!conn) return;
-    const perStream = conn.perStream ?? new Map();
-    const pages = Math.max(...[...perStream.values()].map((s) => Math.max(1, Math.ceil(s.records / 2000))));
-    const idealMs = pages * LATENCY_MS;
-    targets.push({
-      target: `6 streams with ${LATENCY_MS} ms latency within 1.5 × ideal pipelined paging`,
-      measured: `${fmt(conn.wallMs / 1000, 2)} s vs ideal ${pages} pages × ${LATENCY_MS} ms = ${fmt(idealMs / 1000, 2)} s → ${fmt(conn.wallMs / idealMs, 2)} ×`,
-      pass: conn.wallMs <= 1.5 * idealMs,
-    });
-    if (floorRun)
-      targets.push({
-        target: 'Reference: the floor under the same latency',
-        measured: `${fmt(floorRun.wallMs / 1000, 2)} s = ${fmt(floorRun.wallMs / idealMs, 2)} × ideal; connector / floor = ${fmt(conn.wallMs / floorRun.wallMs, 2)} × the time`,
-      });
-    const allOk = [...perStream.values()].every((s) => s.calls <= restCallBound(s.records));
-    const detail = [...perStream].map(([stream, s]) => `${stream} ${s.calls}/${restCallBound(s.records)}`).join(', ');
-    targets.push({ target: 'REST backfill API calls per stream in the six-stream run (calls / bound)', measured: detail, pass: allOk });
+    targets.push(...latencyTargets(conn, floorRun, LATENCY_MS));
   });
 }
 
@@ -415,133 +320,10 @@ async function memory(): Promise<void> {
       for (const m of measured.values()) (rss[m.program] ??= []).push(m);
     });
   }
-  for (const program of ['connector REST', 'connector Bulk']) {
-    if (!rss[program]) continue;
-    const [small, large] = rss[program];
-    const growth = large.peakRssKb / small.peakRssKb;
-    targets.push({
-      target: `Peak RSS ≤ 150 MB and flat (±20 %) from ${fmt(SIZES.rssSmall)} to ${fmt(SIZES.rssLarge)} records — ${program.replace('connector ', '')}`,
-      measured: `${fmt(small.peakRssKb / 1024)} MB → ${fmt(large.peakRssKb / 1024)} MB (× ${fmt(growth, 2)}${rss['floor REST'] ? `; the floor: ${fmt(rss['floor REST'][0].peakRssKb / 1024)} MB at ${fmt(SIZES.rssSmall)}` : ''})`,
-      pass: large.peakRssKb <= 150 * 1024 && small.peakRssKb <= 150 * 1024 && growth <= 1.2 && growth >= 1 / 1.2,
-    });
-  }
-  const connectorRuns = results.filter((m) => m.program.startsWith('connector'));
-  if (!connectorRuns.length) return;
-  const worst = connectorRuns.reduce((a, b) => (b.peakRssKb > a.peakRssKb ? b : a));
-  targets.push({
-    target: 'Reference: largest connector peak RSS in this bench',
-    measured: `${fmt(worst.peakRssKb / 1024)} MB (${worst.program}, ${worst.scenario})`,
-  });
+  targets.push(...memoryTargets(rss, SIZES, results));
 }
 
 // ----------------------------------------------------------------------------------------- report
-
-function machine(): string[] {
-  const sh = (cmd: string, args: string[]) => {
-    try {
-      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
-    } catch {
-      return '?';
-    }
-  };
-  const mem =
-    sh('free', ['-h'])
-      .split('\n')
-      .find((l) => l.startsWith('Mem:'))
-      ?.split(/\s+/)[1] ?? '?';
-  return [
-    `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `- Machine: ${sh('nproc', [])} CPUs (nproc), ${cpus()[0]?.model ?? '?'}, ${mem} RAM (free -h), Linux ${sh('uname', ['-r'])}`,
-    `- Node ${process.version}; repository at commit ${sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}${sh('git', ['-C', ROOT, 'status', '--porcelain', 'connector']) ? ' (connector/ has uncommitted changes)' : ''}`,
-    `- Mode: ${QUICK ? 'quick (sizes / 10)' : 'full'}, ${REPS} repetition(s) of the loopback and latency runs (median wall time, largest peak RSS), emulator seed ${SEED}`,
-    `- Connector node flags: ${CONNECTOR_NODE_FLAGS.length > 0 ? `\`${CONNECTOR_NODE_FLAGS.join(' ')}\`` : 'none'} (the CLI's shebang unless BENCH_CONNECTOR_NODE_FLAGS is set)`,
-    `- Load average (1 min) at start ${LOAD_AT_START}, at end ${loadavg()[0].toFixed(2)}: anything else running on the machine shows up in wall times, not in CPU times`,
-  ];
-}
-
-function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string[] {
-  const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
-  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`);
-}
-
-function summary(): string[] {
-  return [
-    ...machine(),
-    '',
-    ...table(
-      ['Target (issue 3)', 'Measured', 'Result'],
-      targets.map((t) => [t.target, t.measured, t.pass === undefined ? '—' : t.pass ? 'PASS' : '**FAIL**']),
-      ['l', 'l', 'l'],
-    ),
-  ];
-}
-
-function report(totalMs: number): string[] {
-  const runRows = results.map((m) => {
-    const floorRun = results.find((f) => f.scenario === m.scenario && f.program === 'floor REST');
-    const ratio = m.program.startsWith('connector') && floorRun ? fmt(rate(m) / rate(floorRun), 2) : '';
-    return [
-      m.scenario,
-      m.program,
-      fmt(m.records),
-      fmt(m.wallMs / 1000, 2),
-      fmt(rate(m)),
-      fmt(mb(m.stdoutBytes) / (m.wallMs / 1000), 1),
-      fmt(m.peakRssKb / 1024),
-      fmt(m.cpuMs / 1000, 1),
-      fmt(m.emulatorCpuMs / 1000, 1),
-      String(m.apiCalls),
-      ratio,
-    ];
-  });
-  const lines = [
-    ...summary(),
-    '',
-    '### Runs',
-    '',
-    ...table(
-      [
-        'Scenario',
-        'Program',
-        'Records',
-        'Wall s',
-        'Records/s',
-        'stdout MB/s',
-        'Peak RSS MB',
-        'CPU s',
-        'Emulator CPU s',
-        'API calls',
-        'Rate / REST floor',
-      ],
-      runRows,
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-    ),
-    '',
-    `Bench wall time: ${fmt(totalMs / 1000)} s.`,
-  ];
-  if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
-  return lines;
-}
-
-const START = '<!-- bench:results:start -->';
-const END = '<!-- bench:results:end -->';
-
-/** Replaces the text between the markers of `file` (appending them if absent). */
-function replaceBlock(file: string, lines: string[], fresh: string): void {
-  const block = `${START}\n${lines.join('\n')}\n${END}`;
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : fresh;
-  if (!doc.includes(START) || !doc.includes(END)) doc += `\n${START}\n${END}\n`;
-  doc = doc.slice(0, doc.indexOf(START)) + block + doc.slice(doc.indexOf(END) + END.length);
-  writeFileSync(file, doc);
-  log(`results written to ${file}`);
-}
-
-/** The full report goes to docs/performance.md, the machine and the targets to the README's performance section. */
-function writeDocs(lines: string[]): void {
-  mkdirSync(join(ROOT, 'docs'), { recursive: true });
-  replaceBlock(DOC, lines, `# Performance\n\n${START}\n${END}\n`);
-  replaceBlock(README, summary(), `${START}\n${END}\n`);
-}
 
 async function main(): Promise<void> {
   for (const file of [CLI, FLOOR, EMULATOR])
@@ -551,9 +333,10 @@ async function main(): Promise<void> {
   const only = option('--only')?.split(',');
   const scenarios: Record<string, () => Promise<void>> = { spec: specTiming, loopback, latency, memory };
   for (const [name, run] of Object.entries(scenarios)) if (!only || only.includes(name)) await run();
-  const lines = report(Date.now() - started);
+  const info: RunInfo = { root: ROOT, quick: QUICK, reps: REPS, seed: SEED, connectorNodeFlags: CONNECTOR_NODE_FLAGS, loadAtStart: LOAD_AT_START };
+  const lines = report(info, results, targets, notes, Date.now() - started);
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (WRITE_DOCS) writeDocs(lines);
+  if (WRITE_DOCS) writeDocs(info, targets, lines);
   const judged = targets.filter((t) => t.pass !== undefined);
   const failed = judged.filter((t) => !t.pass).length;
   log(failed ? `${failed} of ${judged.length} targets FAIL` : `all ${judged.length} targets PASS`);
