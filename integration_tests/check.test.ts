@@ -81,6 +81,21 @@ describe('check', () => {
     expect(login.connectionStatus!.connectionStatus.message).toMatch(/only works on your org's My Domain host/);
   });
 
+  it('honours the configured api_budget_percent, in check and in discover', async () => {
+    // Allocations just large enough for the calls (check: a describe and a probe per object, 12 in
+    // all; discover: 6 describes), so their usage crosses the default 80 % but never reaches 100 %.
+    const generous = await check({ dailyApiLimit: 13 }, { api_budget_percent: 100 });
+    expect(generous.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
+    await org!.emulator.close();
+    const strict = await check({ dailyApiLimit: 13 }, { api_budget_percent: 50 });
+    expect(strict.connectionStatus!.connectionStatus).toMatchObject({ status: 'FAILED', message: expect.stringMatching(/api_budget_percent \(50%\)/) });
+    await org!.emulator.close();
+    org = await startOrg({ dailyApiLimit: 6 });
+    const discover = await runConnector('discover', { config: { ...org.config, api_budget_percent: 100 }, env: org.env });
+    expect(discover.errors).toEqual([]);
+    expect(discover.catalog!.catalog.streams).toHaveLength(6);
+  });
+
   it('reports an invalid config file as FAILED naming the field', async () => {
     const result = await runConnector('check', { config: { hostname: 'acme.my.salesforce.com', client_secret: 'x' } });
     expect(result.exitCode).toBe(0);

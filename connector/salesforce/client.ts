@@ -26,7 +26,7 @@ const STREAM_RETRIES = 3;
 
 export interface ClientOptions {
   maxRetryDelayMs?: number;
-  /** Stop calling once the org's daily usage crosses this percentage. */
+  /** Stop calling once the org's daily usage crosses this percentage (default: the config's api_budget_percent). */
   apiBudgetPercent?: number;
 }
 
@@ -59,7 +59,7 @@ export class SalesforceClient {
     const envDelay = Number(process.env.SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS);
     this.retryDelayMs = Math.min(options.maxRetryDelayMs ?? (envDelay > 0 ? envDelay : 1000), 1000);
     const base = createHttp({ maxRetryDelayMs: options.maxRetryDelayMs ?? (envDelay > 0 ? envDelay : undefined) });
-    this.quota = new QuotaGuard(options.apiBudgetPercent);
+    this.quota = new QuotaGuard(options.apiBudgetPercent ?? config.apiBudgetPercent);
     this.http = base.extend({
       hooks: {
         afterResponse: [
