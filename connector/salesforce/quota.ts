@@ -15,7 +15,7 @@ export function quotaMessage(usage: ApiUsage | undefined, budgetPercent: number,
   const used = usage ? `${usage.used} of ${usage.max} daily API requests (${Math.round((usage.used / usage.max) * 100)}%)` : 'its daily API requests';
   const why = bySalesforce ? 'Salesforce refused further calls (REQUEST_LIMIT_EXCEEDED)' : `this exceeds api_budget_percent (${budgetPercent}%)`;
   return (
-    `The org has used ${used} and ${why}, so the sync stopped after saving its progress; ` +
+    `The org has used ${used} and ${why}, so the connector made no further calls (a read stops after saving its progress); ` +
     "usage frees up as calls age out of Salesforce's rolling 24-hour window, so the next scheduled run continues, " +
     'or raise api_budget_percent if other integrations can spare the calls.'
   );
