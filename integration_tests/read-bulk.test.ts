@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { idsOf, runConnector, type Message } from './helpers/connector-runner.js';
 import { startDiscoveredOrg, type startOrg, type TestOrg } from './helpers/org.js';
+import { Rng } from './emulator/rng.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
 let org: TestOrg | undefined;
@@ -13,6 +14,18 @@ async function setUp(options: Parameters<typeof startOrg>[0] = {}) {
   const started = await startDiscoveredOrg(options);
   org = started.org;
   return started;
+}
+
+/**
+ * A fault seed under which, of the next `index + 7` faultable requests, only request `index` faults,
+ * replaying the emulator's draws: one per request, and one more for the kind when it faults.
+ */
+function seedFaultingOnly(index: number, rate: number): number {
+  const faults = (rng: Rng) => rng.next() < rate && (rng.next(), true);
+  for (let seed = 1; ; seed++) {
+    const rng = new Rng(seed);
+    if (Array.from({ length: index + 7 }, () => faults(rng)).every((faulted, i) => faulted === (i === index))) return seed;
+  }
 }
 
 const bulkJobsCreated = (o: TestOrg) => o.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/jobs/query')).length;
@@ -47,6 +60,19 @@ describe('Bulk API 2.0 reads', () => {
     expect(estimate.trace.estimate.row_estimate).toBe(result.recordsOf('Lead').length);
     const leadIndex = (m: Message) => m.type === 'RECORD' && m.record.stream === 'Lead';
     expect(result.messages.indexOf(estimate)).toBeLessThan(result.messages.findIndex(leadIndex));
+  });
+
+  it('creates the job again when the answer to its creation arrives cut off', async () => {
+    const { org, catalog } = await setUp({ counts: { Account: 300 } });
+    const accountOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Account') };
+    // The read's faultable requests: describe, then the job creation (index 1), polls, results.
+    org.emulator.setFaults({ errorRate: 0.5, kinds: ['truncated'], seed: seedFaultingOnly(1, 0.5) });
+    const result = await runConnector('read', { config: { ...org.config, read_api: 'bulk' }, catalog: accountOnly, env: org.env });
+    expect(org.emulator.faultsInjected.truncated).toBe(1);
+    expect(bulkJobsCreated(org)).toBe(2);
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.recordsOf('Account')).toHaveLength(org.emulator.records('Account', { includeDeleted: true }).length);
   });
 
   it('falls back to REST when Salesforce refuses a Bulk job for an object', async () => {

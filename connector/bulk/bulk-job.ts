@@ -8,7 +8,7 @@ import { parse } from 'csv-parse';
 import { TransientError } from '../errors.js';
 import { DATA_PATH } from '../salesforce/api-version.js';
 import type { ErrorContext } from '../salesforce/api-errors.js';
-import { parseJson, type SalesforceClient } from '../salesforce/client.js';
+import type { SalesforceClient } from '../salesforce/client.js';
 
 interface JobInfo {
   id: string;
@@ -33,14 +33,14 @@ export class BulkQueryJob {
 
   static async create(client: SalesforceClient, soql: string, object: string, includeDeleted: boolean): Promise<BulkQueryJob> {
     const context = { object, action: `create a Bulk query job for ${object}` };
-    const response = await client.send(`${DATA_PATH}/jobs/query`, {
+    // sendJson also repeats the creation when its answer arrives cut off and does not parse.
+    const job = await client.sendJson<JobInfo>(`${DATA_PATH}/jobs/query`, {
       method: 'POST',
       json: { operation: includeDeleted ? 'queryAll' : 'query', query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' },
       context,
       // A job created by an attempt whose answer was lost is only a stray job Salesforce deletes within a week.
       repeatable: true,
     });
-    const job = parseJson<JobInfo>(response.body, '/jobs/query');
     return new BulkQueryJob(client, job.id, { object, action: `read Bulk job ${job.id} for ${object}` });
   }
 

@@ -137,9 +137,16 @@ export class SalesforceClient {
 
   /** GET a path under the instance (e.g. a nextRecordsUrl) and parse its JSON body. */
   async getJson<T>(path: string, context: ErrorContext, headers: Record<string, string> = {}): Promise<T> {
-    // A body cut off in transit arrives as a 200 that does not parse; a GET is safe to repeat.
+    return this.sendJson<T>(path, { context, headers });
+  }
+
+  /**
+   * One call whose JSON answer is parsed. A body cut off in transit arrives as a 200 that does not
+   * parse; the call is sent again, so only GETs and calls marked repeatable may come here.
+   */
+  async sendJson<T>(path: string, options: SendOptions): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const response = await this.send(path, { context, headers });
+      const response = await this.send(path, options);
       try {
         return parseJson<T>(response.body, path);
       } catch (error) {
