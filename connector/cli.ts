@@ -9,7 +9,7 @@
  */
 import { asConnectorError } from './errors.js';
 import { parseArgs, type ParsedArgs } from './protocol/args.js';
-import { errorTraceMessage } from './protocol/messages.js';
+import { errorTraceMessage, logMessage } from './protocol/messages.js';
 import { ProtocolWriter } from './protocol/writer.js';
 
 const writer = new ProtocolWriter();
@@ -66,12 +66,17 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 1);
 });
 
-// As a container's first process Node would ignore SIGTERM; stop at once instead. Everything up to
-// the last STATE written is safe, so a cancelled sync resumes from there.
+// As a container's first process Node would ignore SIGTERM; stop instead. Output already queued for
+// a slow reader goes out first (exiting at once cut its last line in half), nothing more is written,
+// and the exit comes within STOP_GRACE_MS even if nobody reads. Everything up to the last STATE
+// written is safe, so a cancelled sync resumes from there.
+const STOP_GRACE_MS = 2000;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
-    process.stdout.write(JSON.stringify({ type: 'LOG', log: { level: 'WARN', message: `Stopped by ${signal}; the next run resumes from the last STATE.` } }) + '\n');
-    process.exit(signal === 'SIGTERM' ? 143 : 130);
+    const code = signal === 'SIGTERM' ? 143 : 130;
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), STOP_GRACE_MS);
+    void writer.stop(logMessage('WARN', `Stopped by ${signal}; the next run resumes from the last STATE.`)).then(() => process.exit(code));
   });
 }
 

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { configuredCatalog, runConnector, stateFrom, type Message, type RunResult, idsOf } from './helpers/connector-runner.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
+import { CLI_PATH } from './helpers/paths.js';
 
 // Pages of 200 rows, so Contact's tie group of hundreds of records sharing one SystemModstamp
 // spans several pages.
@@ -114,6 +119,29 @@ describe('incremental read', () => {
       const union = new Set([...committed, ...idsOf(resumed.recordsOf('Contact'))]);
       expect({ killAfterLines, missing: [...all].filter((id) => !union.has(id)) }).toEqual({ killAfterLines, missing: [] });
     }
+  });
+
+  it('stopped by SIGTERM while its reader lags, still ends on a whole line: the Stopped LOG', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sfterm-'));
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify(org.config));
+    writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify(catalog));
+    const args = [CLI_PATH, 'read', '--config', path.join(dir, 'config.json'), '--catalog', path.join(dir, 'catalog.json')];
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...org.env }, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    // The reader stops reading: the connector's next page of records waits in its own output buffer.
+    child.stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.stdout.resume();
+    expect(await exited).toBe(143);
+    expect(stdout.endsWith('\n')).toBe(true);
+    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Message);
+    expect(lines.at(-1)).toEqual({ type: 'LOG', log: { level: 'WARN', message: 'Stopped by SIGTERM; the next run resumes from the last STATE.' } });
+    expect(lines.filter((m) => m.type === 'RECORD').length).toBeLessThan(first.records.length);
   });
 
   it('a state in the future yields no records and a STATE per stream', async () => {

@@ -42,6 +42,30 @@ describe('ProtocolWriter', () => {
     ]);
   });
 
+  it('once stopped, ends with the stop line after everything queued and writes nothing more', async () => {
+    const out = new PassThrough({ highWaterMark: 1024 });
+    const writer = new ProtocolWriter(out);
+    const records = Array.from({ length: 5000 }, (_, i) => ({ Id: String(i), Name: 'x'.repeat(100) }));
+    void writer.writeRecords('Account', records, 5); // more than one chunk: waits for 'drain' mid-page
+    await new Promise((r) => setTimeout(r, 10));
+    let stopped = false;
+    const stopping = writer.stop({ type: 'LOG', log: { level: 'WARN', message: 'Stopped' } }).then(() => (stopped = true));
+    let later = false;
+    void writer.log('INFO', 'after the stop').then(() => (later = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(stopped).toBe(false); // the reader has not taken the queued output yet
+    const chunks: string[] = [];
+    out.on('data', (c) => chunks.push(String(c)));
+    await stopping;
+    await new Promise((r) => setTimeout(r, 10));
+    const lines = chunks.join('').split('\n');
+    expect(lines.pop()).toBe('');
+    const messages = lines.map((l) => JSON.parse(l));
+    expect(messages.at(-1)).toEqual({ type: 'LOG', log: { level: 'WARN', message: 'Stopped' } });
+    expect(messages.length).toBeLessThan(records.length + 1);
+    expect(later).toBe(false);
+  });
+
   it('waits for the reader when the pipe is full', async () => {
     const out = new PassThrough({ highWaterMark: 16 });
     const writer = new ProtocolWriter(out);

@@ -14,9 +14,13 @@ import { logMessage, type LogLevel } from './messages.js';
 // page-sized string and its copy queued for the pipe would each be megabytes held until drained.
 const RECORD_CHUNK_CHARS = 256 * 1024;
 
+// What writes get once the output is stopped: they never finish, so the sync stalls where it is.
+const NEVER = new Promise<never>(() => undefined);
+
 export class ProtocolWriter {
   readonly redactor: Redactor;
   private readonly out: Writable;
+  private stopped?: Promise<void>;
 
   constructor(out: Writable = process.stdout, redactor = new Redactor()) {
     this.out = out;
@@ -25,9 +29,20 @@ export class ProtocolWriter {
 
   /** Resolves once the line is accepted; waits for 'drain' when the pipe is full. */
   async write(message: AirbyteMessage): Promise<void> {
+    if (this.stopped) return NEVER;
     let line = JSON.stringify(message);
     if (message.type !== 'RECORD') line = this.redactor.redact(line);
     if (!this.out.write(line + '\n')) await once(this.out, 'drain');
+  }
+
+  /**
+   * Ends the output (a signal asked us to stop): `last` is the final line, nothing is written after
+   * it, and the promise resolves once it and everything queued before it has reached the OS. Exiting
+   * earlier would drop output still queued for a slow reader, cutting its last line in half.
+   */
+  stop(last: AirbyteMessage): Promise<void> {
+    this.stopped ??= new Promise((resolve) => this.out.write(this.redactor.redact(JSON.stringify(last)) + '\n', () => resolve()));
+    return this.stopped;
   }
 
   /**
@@ -41,10 +56,13 @@ export class ProtocolWriter {
     for (const data of records) {
       chunk += `${prefix}${JSON.stringify(data)}}}\n`;
       if (chunk.length >= RECORD_CHUNK_CHARS) {
+        // Checked before every chunk: a stop can come while the previous one waits for 'drain'.
+        if (this.stopped) return NEVER;
         if (!this.out.write(chunk)) await once(this.out, 'drain');
         chunk = '';
       }
     }
+    if (this.stopped) return NEVER;
     if (chunk.length > 0 && !this.out.write(chunk)) await once(this.out, 'drain');
   }
 
