@@ -12,7 +12,8 @@ export async function readJsonFile(path: string, role: 'config' | 'catalog' | 's
     throw new ConfigError(`The ${role} file ${path} ${why}; pass the right path with --${role}.`, { internalMessage: String(error) });
   }
   try {
-    return JSON.parse(text);
+    // Editors on Windows save a byte-order mark that JSON.parse refuses and the operator cannot see.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigError(`The ${role} file ${path} is not valid JSON; fix its syntax (${syntaxHint((error as Error).message)}).`);
   }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { SUPPORTED_OBJECTS } from '../objects.js';
-import { resolveConfig } from './load-config.js';
+import { loadConfig, resolveConfig } from './load-config.js';
 
 const base = { hostname: 'acme.my.salesforce.com', client_id: 'id', client_secret: 'secret-value' };
 
@@ -10,6 +13,12 @@ describe('resolveConfig', () => {
     expect(config.objects).toEqual([...SUPPORTED_OBJECTS]);
     expect(config.startDate).toBeUndefined();
     expect(config.org.origin).toBe('https://acme.my.salesforce.com');
+  });
+
+  it('reads a file saved with a byte-order mark', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sfcfg-')), 'config.json');
+    writeFileSync(file, `\uFEFF${JSON.stringify(base)}`);
+    expect((await loadConfig(file)).clientId).toBe('id');
   });
 
   it('normalises start_date to UTC milliseconds', () => {
