@@ -82,4 +82,23 @@ describe('reads under faults', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expectEveryRecord(org, result, ['Contact']);
   });
+
+  it('mints the token again when its answer arrives cut off, and says so when it keeps arriving cut off', async () => {
+    const { org, catalog } = await setUp();
+    const leadOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Lead') };
+    org.emulator.truncateNextTokenResponses(2);
+    const recovered = await runConnector('read', { config: org.config, catalog: leadOnly, env: org.env });
+    expect(recovered.errors).toEqual([]);
+    expect(recovered.exitCode).toBe(0);
+    expectEveryRecord(org, recovered, ['Lead']);
+
+    org.emulator.truncateNextTokenResponses(10);
+    const failed = await runConnector('read', { config: org.config, catalog: leadOnly, env: org.env });
+    expect(failed.exitCode).not.toBe(0);
+    expect(failed.recordsOf('Lead')).toEqual([]);
+    expect(failed.errors.map((e) => [e.trace.error.failure_type, e.trace.error.message])).toContainEqual([
+      'transient_error',
+      'Salesforce sent an unreadable answer for /services/oauth2/token; the next run will try again.',
+    ]);
+  });
 });

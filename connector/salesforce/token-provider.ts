@@ -6,7 +6,8 @@
 import type { Got } from 'got';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Redactor } from '../protocol/redactor.js';
-import { ConfigError, SystemError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError, SystemError, TransientError } from '../errors.js';
 import { classifyOAuthError, type OAuthErrorBody } from './oauth-errors.js';
 import { requestOrClassify } from './request.js';
 
@@ -21,6 +22,18 @@ export interface AccessToken {
 // Orgs can set the session timeout as low as 15 minutes; renewing at 10 keeps a margin.
 // (The variable lets tests compress that time.)
 const PROACTIVE_RENEW_MS = Number(process.env.SOURCE_SALESFORCE_TOKEN_MAX_AGE_MS) || 10 * 60 * 1000;
+
+const UNREADABLE_TOKEN_RETRIES = 3;
+const RETRY_DELAY_MS = Math.min(Number(process.env.SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS) || 1000, 1000);
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export class TokenProvider {
   private token?: AccessToken;
@@ -59,19 +72,28 @@ export class TokenProvider {
 
   private async mint(): Promise<AccessToken> {
     const { org, clientId, clientSecret } = this.config;
-    const response = await requestOrClassify(org.host, () =>
-      this.http.post(`${org.origin}/services/oauth2/token`, {
-        form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
-        throwHttpErrors: false,
-        retry: { methods: ['POST'] }, // minting has no side effect worth protecting; retry outages
-      }),
-    );
-    let body: Record<string, unknown> = {};
-    try {
-      body = JSON.parse(response.body) as Record<string, unknown>;
-    } catch {
-      // a non-JSON answer is handled below as "not Salesforce" or an outage
+    let response;
+    let body: Record<string, unknown> | undefined;
+    // A 200 whose body was cut off in transit does not parse; minting again is harmless.
+    for (let attempt = 0; ; attempt++) {
+      response = await requestOrClassify(org.host, () =>
+        this.http.post(`${org.origin}/services/oauth2/token`, {
+          form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+          throwHttpErrors: false,
+          retry: { methods: ['POST'] }, // minting has no side effect worth protecting; retry outages
+        }),
+      );
+      body = parseObject(response.body);
+      if (body || response.statusCode !== 200) break;
+      if (attempt >= UNREADABLE_TOKEN_RETRIES) {
+        throw new TransientError('Salesforce sent an unreadable answer for /services/oauth2/token; the next run will try again.', {
+          internalMessage: `token endpoint HTTP 200 with ${response.body.length} bytes that do not parse as JSON`,
+        });
+      }
+      await sleep(RETRY_DELAY_MS * 2 ** attempt);
     }
+    // a non-JSON error answer is handled below as "not Salesforce" or an outage
+    body ??= {};
     if (response.statusCode !== 200) {
       if (typeof body.error !== 'string' && response.statusCode < 500) {
         throw new ConfigError(

@@ -64,6 +64,8 @@ export interface Emulator {
   setQueryTimeoutRows(rows: number | null): void;
   /** The next `count` data API requests fail with `status` (503 SERVER_UNAVAILABLE by default) before any other check. */
   failNextRequests(count: number, status?: number): void;
+  /** The next `count` token answers arrive cut off: HTTP 200 with half a JSON body. */
+  truncateNextTokenResponses(count: number): void;
   /** Replaces the fault configuration at run time (undefined: no faults) and restarts the draws from its seed. */
   setFaults(faults: FaultOptions | undefined): void;
   /**
@@ -114,6 +116,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     dailyApiLimit: opts.dailyApiLimit ?? 15000,
     queryTimeoutRows: opts.queryTimeoutRows ?? null,
     pendingFailures: [],
+    pendingTokenTruncations: 0,
     faults,
     url: '', hostname: '', apiCalls: 0, requests: [],
   };
@@ -158,6 +161,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     expireQueryLocators: () => cursors.clear(),
     setQueryTimeoutRows: (rows) => { state.queryTimeoutRows = rows; },
     failNextRequests: (count, status = 503) => { for (let i = 0; i < count; i++) state.pendingFailures.push(status); },
+    truncateNextTokenResponses: (count) => { state.pendingTokenTruncations += count; },
     setFaults: (next) => {
       faults.configure(next);
       tokens.faultTtlRequests = next?.sessionExpiresEvery;

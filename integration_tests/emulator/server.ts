@@ -41,6 +41,8 @@ export interface ServerState {
   queryTimeoutRows: number | null;
   /** HTTP statuses the next data API requests fail with, in order (transient-fault injection). */
   pendingFailures: number[];
+  /** How many of the next token answers are cut off in transit (a 200 whose JSON ends midway). */
+  pendingTokenTruncations: number;
   /** Latency and seeded random faults (FaultOptions). */
   faults: FaultInjector;
   /** Set once the server is listening. */
@@ -80,6 +82,11 @@ async function sendError(req: IncomingMessage, res: ServerResponse, err: unknown
 
 async function route(state: ServerState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const path = url.pathname.replace(/\/+$/, '');
+  if (path === '/services/oauth2/token' && state.pendingTokenTruncations > 0) {
+    state.pendingTokenTruncations--;
+    res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
+    return void res.end('{"access_token":"00D000000000001!AQ');
+  }
   if (path === '/services/oauth2/token') return token(state, req, res, url);
   if (path === '/services/data') {
     requireRead(req);
