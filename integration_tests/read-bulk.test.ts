@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { idsOf, runConnector, type Message } from './helpers/connector-runner.js';
-import { startDiscoveredOrg, type startOrg, type TestOrg } from './helpers/org.js';
+import { discoveredOrgPerTest } from './helpers/org-per-test.js';
+import type { TestOrg } from './helpers/org.js';
 import { Rng } from './emulator/rng.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
-let org: TestOrg | undefined;
-afterEach(async () => {
-  await org?.emulator.close();
-  org = undefined;
-});
-
-async function setUp(options: Parameters<typeof startOrg>[0] = {}) {
-  const started = await startDiscoveredOrg(options);
-  org = started.org;
-  return started;
-}
+const setUp = discoveredOrgPerTest();
 
 /**
  * A fault seed under which, of the next `index + 7` faultable requests, only request `index` faults,

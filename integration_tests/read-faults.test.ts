@@ -1,20 +1,10 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { idsOf, runConnector, type Message } from './helpers/connector-runner.js';
-import { startDiscoveredOrg, type startOrg, type TestOrg } from './helpers/org.js';
+import { discoveredOrgPerTest } from './helpers/org-per-test.js';
+import type { TestOrg } from './helpers/org.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
-let org: TestOrg | undefined;
-afterEach(async () => {
-  await org?.emulator.close();
-  org = undefined;
-});
-
-async function setUp(options: Parameters<typeof startOrg>[0] = {}) {
-  const started = await startDiscoveredOrg(options);
-  org = started.org;
-  return started;
-}
-
+const setUp = discoveredOrgPerTest();
 
 function expectEveryRecord(o: TestOrg, result: { recordsOf(s: string): Record<string, unknown>[] }, objects: readonly string[] = OBJECTS) {
   for (const object of objects) {
