@@ -77,7 +77,7 @@ export class SalesforceClient {
       },
     });
     this.host = config.org.host;
-    this.tokens = new TokenProvider(base, config, redactor);
+    this.tokens = new TokenProvider(base, config, redactor, this.retryDelayMs);
   }
 
   get orgUsage(): ApiUsage | undefined {

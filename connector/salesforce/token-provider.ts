@@ -24,7 +24,6 @@ export interface AccessToken {
 const PROACTIVE_RENEW_MS = Number(process.env.SOURCE_SALESFORCE_TOKEN_MAX_AGE_MS) || 10 * 60 * 1000;
 
 const UNREADABLE_TOKEN_RETRIES = 3;
-const RETRY_DELAY_MS = Math.min(Number(process.env.SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS) || 1000, 1000);
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
@@ -44,6 +43,8 @@ export class TokenProvider {
     private readonly http: Got,
     private readonly config: ResolvedConfig,
     private readonly redactor: Redactor,
+    /** the client's pause before repeating a call whose answer did not parse */
+    private readonly retryDelayMs = 1000,
     private readonly now: () => number = Date.now,
   ) {
     redactor.add(config.clientSecret);
@@ -70,30 +71,32 @@ export class TokenProvider {
     return this.pending;
   }
 
-  private async mint(): Promise<AccessToken> {
+  /** The token endpoint's answer; a 200 whose body was cut off in transit is asked for again (minting is harmless). */
+  private async requestToken() {
     const { org, clientId, clientSecret } = this.config;
-    let response;
-    let body: Record<string, unknown> | undefined;
-    // A 200 whose body was cut off in transit does not parse; minting again is harmless.
     for (let attempt = 0; ; attempt++) {
-      response = await requestOrClassify(org.host, () =>
+      const response = await requestOrClassify(org.host, () =>
         this.http.post(`${org.origin}/services/oauth2/token`, {
           form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
           throwHttpErrors: false,
           retry: { methods: ['POST'] }, // minting has no side effect worth protecting; retry outages
         }),
       );
-      body = parseObject(response.body);
-      if (body || response.statusCode !== 200) break;
+      const body = parseObject(response.body);
+      // A non-JSON error answer is judged by the caller, as "not Salesforce" or an outage.
+      if (body || response.statusCode !== 200) return { response, body: body ?? {} };
       if (attempt >= UNREADABLE_TOKEN_RETRIES) {
         throw new TransientError('Salesforce sent an unreadable answer for /services/oauth2/token; the next run will try again.', {
           internalMessage: `token endpoint HTTP 200 with ${response.body.length} bytes that do not parse as JSON`,
         });
       }
-      await sleep(RETRY_DELAY_MS * 2 ** attempt);
+      await sleep(this.retryDelayMs * 2 ** attempt);
     }
-    // a non-JSON error answer is handled below as "not Salesforce" or an outage
-    body ??= {};
+  }
+
+  private async mint(): Promise<AccessToken> {
+    const { org } = this.config;
+    const { response, body } = await this.requestToken();
     if (response.statusCode !== 200) {
       if (typeof body.error !== 'string' && response.statusCode < 500) {
         throw new ConfigError(
