@@ -19,7 +19,6 @@ interface JobInfo {
 
 /** Rows per result request: few calls per job, while each CSV page is streamed, never held whole. */
 export const RESULT_PAGE_RECORDS = 100_000;
-const FIRST_POLL_MS = Number(process.env.SOURCE_SALESFORCE_BULK_FIRST_POLL_MS) || 1000;
 const MAX_POLL_MS = 20_000;
 const MAX_WAIT_MS = 3 * 60 * 60 * 1000;
 const DOWNLOAD_RETRIES = 3;
@@ -48,7 +47,7 @@ export class BulkQueryJob {
   async waitUntilComplete(onWaiting?: (message: string) => Promise<void>): Promise<number> {
     const started = Date.now();
     let lastNote = started;
-    for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
+    for (let pause = this.client.settings.bulkFirstPollMs; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
       await sleep(pause);
       const job = await this.client.getJson<JobInfo>(`${DATA_PATH}/jobs/query/${this.id}`, this.context);
       // A word now and then, so the platform does not take a long job for a hung connector.

@@ -8,6 +8,7 @@ import { isConnectorError, type ConnectorError } from '../errors.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import { SalesforceClient } from '../salesforce/client.js';
+import type { Settings } from '../settings.js';
 import { probeQuery } from '../soql.js';
 import { selectFields } from '../streams/field-selection.js';
 import { hiddenBaselineFields } from '../schema/baseline.js';
@@ -24,8 +25,8 @@ export async function reportProblem(error: unknown, writer: ProtocolWriter): Pro
   return undefined;
 }
 
-export async function runCheck(config: ResolvedConfig, writer: ProtocolWriter): Promise<void> {
-  const client = new SalesforceClient(config, writer.redactor);
+export async function runCheck(config: ResolvedConfig, writer: ProtocolWriter, settings: Settings): Promise<void> {
+  const client = new SalesforceClient(config, writer.redactor, settings);
   try {
     await client.tokens.current();
   } catch (error) {

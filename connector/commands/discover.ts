@@ -8,11 +8,12 @@ import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
 import { catalogMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import { SalesforceClient } from '../salesforce/client.js';
+import type { Settings } from '../settings.js';
 import { streamSchema } from '../schema/field-mapping.js';
 import { selectFields } from '../streams/field-selection.js';
 
-export async function runDiscover(config: ResolvedConfig, writer: ProtocolWriter): Promise<void> {
-  const client = new SalesforceClient(config, writer.redactor);
+export async function runDiscover(config: ResolvedConfig, writer: ProtocolWriter, settings: Settings): Promise<void> {
+  const client = new SalesforceClient(config, writer.redactor, settings);
   const streams: AirbyteStream[] = [];
   for (const object of config.objects) {
     const describe = await client.describe(object);

@@ -11,6 +11,7 @@ import { ProgressDisplay } from '../progress.js';
 import { errorTraceMessage, streamStatusMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import { SalesforceClient } from '../salesforce/client.js';
+import type { Settings } from '../settings.js';
 import { QuotaReachedError } from '../salesforce/quota.js';
 import { readCursor } from '../state/cursor.js';
 import type { StreamStates } from '../state/input-state.js';
@@ -28,7 +29,7 @@ interface Failure {
   error: ConnectorError;
 }
 
-export async function runRead(input: ReadInput, writer: ProtocolWriter): Promise<void> {
+export async function runRead(input: ReadInput, writer: ProtocolWriter, settings: Settings): Promise<void> {
   const { config, streams, states, statePath } = input;
   // Validate every stream's state before reading anything, so a bad state file fails cleanly.
   const cursors = new Map(streams.map((s) => [s.name, readCursor(states.get(s.name), s.name, statePath)]));
@@ -37,7 +38,7 @@ export async function runRead(input: ReadInput, writer: ProtocolWriter): Promise
       await writer.log('WARN', `${stream}: the state's SystemModstamp ${cursor} is in the future, so nothing changed before then is read; remove that stream's state to read it again.`);
     }
   }
-  const client = new SalesforceClient(config, writer.redactor, { apiBudgetPercent: config.apiBudgetPercent });
+  const client = new SalesforceClient(config, writer.redactor, settings);
   await client.tokens.current(); // wrong credentials fail the whole sync once, not once per stream
 
   const progress = ProgressDisplay.forTerminal();

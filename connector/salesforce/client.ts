@@ -14,6 +14,7 @@ import { TransientError, isConnectorError } from '../errors.js';
 import { DATA_PATH } from './api-version.js';
 import { SalesforceApiError, classifyApiError, parseErrorBody, type ErrorContext } from './api-errors.js';
 import { createHttp } from './http.js';
+import type { Settings } from '../settings.js';
 import { parseLimitInfo, type ApiUsage } from './limit-info.js';
 import { requestOrClassify } from './request.js';
 import { TokenProvider, type AccessToken } from './token-provider.js';
@@ -23,12 +24,6 @@ import type { DescribeResult, QueryPage } from './types.js';
 // Under heavy concurrency a renewed session can expire again before every waiting call has used it.
 const MAX_RENEWALS_PER_CALL = 4;
 const STREAM_RETRIES = 3;
-
-export interface ClientOptions {
-  maxRetryDelayMs?: number;
-  /** Stop calling once the org's daily usage crosses this percentage (default: the config's api_budget_percent). */
-  apiBudgetPercent?: number;
-}
 
 export interface SendOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -55,11 +50,14 @@ export class SalesforceClient {
   private readonly host: string;
   private readonly retryDelayMs: number;
 
-  constructor(config: ResolvedConfig, redactor: Redactor, options: ClientOptions = {}) {
-    const envDelay = Number(process.env.SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS);
-    this.retryDelayMs = Math.min(options.maxRetryDelayMs ?? (envDelay > 0 ? envDelay : 1000), 1000);
-    const base = createHttp({ maxRetryDelayMs: options.maxRetryDelayMs ?? (envDelay > 0 ? envDelay : undefined) });
-    this.quota = new QuotaGuard(options.apiBudgetPercent ?? config.apiBudgetPercent);
+  constructor(
+    config: ResolvedConfig,
+    redactor: Redactor,
+    readonly settings: Settings,
+  ) {
+    this.retryDelayMs = Math.min(settings.maxRetryDelayMs, 1000);
+    const base = createHttp(settings);
+    this.quota = new QuotaGuard(config.apiBudgetPercent);
     this.http = base.extend({
       hooks: {
         afterResponse: [
@@ -77,7 +75,7 @@ export class SalesforceClient {
       },
     });
     this.host = config.org.host;
-    this.tokens = new TokenProvider(base, config, redactor, this.retryDelayMs);
+    this.tokens = new TokenProvider(base, config, redactor, settings.tokenMaxAgeMs, this.retryDelayMs);
   }
 
   get orgUsage(): ApiUsage | undefined {

@@ -5,20 +5,16 @@
  */
 import got, { type Got } from 'got';
 
-export interface HttpOptions {
-  /** Upper bound for one back-off pause; tests shorten it. */
-  maxRetryDelayMs?: number;
-  retries?: number;
-}
+import type { Settings } from '../settings.js';
 
-export function createHttp(options: HttpOptions = {}): Got {
-  const maxDelay = options.maxRetryDelayMs ?? 30_000;
+export function createHttp(settings: Settings): Got {
+  const maxDelay = settings.maxRetryDelayMs;
   return got.extend({
     responseType: 'text',
     decompress: true,
     timeout: { connect: 30_000, secureConnect: 30_000, send: 60_000, response: 180_000 },
     retry: {
-      limit: options.retries ?? 5,
+      limit: settings.attempts - 1,
       methods: ['GET'],
       statusCodes: [408, 420, 429, 500, 502, 503, 504],
       // A host that does not resolve or refuses connections is a wrong hostname, not weather: fail fast.
@@ -27,6 +23,7 @@ export function createHttp(options: HttpOptions = {}): Got {
       noise: Math.min(100, maxDelay), // got caps jitter at 100 ms
       maxRetryAfter: 10 * 60 * 1000,
     },
+    ...(settings.extraCa ? { https: { certificateAuthority: settings.extraCa } } : {}),
     headers: { 'user-agent': 'source-salesforce (Airbyte connector)' },
   });
 }

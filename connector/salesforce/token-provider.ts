@@ -19,10 +19,6 @@ export interface AccessToken {
   accepted: boolean;
 }
 
-// Orgs can set the session timeout as low as 15 minutes; renewing at 10 keeps a margin.
-// (The variable lets tests compress that time.)
-const PROACTIVE_RENEW_MS = Number(process.env.SOURCE_SALESFORCE_TOKEN_MAX_AGE_MS) || 10 * 60 * 1000;
-
 const UNREADABLE_TOKEN_RETRIES = 3;
 
 function parseObject(text: string): Record<string, unknown> | undefined {
@@ -43,6 +39,8 @@ export class TokenProvider {
     private readonly http: Got,
     private readonly config: ResolvedConfig,
     private readonly redactor: Redactor,
+    /** Orgs can set the session timeout as low as 15 minutes; renewing before that keeps a margin. */
+    private readonly maxAgeMs: number,
     /** the client's pause before repeating a call whose answer did not parse */
     private readonly retryDelayMs = 1000,
     private readonly now: () => number = Date.now,
@@ -53,7 +51,7 @@ export class TokenProvider {
   /** The current token, minting one first when there is none or it is due for renewal. */
   current(): Promise<AccessToken> {
     if (this.pending) return this.pending;
-    if (this.token && this.now() - this.token.mintedAt < PROACTIVE_RENEW_MS) return Promise.resolve(this.token);
+    if (this.token && this.now() - this.token.mintedAt < this.maxAgeMs) return Promise.resolve(this.token);
     return this.mintShared();
   }
 

@@ -32,7 +32,7 @@ export function restPageSource(client: SalesforceClient, object: string, fields:
   const names = fields.map((f) => f.name);
   const shape = createRecordShaper(fields);
   return async function* (bounds) {
-    const [driving, ...others] = chunkFields(object, names, bounds);
+    const [driving, ...others] = chunkFields(object, names, bounds, client.settings.maxUrlBytes);
     let first = true;
     for await (const page of client.query(streamQuery(object, driving, bounds), { object, includeDeleted })) {
       if (others.length) await joinChunks(client, object, others, page.records, includeDeleted);
@@ -46,7 +46,7 @@ export function restPageSource(client: SalesforceClient, object: string, fields:
 async function joinChunks(client: SalesforceClient, object: string, chunks: string[][], records: Array<Record<string, unknown>>, includeDeleted: boolean) {
   const byId = new Map(records.map((r) => [String(r.Id), r]));
   for (const chunk of chunks) {
-    for (const soql of lookupQueries(object, chunk, [...byId.keys()])) {
+    for (const soql of lookupQueries(object, chunk, [...byId.keys()], client.settings.maxUrlBytes)) {
       for await (const page of client.query(soql, { object, includeDeleted })) {
         for (const extra of page.records) {
           const target = byId.get(String(extra.Id));

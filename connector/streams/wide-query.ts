@@ -8,11 +8,10 @@ import { soqlId, streamQuery, type QueryBounds } from '../soql.js';
 
 // Room for the instance host, the API path and the headers besides the encoded SOQL.
 const URL_OVERHEAD = 2_500;
-export const MAX_URL_BYTES = Number(process.env.SOURCE_SALESFORCE_MAX_URL_BYTES) || 16_000;
 
 const encodedLength = (text: string) => encodeURIComponent(text).length;
 
-export function fitsInUrl(soql: string, maxBytes = MAX_URL_BYTES): boolean {
+export function fitsInUrl(soql: string, maxBytes: number): boolean {
   return encodedLength(soql) + URL_OVERHEAD <= maxBytes;
 }
 
@@ -20,7 +19,7 @@ export function fitsInUrl(soql: string, maxBytes = MAX_URL_BYTES): boolean {
  * Field chunks whose queries each fit in a URL. The first keeps Id and the cursor (it drives
  * paging and order); every other chunk has Id to join on.
  */
-export function chunkFields(object: string, names: readonly string[], bounds: QueryBounds, maxBytes = MAX_URL_BYTES): string[][] {
+export function chunkFields(object: string, names: readonly string[], bounds: QueryBounds, maxBytes: number): string[][] {
   if (fitsInUrl(streamQuery(object, names, bounds), maxBytes)) return [[...names]];
   const base = streamQuery(object, [PRIMARY_KEY, CURSOR_FIELD], bounds);
   const budget = maxBytes - URL_OVERHEAD - encodedLength(base);
@@ -40,7 +39,7 @@ export function chunkFields(object: string, names: readonly string[], bounds: Qu
 }
 
 /** `SELECT Id,… FROM X WHERE Id IN (…)` queries for one chunk, each within the URL limit. */
-export function lookupQueries(object: string, fields: readonly string[], ids: readonly string[], maxBytes = MAX_URL_BYTES): string[] {
+export function lookupQueries(object: string, fields: readonly string[], ids: readonly string[], maxBytes: number): string[] {
   const head = `SELECT ${fields.join(',')} FROM ${object} WHERE ${PRIMARY_KEY} IN (`;
   const budget = maxBytes - URL_OVERHEAD - encodedLength(head) - 1;
   const queries: string[] = [];

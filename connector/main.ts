@@ -1,0 +1,69 @@
+/**
+ * Runs one protocol command with a given writer and settings, and turns any failure into exactly
+ * one TRACE ERROR. It touches no process globals (no exit, no signal handlers, no environment), so
+ * tests drive it in-process; cli.ts binds it to the real process.
+ */
+import { asConnectorError } from './errors.js';
+import { parseArgs, type ParsedArgs } from './protocol/args.js';
+import { errorTraceMessage } from './protocol/messages.js';
+import type { ProtocolWriter } from './protocol/writer.js';
+import { resolveSettings, type Settings } from './settings.js';
+
+async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings): Promise<void> {
+  if (args.command === 'spec') {
+    const { runSpec } = await import('./commands/spec.js');
+    return runSpec(writer);
+  }
+  const { loadConfig } = await import('./config/load-config.js');
+  if (args.command === 'check') {
+    // For check, a config the operator must fix is a FAILED status (exit 0), as the protocol wants.
+    const { runCheck, reportProblem } = await import('./commands/check.js');
+    const config = await loadConfig(args.config!).catch((error: unknown) => reportProblem(error, writer));
+    return config ? runCheck(config, writer, settings) : undefined;
+  }
+  const config = await loadConfig(args.config!);
+  if (args.command === 'discover') {
+    const { runDiscover } = await import('./commands/discover.js');
+    return runDiscover(config, writer, settings);
+  }
+  const [{ loadCatalog }, { parseStateInput }, { readJsonFile }, { runRead }] = await Promise.all([
+    import('./catalog/configured-catalog.js'),
+    import('./state/input-state.js'),
+    import('./config/json-file.js'),
+    import('./commands/read.js'),
+  ]);
+  const streams = await loadCatalog(args.catalog!);
+  const states = args.state ? parseStateInput(await readJsonFile(args.state, 'state'), args.state) : new Map();
+  return runRead({ config, streams, states, statePath: args.state ?? '' }, writer, settings);
+}
+
+/** Writes the one TRACE ERROR a failed command ends with; returns the exit code. */
+export async function reportFailure(caught: unknown, writer: ProtocolWriter): Promise<number> {
+  const error = asConnectorError(caught);
+  try {
+    await writer.write(
+      errorTraceMessage({
+        message: error.message,
+        failureType: error.failureType,
+        internalMessage: error.internalMessage,
+        stackTrace: caught instanceof Error ? caught.stack : undefined,
+        stream: error.stream,
+      }),
+    );
+  } catch {
+    // the output is gone (the reader closed it); nothing more can be said
+  }
+  return 1;
+}
+
+/** Runs the command line `argv` (without node and the script); resolves with the exit code. */
+export async function main(argv: readonly string[], writer: ProtocolWriter, overrides: Partial<Settings> = {}): Promise<number> {
+  let code = 0;
+  try {
+    await run(parseArgs(argv), writer, resolveSettings(overrides));
+  } catch (caught) {
+    code = await reportFailure(caught, writer);
+  }
+  await writer.flush();
+  return code;
+}

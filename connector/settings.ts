@@ -1,0 +1,72 @@
+/**
+ * Tunables that are not part of the user's config: how long to wait, how often to retry, how large
+ * an answer may be. Production uses the defaults; tests and the benchmark pass their own values
+ * through `main()` (or, for a child process, the environment variables read once by cli.ts).
+ */
+export interface Settings {
+  /** Attempts of one call before its failure is reported (the first try included). */
+  attempts: number;
+  /** First pause between attempts; it doubles each time, up to maxRetryDelayMs. */
+  baseRetryDelayMs: number;
+  /** Longest pause between two attempts (a Retry-After from Salesforce may ask for more, see maxRetryAfterMs). */
+  maxRetryDelayMs: number;
+  /** Longest Retry-After honoured; a longer one fails the call instead of sleeping through the run. */
+  maxRetryAfterMs: number;
+  /** Time allowed to open a connection (TCP and TLS). */
+  connectTimeoutMs: number;
+  /** Time allowed from sending a request to its response headers (Salesforce runs a query before answering). */
+  headersTimeoutMs: number;
+  /** Longest silence while a body is being received and read. */
+  idleTimeoutMs: number;
+  /** Longest time one call may spend waiting on the server, headers and body together. */
+  deadlineMs: number;
+  /** Largest decompressed JSON answer accepted. */
+  maxAnswerBytes: number;
+  /** Largest single CSV record accepted in a Bulk result. */
+  maxCsvRecordBytes: number;
+  /** First pause between Bulk job status polls; it doubles up to 20 s. */
+  bulkFirstPollMs: number;
+  /** A token older than this is renewed before use (orgs can time sessions out after 15 minutes). */
+  tokenMaxAgeMs: number;
+  /** Longest query URL sent; wider queries select their fields in chunks. */
+  maxUrlBytes: number;
+  /** Extra CA certificates (PEM) to trust, for tests against a local https emulator. */
+  extraCa?: string;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  attempts: 6,
+  baseRetryDelayMs: 1000,
+  maxRetryDelayMs: 30_000,
+  maxRetryAfterMs: 10 * 60 * 1000,
+  connectTimeoutMs: 30_000,
+  headersTimeoutMs: 180_000,
+  idleTimeoutMs: 120_000,
+  deadlineMs: 30 * 60 * 1000,
+  maxAnswerBytes: 64 * 1024 * 1024,
+  maxCsvRecordBytes: 8 * 1024 * 1024,
+  bulkFirstPollMs: 1000,
+  tokenMaxAgeMs: 10 * 60 * 1000,
+  maxUrlBytes: 16_000,
+});
+
+export function resolveSettings(overrides: Partial<Settings> = {}): Settings {
+  const settings: Settings = { ...DEFAULT_SETTINGS };
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
+  return settings;
+}
+
+/**
+ * The environment variables a child-process test or the benchmark may set, each a number of the
+ * setting of the same name (SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS -> maxRetryDelayMs). Read once, by
+ * cli.ts, never by the modules that use the values.
+ */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<Settings> {
+  const out: Partial<Settings> = {};
+  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+    const name = `SOURCE_SALESFORCE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    const value = Number(env[name]);
+    if (env[name] !== undefined && Number.isFinite(value) && value > 0) (out as Record<string, number>)[key] = value;
+  }
+  return out;
+}
