@@ -3,7 +3,7 @@
  * one TRACE ERROR. It touches no process globals (no exit, no signal handlers, no environment), so
  * tests drive it in-process; cli.ts binds it to the real process.
  */
-import { asConnectorError } from './errors.js';
+import { describeFailure } from './salesforce/describe-failure.js';
 import { parseArgs, type ParsedArgs } from './protocol/args.js';
 import { errorTraceMessage } from './protocol/messages.js';
 import type { ProtocolWriter } from './protocol/writer.js';
@@ -34,12 +34,12 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
   ]);
   const streams = await loadCatalog(args.catalog!);
   const states = args.state ? parseStateInput(await readJsonFile(args.state, 'state'), args.state) : new Map();
-  return runRead({ config, streams, states, statePath: args.state ?? '' }, writer, settings);
+  return runRead({ config, streams, states }, writer, settings);
 }
 
 /** Writes the one TRACE ERROR a failed command ends with; returns the exit code. */
 export async function reportFailure(caught: unknown, writer: ProtocolWriter): Promise<number> {
-  const error = asConnectorError(caught);
+  const error = describeFailure(caught);
   try {
     await writer.write(
       errorTraceMessage({

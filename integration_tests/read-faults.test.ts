@@ -88,7 +88,7 @@ describe('reads under faults', () => {
     expect(failed.recordsOf('Lead')).toEqual([]);
     expect(failed.errors.map((e) => [e.trace.error.failure_type, e.trace.error.message])).toContainEqual([
       'transient_error',
-      'Salesforce sent an unreadable answer for /services/oauth2/token; the next run will try again.',
+      'Salesforce kept sending unreadable or cut-off answers for /services/oauth2/token; the next run continues from the last saved state.',
     ]);
   });
 });

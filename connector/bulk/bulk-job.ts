@@ -7,8 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse';
 import { TransientError } from '../errors.js';
 import { DATA_PATH } from '../salesforce/api-version.js';
-import type { ErrorContext } from '../salesforce/api-errors.js';
+import { isSalesforceId } from '../salesforce/api-url.js';
 import type { SalesforceClient } from '../salesforce/client.js';
+import { AnswerTooLargeError, PagingError, TransportError, UnsafeUrlError, type CallContext } from '../salesforce/failures.js';
 
 interface JobInfo {
   id: string;
@@ -21,13 +22,12 @@ interface JobInfo {
 export const RESULT_PAGE_RECORDS = 100_000;
 const MAX_POLL_MS = 20_000;
 const MAX_WAIT_MS = 3 * 60 * 60 * 1000;
-const DOWNLOAD_RETRIES = 3;
 
 export class BulkQueryJob {
   private constructor(
     private readonly client: SalesforceClient,
     readonly id: string,
-    private readonly context: ErrorContext,
+    private readonly context: CallContext,
   ) {}
 
   static async create(client: SalesforceClient, soql: string, object: string, includeDeleted: boolean): Promise<BulkQueryJob> {
@@ -37,9 +37,9 @@ export class BulkQueryJob {
       method: 'POST',
       json: { operation: includeDeleted ? 'queryAll' : 'query', query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' },
       context,
-      // A job created by an attempt whose answer was lost is only a stray job Salesforce deletes within a week.
-      repeatable: true,
     });
+    // The id goes into every later URL: anything but an Id could point those calls elsewhere.
+    if (!isSalesforceId(job?.id)) throw new UnsafeUrlError('Bulk job id', String(job?.id).slice(0, 40), undefined).in(context);
     return new BulkQueryJob(client, job.id, { object, action: `read Bulk job ${job.id} for ${object}` });
   }
 
@@ -70,50 +70,58 @@ export class BulkQueryJob {
   /**
    * Every result row as csv-parse's array of cells, page after page; `onHeader` gets each page's
    * header row before that page's rows, to map names to indexes once instead of per row. A result
-   * page is stable while the job exists, so a download that breaks off is fetched again and the
-   * rows already yielded are skipped.
+   * page is stable while the job exists, so a download that breaks off is fetched again (under the
+   * request policy's retry rules) and the rows already yielded are skipped. A locator seen before
+   * would loop forever, and is refused.
    */
   async *rows(onHeader: (header: string[]) => void): AsyncGenerator<string[]> {
+    const seen = new Set<string>();
     let locator: string | undefined;
     do {
       const query = `maxRecords=${RESULT_PAGE_RECORDS}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
+      const retry = this.client.retries(this.context);
       let yielded = 0;
       let next: string | undefined;
-      for (let attempt = 0; ; attempt++) {
-        const { headers, body } = await this.client.openStream(`${DATA_PATH}/jobs/query/${this.id}/results?${query}`, {
-          context: this.context,
-          headers: { accept: 'text/csv' },
-        });
-        // Arrays, not objects keyed by the header (`columns: true`): one allocation less per row.
-        // No cast, no relax_* and no info: each costs csv-parse work per field or per row.
-        const parser = body.pipe(parse({ columns: false, bom: true }));
-        body.on('error', (error) => parser.destroy(error));
-        body.on('aborted', () => parser.destroy(new Error('download aborted')));
-        let header = true;
-        let seen = 0;
+      for (;;) {
         try {
-          for await (const cells of parser) {
-            const row = cells as string[];
-            if (header) {
-              header = false;
-              onHeader(row);
-            } else if (++seen > yielded) {
-              yielded++;
-              yield row;
+          const { headers, body } = await this.client.openStream(`${DATA_PATH}/jobs/query/${this.id}/results?${query}`, {
+            context: this.context,
+            headers: { accept: 'text/csv' },
+          });
+          // Arrays, not objects keyed by the header (`columns: true`): one allocation less per row.
+          // No cast, no relax_* and no info: each costs csv-parse work per field or per row.
+          const parser = body.pipe(parse({ columns: false, bom: true, max_record_size: this.client.settings.maxCsvRecordBytes }));
+          body.on('error', (error) => parser.destroy(error));
+          let header = true;
+          let seenRows = 0;
+          try {
+            for await (const cells of parser) {
+              const row = cells as string[];
+              if (header) {
+                header = false;
+                onHeader(row);
+              } else if (++seenRows > yielded) {
+                yielded++;
+                yield row;
+              }
             }
+          } finally {
+            body.destroy();
           }
           const declared = Number(headers['sforce-numberofrecords']);
-          if (Number.isFinite(declared) && declared !== seen) throw new Error(`page declared ${declared} rows, got ${seen}`);
+          if (Number.isFinite(declared) && declared !== seenRows) {
+            throw new TransportError('ROW_COUNT_MISMATCH', 'body', this.client.host, `page declared ${declared} rows, got ${seenRows}`);
+          }
+          const locatorHeader = headers['sforce-locator'];
+          next = typeof locatorHeader === 'string' && locatorHeader && locatorHeader !== 'null' ? locatorHeader : undefined;
+          break;
         } catch (error) {
-          if (attempt < DOWNLOAD_RETRIES) continue;
-          throw new TransientError(`The download of ${this.context.object}'s Bulk results kept breaking off; the next run continues from the last saved state.`, {
-            internalMessage: String(error),
-            cause: error,
-          });
+          await retry.failed(csvFailure(error, this.client, this.context));
         }
-        const locatorHeader = headers['sforce-locator'];
-        next = typeof locatorHeader === 'string' && locatorHeader && locatorHeader !== 'null' ? locatorHeader : undefined;
-        break;
+      }
+      if (next !== undefined) {
+        if (seen.has(next) || next === locator) throw new PagingError('a Bulk result locator that was already read (a loop)').in(this.context);
+        seen.add(next);
       }
       locator = next;
     } while (locator);
@@ -122,10 +130,21 @@ export class BulkQueryJob {
   /** Best effort: a job left behind is deleted by Salesforce after a week anyway. */
   async delete(): Promise<void> {
     try {
-      await this.client.send(`${DATA_PATH}/jobs/query/${this.id}`, { method: 'DELETE', context: this.context, repeatable: true });
+      await this.client.send(`${DATA_PATH}/jobs/query/${this.id}`, { method: 'DELETE', context: this.context });
     } catch {
       // not worth failing a sync that already has its records
     }
   }
 }
 
+
+/**
+ * csv-parse reports a record over max_record_size with its own error; every other parse error of a
+ * page that arrived whole is a body mangled in transit, worth fetching again.
+ */
+function csvFailure(error: unknown, client: SalesforceClient, context: CallContext): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'CSV_MAX_RECORD_SIZE') return new AnswerTooLargeError('CSV record', client.settings.maxCsvRecordBytes, context.action);
+  if (typeof code === 'string' && code.startsWith('CSV_')) return new TransportError(code, 'body', client.host, (error as Error).message);
+  return error;
+}

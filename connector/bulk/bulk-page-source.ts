@@ -2,7 +2,7 @@
  * Pages of a window read through Bulk API 2.0: one queryAll (or query) job per window, ordered like
  * the REST read so that a STATE after each page of 2,000 rows is as safe to resume from.
  */
-import { SalesforceApiError } from '../salesforce/api-errors.js';
+import { SalesforceApiError } from '../salesforce/failures.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import type { DescribeField } from '../salesforce/types.js';
 import { streamQuery } from '../soql.js';
@@ -36,8 +36,7 @@ export function bulkPageSource(
     try {
       job = await BulkQueryJob.create(client, streamQuery(object, plan.select, bounds), object, includeDeleted);
     } catch (error) {
-      const cause = (error as { cause?: unknown }).cause;
-      if (cause instanceof SalesforceApiError && cause.status === 400) throw new BulkRefusedError(`${cause.errorCode}: ${cause.sfMessage}`);
+      if (error instanceof SalesforceApiError && error.status === 400) throw new BulkRefusedError(`${error.errorCode}: ${error.sfMessage}`);
       throw error;
     }
     try {

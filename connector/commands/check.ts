@@ -4,19 +4,22 @@
  * round instead of one per attempt.
  */
 import type { ResolvedConfig } from '../config/load-config.js';
-import { isConnectorError, type ConnectorError } from '../errors.js';
+import type { ConnectorError } from '../errors.js';
+import { describeFailure } from '../salesforce/describe-failure.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import { SalesforceClient } from '../salesforce/client.js';
 import type { Settings } from '../settings.js';
+import { RetryLog } from './retry-log.js';
 import { probeQuery } from '../soql.js';
 import { selectFields } from '../streams/field-selection.js';
 import { hiddenBaselineFields } from '../schema/baseline.js';
 
 /** Problems the operator can fix are reported; our own bugs still fail loudly. */
 function problemOf(error: unknown): ConnectorError {
-  if (isConnectorError(error) && error.failureType !== 'system_error') return error;
-  throw error;
+  const described = describeFailure(error);
+  if (described.failureType !== 'system_error') return described;
+  throw described;
 }
 
 /** Writes a FAILED status for a problem the operator can fix; rethrows anything else. */
@@ -26,7 +29,7 @@ export async function reportProblem(error: unknown, writer: ProtocolWriter): Pro
 }
 
 export async function runCheck(config: ResolvedConfig, writer: ProtocolWriter, settings: Settings): Promise<void> {
-  const client = new SalesforceClient(config, writer.redactor, settings);
+  const client = new SalesforceClient(config, writer.redactor, settings, new RetryLog(writer).note);
   try {
     await client.tokens.current();
   } catch (error) {

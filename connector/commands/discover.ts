@@ -9,11 +9,12 @@ import { catalogMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import { SalesforceClient } from '../salesforce/client.js';
 import type { Settings } from '../settings.js';
+import { RetryLog } from './retry-log.js';
 import { streamSchema } from '../schema/field-mapping.js';
 import { selectFields } from '../streams/field-selection.js';
 
 export async function runDiscover(config: ResolvedConfig, writer: ProtocolWriter, settings: Settings): Promise<void> {
-  const client = new SalesforceClient(config, writer.redactor, settings);
+  const client = new SalesforceClient(config, writer.redactor, settings, new RetryLog(writer).note);
   const streams: AirbyteStream[] = [];
   for (const object of config.objects) {
     const describe = await client.describe(object);

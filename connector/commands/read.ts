@@ -6,12 +6,14 @@
  */
 import type { ConfiguredStream } from '../catalog/configured-catalog.js';
 import type { ResolvedConfig } from '../config/load-config.js';
-import { ConfigError, SystemError, TransientError, asConnectorError, type ConnectorError } from '../errors.js';
+import { ConfigError, SystemError, TransientError, type ConnectorError } from '../errors.js';
 import { ProgressDisplay } from '../progress.js';
 import { errorTraceMessage, streamStatusMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import { SalesforceClient } from '../salesforce/client.js';
 import type { Settings } from '../settings.js';
+import { describeFailure } from '../salesforce/describe-failure.js';
+import { RetryLog } from './retry-log.js';
 import { QuotaReachedError } from '../salesforce/quota.js';
 import { readCursor } from '../state/cursor.js';
 import type { StreamStates } from '../state/input-state.js';
@@ -21,7 +23,6 @@ export interface ReadInput {
   config: ResolvedConfig;
   streams: ConfiguredStream[];
   states: StreamStates;
-  statePath: string;
 }
 
 interface Failure {
@@ -30,15 +31,25 @@ interface Failure {
 }
 
 export async function runRead(input: ReadInput, writer: ProtocolWriter, settings: Settings): Promise<void> {
-  const { config, streams, states, statePath } = input;
-  // Validate every stream's state before reading anything, so a bad state file fails cleanly.
-  const cursors = new Map(streams.map((s) => [s.name, readCursor(states.get(s.name), s.name, statePath)]));
+  const { config, streams, states } = input;
+  // Every stream's cursor is read (and repaired, if an older release saved a bad one) before any call.
+  const cursors = new Map<string, string | undefined>();
+  for (const { name } of streams) {
+    const { cursor, repairedFrom } = readCursor(states.get(name));
+    cursors.set(name, cursor);
+    if (repairedFrom !== undefined) {
+      await writer.log(
+        'WARN',
+        `${name}: the state's SystemModstamp ${JSON.stringify(repairedFrom)} is not a date-time (an earlier release could save one), so ${name} is read again from ${cursor ? `${cursor}, the newest change the state still lists` : (config.startDate ?? 'the beginning')}; records already delivered may arrive again.`,
+      );
+    }
+  }
   for (const [stream, cursor] of cursors) {
     if (cursor && Date.parse(cursor) > Date.now() + 24 * 60 * 60 * 1000) {
       await writer.log('WARN', `${stream}: the state's SystemModstamp ${cursor} is in the future, so nothing changed before then is read; remove that stream's state to read it again.`);
     }
   }
-  const client = new SalesforceClient(config, writer.redactor, settings);
+  const client = new SalesforceClient(config, writer.redactor, settings, new RetryLog(writer).note);
   await client.tokens.current(); // wrong credentials fail the whole sync once, not once per stream
 
   const progress = ProgressDisplay.forTerminal();
@@ -59,7 +70,7 @@ export async function runRead(input: ReadInput, writer: ProtocolWriter, settings
       progress?.update(stream.name, { done: true });
       await writer.write(streamStatusMessage(stream.name, 'COMPLETE'));
     } catch (caught) {
-      const error = asConnectorError(caught);
+      const error = describeFailure(caught);
       if (!(error instanceof QuotaReachedError)) {
         failures.push({ stream: stream.name, error });
         await writer.write(
@@ -86,9 +97,11 @@ export async function runRead(input: ReadInput, writer: ProtocolWriter, settings
 }
 
 function finalReport(streams: ConfiguredStream[], counts: Map<string, number>, client: SalesforceClient): string {
-  const perStream = streams.map((s) => `${s.name} ${counts.get(s.name) ?? '-'} records/${client.callsByObject.get(s.name) ?? 0} calls`).join(', ');
+  const perStream = streams
+    .map((s) => `${s.name} ${counts.get(s.name) ?? '-'} records/${client.callsByObject.get(s.name) ?? 0} calls/${client.retriesByObject.get(s.name) ?? 0} retries`)
+    .join(', ');
   const usage = client.orgUsage ? `; the org has used ${client.orgUsage.used} of ${client.orgUsage.max} daily API requests` : '';
-  return `Read finished: ${perStream}; ${client.apiCalls} API calls in all${usage}.`;
+  return `Read finished: ${perStream}; ${client.apiCalls} API calls and ${client.totalRetries} retries in all${usage}.`;
 }
 
 function summarize(failures: Failure[], total: number): ConnectorError {

@@ -1,44 +1,32 @@
 /**
- * Salesforce REST errors: the error class the HTTP client throws, and the pure mapping from
- * (status, errorCode) to an operator-facing ConnectorError with the right failure_type.
+ * Salesforce REST errors: reading an error answer into a SalesforceApiError, and the pure mapping
+ * from (status, errorCode) to an operator-facing ConnectorError with the right failure_type.
  */
 import { ConfigError, SystemError, TransientError, type ConnectorError } from '../errors.js';
+import { SalesforceApiError, type CallContext } from './failures.js';
 
-/** One non-2xx answer from the REST API, with Salesforce's error code and text. */
-export class SalesforceApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errorCode: string,
-    readonly sfMessage: string,
-    readonly path: string,
-  ) {
-    super(`${status} ${errorCode}: ${sfMessage} (${path})`);
-    this.name = 'SalesforceApiError';
-  }
-}
+/** Longest piece of an unrecognised error body kept (after secrets were masked in it). */
+const BODY_EXCERPT_CHARS = 200;
 
-/** Salesforce answers with `[{"errorCode","message"}]`; edge proxies sometimes with HTML or nothing. */
-export function parseErrorBody(status: number, body: string, path: string): SalesforceApiError {
+/**
+ * Salesforce answers with `[{"errorCode","message"}]`; edge proxies sometimes with HTML or nothing.
+ * `body` must already be redacted: it is cut here.
+ */
+export function parseErrorBody(status: number, body: string, path: string, retryAfterMs?: number): SalesforceApiError {
   try {
     const parsed: unknown = JSON.parse(body);
     const first = Array.isArray(parsed) ? parsed[0] : parsed;
     if (first && typeof first === 'object') {
       const { errorCode, message } = first as { errorCode?: unknown; message?: unknown };
-      if (typeof errorCode === 'string') return new SalesforceApiError(status, errorCode, String(message ?? ''), path);
+      if (typeof errorCode === 'string') return new SalesforceApiError(status, errorCode, String(message ?? '').slice(0, 2000), path, retryAfterMs);
     }
   } catch {
     // not JSON: fall through to a code derived from the status
   }
   const code = status === 404 ? 'NOT_FOUND' : status >= 500 ? 'SERVER_ERROR' : `HTTP_${status}`;
-  return new SalesforceApiError(status, code, body.slice(0, 200), path);
+  return new SalesforceApiError(status, code, body.slice(0, BODY_EXCERPT_CHARS), path, retryAfterMs);
 }
 
-export interface ErrorContext {
-  /** the object being described or queried, when there is one */
-  object?: string;
-  /** what we were doing, for the message: "describe Account" */
-  action: string;
-}
 
 /** Only the last line of a SOQL error is the reason; the rest echoes the query with a caret. */
 function soqlReason(message: string): string {
@@ -46,7 +34,7 @@ function soqlReason(message: string): string {
   return lines[lines.length - 1] ?? message;
 }
 
-export function classifyApiError(error: SalesforceApiError, context: ErrorContext): ConnectorError {
+export function classifyApiError(error: SalesforceApiError, context: CallContext): ConnectorError {
   const internalMessage = `${context.action}: ${error.message}`;
   const opts = { internalMessage, cause: error, stream: context.object };
   const object = context.object ?? 'the object';

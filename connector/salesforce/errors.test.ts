@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { SalesforceApiError, classifyApiError, parseErrorBody } from './api-errors.js';
+import { classifyApiError, parseErrorBody } from './api-errors.js';
+import { SalesforceApiError } from './failures.js';
 import { parseLimitInfo } from './limit-info.js';
 import { classifyNetworkError } from './network-errors.js';
 import { classifyOAuthError } from './oauth-errors.js';

@@ -6,22 +6,40 @@
  * before the cursor and delivers that window again; destinations deduplicate on Id. Records in the
  * window are re-sent, never skipped, and tie groups of any size are covered by `>=`.
  */
-import { ConfigError } from '../errors.js';
 import { CURSOR_FIELD } from '../objects.js';
 
 export const LATE_COMMIT_LOOKBACK_MS = 5 * 60 * 1000;
 
-/** The cursor stored in a stream's state, validated and normalised to ISO-8601 UTC. */
-export function readCursor(streamState: Record<string, unknown> | undefined, stream: string, path: string): string | undefined {
+/** The state key of the versions delivered inside the look-back window (recent-deliveries.ts). */
+export const RECENT_STATE_KEY = 'recently_delivered';
+
+/** A date-time as ISO-8601 UTC, or undefined when the value is not one. */
+export function asInstant(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
+  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+export interface CursorReading {
+  cursor?: string;
+  /** set when the saved cursor was not a date-time and the read falls back to `cursor` */
+  repairedFrom?: unknown;
+}
+
+/**
+ * The cursor stored in a stream's state, normalised to ISO-8601 UTC. An earlier release could save a
+ * cursor that is not a date-time (a record without a valid SystemModstamp became it); rather than
+ * fail every sync on it, the read starts again from the newest valid point the state still holds:
+ * the versions delivered just before (their newest stamp), or none (start_date or the beginning).
+ */
+export function readCursor(streamState: Record<string, unknown> | undefined): CursorReading {
   const value = streamState?.[CURSOR_FIELD];
-  if (value === undefined || value === null) return undefined;
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw new ConfigError(
-      `The state file ${path} has ${stream}.${CURSOR_FIELD} = ${JSON.stringify(value)}, which is not a date-time; fix it to a form like 2024-01-01T00:00:00.000Z or remove that stream's state.`,
-    );
-  }
-  return new Date(ms).toISOString();
+  if (value === undefined || value === null) return {};
+  const cursor = asInstant(value);
+  if (cursor) return { cursor };
+  const recent = streamState?.[RECENT_STATE_KEY];
+  const stamps = recent && typeof recent === 'object' ? Object.values(recent).map(asInstant).filter((s): s is string => s !== undefined) : [];
+  return { cursor: stamps.reduce<string | undefined>((a, b) => laterOf(a, b), undefined), repairedFrom: value };
 }
 
 /** Where an incremental query starts: the look-back before the cursor, never before start_date. */

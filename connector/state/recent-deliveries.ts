@@ -4,9 +4,8 @@
  * a record changed since, or committed late with an older stamp, is a different pair and is sent.
  * Past a size cap the list is dropped and the window is simply sent again, which is still correct.
  */
-import { LATE_COMMIT_LOOKBACK_MS } from './cursor.js';
+import { LATE_COMMIT_LOOKBACK_MS, RECENT_STATE_KEY } from './cursor.js';
 
-export const RECENT_STATE_KEY = 'recently_delivered';
 export const MAX_RECENT = 1000;
 
 export class RecentDeliveries {

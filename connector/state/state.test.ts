@@ -37,11 +37,18 @@ describe('parseStateInput', () => {
 });
 
 describe('cursor', () => {
-  it('reads and normalises the cursor, refusing what is not a date-time', () => {
-    expect(readCursor({ SystemModstamp: '2024-01-01T00:00:00+0000'.replace('+0000', 'Z') }, 'A', 's')).toBe('2024-01-01T00:00:00.000Z');
-    expect(readCursor({}, 'A', 's')).toBeUndefined();
-    expect(readCursor(undefined, 'A', 's')).toBeUndefined();
-    expect(() => readCursor({ SystemModstamp: 'soon' }, 'Account', 's.json')).toThrow(/Account\.SystemModstamp.*s\.json|s\.json.*Account\.SystemModstamp/);
+  it('reads and normalises the cursor', () => {
+    expect(readCursor({ SystemModstamp: '2024-01-01T00:00:00Z' })).toEqual({ cursor: '2024-01-01T00:00:00.000Z' });
+    expect(readCursor({ SystemModstamp: '2024-01-01T00:00:00.000+0000' })).toEqual({ cursor: '2024-01-01T00:00:00.000Z' });
+    expect(readCursor({})).toEqual({});
+    expect(readCursor(undefined)).toEqual({});
+  });
+
+  it('repairs a cursor that is not a date-time from the newest valid version the state lists', () => {
+    const recent = { '001000000000001AAA': '2024-03-01T00:00:00.000Z', '001000000000002AAA': 'null', '001000000000003AAA': '2024-03-02T00:00:00.000Z' };
+    expect(readCursor({ SystemModstamp: 'null', recently_delivered: recent })).toEqual({ cursor: '2024-03-02T00:00:00.000Z', repairedFrom: 'null' });
+    expect(readCursor({ SystemModstamp: 'soon' })).toEqual({ cursor: undefined, repairedFrom: 'soon' });
+    expect(readCursor({ SystemModstamp: 1714000000000 })).toEqual({ cursor: undefined, repairedFrom: 1714000000000 });
   });
 
   it('starts the next query one look-back window before the cursor, never before start_date', () => {

@@ -6,8 +6,8 @@
 import { streamStateMessage, streamStatusMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
-import { laterOf } from '../state/cursor.js';
-import { RECENT_STATE_KEY, RecentDeliveries } from '../state/recent-deliveries.js';
+import { RECENT_STATE_KEY, laterOf } from '../state/cursor.js';
+import { RecentDeliveries } from '../state/recent-deliveries.js';
 
 export interface Position {
   stamp: string;
@@ -38,16 +38,18 @@ export class PageWriter {
   }
 
   /**
-   * `page` is already shaped and ordered by (SystemModstamp, Id). Versions an earlier run delivered
-   * inside the look-back window are skipped; the page still moves the position and cursor.
+   * `page` is already shaped, checked and ordered by (SystemModstamp, Id); a record whose stamp was
+   * not valid carries SystemModstamp null (see page-order.ts) and never moves the cursor or the
+   * position. Versions an earlier run delivered inside the look-back window are skipped; the page
+   * still moves the position and cursor.
    */
   async writePage(page: Record<string, unknown>[]): Promise<void> {
     await this.markRunning();
-    const records = this.incremental ? page.filter((r) => !this.recent.wasDelivered(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD]))) : page;
+    const records = this.incremental ? page.filter((r) => r[CURSOR_FIELD] === null || !this.recent.wasDelivered(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD]))) : page;
     await this.writer.writeRecords(this.stream, records, Date.now());
-    if (this.incremental) for (const r of records) this.recent.add(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD]));
+    if (this.incremental) for (const r of records) if (r[CURSOR_FIELD] !== null) this.recent.add(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD]));
     this.records += records.length;
-    const last = page.at(-1);
+    const last = page.findLast((r) => typeof r[CURSOR_FIELD] === 'string');
     if (last) {
       this.position = { stamp: String(last[CURSOR_FIELD]), id: String(last[PRIMARY_KEY]) };
       if (this.incremental) this.cursor = laterOf(this.cursor, this.position.stamp);

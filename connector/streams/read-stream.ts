@@ -5,7 +5,7 @@
  * after the last record written. Either way no record is skipped or repeated within the run.
  */
 import type { ConfiguredStream } from '../catalog/configured-catalog.js';
-import { SalesforceApiError } from '../salesforce/api-errors.js';
+import { SalesforceApiError, SalesforceFailure } from '../salesforce/failures.js';
 import type { ProtocolWriter } from '../protocol/writer.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { earliestChangeQuery, type QueryBounds } from '../soql.js';
@@ -16,6 +16,7 @@ import { PageWriter } from './page-writer.js';
 import { RecentDeliveries } from '../state/recent-deliveries.js';
 import { normalizeDateTime } from './record-shaper.js';
 import { choosePageSource, type PageSource, type ReadApi } from './page-source.js';
+import { PageOrder } from './page-order.js';
 import { splitWindow } from './windows.js';
 import { estimateMessage } from '../protocol/messages.js';
 import type { ProgressDisplay } from '../progress.js';
@@ -34,11 +35,6 @@ export interface StreamReadResult {
 }
 
 const MAX_CURSOR_RESTARTS = 5;
-
-function salesforceErrorCode(error: unknown): string | undefined {
-  const cause = error instanceof SalesforceApiError ? error : (error as { cause?: unknown } | undefined)?.cause;
-  return cause instanceof SalesforceApiError ? cause.errorCode : undefined;
-}
 
 async function earliestChange(client: SalesforceClient, object: string, includeDeleted: boolean): Promise<string | undefined> {
   for await (const page of client.query(earliestChangeQuery(object), { object, includeDeleted })) {
@@ -80,6 +76,8 @@ export async function readStream(
 
   const pages = new PageWriter(writer, object, incremental, inputCursor, RecentDeliveries.fromState(inputState));
   const windows: QueryBounds[] = [{ from }];
+  const order = new PageOrder();
+  let badStamps = 0;
   let restarts = 0;
   let estimated = false;
   while (windows.length) {
@@ -92,11 +90,19 @@ export async function readStream(
           await writer.write(estimateMessage(object, page.estimate));
           ctx.progress?.update(object, { estimate: page.estimate });
         }
+        const problems = order.check(page.records);
+        if (problems.length && badStamps === 0) {
+          await writer.log(
+            'WARN',
+            `${object}: Salesforce sent record ${problems[0].id} without a valid SystemModstamp (${JSON.stringify(problems[0].value) ?? 'none'}); such records are delivered with SystemModstamp null and never move the saved cursor.`,
+          );
+        }
+        badStamps += problems.length;
         await pages.writePage(page.records);
         ctx.progress?.update(object, { records: pages.records });
       }
     } catch (error) {
-      const code = salesforceErrorCode(error);
+      const code = error instanceof SalesforceApiError ? error.errorCode : undefined;
       // Resume after the last record written in this window, if any.
       const resume: QueryBounds = pages.position !== startedAt && pages.position ? { ...window, after: pages.position } : window;
       if (code === 'QUERY_TIMEOUT') {
@@ -113,8 +119,9 @@ export async function readStream(
         windows.unshift(resume);
         continue;
       }
-      throw error;
+      throw error instanceof SalesforceFailure ? error.in({ object, action: `read ${object}` }) : error;
     }
   }
+  if (badStamps > 1) await writer.log('WARN', `${object}: ${badStamps} records in all arrived without a valid SystemModstamp.`);
   return { records: pages.records, cursor: pages.cursor };
 }

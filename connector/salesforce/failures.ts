@@ -1,0 +1,154 @@
+/**
+ * What can go wrong talking to Salesforce, typed where it happens. These carry facts (status, code,
+ * path, host), never operator prose: describe-failure.ts turns them into messages once, at the
+ * command boundary, and request-policy.ts decides from the type alone whether a call is repeated.
+ */
+
+/** What a call was for: names the object and the action in messages and logs. */
+export interface CallContext {
+  /** the object being described or queried, when there is one */
+  object?: string;
+  /** what we were doing, e.g. "describe Account" */
+  action: string;
+}
+
+export abstract class SalesforceFailure extends Error {
+  /** set by the client for every failure of a call it made */
+  context?: CallContext;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+
+  in(context: CallContext): this {
+    this.context ??= context;
+    return this;
+  }
+}
+
+/** One non-2xx answer from the REST API, with Salesforce's error code and text. */
+export class SalesforceApiError extends SalesforceFailure {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    readonly sfMessage: string,
+    readonly path: string,
+    /** seconds the server asked us to wait (Retry-After), when it did */
+    readonly retryAfterMs?: number,
+  ) {
+    super(`${status} ${errorCode}: ${sfMessage} (${path})`);
+  }
+}
+
+/** The token endpoint refused to issue a token (or did not answer like Salesforce). */
+export class OAuthError extends SalesforceFailure {
+  constructor(
+    readonly status: number,
+    readonly error: string | undefined,
+    readonly description: string | undefined,
+    readonly host: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`token endpoint answered ${status}: ${error ?? '(no OAuth error code)'}${description ? ` (${description})` : ''}`);
+  }
+}
+
+/**
+ * Where a transport failure struck: before any answer (connect, TLS, waiting for headers) or while
+ * the body was arriving (cut off, reset, a gzip stream that ends early, silence).
+ */
+export type TransportPhase = 'connect' | 'headers' | 'body';
+
+/** The network or a machine in front of Salesforce failed; `code` is Node's or got's error code. */
+export class TransportError extends SalesforceFailure {
+  constructor(
+    readonly code: string,
+    readonly phase: TransportPhase,
+    readonly host: string,
+    detail: string,
+    cause?: unknown,
+  ) {
+    super(`${code} during ${phase} from ${host}: ${detail}`, { cause });
+  }
+}
+
+/** Silence or slowness past our bounds: no byte for idleTimeoutMs, or the whole call past deadlineMs. */
+export class StallError extends SalesforceFailure {
+  constructor(
+    readonly kind: 'idle' | 'deadline',
+    readonly limitMs: number,
+    readonly host: string,
+    readonly path: string,
+  ) {
+    super(kind === 'idle' ? `no data from ${host} for ${limitMs} ms (${path})` : `${path} on ${host} took longer than ${limitMs} ms`);
+  }
+}
+
+/** A 200 whose body is not the JSON it should be: cut off or mangled on the way. */
+export class UnreadableAnswerError extends SalesforceFailure {
+  constructor(
+    readonly path: string,
+    readonly bytes: number,
+    detail: string,
+  ) {
+    super(`unreadable answer for ${path} (${bytes} bytes): ${detail}`);
+  }
+}
+
+/** An answer that parses but lacks what it must carry (a token answer without a token): not worth repeating. */
+export class MalformedAnswerError extends SalesforceFailure {
+  constructor(
+    readonly path: string,
+    readonly missing: string,
+  ) {
+    super(`answer for ${path} has no ${missing}`);
+  }
+}
+
+/** An answer or a CSV record larger than any real Salesforce answer: refused before it fills memory. */
+export class AnswerTooLargeError extends SalesforceFailure {
+  constructor(
+    readonly what: 'answer' | 'CSV record',
+    readonly limitBytes: number,
+    readonly path: string,
+  ) {
+    super(`${what} of ${path} exceeds ${limitBytes} bytes`);
+  }
+}
+
+/** A 3xx: never followed, since it could carry the credentials to another host or to plain http. */
+export class RedirectError extends SalesforceFailure {
+  constructor(
+    readonly status: number,
+    readonly path: string,
+    readonly host: string,
+    /** the Location's origin (scheme, host, port): no path or query, which could carry anything */
+    readonly target: string | undefined,
+  ) {
+    super(`${status} redirect for ${path} on ${host} to ${target ?? '(no Location)'}`);
+  }
+}
+
+/** A URL from the server (next page, job id) that would leave the org's origin or the data API. */
+export class UnsafeUrlError extends SalesforceFailure {
+  constructor(
+    readonly what: string,
+    /** the offending value's path, never its query */
+    readonly shownPath: string,
+    /** the other origin it pointed to, if it did */
+    readonly foreignOrigin: string | undefined,
+  ) {
+    super(`refused ${what} ${shownPath}${foreignOrigin ? ` on ${foreignOrigin}` : ''}: it leaves the org's origin or /services/data/`);
+  }
+}
+
+/**
+ * Salesforce broke the rules a read relies on: a next page URL seen before, done:false with no
+ * next page, a page that does not advance, more records than totalSize, records out of order.
+ */
+export class PagingError extends SalesforceFailure {
+  constructor(readonly rule: string) {
+    super(rule);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * A response body read under bounds: a cap on its decompressed size, an idle timeout, and a deadline
+ * on the time spent waiting for the server. Time counts only while the reader wants data: a Bulk
+ * download paused by a slow platform reading our stdout is not the server stalling.
+ */
+import { Readable } from 'node:stream';
+import { AnswerTooLargeError, StallError, TransportError } from './failures.js';
+
+export interface BodyLimits {
+  maxBytes: number;
+  idleMs: number;
+  deadlineMs: number;
+  /** time already spent waiting for this call (connecting, waiting for the headers) */
+  waitedMs: number;
+  host: string;
+  path: string;
+}
+
+export class GuardedBody extends Readable {
+  private bytes = 0;
+  private waited: number;
+  /** when the reader last started wanting data, while it still does */
+  private wantingSince?: number;
+  private idle?: NodeJS.Timeout;
+
+  constructor(
+    private readonly source: Readable,
+    private readonly limits: BodyLimits,
+  ) {
+    super();
+    this.waited = limits.waitedMs;
+    source.pause();
+    source.on('data', (chunk: Buffer) => this.onChunk(chunk));
+    source.once('end', () => {
+      this.stopWaiting();
+      this.push(null);
+    });
+    source.on('error', (error: Error & { code?: string }) => {
+      this.destroy(new TransportError(error.code ?? 'ERR_BODY', 'body', limits.host, error.message, error));
+    });
+  }
+
+  override _read(): void {
+    if (this.wantingSince === undefined) {
+      this.wantingSince = Date.now();
+      this.armIdle();
+    }
+    this.source.resume();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.stopWaiting();
+    this.source.destroy();
+    callback(error);
+  }
+
+  private onChunk(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limits.maxBytes) {
+      this.destroy(new AnswerTooLargeError('answer', this.limits.maxBytes, this.limits.path));
+      return;
+    }
+    if (this.overDeadline()) return;
+    if (this.push(chunk)) {
+      this.armIdle();
+      return;
+    }
+    // The reader has enough for now: stop the clocks until it asks again.
+    this.source.pause();
+    this.stopWaiting();
+  }
+
+  private overDeadline(): boolean {
+    const waited = this.waited + (this.wantingSince === undefined ? 0 : Date.now() - this.wantingSince);
+    if (waited <= this.limits.deadlineMs) return false;
+    this.destroy(new StallError('deadline', this.limits.deadlineMs, this.limits.host, this.limits.path));
+    return true;
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idle);
+    const { idleMs, deadlineMs } = this.limits;
+    const untilDeadline = deadlineMs - this.waited - (this.wantingSince === undefined ? 0 : Date.now() - this.wantingSince);
+    this.idle = setTimeout(() => {
+      if (this.overDeadline()) return;
+      this.destroy(new StallError('idle', idleMs, this.limits.host, this.limits.path));
+    }, Math.max(0, Math.min(idleMs, untilDeadline + 1)));
+  }
+
+  private stopWaiting(): void {
+    clearTimeout(this.idle);
+    this.idle = undefined;
+    if (this.wantingSince !== undefined) this.waited += Date.now() - this.wantingSince;
+    this.wantingSince = undefined;
+  }
+}
+
+/** The whole body as text, under the same bounds. */
+export async function readText(body: GuardedBody): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

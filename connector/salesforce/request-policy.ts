@@ -1,0 +1,168 @@
+/**
+ * The one place every HTTP call to Salesforce goes through (token, describe, query pages, Bulk
+ * create, poll, results and delete). It decides what is repeated and after how long
+ * (retry-rules.ts), bounds every answer (guarded-body.ts), never follows a redirect, and reports
+ * each retry. got is used for one attempt at a time: its own retry is off, so no second policy hides
+ * underneath this one.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import got, { type Got, type Request, type Response } from 'got';
+import type { Settings } from '../settings.js';
+import { RedirectError, SalesforceFailure, TransportError, type CallContext } from './failures.js';
+import { GuardedBody, readText } from './guarded-body.js';
+import { failureSummary, isRetriable, retryDelayMs } from './retry-rules.js';
+
+export interface CallSpec {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: URL;
+  headers?: Record<string, string>;
+  form?: Record<string, string>;
+  json?: unknown;
+  context: CallContext;
+}
+
+/** An answer with its body read whole (any status but a redirect). */
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/** A 2xx answer whose body is still arriving. */
+export interface StreamedAnswer {
+  headers: IncomingHttpHeaders;
+  body: GuardedBody;
+}
+
+export interface RetryEvent {
+  context: CallContext;
+  /** the attempt that failed, from 1 */
+  attempt: number;
+  attempts: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface PolicyHooks {
+  /** every answer's headers, before its body is read (metering and the org's API usage) */
+  onAnswer?: (url: URL, headers: IncomingHttpHeaders, context: CallContext) => void;
+  onRetry?: (event: RetryEvent) => void;
+}
+
+/** Counts one call's failed attempts and waits before the next, or gives up. */
+export class RetryLoop {
+  private failures = 0;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly context: CallContext,
+    private readonly hooks: PolicyHooks,
+  ) {}
+
+  /** Rethrows `error` when it is final; otherwise reports the retry and waits for its turn. */
+  async failed(error: unknown): Promise<void> {
+    if (!(error instanceof SalesforceFailure)) throw error;
+    error.in(this.context);
+    this.failures++;
+    if (!isRetriable(error) || this.failures >= this.settings.attempts) throw error;
+    const delayMs = retryDelayMs(this.failures, this.settings, (error as { retryAfterMs?: number }).retryAfterMs);
+    if (delayMs === undefined) throw error;
+    this.hooks.onRetry?.({ context: this.context, attempt: this.failures, attempts: this.settings.attempts, delayMs, reason: failureSummary(error) });
+    await sleep(delayMs);
+  }
+}
+
+export class RequestPolicy {
+  private readonly http: Got;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly hooks: PolicyHooks = {},
+  ) {
+    this.http = got.extend({
+      decompress: true,
+      followRedirect: false,
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      timeout: { connect: settings.connectTimeoutMs, secureConnect: settings.connectTimeoutMs, response: settings.headersTimeoutMs },
+      headers: { 'user-agent': 'source-salesforce (Airbyte connector)' },
+      ...(settings.extraCa ? { https: { certificateAuthority: settings.extraCa } } : {}),
+    });
+  }
+
+  retries(context: CallContext): RetryLoop {
+    return new RetryLoop(this.settings, context, this.hooks);
+  }
+
+  /**
+   * One call, repeated under the retry rules. `interpret` turns an answer into the value, or throws
+   * a typed failure (an error status, a body that does not parse) that the rules then judge.
+   */
+  async call<T>(spec: CallSpec, interpret: (answer: Answer) => T): Promise<T> {
+    const loop = this.retries(spec.context);
+    for (;;) {
+      try {
+        const { headers, status, body } = await this.send(spec);
+        return interpret({ status, headers, text: await readText(body) });
+      } catch (error) {
+        await loop.failed(error);
+      }
+    }
+  }
+
+  /**
+   * One attempt whose 2xx body is handed over still streaming; the caller reads it (and repeats
+   * the whole attempt through `retries()` if it breaks). Other statuses go through `interpret`,
+   * which must throw.
+   */
+  async open(spec: CallSpec, interpret: (answer: Answer) => never): Promise<StreamedAnswer> {
+    const { headers, status, body } = await this.send(spec);
+    if (status >= 300) interpret({ status, headers, text: await readText(body) });
+    return { headers, body };
+  }
+
+  private async send(spec: CallSpec): Promise<{ status: number; headers: IncomingHttpHeaders; body: GuardedBody }> {
+    const started = Date.now();
+    const host = spec.url.host;
+    const path = spec.url.pathname;
+    const request = this.http.stream(spec.url, {
+      method: spec.method ?? 'GET',
+      headers: spec.headers,
+      ...(spec.form ? { form: spec.form } : {}),
+      ...(spec.json !== undefined ? { json: spec.json } : {}),
+    });
+    // A got stream with a method that may carry a body waits for one to be written; this call has none.
+    if (!spec.form && spec.json === undefined && spec.method && spec.method !== 'GET') request.end();
+    const { response, body } = await new Promise<{ response: Response; body: GuardedBody }>((resolve, reject) => {
+      const early = (error: Error & { code?: string; event?: string }) => {
+        const phase = error.event === 'response' || error.code === 'ECONNRESET' ? 'headers' : 'connect';
+        reject(new TransportError(error.code ?? 'ERR_REQUEST', phase, host, error.message, error));
+      };
+      request.once('error', early);
+      request.once('response', (res: Response) => {
+        request.off('error', early);
+        // Guarded at once, in this same turn, so no error the body raises goes unheard.
+        const limits = { maxBytes: this.settings.maxAnswerBytes, idleMs: this.settings.idleTimeoutMs, deadlineMs: this.settings.deadlineMs, waitedMs: Date.now() - started, host, path };
+        resolve({ response: res, body: new GuardedBody(request as Request, limits) });
+      });
+    });
+    const status = response.statusCode;
+    if (status >= 300 && status < 400) {
+      body.destroy();
+      throw new RedirectError(status, path, host, locationOrigin(response.headers.location, spec.url));
+    }
+    this.hooks.onAnswer?.(spec.url, response.headers, spec.context);
+    return { status, headers: response.headers, body };
+  }
+}
+
+/** Where a redirect pointed, as an origin only: its path and query could carry anything. */
+function locationOrigin(location: string | undefined, base: URL): string | undefined {
+  if (!location) return undefined;
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return undefined;
+  }
+}

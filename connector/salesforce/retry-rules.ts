@@ -1,0 +1,83 @@
+/**
+ * Which failures are worth another attempt, and how long to wait first. Pure: the request policy
+ * applies these to every call; nothing else decides.
+ */
+import {
+  OAuthError,
+  SalesforceApiError,
+  StallError,
+  TransportError,
+  UnreadableAnswerError,
+  type SalesforceFailure,
+} from './failures.js';
+
+/** Outages, edge rate limits and gateway errors (Salesforce's own daily limit is a 403, not here). */
+export const RETRIED_STATUSES: ReadonlySet<number> = new Set([408, 420, 429, 500, 502, 503, 504]);
+
+/**
+ * Failures to reach a host that a retry cannot fix: the name does not resolve, nothing listens, the
+ * certificate is not trusted, the port does not speak TLS. Failing fast points at the hostname.
+ */
+export const PERMANENT_CONNECT_CODES: ReadonlySet<string> = new Set([
+  'ENOTFOUND',
+  'ECONNREFUSED',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_UNTRUSTED',
+]);
+
+export interface RetryTiming {
+  baseRetryDelayMs: number;
+  maxRetryDelayMs: number;
+  maxRetryAfterMs: number;
+}
+
+/**
+ * Whether another attempt may succeed. Redirects, refused URLs, oversized answers, a call that used
+ * its whole deadline and every 4xx Salesforce means are final: repeating them gives the same answer.
+ */
+export function isRetriable(failure: SalesforceFailure): boolean {
+  if (failure instanceof TransportError) return failure.phase !== 'connect' || !PERMANENT_CONNECT_CODES.has(failure.code);
+  if (failure instanceof StallError) return failure.kind === 'idle';
+  if (failure instanceof UnreadableAnswerError) return true;
+  if (failure instanceof SalesforceApiError) return RETRIED_STATUSES.has(failure.status) && failure.errorCode !== 'REQUEST_LIMIT_EXCEEDED';
+  if (failure instanceof OAuthError) return failure.status >= 500 || failure.status === 429;
+  return false;
+}
+
+/**
+ * The pause before attempt `failures + 1`: exponential from the base, capped, with jitter so that
+ * many streams hit by one outage do not come back in step; never shorter than a Retry-After.
+ * Undefined when the server asks for a longer pause than we are willing to sleep through.
+ */
+export function retryDelayMs(failures: number, timing: RetryTiming, retryAfterMs: number | undefined, random = Math.random()): number | undefined {
+  if (retryAfterMs !== undefined && retryAfterMs > timing.maxRetryAfterMs) return undefined;
+  const exponential = Math.min(timing.maxRetryDelayMs, timing.baseRetryDelayMs * 2 ** (failures - 1));
+  const jittered = Math.round(exponential * (0.5 + random / 2));
+  return Math.max(jittered, retryAfterMs ?? 0);
+}
+
+/** Retry-After as milliseconds: seconds or an HTTP date; absent or unreadable is undefined. */
+export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** A few words on what failed, for the retry log line. */
+export function failureSummary(failure: SalesforceFailure): string {
+  if (failure instanceof SalesforceApiError) return `HTTP ${failure.status} ${failure.errorCode}`;
+  if (failure instanceof OAuthError) return `token endpoint HTTP ${failure.status}`;
+  if (failure instanceof TransportError) return failure.phase === 'body' ? `${failure.code} while receiving the answer` : `${failure.code} before any answer`;
+  if (failure instanceof StallError) return `no data for ${Math.round(failure.limitMs / 1000)} s`;
+  if (failure instanceof UnreadableAnswerError) return 'an answer cut off or unreadable';
+  return failure.name;
+}
