@@ -73,8 +73,9 @@ export function describeFailure(error: unknown): ConnectorError {
   }
   if (error instanceof RedirectError) return describeRedirect(error, context, opts);
   if (error instanceof UnsafeUrlError) {
+    const where = error.foreignOrigin ? `${error.shownPath} on another host (${error.foreignOrigin})` : error.shownPath;
     return new SystemError(
-      `Salesforce's answer${on} pointed to ${error.shownPath}${error.foreignOrigin ? ` on another host (${error.foreignOrigin})` : ''}, outside the org's data API, so the connector did not follow it; the sync stopped at the last saved state. Please report this.`,
+      `Salesforce's answer${on} pointed to ${where}, outside the org's data API, so the connector did not follow it; the sync stopped at the last saved state. Please report this.`,
       opts,
     );
   }
