@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { resolveSettings } from '../settings.js';
+import { dataApiUrl, isSalesforceId } from './api-url.js';
+import { AnswerTooLargeError, OAuthError, RedirectError, SalesforceApiError, StallError, TransportError, UnreadableAnswerError, UnsafeUrlError } from './failures.js';
+import { RequestPolicy, type RetryEvent } from './request-policy.js';
+import { isRetriable, parseRetryAfter, retryDelayMs } from './retry-rules.js';
+
+const ORIGIN = 'https://acme.my.salesforce.com';
+
+describe('dataApiUrl', () => {
+  it('resolves paths and same-origin URLs under the data API', () => {
+    expect(dataApiUrl(ORIGIN, '/services/data/v62.0/query/01gx-2000').href).toBe(`${ORIGIN}/services/data/v62.0/query/01gx-2000`);
+    expect(dataApiUrl(ORIGIN, `${ORIGIN}/services/data/v62.0/query/x`).pathname).toBe('/services/data/v62.0/query/x');
+  });
+
+  it.each([
+    ['0/services/data/v62.0/query/x', '/0/services/data/v62.0/query/x', undefined],
+    ['@evil.example/services/data/v62.0/query/x', '/@evil.example/services/data/v62.0/query/x', undefined],
+    ['https://evil.example/services/data/v62.0/query/x?token=1', '/services/data/v62.0/query/x', 'https://evil.example'],
+    ['//evil.example/services/data/v62.0/x', '/services/data/v62.0/x', 'https://evil.example'],
+    ['\\\\evil.example/services/data/v62.0/x', '/services/data/v62.0/x', 'https://evil.example'],
+    ['http://acme.my.salesforce.com/services/data/v62.0/x', '/services/data/v62.0/x', 'http://acme.my.salesforce.com'],
+    ['/services/data/v62.0/../../oauth2/token', '/services/oauth2/token', undefined],
+    ['/services/data/v62.0/%2e%2e/%2e%2e/oauth2/token', '/services/oauth2/token', undefined],
+    ['https://user:pw@acme.my.salesforce.com/services/data/v62.0/x', '/services/data/v62.0/x', undefined],
+  ])('refuses %s', (target, shownPath, foreignOrigin) => {
+    let caught: unknown;
+    try {
+      dataApiUrl(ORIGIN, target);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(UnsafeUrlError);
+    expect((caught as UnsafeUrlError).shownPath).toBe(shownPath);
+    expect((caught as UnsafeUrlError).foreignOrigin).toBe(foreignOrigin);
+    expect((caught as Error).message).not.toContain('token=1');
+  });
+
+  it('accepts only real Ids as job ids', () => {
+    expect(isSalesforceId('7504x00000AbCdEAAV')).toBe(true);
+    for (const bad of ['../../sobjects/Account', '750x?y', '@evil', '7504x00000AbCdE/', '']) expect(isSalesforceId(bad)).toBe(false);
+  });
+});
+
+describe('retry rules', () => {
+  const timing = { baseRetryDelayMs: 1000, maxRetryDelayMs: 30_000, maxRetryAfterMs: 600_000 };
+
+  it('repeats outages, drops, cut-off answers and idle stalls, and nothing that would answer the same', () => {
+    expect(isRetriable(new SalesforceApiError(503, 'SERVER_UNAVAILABLE', '', '/p'))).toBe(true);
+    expect(isRetriable(new SalesforceApiError(429, 'HTTP_429', '', '/p'))).toBe(true);
+    expect(isRetriable(new SalesforceApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', '/p'))).toBe(false);
+    expect(isRetriable(new SalesforceApiError(400, 'INVALID_FIELD', '', '/p'))).toBe(false);
+    expect(isRetriable(new TransportError('Z_BUF_ERROR', 'body', 'h', 'unexpected end of file'))).toBe(true);
+    expect(isRetriable(new TransportError('ECONNRESET', 'headers', 'h', ''))).toBe(true);
+    expect(isRetriable(new TransportError('ENOTFOUND', 'connect', 'h', ''))).toBe(false);
+    expect(isRetriable(new TransportError('ECONNREFUSED', 'connect', 'h', ''))).toBe(false);
+    expect(isRetriable(new StallError('idle', 1, 'h', '/p'))).toBe(true);
+    expect(isRetriable(new StallError('deadline', 1, 'h', '/p'))).toBe(false);
+    expect(isRetriable(new UnreadableAnswerError('/p', 3, 'x'))).toBe(true);
+    expect(isRetriable(new AnswerTooLargeError('answer', 1, '/p'))).toBe(false);
+    expect(isRetriable(new RedirectError(302, '/p', 'h', 'https://evil'))).toBe(false);
+    expect(isRetriable(new OAuthError(503, undefined, undefined, 'h'))).toBe(true);
+    expect(isRetriable(new OAuthError(400, 'invalid_client', undefined, 'h'))).toBe(false);
+  });
+
+  it('doubles the pause up to its cap, with jitter, never below Retry-After', () => {
+    expect(retryDelayMs(1, timing, undefined, 1)).toBe(1000);
+    expect(retryDelayMs(1, timing, undefined, 0)).toBe(500);
+    expect(retryDelayMs(3, timing, undefined, 1)).toBe(4000);
+    expect(retryDelayMs(10, timing, undefined, 1)).toBe(30_000);
+    expect(retryDelayMs(1, timing, 7000, 1)).toBe(7000);
+    expect(retryDelayMs(1, timing, 3_600_000, 1)).toBeUndefined();
+  });
+
+  it('reads Retry-After as seconds or a date', () => {
+    expect(parseRetryAfter('120')).toBe(120_000);
+    expect(parseRetryAfter('Wed, 02 Dec 2026 10:00:10 GMT', Date.parse('2026-12-02T10:00:00Z'))).toBe(10_000);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
+
+/** A loopback server whose next answers are scripted per request. */
+describe('RequestPolicy against a real server', () => {
+  type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+  const script: Handler[] = [];
+  const hits: string[] = [];
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      hits.push(`${req.method} ${req.url}`);
+      const next = script.shift();
+      if (next) next(req, res);
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const fast = resolveSettings({ baseRetryDelayMs: 1, maxRetryDelayMs: 2, idleTimeoutMs: 300, deadlineMs: 2000, maxAnswerBytes: 100_000 });
+  const asJson = (answer: { status: number; text: string }) => {
+    if (answer.status >= 300) throw new SalesforceApiError(answer.status, `HTTP_${answer.status}`, '', '/x');
+    try {
+      return JSON.parse(answer.text) as unknown;
+    } catch {
+      throw new UnreadableAnswerError('/x', answer.text.length, 'cut');
+    }
+  };
+  const call = (policy: RequestPolicy, path = '/x') => policy.call({ url: new URL(`${base}${path}`), context: { action: 'test' } }, asJson);
+
+  it('repeats a gzip body cut mid-stream, a reset and a 503, and reports each retry', async () => {
+    const gz = gzipSync(JSON.stringify({ ok: true, pad: 'x'.repeat(5000) }));
+    script.push(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(gz.length) });
+        res.write(gz.subarray(0, gz.length >> 1), () => res.destroy());
+      },
+      (req) => req.socket.resetAndDestroy(),
+      (_req, res) => res.writeHead(503).end('[{"errorCode":"SERVER_UNAVAILABLE","message":"x"}]'),
+    );
+    const events: RetryEvent[] = [];
+    const policy = new RequestPolicy(fast, { onRetry: (e) => events.push(e) });
+    await expect(call(policy)).resolves.toEqual({ ok: true });
+    expect(events.map((e) => [e.attempt, e.attempts])).toEqual([[1, 6], [2, 6], [3, 6]]);
+    expect(events[0].reason).toMatch(/while receiving the answer/);
+  });
+
+  it('never follows a redirect', async () => {
+    hits.length = 0;
+    script.push((_req, res) => res.writeHead(307, { location: 'https://evil.example/steal?x=1' }).end());
+    const error = await call(new RequestPolicy(fast)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect((error as RedirectError).target).toBe('https://evil.example');
+    expect(hits).toHaveLength(1);
+  });
+
+  it('gives up on an answer that stalls after its headers, within the idle timeout per attempt', async () => {
+    for (let i = 0; i < 6; i++) script.push((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).write('{"a":'));
+    const started = Date.now();
+    const error = await call(new RequestPolicy(fast)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StallError);
+    expect((error as StallError).kind).toBe('idle');
+    expect(Date.now() - started).toBeLessThan(6 * 300 + 1500);
+  });
+
+  it('abandons a drip that never goes idle at the deadline, without retrying it', async () => {
+    hits.length = 0;
+    script.push((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    const started = Date.now();
+    const error = await call(new RequestPolicy(fast)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StallError);
+    expect((error as StallError).kind).toBe('deadline');
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect(hits).toHaveLength(1);
+  });
+
+  it('stops a gzip bomb as it inflates', async () => {
+    const bomb = gzipSync(Buffer.alloc(20_000_000, 0x20));
+    script.push((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(bomb));
+    const error = await call(new RequestPolicy(fast)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AnswerTooLargeError);
+  });
+});
