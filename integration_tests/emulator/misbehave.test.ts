@@ -197,9 +197,10 @@ describe('misbehave', () => {
       expect(x.body.toString()).toBe('{"actionOverrides":[],"activateable":false'.slice(0, x.body.length));
       expect(x.arrivals.length).toBeGreaterThanOrEqual(4);
       expect(x.arrivals.length).toBeLessThanOrEqual(11);
+      // One byte per chunk, spaced by the interval on average (a late timer tick shortens the next gap).
       expect(x.body.length).toBe(x.arrivals.length);
-      const gaps = x.arrivals.slice(1).map((t, i) => t - x.arrivals[i]);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(15);
+      const n = x.arrivals.length;
+      expect((x.arrivals[n - 1] - x.arrivals[0]) / (n - 1)).toBeGreaterThanOrEqual(15);
     });
 
     it('drip with totalMs: the server hangs up after that time', async () => {

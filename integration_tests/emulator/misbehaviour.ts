@@ -158,8 +158,6 @@ function validate(m: Misbehaviour): void {
     case 'totalSize':
       if (!Number.isFinite(m.value)) fail('value must be a finite number');
       break;
-    default:
-      break;
   }
 }
 

@@ -208,6 +208,7 @@ async function bulkResource(state: ServerState, req: IncomingMessage, url: URL, 
     if (method === 'POST') {
       const reply = state.bulk.create(await pass.body(), version, pass.dry);
       const altered = pass.dry ? null : state.misbehaviours.take('bulkCreate', JOB_KINDS);
+      // A created job's body is always its info object.
       return tag(altered ? { ...reply, body: { ...(reply.body as Record<string, unknown>), id: altered.id } } : reply);
     }
     requireRead(req);
@@ -253,11 +254,11 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
   if (head === 'query' || head === 'queryAll') {
     const options = headerValue(req, 'sforce-query-options');
     const batchSize = batchSizeFrom(options, state.maxBatchSize);
-    const answer = (page: QueryPage, target: 'query' | 'queryMore'): string => {
+    const pageText = (page: QueryPage, target: 'query' | 'queryMore'): string => {
       const altered = pass.dry ? null : state.misbehaviours.take(target, PAGE_KINDS);
       return pageJson(altered ? alterPage(page, altered, { cursors: state.cursors, requestUrl: req.url ?? '' }) : page);
     };
-    if (parts.length === 2) return answer(state.cursors.nextPage(a, version, options === undefined ? null : batchSize, pass.dry), 'queryMore');
+    if (parts.length === 2) return pageText(state.cursors.nextPage(a, version, options === undefined ? null : batchSize, pass.dry), 'queryMore');
     if (parts.length > 2) throw notFound();
     const q = url.searchParams.get('q');
     if (q === null) throw new SalesforceError(400, 'MALFORMED_QUERY', 'SOQL statements cannot be empty or null');
@@ -270,7 +271,7 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
       if (!pass.dry) state.faults.counts.query_timeout++;
       throw queryTimeout();
     }
-    return answer(state.cursors.firstPage(result, version, batchSize, pass.dry), 'query');
+    return pageText(state.cursors.firstPage(result, version, batchSize, pass.dry), 'query');
   }
   throw notFound();
 }
