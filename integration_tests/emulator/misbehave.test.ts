@@ -1,65 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { request as httpRequest } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { startEmulator, type Emulator } from './index.js';
-import { mintToken, soqlPath, V } from './test-support.js';
+import { mintToken, raw, soqlPath, V, type Exchange, type RawOptions } from './test-support.js';
 
 const SMALL = { Account: 30, Contact: 700, Lead: 5, Opportunity: 5, Case: 5, User: 3 };
 const CONTACTS = 'SELECT Id, Name, SystemModstamp FROM Contact ORDER BY SystemModstamp, Id';
-
-/** Everything a client saw of one exchange, the error included, byte for byte (no decoding). */
-interface Exchange {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  error: NodeJS.ErrnoException | null;
-  /** Milliseconds from the request to each chunk of body. */
-  arrivals: number[];
-}
-
-interface RawOptions {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  ca?: string;
-  /** Hang up after this many ms (for answers that never end). */
-  abortAfterMs?: number;
-}
-
-/** A fresh connection per exchange (agent: false), so a cut or reset socket is never reused. */
-function raw(url: string, opts: RawOptions = {}): Promise<Exchange> {
-  const target = new URL(url);
-  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  const start = Date.now();
-  return new Promise((resolve) => {
-    const seen: Exchange = { status: 0, headers: {}, body: Buffer.alloc(0), error: null, arrivals: [] };
-    const chunks: Buffer[] = [];
-    const finish = (error: NodeJS.ErrnoException | null) => {
-      clearTimeout(timer);
-      resolve({ ...seen, body: Buffer.concat(chunks), error: seen.error ?? error });
-    };
-    const req = request(target, { method: opts.method ?? 'GET', headers: opts.headers, agent: false, ...(opts.ca ? { ca: opts.ca } : {}) }, (res) => {
-      seen.status = res.statusCode ?? 0;
-      seen.headers = res.headers;
-      res.on('data', (c: Buffer) => {
-        chunks.push(c);
-        seen.arrivals.push(Date.now() - start);
-      });
-      res.on('end', () => finish(null));
-      res.on('error', (err) => finish(err));
-    });
-    const timer = opts.abortAfterMs === undefined ? undefined : setTimeout(() => {
-      req.destroy();
-      finish(null);
-    }, opts.abortAfterMs);
-    req.on('error', (err) => finish(err));
-    req.end(opts.body);
-  });
-}
 
 type Page = { totalSize: number; done: boolean; nextRecordsUrl?: string; records: { Id: string; SystemModstamp?: unknown }[] };
 const page = (x: Exchange) => JSON.parse(x.body.toString('utf8')) as Page;
@@ -366,41 +314,3 @@ describe('misbehave', () => {
     return id;
   }
 });
-
-describe('misbehave over HTTPS', () => {
-  let emu: Emulator;
-  let ca: string;
-  let token: string;
-
-  beforeAll(async () => {
-    emu = await startEmulator({ https: true, counts: { ...SMALL, Contact: 300 } });
-    ca = readFileSync(emu.caFile!, 'utf8');
-    token = await tokenOver(emu, ca);
-  });
-  afterAll(() => emu.close());
-
-  it('resetAfterPartial resets the TCP connection under TLS', async () => {
-    emu.misbehave('query', { kind: 'resetAfterPartial' });
-    const x = await raw(emu.url + soqlPath(CONTACTS), { headers: { Authorization: `Bearer ${token}` }, ca });
-    expect(x.status).toBe(200);
-    expect(x.body.length).toBeGreaterThan(0);
-    expect(x.error?.code).toBe('ECONNRESET');
-  });
-
-  it('cutBody closes the TLS connection mid-body', async () => {
-    emu.misbehave('any', { kind: 'cutBody', gzip: true });
-    const x = await raw(`${emu.url}${V}/sobjects`, { headers: { Authorization: `Bearer ${token}` }, ca });
-    expect(x.error).not.toBeNull();
-    expect(() => gunzipSync(x.body)).toThrow(/unexpected end of file/);
-  });
-});
-
-async function tokenOver(emu: Emulator, ca: string): Promise<string> {
-  const x = await raw(`${emu.url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials&client_id=demo-client-id&client_secret=demo-client-secret',
-    ca,
-  });
-  return (JSON.parse(x.body.toString()) as { access_token: string }).access_token;
-}
