@@ -45,13 +45,36 @@ function rowRenderer(columns: Column[], delimiter: string): (row: SRecord) => st
   };
 }
 
-/** Rows `from` (inclusive) to `to` (exclusive) of `rows`, as one result page. */
-export function csvBody(columns: Column[], rows: readonly SRecord[], from: number, to: number, delimiter: string, eol: string): CsvBody {
+/** Pieces a huge cell is written in, so it is never held in memory whole. */
+const FILLER = 'a'.repeat(64 * 1024);
+
+function* filler(bytes: number): Generator<string> {
+  for (let left = bytes; left > 0; left -= FILLER.length) yield left >= FILLER.length ? FILLER : FILLER.slice(0, left);
+}
+
+/**
+ * Rows `from` (inclusive) to `to` (exclusive) of `rows`, as one result page. `hugeFirstCell` > 0
+ * makes the first data row's first cell that many bytes of filler (a misbehaving server; a page
+ * with no row gets one, its other cells null).
+ */
+export function csvBody(columns: Column[], rows: readonly SRecord[], from: number, to: number, delimiter: string, eol: string, hugeFirstCell = 0): CsvBody {
   const header = columns.map((c) => `"${c.spec.name}"`).join(delimiter) + eol;
   const render = rowRenderer(columns, delimiter);
+  const renderRest = rowRenderer(columns.slice(1), delimiter);
+  function* hugeRow(): Generator<string> {
+    yield '"';
+    yield* filler(hugeFirstCell);
+    const rest = columns.length < 2 ? '' : delimiter + (from < to ? renderRest(rows[from]) : delimiter.repeat(columns.length - 2));
+    yield `"${rest}${eol}`;
+  }
   function* chunks(): Generator<string> {
     yield header;
-    for (let start = from; start < to; start += CHUNK_ROWS) {
+    let first = from;
+    if (hugeFirstCell > 0) {
+      yield* hugeRow();
+      first = Math.min(to, from + 1);
+    }
+    for (let start = first; start < to; start += CHUNK_ROWS) {
       let chunk = '';
       for (let i = start, end = Math.min(to, start + CHUNK_ROWS); i < end; i++) chunk += render(rows[i]) + eol;
       yield chunk;

@@ -8,6 +8,7 @@ import { csvBody, DELIMITERS, LINE_ENDINGS, type CsvBody } from './bulk-csv.js';
 import { notFound, SalesforceError } from './errors.js';
 import type { SObjectName } from './field-catalog.js';
 import { KEY_PREFIX, randomId } from './ids.js';
+import type { BulkResultsAlteration } from './misbehaviour.js';
 import type { OrgStore } from './org-store.js';
 import { formatDateTime } from './sf-time.js';
 import { executeSoql, type QueryAccess, type QueryResult } from './soql-engine.js';
@@ -146,7 +147,11 @@ export class BulkJobs {
     return { status: 200, body: { done: true, records: [...this.jobs.values()].map((j) => this.info(j, false)), nextRecordsUrl: null } };
   }
 
-  results(id: string, version: string, locator: string | null, maxRecordsParam: string | null): BulkReply {
+  /**
+   * One CSV page. `alteration` is asked for only once the page is known to exist, so a misbehaviour
+   * queued for it waits for a request that gets a page.
+   */
+  results(id: string, version: string, locator: string | null, maxRecordsParam: string | null, alteration: () => BulkResultsAlteration | null): BulkReply {
     const job = this.get(id);
     if (job.apiVersion !== version) {
       throw new SalesforceError(409, 'INVALIDJOB', `Use the API version the job was created with (${job.apiVersion}) to get its results`);
@@ -162,14 +167,18 @@ export class BulkJobs {
     if (!Number.isInteger(maxRecords) || maxRecords < 1) throw bad('INVALIDJOB', `Invalid maxRecords: ${String(maxRecordsParam)}`);
     // Only the page's row range is computed here, so the headers go out before any row is rendered.
     const end = Math.min(rows.length, offset + maxRecords);
+    const altered = alteration();
+    // A looping locator: the one that was asked for (the first page's own when none was).
+    const next = altered?.kind === 'repeatLocator' ? locator || encodeLocator(offset) : end >= rows.length ? 'null' : encodeLocator(end);
+    const hugeCell = altered?.kind === 'hugeCsvCell' ? altered.bytes : 0;
     return {
       status: 200,
       body: null,
-      csv: csvBody(job.result.columns, rows, offset, end, DELIMITERS[job.columnDelimiter], LINE_ENDINGS[job.lineEnding]),
+      csv: csvBody(job.result.columns, rows, offset, end, DELIMITERS[job.columnDelimiter], LINE_ENDINGS[job.lineEnding], hugeCell),
       headers: {
         'Content-Type': 'text/csv; charset=UTF-8',
         'Sforce-NumberOfRecords': String(end - offset),
-        'Sforce-Locator': end >= rows.length ? 'null' : encodeLocator(end),
+        'Sforce-Locator': next,
       },
     };
   }

@@ -9,7 +9,9 @@ import { OrgStore } from './org-store.js';
 import { CursorStore } from './query-cursors.js';
 import { BulkJobs } from './bulk-jobs.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
+import { Misbehaviours, type Misbehaviour, type MisbehaviourKind, type MisbehaviourTarget } from './misbehaviour.js';
 import { createRequestHandler, type RequestLogEntry, type ServerState } from './server.js';
+import { TcpSockets } from './tcp-sockets.js';
 import { loopbackCertificate } from './tls.js';
 
 export interface EmulatorOptions {
@@ -73,6 +75,16 @@ export interface Emulator {
    * caused by sessionExpiresEvery) and `query_timeout` (400s caused by queryTimeoutWindowMs).
    */
   readonly faultsInjected: Record<string, number>;
+  /**
+   * The next `times` requests matching `target` (Infinity: all of them) get `behaviour`. Calls queue
+   * up per target; a request takes from its own target's queue first, then from `any`'s. Throws at
+   * once on a behaviour the target cannot have. See README.md, "Misbehaviour".
+   */
+  misbehave(target: MisbehaviourTarget, behaviour: Misbehaviour, times?: number): void;
+  /** How many misbehaviours (of `kind`, or of every kind) were actually applied. */
+  misbehaviourCount(kind?: MisbehaviourKind): number;
+  /** Forgets every misbehaviour still queued. */
+  clearMisbehaviours(): void;
 }
 
 export const DEFAULT_CLIENT: EmulatorClient = { clientId: 'demo-client-id', clientSecret: 'demo-client-secret' };
@@ -108,6 +120,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     runAsUserId: store.runAsUserId,
   });
   const faults = new FaultInjector(opts.faults);
+  const misbehaviours = new Misbehaviours();
+  const tcp = new TcpSockets();
   tokens.faultTtlRequests = opts.faults?.sessionExpiresEvery;
   const state: ServerState = {
     store, access, tokens, cursors, bulk,
@@ -117,12 +131,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     queryTimeoutRows: opts.queryTimeoutRows ?? null,
     pendingFailures: [],
     pendingTokenTruncations: 0,
-    faults,
+    faults, misbehaviours, tcp,
     url: '', hostname: '', apiCalls: 0, requests: [],
   };
   const handler = createRequestHandler(state);
   const tls = opts.https ? await loopbackCertificate() : null;
-  const make = () => (tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler));
+  const make = () => {
+    const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler);
+    tcp.watch(server);
+    return server;
+  };
 
   const primary = make();
   const port = await listen(primary, opts.port ?? 0, '127.0.0.1');
@@ -167,6 +185,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       tokens.faultTtlRequests = next?.sessionExpiresEvery;
     },
     get faultsInjected() { return { ...faults.counts, session_expired: tokens.faultExpiries }; },
+    misbehave: (target, behaviour, times = 1) => misbehaviours.add(target, behaviour, times),
+    misbehaviourCount: (kind) => misbehaviours.count(kind),
+    clearMisbehaviours: () => misbehaviours.clear(),
     close: async () => {
       cursors.clear();
       bulk.clear();

@@ -5,11 +5,12 @@
  * client that retries gets exactly the answer it would have got.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { wantsGzip } from './http-util.js';
+import { answerBytes, type Answer } from './answer.js';
+import { JSON_TYPE, wantsGzip } from './http-util.js';
 import { Rng } from './rng.js';
+import type { TcpSockets } from './tcp-sockets.js';
 
 export const FAULT_KINDS = ['server_unavailable', 'unknown_exception', 'bad_gateway', 'reset', 'truncated', 'rate_limited'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -42,7 +43,6 @@ export interface FaultOptions {
 export type FaultCounts = Record<FaultKind | 'session_expired' | 'query_timeout', number>;
 
 const gzipAsync = promisify(gzip);
-const JSON_TYPE = 'application/json;charset=UTF-8';
 const BAD_GATEWAY_HTML =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 const BODIES: Record<'server_unavailable' | 'unknown_exception', { status: number; body: string }> = {
@@ -105,11 +105,11 @@ export class FaultInjector {
   }
 
   /** Answers with a fault that needs no real response (every kind except truncated). */
-  sendSimple(kind: Exclude<FaultKind, 'truncated'>, res: ServerResponse): void {
+  sendSimple(kind: Exclude<FaultKind, 'truncated'>, res: ServerResponse, tcp: TcpSockets): void {
     this.counts[kind]++;
     const retryAfter = this.options.retryAfterSeconds;
     const retry: Record<string, string> = retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) };
-    if (kind === 'reset') return resetSocket(res.socket);
+    if (kind === 'reset') return tcp.reset(res.socket);
     if (kind === 'rate_limited') {
       // Salesforce's edge answers 429 with no body; this is not the daily REQUEST_LIMIT_EXCEEDED.
       res.writeHead(429, { 'Content-Length': '0', ...retry });
@@ -128,20 +128,20 @@ export class FaultInjector {
   }
 
   /**
-   * A 200 with the real headers but half the body. JSON: a complete HTTP message whose body is cut
-   * mid-JSON (an unparsable body). CSV: chunked like a good result page (see bulk-csv.ts), half is
-   * sent, then the connection drops (a download cut mid-stream).
+   * The org's 200 `answer` with the real headers but half the body. JSON: a complete HTTP message
+   * whose body is cut mid-JSON (an unparsable body). CSV: chunked like a good result page (see
+   * bulk-csv.ts), half is sent, then the connection drops (a download cut mid-stream).
    */
-  async sendTruncated(req: IncomingMessage, res: ServerResponse, body: string, headers: Record<string, string>): Promise<void> {
+  async sendTruncated(req: IncomingMessage, res: ServerResponse, answer: Answer): Promise<void> {
     this.counts.truncated++;
-    const out: Record<string, string> = { 'Content-Type': JSON_TYPE, ...headers };
+    const { headers, bytes: full } = answerBytes(answer);
+    const out: Record<string, string> = { ...headers };
     const csv = /^text\/csv/i.test(out['Content-Type']);
     const gz = wantsGzip(req);
     if (gz) {
       out['Content-Encoding'] = 'gzip';
       out.Vary = 'Accept-Encoding';
     }
-    const full = Buffer.from(body, 'utf8');
     if (csv) {
       const payload = gz ? await gzipAsync(full, { level: 1 }) : full;
       res.writeHead(200, out);
@@ -159,14 +159,4 @@ export class FaultInjector {
 
 export function emptyCounts(): FaultCounts {
   return { server_unavailable: 0, unknown_exception: 0, bad_gateway: 0, reset: 0, truncated: 0, rate_limited: 0, session_expired: 0, query_timeout: 0 };
-}
-
-/** A TCP RST where the platform allows it (the client sees ECONNRESET); TLS sockets can only be destroyed. */
-function resetSocket(socket: Socket | null): void {
-  if (!socket) return;
-  try {
-    socket.resetAndDestroy();
-  } catch {
-    socket.destroy();
-  }
 }

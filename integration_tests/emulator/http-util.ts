@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 
 const gzipAsync = promisify(gzip);
 const MAX_BODY = 1 << 20;
+export const JSON_TYPE = 'application/json;charset=UTF-8';
 
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -45,7 +46,7 @@ export async function sendJson(
   }
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   let payload: Buffer = Buffer.from(text, 'utf8');
-  const out: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8', ...headers };
+  const out: Record<string, string> = { 'Content-Type': JSON_TYPE, ...headers };
   if (wantsGzip(req) && payload.length > 0) {
     payload = await gzipAsync(payload, { level: 1 });
     out['Content-Encoding'] = 'gzip';

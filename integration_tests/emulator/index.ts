@@ -6,3 +6,14 @@ export type { SObjectName } from './field-catalog.js';
 export type { RequestLogEntry } from './server.js';
 export { FAULT_KINDS } from './faults.js';
 export type { FaultKind, FaultOptions } from './faults.js';
+export type {
+  Misbehaviour,
+  MisbehaviourKind,
+  MisbehaviourTarget,
+  TransportMisbehaviour,
+  PageAlteration,
+  BulkResultsAlteration,
+  JobAlteration,
+} from './misbehaviour.js';
+export { startCaptureServer, CAPTURED_TOKEN } from './capture-server.js';
+export type { CaptureServer, CapturedRequest } from './capture-server.js';

@@ -44,8 +44,11 @@ export class TokenService {
     private readonly ids: { orgId: string; userId: string },
   ) {}
 
-  /** The 200 body, or throws OAuthError. `instanceUrl` is the emulator's base URL. */
-  mint(req: TokenRequest, instanceUrl: string, myDomain: boolean): Record<string, string> {
+  /**
+   * The 200 body, or throws OAuthError. `instanceUrl` is the emulator's base URL. `dry` answers
+   * without opening a session (an answer lost in transit leaves no usable token behind).
+   */
+  mint(req: TokenRequest, instanceUrl: string, myDomain: boolean, dry = false): Record<string, string> {
     const grant = req.form.get('grant_type');
     if (!grant) throw new OAuthError('invalid_request', 'grant type is missing');
     if (!myDomain) throw new OAuthError('invalid_grant', 'request not supported on this domain');
@@ -57,10 +60,10 @@ export class TokenService {
     if (client.flowEnabled === false) throw new OAuthError('unsupported_grant_type', 'grant type not supported');
     if (client.runAsUser === false) throw new OAuthError('invalid_grant', 'no client credentials user enabled');
 
-    const token = this.newToken();
+    const token = this.newToken(dry);
     const issuedAt = String(Date.now());
     const id = `${instanceUrl}/id/${this.ids.orgId}/${this.ids.userId}`;
-    this.issued++;
+    if (!dry) this.issued++;
     return {
       access_token: token,
       signature: createHmac('sha256', client.clientSecret).update(id + issuedAt).digest('base64'),
@@ -72,12 +75,12 @@ export class TokenService {
     };
   }
 
-  private newToken(): string {
+  private newToken(dry: boolean): string {
     const bytes = randomBytes(96);
     let body = '';
     for (const b of bytes) body += TOKEN_ALPHABET[b % TOKEN_ALPHABET.length];
     const token = `${this.ids.orgId.slice(0, 15)}!AQ${body}`;
-    this.sessions.set(token, { mintedAt: Date.now(), uses: 0, generation: this.generation });
+    if (!dry) this.sessions.set(token, { mintedAt: Date.now(), uses: 0, generation: this.generation });
     return token;
   }
 

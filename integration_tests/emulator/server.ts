@@ -8,18 +8,22 @@ import { CATALOG, SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
 import { objectBasicInfo, globalDescribe, objectDescribe } from './describe-metadata.js';
 import { apiDisabled, invalidSession, notFound, OAuthError, SalesforceError } from './errors.js';
 import { readBody, sendJson } from './http-util.js';
-import { sendCsv } from './bulk-csv.js';
+import { errorAnswer, jsonAnswer, sendAnswer, type Answer } from './answer.js';
 import type { BulkJobs, BulkReply } from './bulk-jobs.js';
 import type { FaultInjector } from './faults.js';
+import { sendMisbehaving } from './hostile-wire.js';
 import { normalizeId } from './ids.js';
+import { BULK_RESULTS_KINDS, dataTarget, JOB_KINDS, PAGE_KINDS, type Misbehaviours } from './misbehaviour.js';
 import type { TokenService } from './oauth.js';
 import type { OrgAccess } from './org-access.js';
 import type { OrgStore } from './org-store.js';
-import { batchSizeFrom, type CursorStore } from './query-cursors.js';
+import { alterPage } from './page-alterations.js';
+import { batchSizeFrom, pageJson, type CursorStore, type QueryPage } from './query-cursors.js';
 import { rowToObject, type Column } from './record-serializer.js';
 import { limits, NEWEST_VERSION, OLDEST_VERSION, resourceMap, versionList } from './rest-resources.js';
 import { executeSoql, type QueryResult } from './soql-engine.js';
 import { parseStoredDateTime } from './sf-time.js';
+import type { TcpSockets } from './tcp-sockets.js';
 
 export interface RequestLogEntry {
   method: string;
@@ -45,6 +49,10 @@ export interface ServerState {
   pendingTokenTruncations: number;
   /** Latency and seeded random faults (FaultOptions). */
   faults: FaultInjector;
+  /** Scripted transport misbehaviours and answer alterations, per target. */
+  misbehaviours: Misbehaviours;
+  /** Finds the TCP socket under a TLS one, for real resets. */
+  tcp: TcpSockets;
   /** Set once the server is listening. */
   url: string;
   hostname: string;
@@ -68,16 +76,13 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
   };
 }
 
+/** An error before the answer started is answered; one while it was being sent can only cut it. */
 async function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, headers: Record<string, string>): Promise<void> {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  if (err instanceof SalesforceError) return sendJson(req, res, err.status, err.body(), headers);
-  if (err instanceof OAuthError) return sendJson(req, res, err.status, { error: err.error, error_description: err.description }, headers);
-  const message = 'An unexpected error occurred. Please include this ErrorId if you contact support: 0000-0000 (-1)';
-  process.stderr.write(`salesforce emulator: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  return sendJson(req, res, 500, [{ message, errorCode: 'UNKNOWN_EXCEPTION' }], headers);
+  return sendAnswer(req, res, errorAnswer(err, headers));
 }
 
 async function route(state: ServerState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -87,7 +92,11 @@ async function route(state: ServerState, req: IncomingMessage, res: ServerRespon
     res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
     return void res.end('{"access_token":"00D000000000001!AQ');
   }
-  if (path === '/services/oauth2/token') return token(state, req, res, url);
+  if (path === '/services/oauth2/token') {
+    const hostile = state.misbehaviours.takeTransport('token');
+    if (hostile) return sendMisbehaving(req, res, hostile, () => tokenAnswer(state, req, url, true), state.tcp);
+    return sendAnswer(req, res, await tokenAnswer(state, req, url, false));
+  }
   if (path === '/services/data') {
     requireRead(req);
     return sendJson(req, res, 200, versionList());
@@ -108,14 +117,19 @@ function requireRead(req: IncomingMessage): void {
   }
 }
 
-async function token(state: ServerState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  if (req.method !== 'POST') throw new OAuthError('invalid_request', 'must use HTTP POST');
-  const body = await readBody(req);
-  const form = new URLSearchParams(body);
-  // Salesforce also reads the parameters from the query string.
-  for (const [k, v] of url.searchParams) if (!form.has(k)) form.set(k, v);
-  const answer = state.tokens.mint({ form, authorization: req.headers.authorization }, state.url, state.myDomain);
-  return sendJson(req, res, 200, answer, { 'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
+/** The token endpoint's answer; `dry` mints a token that opens no session. */
+async function tokenAnswer(state: ServerState, req: IncomingMessage, url: URL, dry: boolean): Promise<Answer> {
+  try {
+    if (req.method !== 'POST') throw new OAuthError('invalid_request', 'must use HTTP POST');
+    const body = await readBody(req);
+    const form = new URLSearchParams(body);
+    // Salesforce also reads the parameters from the query string.
+    for (const [k, v] of url.searchParams) if (!form.has(k)) form.set(k, v);
+    const answer = state.tokens.mint({ form, authorization: req.headers.authorization }, state.url, state.myDomain, dry);
+    return jsonAnswer(200, answer, { 'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
+  } catch (err) {
+    return errorAnswer(err, {});
+  }
 }
 
 const TRANSIENT_BODIES: Record<number, unknown> = {
@@ -125,7 +139,7 @@ const TRANSIENT_BODIES: Record<number, unknown> = {
 
 /**
  * How a resource is computed. `dry` renders the answer with no side effect on the org (no job kept,
- * no locator opened, no poll counted), for faults that lose the answer on the way back.
+ * no locator opened, no poll counted, no alteration taken), for answers lost on the way back.
  */
 interface Pass {
   dry: boolean;
@@ -143,47 +157,40 @@ async function dataApi(state: ServerState, req: IncomingMessage, res: ServerResp
   const injected = state.pendingFailures.shift();
   if (injected !== undefined) return sendJson(req, res, injected, TRANSIENT_BODIES[injected] ?? '');
   let bodyText: Promise<string> | undefined;
-  const pass: Pass = { dry: false, body: () => (bodyText ??= readBody(req)) };
-  // Faults strike before the session check and metering, like a gateway failing in front of the org.
+  const body = () => (bodyText ??= readBody(req));
+  const dry = () => orgAnswer(state, req, url, version, rest, { dry: true, body });
+  // Misbehaviours and faults strike before the session check and metering, like a gateway failing in front of the org.
+  const hostile = state.misbehaviours.takeTransport(dataTarget(req.method ?? 'GET', rest));
+  if (hostile) return sendMisbehaving(req, res, hostile, dry, state.tcp);
   const fault = faultable(req, rest) ? state.faults.draw() : null;
-  if (fault !== null && fault !== 'truncated') return state.faults.sendSimple(fault, res);
-  if (fault === 'truncated' && (await sendTruncated(state, req, res, url, version, rest, pass))) return;
-  if (!state.tokens.use(req.headers.authorization)) throw invalidSession();
-  if (state.access.apiDisabled) throw apiDisabled();
-  if (state.apiCalls >= state.dailyApiLimit) {
-    throw new SalesforceError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+  if (fault !== null && fault !== 'truncated') return state.faults.sendSimple(fault, res, state.tcp);
+  if (fault === 'truncated') {
+    // Only a good answer can arrive truncated; any other is answered normally.
+    const answer = await dry();
+    if (answer.status === 200) return state.faults.sendTruncated(req, res, answer);
   }
-  state.apiCalls++;
+  return sendAnswer(req, res, await orgAnswer(state, req, url, version, rest, { dry: false, body }));
+}
+
+/** What the org answers: version, session, API permission and daily limit, then the resource. */
+async function orgAnswer(state: ServerState, req: IncomingMessage, url: URL, version: string, rest: string, pass: Pass): Promise<Answer> {
+  const authorization = req.headers.authorization;
+  if (!(pass.dry ? state.tokens.check(authorization) : state.tokens.use(authorization))) return errorAnswer(invalidSession(), {});
+  if (state.access.apiDisabled) return errorAnswer(apiDisabled(), {});
+  if (state.apiCalls >= state.dailyApiLimit) {
+    return errorAnswer(new SalesforceError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), {});
+  }
+  if (!pass.dry) state.apiCalls++;
   const headers = { 'Sforce-Limit-Info': `api-usage=${state.apiCalls}/${state.dailyApiLimit}` };
   try {
     const reply = await resource(state, req, url, version, rest, pass);
-    if (isBulkReply(reply) && reply.csv) await sendCsv(req, res, reply.csv, { ...headers, ...reply.headers });
-    else if (isBulkReply(reply)) await sendJson(req, res, reply.status, reply.body, { ...headers, ...reply.headers });
-    else await sendJson(req, res, 200, reply, headers);
+    if (!isBulkReply(reply)) return jsonAnswer(200, reply, headers);
+    const all = { ...headers, ...reply.headers };
+    if (reply.csv) return { status: reply.status, headers: all, body: reply.csv };
+    return reply.status === 204 ? { status: 204, headers: all, body: null } : jsonAnswer(reply.status, reply.body, all);
   } catch (err) {
-    await sendError(req, res, err, headers);
+    return errorAnswer(err, headers);
   }
-}
-
-/**
- * A truncated fault: the real 200 answer, computed dry and cut short. Returns false, leaving the
- * request to be answered normally, when it would not have been a 200 (bad session, limit, error).
- */
-async function sendTruncated(state: ServerState, req: IncomingMessage, res: ServerResponse, url: URL, version: string, rest: string, pass: Pass): Promise<boolean> {
-  if (!state.tokens.check(req.headers.authorization) || state.access.apiDisabled || state.apiCalls >= state.dailyApiLimit) return false;
-  let reply: unknown;
-  try {
-    reply = await resource(state, req, url, version, rest, { ...pass, dry: true });
-  } catch {
-    return false;
-  }
-  const headers = { 'Sforce-Limit-Info': `api-usage=${state.apiCalls}/${state.dailyApiLimit}` };
-  if (isBulkReply(reply)) {
-    if (reply.status !== 200) return false;
-    const text = reply.csv ? reply.csv.text() : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-    await state.faults.sendTruncated(req, res, text, { ...headers, ...reply.headers });
-  } else await state.faults.sendTruncated(req, res, typeof reply === 'string' ? reply : JSON.stringify(reply), headers);
-  return true;
 }
 
 function isBulkReply(value: unknown): value is BulkReply {
@@ -198,7 +205,12 @@ async function bulkResource(state: ServerState, req: IncomingMessage, url: URL, 
   const method = req.method ?? 'GET';
   if (Number(version) < 47) throw notFound();
   if (parts.length === 2) {
-    if (method === 'POST') return tag(state.bulk.create(await pass.body(), version, pass.dry));
+    if (method === 'POST') {
+      const reply = state.bulk.create(await pass.body(), version, pass.dry);
+      const altered = pass.dry ? null : state.misbehaviours.take('bulkCreate', JOB_KINDS);
+      // A created job's body is always its info object.
+      return tag(altered ? { ...reply, body: { ...(reply.body as Record<string, unknown>), id: altered.id } } : reply);
+    }
     requireRead(req);
     return tag(state.bulk.list());
   }
@@ -210,7 +222,8 @@ async function bulkResource(state: ServerState, req: IncomingMessage, url: URL, 
   }
   if (parts.length === 4 && sub === 'results') {
     requireRead(req);
-    return tag(state.bulk.results(id, version, url.searchParams.get('locator'), url.searchParams.get('maxRecords')));
+    const alteration = () => (pass.dry ? null : state.misbehaviours.take('bulkResults', BULK_RESULTS_KINDS));
+    return tag(state.bulk.results(id, version, url.searchParams.get('locator'), url.searchParams.get('maxRecords'), alteration));
   }
   throw notFound();
 }
@@ -241,7 +254,11 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
   if (head === 'query' || head === 'queryAll') {
     const options = headerValue(req, 'sforce-query-options');
     const batchSize = batchSizeFrom(options, state.maxBatchSize);
-    if (parts.length === 2) return state.cursors.nextPage(a, version, options === undefined ? null : batchSize, pass.dry);
+    const pageText = (page: QueryPage, target: 'query' | 'queryMore'): string => {
+      const altered = pass.dry ? null : state.misbehaviours.take(target, PAGE_KINDS);
+      return pageJson(altered ? alterPage(page, altered, { cursors: state.cursors, requestUrl: req.url ?? '' }) : page);
+    };
+    if (parts.length === 2) return pageText(state.cursors.nextPage(a, version, options === undefined ? null : batchSize, pass.dry), 'queryMore');
     if (parts.length > 2) throw notFound();
     const q = url.searchParams.get('q');
     if (q === null) throw new SalesforceError(400, 'MALFORMED_QUERY', 'SOQL statements cannot be empty or null');
@@ -254,8 +271,7 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
       if (!pass.dry) state.faults.counts.query_timeout++;
       throw queryTimeout();
     }
-    if (result.countOnly) return `{"totalSize":${result.totalSize},"done":true,"records":[]}`;
-    return state.cursors.firstPage(result, version, batchSize, pass.dry);
+    return pageText(state.cursors.firstPage(result, version, batchSize, pass.dry), 'query');
   }
   throw notFound();
 }

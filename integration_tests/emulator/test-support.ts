@@ -1,6 +1,6 @@
 /** Shared plumbing for the emulator's own tests: token minting and authenticated REST calls. */
 import { request as httpsRequest } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { Emulator } from './emulator.js';
 
 export const V = '/services/data/v62.0';
@@ -72,5 +72,55 @@ export function rawGet(url: string, headers: Record<string, string>, ca?: string
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** Everything a client saw of one exchange, the error included, byte for byte (no decoding). */
+export interface Exchange {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  error: NodeJS.ErrnoException | null;
+  /** Milliseconds from the request to each chunk of body. */
+  arrivals: number[];
+}
+
+export interface RawOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  ca?: string;
+  /** Hang up after this many ms (for answers that never end). */
+  abortAfterMs?: number;
+}
+
+/** A fresh connection per exchange (agent: false), so a cut or reset socket is never reused. */
+export function raw(url: string, opts: RawOptions = {}): Promise<Exchange> {
+  const target = new URL(url);
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const seen: Exchange = { status: 0, headers: {}, body: Buffer.alloc(0), error: null, arrivals: [] };
+    const chunks: Buffer[] = [];
+    const finish = (error: NodeJS.ErrnoException | null) => {
+      clearTimeout(timer);
+      resolve({ ...seen, body: Buffer.concat(chunks), error: seen.error ?? error });
+    };
+    const req = request(target, { method: opts.method ?? 'GET', headers: opts.headers, agent: false, ...(opts.ca ? { ca: opts.ca } : {}) }, (res) => {
+      seen.status = res.statusCode ?? 0;
+      seen.headers = res.headers;
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        seen.arrivals.push(Date.now() - start);
+      });
+      res.on('end', () => finish(null));
+      res.on('error', (err) => finish(err));
+    });
+    const timer = opts.abortAfterMs === undefined ? undefined : setTimeout(() => {
+      req.destroy();
+      finish(null);
+    }, opts.abortAfterMs);
+    req.on('error', (err) => finish(err));
+    req.end(opts.body);
   });
 }
