@@ -10,7 +10,7 @@ import type { FaultKind } from './emulator/faults.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
-const KINDS: FaultKind[] = ['server_unavailable', 'unknown_exception', 'reset', 'truncated'];
+const KINDS: FaultKind[] = ['server_unavailable', 'unknown_exception', 'reset', 'truncated', 'cut_mid_stream'];
 const ORG = { maxBatchSize: 25, bulkPollsBeforeComplete: 5, counts: { Account: 400, Contact: 400, Lead: 300, Opportunity: 300, Case: 300 } };
 
 let org: TestOrg;

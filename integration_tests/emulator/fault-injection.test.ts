@@ -13,9 +13,14 @@ async function observe(url: string, init: RequestInit = {}): Promise<{ outcome: 
   let text: string;
   try {
     res = await fetch(url, init);
-    text = await res.text();
   } catch {
     return { outcome: 'reset', status: 0 };
+  }
+  try {
+    text = await res.text();
+  } catch {
+    // The headers came, the body broke off.
+    return { outcome: 'cut_mid_stream', status: res.status, headers: res.headers };
   }
   const { status, headers } = res;
   const kind = ((): Outcome => {
@@ -64,9 +69,9 @@ describe('fault injection', () => {
     const first = await run(1200);
     const tally = (o: Outcome[]) => Object.fromEntries(['ok', ...FAULT_KINDS].map((k) => [k, o.filter((x) => x === k).length]));
     const seen = tally(first);
-    // 0.3 spread over six kinds: 5 % each, 60 of 1200 expected; bounds are about four sigma.
+    // 0.3 spread over seven kinds: about 4.3 % each, 51 of 1200 expected; bounds are about four sigma.
     for (const kind of FAULT_KINDS) {
-      expect(seen[kind]).toBeGreaterThan(30);
+      expect(seen[kind]).toBeGreaterThan(23);
       expect(seen[kind]).toBeLessThan(95);
       expect(emu.faultsInjected[kind] - before[kind]).toBe(seen[kind]);
     }

@@ -12,7 +12,7 @@ import { JSON_TYPE, wantsGzip } from './http-util.js';
 import { Rng } from './rng.js';
 import type { TcpSockets } from './tcp-sockets.js';
 
-export const FAULT_KINDS = ['server_unavailable', 'unknown_exception', 'bad_gateway', 'reset', 'truncated', 'rate_limited'] as const;
+export const FAULT_KINDS = ['server_unavailable', 'unknown_exception', 'bad_gateway', 'reset', 'truncated', 'cut_mid_stream', 'rate_limited'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultOptions {
@@ -39,7 +39,7 @@ export interface FaultOptions {
   queryTimeoutWindowMs?: number;
 }
 
-/** Counters reported as `faultsInjected`: the six kinds plus the two org-side faults. */
+/** Counters reported as `faultsInjected`: the seven kinds plus the two org-side faults. */
 export type FaultCounts = Record<FaultKind | 'session_expired' | 'query_timeout', number>;
 
 const gzipAsync = promisify(gzip);
@@ -104,8 +104,8 @@ export class FaultInjector {
     return this.kinds[Math.floor(this.rng.next() * this.kinds.length)];
   }
 
-  /** Answers with a fault that needs no real response (every kind except truncated). */
-  sendSimple(kind: Exclude<FaultKind, 'truncated'>, res: ServerResponse, tcp: TcpSockets): void {
+  /** Answers with a fault that needs no real response (every kind but the two that cut a real answer). */
+  sendSimple(kind: Exclude<FaultKind, 'truncated' | 'cut_mid_stream'>, res: ServerResponse, tcp: TcpSockets): void {
     this.counts[kind]++;
     const retryAfter = this.options.retryAfterSeconds;
     const retry: Record<string, string> = retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) };
@@ -158,5 +158,5 @@ export class FaultInjector {
 }
 
 export function emptyCounts(): FaultCounts {
-  return { server_unavailable: 0, unknown_exception: 0, bad_gateway: 0, reset: 0, truncated: 0, rate_limited: 0, session_expired: 0, query_timeout: 0 };
+  return { server_unavailable: 0, unknown_exception: 0, bad_gateway: 0, reset: 0, truncated: 0, cut_mid_stream: 0, rate_limited: 0, session_expired: 0, query_timeout: 0 };
 }

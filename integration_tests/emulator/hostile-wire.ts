@@ -70,7 +70,7 @@ function partLength(total: number, fraction: number): number {
  * The real headers, announcing the whole body, then `fraction` of it and a closed connection. A
  * compressed CSV page is chunked as the real one is; every other answer carries its full length.
  */
-async function cutBody(res: ServerResponse, answer: Answer, gzipped: boolean, fraction: number): Promise<void> {
+export async function cutBody(res: ServerResponse, answer: Answer, gzipped: boolean, fraction: number): Promise<void> {
   const { headers, bytes } = answerBytes(answer);
   const out = { ...headers };
   let payload = bytes;

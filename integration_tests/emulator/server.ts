@@ -7,11 +7,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CATALOG, SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
 import { objectBasicInfo, globalDescribe, objectDescribe } from './describe-metadata.js';
 import { apiDisabled, invalidSession, notFound, OAuthError, SalesforceError } from './errors.js';
-import { readBody, sendJson } from './http-util.js';
+import { readBody, sendJson, wantsGzip } from './http-util.js';
 import { errorAnswer, jsonAnswer, sendAnswer, type Answer } from './answer.js';
 import type { BulkJobs, BulkReply } from './bulk-jobs.js';
 import type { FaultInjector } from './faults.js';
-import { sendMisbehaving } from './hostile-wire.js';
+import { cutBody, sendMisbehaving } from './hostile-wire.js';
 import { normalizeId } from './ids.js';
 import { BULK_RESULTS_KINDS, dataTarget, JOB_KINDS, PAGE_KINDS, type Misbehaviours } from './misbehaviour.js';
 import type { TokenService } from './oauth.js';
@@ -163,11 +163,15 @@ async function dataApi(state: ServerState, req: IncomingMessage, res: ServerResp
   const hostile = state.misbehaviours.takeTransport(dataTarget(req.method ?? 'GET', rest));
   if (hostile) return sendMisbehaving(req, res, hostile, dry, state.tcp);
   const fault = faultable(req, rest) ? state.faults.draw() : null;
-  if (fault !== null && fault !== 'truncated') return state.faults.sendSimple(fault, res, state.tcp);
-  if (fault === 'truncated') {
-    // Only a good answer can arrive truncated; any other is answered normally.
+  if (fault !== null && fault !== 'truncated' && fault !== 'cut_mid_stream') return state.faults.sendSimple(fault, res, state.tcp);
+  if (fault !== null) {
+    // Only a good answer can arrive truncated or cut; any other is answered normally.
     const answer = await dry();
-    if (answer.status === 200) return state.faults.sendTruncated(req, res, answer);
+    if (answer.status === 200 && fault === 'truncated') return state.faults.sendTruncated(req, res, answer);
+    if (answer.status === 200) {
+      state.faults.counts.cut_mid_stream++;
+      return cutBody(res, answer, wantsGzip(req), 0.5);
+    }
   }
   return sendAnswer(req, res, await orgAnswer(state, req, url, version, rest, { dry: false, body }));
 }
