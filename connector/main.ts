@@ -34,8 +34,10 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
   ]);
   const streams = await loadCatalog(args.catalog!);
   const loaded = args.state ? await loadStateFile(args.state) : { states: new Map(), skippedLines: 0 };
-  if (loaded.skippedLines > 0) {
-    await writer.log('WARN', `Skipped ${loaded.skippedLines} lines of the state file ${args.state} that are not JSON (a read stopped mid-line leaves one).`);
+  const skipped = loaded.skippedLines;
+  if (skipped > 0) {
+    const lines = skipped === 1 ? '1 line of the state file' : `${skipped} lines of the state file`;
+    await writer.log('WARN', `Skipped ${lines} ${args.state} that ${skipped === 1 ? 'is' : 'are'} not JSON (a read stopped mid-line leaves one).`);
   }
   return runRead({ config, streams, states: loaded.states, statePath: args.state ?? '' }, writer, settings);
 }
