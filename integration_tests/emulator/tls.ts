@@ -1,9 +1,10 @@
 /**
  * A self-signed certificate for the loopback names, written to a temp file so a child process can
  * trust it through NODE_EXTRA_CA_CERTS. Key generation costs a noticeable fraction of a second, so
- * one certificate is shared by every emulator started in the same process.
+ * one certificate is shared by every emulator started in the same process, and its folder is removed
+ * when that process exits (not when one emulator closes: the others may still hand it to children).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -47,6 +48,7 @@ async function create(): Promise<TlsMaterial> {
     ],
   });
   const dir = mkdtempSync(join(tmpdir(), 'sf-emulator-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const caFile = join(dir, 'emulator-ca.pem');
   writeFileSync(caFile, pems.cert);
   return { key: pems.private, cert: pems.cert, caFile };
