@@ -4,6 +4,7 @@
  * built image.)
  */
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { DockerfileParser, PropertyInstruction, type ImageTemplate } from 'dockerfile-ast';
 import { readJson, readYaml, repoFile, type Json } from './support/fixtures.js';
@@ -76,11 +77,16 @@ describe('metadata.yaml', () => {
     expect(data.dockerRepository).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/);
   });
 
-  it('points at the same documentation as spec.json, and that page exists in the repository', () => {
+  it('points at the same documentation as spec.json: the user guide of this repository, where the image keeps it', () => {
     expect(data.documentationUrl).toBe(spec.documentationUrl);
-    const relative = /\/blob\/[^/]+\/(.+)$/.exec(data.documentationUrl)?.[1];
+    const inImage = new URL(data.documentationUrl);
+    expect(inImage.protocol).toBe('file:');
+    const workdir = keywordsOf(runtime, 'WORKDIR').at(-1)!.getArgumentsContent()!;
+    const relative = path.posix.relative(workdir, inImage.pathname);
     expect(relative).toBe('docs/salesforce.md');
-    expect(existsSync(repoFile(relative!))).toBe(true);
+    expect(existsSync(repoFile(relative))).toBe(true);
+    const copied = runtime.body.getCOPYs().find((copy) => copy.getArguments()[0].getValue() === relative);
+    expect(copied?.getArguments().map((a) => a.getValue())).toEqual([relative, './docs/']);
   });
 
   it('suggests exactly the six objects the spec offers', () => {
@@ -134,10 +140,10 @@ describe('Dockerfile', () => {
     expect(user).not.toMatch(/^(root|0)(:|$)/);
   });
 
-  it('copies into the runtime stage only the compiled connector, its data files and production dependencies', () => {
+  it('copies into the runtime stage only the compiled connector, its data files, the user guide and production dependencies', () => {
     const copies = runtime.body.getCOPYs();
     const sources = copies.flatMap((copy) => copy.getArguments().slice(0, -1).map((a) => a.getValue()));
-    expect(sources.sort()).toEqual(['/build/dist/connector', '/build/dist/generated', '/build/node_modules', 'package.json', 'schemas', 'spec.json'].sort());
+    expect(sources.sort()).toEqual(['/build/dist/connector', '/build/dist/generated', '/build/node_modules', 'docs/salesforce.md', 'package.json', 'schemas', 'spec.json'].sort());
     const modules = copies.find((copy) => copy.getArguments().some((a) => a.getValue().includes('node_modules')));
     expect(modules?.getFromFlag()?.getValue()).toBe('deps');
     const deps = stages.find((s) => s.name === 'deps');
