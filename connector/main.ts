@@ -9,6 +9,7 @@ import { parseArgs, type ParsedArgs } from './protocol/args.js';
 import { errorTraceMessage } from './protocol/messages.js';
 import type { ProtocolWriter } from './protocol/writer.js';
 import { resolveSettings, type Settings } from './settings.js';
+import type { LoadedState } from './state/state-file.js';
 
 async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings): Promise<void> {
   if (args.command === 'spec') {
@@ -33,12 +34,8 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
     import('./commands/read.js'),
   ]);
   const streams = await loadCatalog(args.catalog!);
-  const loaded = args.state ? await loadStateFile(args.state) : { states: new Map(), skippedLines: 0 };
-  const skipped = loaded.skippedLines;
-  if (skipped > 0) {
-    const lines = skipped === 1 ? '1 line of the state file' : `${skipped} lines of the state file`;
-    await writer.log('WARN', `Skipped ${lines} ${args.state} that ${skipped === 1 ? 'is' : 'are'} not JSON (a read stopped mid-line leaves one).`);
-  }
+  const loaded: LoadedState = args.state ? await loadStateFile(args.state) : { states: new Map() };
+  if (loaded.warning) await writer.log('WARN', loaded.warning);
   return runRead({ config, streams, states: loaded.states, statePath: args.state ?? '' }, writer, settings);
 }
 

@@ -21,7 +21,7 @@ describe('loadStateFile', () => {
     const array = [state('Account', '2024-01-01T00:00:00.000Z')];
     for (const text of [line(array), JSON.stringify(array, null, 2), `\uFEFF${JSON.stringify(array, null, 2)}`]) {
       const loaded = await loadStateFile(file(text));
-      expect(loaded).toEqual({ states: new Map([['Account', cursor('2024-01-01T00:00:00.000Z')]]), skippedLines: 0 });
+      expect(loaded).toEqual({ states: new Map([['Account', cursor('2024-01-01T00:00:00.000Z')]]) });
     }
   });
 
@@ -42,8 +42,9 @@ describe('loadStateFile', () => {
       line({ type: 'LOG', log: { level: 'INFO', message: 'done' } }),
       '{"type":"RECORD","record":{"stream":"Acc',
     ].join('\n');
-    const loaded = await loadStateFile(file(output));
-    expect(loaded.skippedLines).toBe(1);
+    const name = file(output);
+    const loaded = await loadStateFile(name);
+    expect(loaded.warning).toBe(`Skipped 1 line of the state file ${name} that is not JSON (a read stopped mid-line leaves one).`);
     expect(loaded.states).toEqual(new Map([['Account', cursor('2024-02-01T00:00:00.000Z')], ['Contact', cursor('2024-01-05T00:00:00.000Z')]]));
   });
 

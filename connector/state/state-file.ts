@@ -15,8 +15,8 @@ import { parseStateInput, type StreamStates } from './input-state.js';
 
 export interface LoadedState {
   states: StreamStates;
-  /** Lines of a JSON-lines file that were not JSON (a read killed mid-line leaves one), skipped. */
-  skippedLines: number;
+  /** Says how many lines of a JSON-lines file were skipped as not JSON (a read killed mid-line leaves one). */
+  warning?: string;
 }
 
 type Scan =
@@ -26,14 +26,17 @@ type Scan =
 
 export async function loadStateFile(path: string): Promise<LoadedState> {
   const scan = await scanLines(path);
-  if (scan.kind === 'document') return { states: parseStateInput(await readJsonFile(path, 'state'), path), skippedLines: 0 };
-  if (scan.kind === 'single') return { states: parseStateInput(scan.value, path), skippedLines: 0 };
+  if (scan.kind === 'document') return { states: parseStateInput(await readJsonFile(path, 'state'), path) };
+  if (scan.kind === 'single') return { states: parseStateInput(scan.value, path) };
   if (scan.latest.size === 0) {
     throw new ConfigError(
       `The state file ${path} holds ${scan.lines} lines of JSON but no STATE message; pass the output of an earlier read (or the array the state helper prints from it), or no --state to start over.`,
     );
   }
-  return { states: parseStateInput(scan.latest.states(), path), skippedLines: scan.skipped };
+  const states = parseStateInput(scan.latest.states(), path);
+  if (scan.skipped === 0) return { states };
+  const lines = scan.skipped === 1 ? '1 line' : `${scan.skipped} lines`;
+  return { states, warning: `Skipped ${lines} of the state file ${path} that ${scan.skipped === 1 ? 'is' : 'are'} not JSON (a read stopped mid-line leaves one).` };
 }
 
 async function scanLines(path: string): Promise<Scan> {
