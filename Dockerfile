@@ -46,6 +46,8 @@ WORKDIR /airbyte/integration_code
 # package.json carries "type": "module", which makes Node load dist/ as ES modules.
 COPY package.json spec.json ./
 COPY schemas ./schemas
+# The user guide, where spec.json's documentationUrl points.
+COPY docs/salesforce.md ./docs/
 COPY --from=deps /build/node_modules ./node_modules
 COPY --from=build /build/dist/connector ./dist/connector
 COPY --from=build /build/dist/generated ./dist/generated

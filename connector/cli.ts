@@ -1,40 +1,89 @@
 #!/usr/bin/env -S node --max-old-space-size=256 --max-semi-space-size=8
 /**
- * Entry point: binds main() to this process (stdout, exit code, signals, the test settings from the
- * environment). Commands are imported lazily by main() so `spec` loads almost nothing.
+ * Entry point: binds the commands to this process (arguments, stdout, exit code, signals, the test
+ * settings from the environment). Three doors: the usage text, for a person who asks for it or gives
+ * no command; the `state` helper, for people resuming by hand; and the Airbyte protocol commands,
+ * run by main(). Commands are imported lazily so `spec` loads almost nothing.
  *
  * The shebang's V8 flags (also the image's NODE_OPTIONS) keep peak memory near 130 MB: with Node's
  * defaults the heap grows to ~110 MB of dead pages before its first full collection. The live set
- * stays under ~25 MB even with six streams, so the 256 MB cap leaves a wide margin.
+ * stays under ~25 MB even with six streams, so the 256 MB cap leaves a wide margin. `npm run build`
+ * makes this file executable so that running it directly applies them.
  */
-import { main, reportFailure } from './main.js';
+import { failureMessage, main } from './main.js';
 import { logMessage } from './protocol/messages.js';
 import { ProtocolWriter } from './protocol/writer.js';
 import { settingsFromEnv } from './settings.js';
+import { USAGE_TEXT, wantsUsage } from './usage.js';
 
-const writer = new ProtocolWriter();
+// How long last words (a final TRACE, the line a signal stops with) may wait for a slow reader.
+const GRACE_MS = 2000;
 
-process.on('unhandledRejection', (reason) => {
-  void reportFailure(reason, writer).then((code) => (process.exitCode = code));
-});
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  // The platform closed our stdout: stop quietly instead of crashing with EPIPE.
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 1);
-});
-
-// As a container's first process Node would ignore SIGTERM; stop instead. Output already queued for
-// a slow reader goes out first (exiting at once cut its last line in half), nothing more is written,
-// and the exit comes within STOP_GRACE_MS even if nobody reads. Everything up to the last STATE
-// written is safe, so a cancelled sync resumes from there.
-const STOP_GRACE_MS = 2000;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    const code = signal === 'SIGTERM' ? 143 : 130;
-    process.exitCode = code;
-    setTimeout(() => process.exit(code), STOP_GRACE_MS);
-    void writer.stop(logMessage('WARN', `Stopped by ${signal}; the next run resumes from the last STATE.`)).then(() => process.exit(code));
-  });
+/**
+ * Whatever escapes the commands (a throw in a timer or event handler, a rejection nobody awaited,
+ * memory running out where JavaScript can still catch it) ends the process with one last word, said
+ * by `say`, and exit code 1: never with Node's bare stack trace, which the platform cannot read.
+ */
+function endOnEscapedErrors(say: (caught: unknown) => Promise<unknown>): void {
+  let ending = false;
+  const end = (caught: unknown) => {
+    if (ending) return; // a second failure while the first is reported changes nothing
+    ending = true;
+    setTimeout(() => process.exit(1), GRACE_MS);
+    void say(caught)
+      .catch(() => undefined) // nothing more can be said
+      .finally(() => process.exit(1));
+  };
+  process.on('uncaughtException', end);
+  process.on('unhandledRejection', end);
 }
 
-const code = await main(process.argv.slice(2), writer, settingsFromEnv(process.env));
-if (code !== 0) process.exitCode = code;
+async function runProtocolCommand(argv: readonly string[]): Promise<void> {
+  const writer = new ProtocolWriter();
+  let reportedFailure = false;
+  // writer.stop: the TRACE is the last line, even if a command is still running and writing.
+  endOnEscapedErrors(async (caught) => {
+    // main already ended with its TRACE ERROR: a stray failure after it must not add a second one.
+    if (!reportedFailure) await writer.stop(failureMessage(caught));
+  });
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // The platform closed our stdout: stop quietly instead of crashing with EPIPE.
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 1);
+  });
+
+  // As a container's first process Node would ignore SIGTERM; stop instead. Output already queued for
+  // a slow reader goes out first (exiting at once cut its last line in half), nothing more is written,
+  // and the exit comes within GRACE_MS even if nobody reads. Everything up to the last STATE
+  // written is safe, so a cancelled sync resumes from there.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      const code = signal === 'SIGTERM' ? 143 : 130;
+      process.exitCode = code;
+      setTimeout(() => process.exit(code), GRACE_MS);
+      void writer.stop(logMessage('WARN', `Stopped by ${signal}; the next run resumes from the last STATE.`)).then(() => process.exit(code));
+    });
+  }
+
+  const code = await main(argv, writer, settingsFromEnv(process.env));
+  reportedFailure = code !== 0;
+  if (code !== 0) process.exitCode = code;
+}
+
+async function runStateHelperCommand(argv: readonly string[]): Promise<void> {
+  endOnEscapedErrors(async (caught) => {
+    const what = caught instanceof Error ? caught.message : String(caught);
+    process.stderr.write(`source-salesforce state: failed unexpectedly (${what}); please report it.\n`);
+  });
+  const { runStateHelper } = await import('./state/state-helper.js');
+  process.exitCode = await runStateHelper(argv, process);
+}
+
+const argv = process.argv.slice(2);
+if (wantsUsage(argv)) {
+  process.stderr.write(USAGE_TEXT);
+  process.exitCode = 2;
+} else if (argv[0] === 'state') {
+  await runStateHelperCommand(argv.slice(1));
+} else {
+  await runProtocolCommand(argv);
+}

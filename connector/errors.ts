@@ -43,9 +43,25 @@ export function isConnectorError(error: unknown): error is ConnectorError {
   return error instanceof ConnectorError;
 }
 
+/**
+ * The out-of-memory failures JavaScript can still catch: a string or buffer larger than V8 allows,
+ * or memory for an ArrayBuffer refused. (A full heap is not among them: V8 aborts the process.)
+ */
+function isOutOfMemory(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') return true;
+  return error instanceof RangeError && /^(Invalid string length|Array buffer allocation failed)$/.test(error.message);
+}
+
 /** Any thrown value as a ConnectorError; unknown errors are our bugs. */
 export function asConnectorError(error: unknown): ConnectorError {
   if (isConnectorError(error)) return error;
+  if (isOutOfMemory(error)) {
+    return new SystemError(
+      `The connector ran out of memory (${error.message}); raise --max-old-space-size in NODE_OPTIONS if the objects have hundreds of custom fields, otherwise report it with the log.`,
+      { internalMessage: error.message, cause: error },
+    );
+  }
   const text = error instanceof Error ? error.message : String(error);
   return new SystemError('The connector failed unexpectedly; see the internal message for details.', {
     internalMessage: text,

@@ -3,11 +3,13 @@
  * one TRACE ERROR. It touches no process globals (no exit, no signal handlers, no environment), so
  * tests drive it in-process; cli.ts binds it to the real process.
  */
+import type { AirbyteMessage } from '../generated/protocol.js';
 import { describeFailure } from './salesforce/describe-failure.js';
 import { parseArgs, type ParsedArgs } from './protocol/args.js';
 import { errorTraceMessage } from './protocol/messages.js';
 import type { ProtocolWriter } from './protocol/writer.js';
 import { resolveSettings, type Settings } from './settings.js';
+import type { LoadedState } from './state/state-file.js';
 
 async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings): Promise<void> {
   if (args.command === 'spec') {
@@ -26,30 +28,36 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
     const { runDiscover } = await import('./commands/discover.js');
     return runDiscover(config, writer, settings);
   }
-  const [{ loadCatalog }, { parseStateInput }, { readJsonFile }, { runRead }] = await Promise.all([
+  const [{ loadCatalog }, { loadStateFile }, { runRead }] = await Promise.all([
     import('./catalog/configured-catalog.js'),
-    import('./state/input-state.js'),
-    import('./config/json-file.js'),
+    import('./state/state-file.js'),
     import('./commands/read.js'),
   ]);
   const streams = await loadCatalog(args.catalog!);
-  const states = args.state ? parseStateInput(await readJsonFile(args.state, 'state'), args.state) : new Map();
-  return runRead({ config, streams, states }, writer, settings);
+  const loaded: LoadedState = args.state ? await loadStateFile(args.state) : { states: new Map() };
+  if (loaded.warning) await writer.log('WARN', loaded.warning);
+  return runRead({ config, streams, states: loaded.states }, writer, settings);
+}
+
+/**
+ * The TRACE ERROR a failed command ends with. A config_error carries no stack: the operator's input
+ * was wrong, and where the connector noticed says nothing about how to fix it.
+ */
+export function failureMessage(caught: unknown): AirbyteMessage {
+  const error = describeFailure(caught);
+  return errorTraceMessage({
+    message: error.message,
+    failureType: error.failureType,
+    internalMessage: error.internalMessage,
+    stackTrace: error.failureType !== 'config_error' && caught instanceof Error ? caught.stack : undefined,
+    stream: error.stream,
+  });
 }
 
 /** Writes the one TRACE ERROR a failed command ends with; returns the exit code. */
-export async function reportFailure(caught: unknown, writer: ProtocolWriter): Promise<number> {
-  const error = describeFailure(caught);
+async function reportFailure(caught: unknown, writer: ProtocolWriter): Promise<number> {
   try {
-    await writer.write(
-      errorTraceMessage({
-        message: error.message,
-        failureType: error.failureType,
-        internalMessage: error.internalMessage,
-        stackTrace: caught instanceof Error ? caught.stack : undefined,
-        stream: error.stream,
-      }),
-    );
+    await writer.write(failureMessage(caught));
   } catch {
     // the output is gone (the reader closed it); nothing more can be said
   }

@@ -17,7 +17,7 @@ export type ConsumerSecret = string;
  */
 export type StartDate = string;
 /**
- * Which objects to sync. check and discover cover exactly these. Defaults to all six.
+ * The objects check tests and discover offers; a sync reads the streams selected in the connection. Defaults to all six.
  *
  * @minItems 1
  */

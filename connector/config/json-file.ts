@@ -2,14 +2,21 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 
-export async function readJsonFile(path: string, role: 'config' | 'catalog' | 'state'): Promise<unknown> {
+export type FileRole = 'config' | 'catalog' | 'state';
+
+/** The error for a file named on the command line that cannot be read (missing, unreadable, a directory). */
+export function unreadableFileError(path: string, role: FileRole, error: unknown): ConfigError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
+  return new ConfigError(`The ${role} file ${path} ${why}; pass the right path with --${role}.`, { internalMessage: String(error) });
+}
+
+export async function readJsonFile(path: string, role: FileRole): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : 'cannot be read';
-    throw new ConfigError(`The ${role} file ${path} ${why}; pass the right path with --${role}.`, { internalMessage: String(error) });
+    throw unreadableFileError(path, role, error);
   }
   try {
     // Editors on Windows save a byte-order mark that JSON.parse refuses and the operator cannot see.

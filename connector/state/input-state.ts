@@ -1,7 +1,9 @@
 /**
- * Reads the --state file into one state object per stream. Understands the per-stream array Airbyte
- * sends today, a GLOBAL state, and the legacy forms (`{"type":"LEGACY","data":{…}}` and a bare
- * `{"Account":{…}}` map) so old connections keep their progress.
+ * Turns the --state file's JSON into one state object per stream. Understands the per-stream array
+ * Airbyte sends today, a GLOBAL state, and the legacy forms (`{"type":"LEGACY","data":{…}}` and a
+ * bare `{"Account":{…}}` map) so old connections keep their progress; and, for people resuming by
+ * hand, the STATE messages a read prints (`{"type":"STATE","state":{…}}`), alone or in an array,
+ * where a later one of a stream replaces an earlier one.
  */
 import { ConfigError } from '../errors.js';
 import { isSupportedObject } from '../objects.js';
@@ -24,7 +26,10 @@ export function parseStateInput(raw: unknown, path: string): StreamStates {
   };
   const fromMessage = (message: Json) => {
     const type = message.type ?? (message.stream ? 'STREAM' : message.global ? 'GLOBAL' : 'LEGACY');
-    if (type === 'STREAM') {
+    if (type === 'STATE') {
+      if (!isObject(message.state)) fail('has a STATE message without a state object');
+      fromMessage(message.state as Json);
+    } else if (type === 'STREAM') {
       const stream = message.stream;
       if (!isObject(stream) || !isObject(stream.stream_descriptor)) fail('has a STREAM state without stream.stream_descriptor');
       const descriptor = (stream as Json).stream_descriptor as Json;

@@ -4,16 +4,35 @@
  * built image.)
  */
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { parseDockerfile, last, stageValues } from './support/dockerfile.js';
+import { DockerfileParser, PropertyInstruction, type ImageTemplate } from 'dockerfile-ast';
 import { readJson, readYaml, repoFile, type Json } from './support/fixtures.js';
 
 const metadata = readYaml('metadata.yaml') as Json;
 const data: Json = metadata.data;
 const pkg = readJson('package.json');
 const spec = readJson('spec.json');
-const stages = parseDockerfile(readFileSync(repoFile('Dockerfile'), 'utf8'));
+
+interface Stage {
+  name: string | null;
+  image: string | null;
+  body: ImageTemplate;
+}
+const dockerfile = DockerfileParser.parse(readFileSync(repoFile('Dockerfile'), 'utf8'));
+const stages: Stage[] = dockerfile.getFROMs().map((from) => ({
+  name: from.getBuildStage(),
+  image: from.getImage(),
+  body: dockerfile.getContainingImage(from.getRange().start)!,
+}));
 const runtime = stages[stages.length - 1];
+
+/** The name=value pairs of a stage's LABEL or ENV instructions, values unquoted. */
+function stageValues(stage: Stage, keyword: 'LABEL' | 'ENV'): Record<string, string | null> {
+  const instructions = stage.body.getInstructions().filter((i): i is PropertyInstruction => i instanceof PropertyInstruction && i.getKeyword() === keyword);
+  return Object.fromEntries(instructions.flatMap((i) => i.getProperties().map((p) => [p.getName(), p.getValue()])));
+}
+const keywordsOf = (stage: Stage, keyword: string) => stage.body.getInstructions().filter((i) => i.getKeyword() === keyword);
 
 const REQUIRED = [
   'name', 'definitionId', 'connectorType', 'connectorSubtype', 'dockerRepository', 'dockerImageTag', 'documentationUrl',
@@ -58,11 +77,16 @@ describe('metadata.yaml', () => {
     expect(data.dockerRepository).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/);
   });
 
-  it('points at the same documentation as spec.json, and that page exists in the repository', () => {
+  it('points at the same documentation as spec.json: the user guide of this repository, where the image keeps it', () => {
     expect(data.documentationUrl).toBe(spec.documentationUrl);
-    const relative = /\/blob\/[^/]+\/(.+)$/.exec(data.documentationUrl)?.[1];
+    const inImage = new URL(data.documentationUrl);
+    expect(inImage.protocol).toBe('file:');
+    const workdir = keywordsOf(runtime, 'WORKDIR').at(-1)!.getArgumentsContent()!;
+    const relative = path.posix.relative(workdir, inImage.pathname);
     expect(relative).toBe('docs/salesforce.md');
-    expect(existsSync(repoFile(relative!))).toBe(true);
+    expect(existsSync(repoFile(relative))).toBe(true);
+    const copied = runtime.body.getCOPYs().find((copy) => copy.getArguments()[0].getValue() === relative);
+    expect(copied?.getArguments().map((a) => a.getValue())).toEqual([relative, './docs/']);
   });
 
   it('suggests exactly the six objects the spec offers', () => {
@@ -81,12 +105,12 @@ describe('metadata.yaml', () => {
 describe('Dockerfile', () => {
   it('builds in several stages, all on node:24-bookworm-slim', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.from).toBe('node:24-bookworm-slim');
+    for (const stage of stages) expect(stage.image).toBe('node:24-bookworm-slim');
   });
 
   it('declares NPM_CONFIG_CAFILE in every stage that runs npm', () => {
-    for (const stage of stages.filter((s) => s.instructions.some((i) => i.keyword === 'RUN' && /\bnpm\b/.test(i.args)))) {
-      expect({ stage: stage.name, arg: stage.instructions.some((i) => i.keyword === 'ARG' && /^NPM_CONFIG_CAFILE\b/.test(i.args)) }).toEqual({ stage: stage.name, arg: true });
+    for (const stage of stages.filter((s) => keywordsOf(s, 'RUN').some((i) => /\bnpm\b/.test(i.getArgumentsContent() ?? '')))) {
+      expect({ stage: stage.name, arg: stage.body.getARGs().some((arg) => arg.getProperty()?.getName() === 'NPM_CONFIG_CAFILE') }).toEqual({ stage: stage.name, arg: true });
     }
   });
 
@@ -97,7 +121,7 @@ describe('Dockerfile', () => {
   });
 
   it('sets AIRBYTE_ENTRYPOINT to the space-joined ENTRYPOINT, which runs the compiled CLI', () => {
-    const entrypoint = JSON.parse(last(runtime, 'ENTRYPOINT')!.args) as string[];
+    const entrypoint = runtime.body.getENTRYPOINTs().at(-1)!.getJSONStrings().map((s) => s.getJSONValue());
     expect(stageValues(runtime, 'ENV').AIRBYTE_ENTRYPOINT).toBe(entrypoint.join(' '));
     expect(entrypoint[0]).toBe('node');
     expect(entrypoint[entrypoint.length - 1]).toMatch(/\/dist\/connector\/cli\.js$/);
@@ -111,16 +135,18 @@ describe('Dockerfile', () => {
   });
 
   it('runs as a non-root user', () => {
-    const user = last(runtime, 'USER')?.args;
+    const user = keywordsOf(runtime, 'USER').at(-1)?.getArgumentsContent();
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^(root|0)(:|$)/);
   });
 
-  it('copies into the runtime stage only the compiled connector, its data files and production dependencies', () => {
-    const copies = runtime.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
-    const sources = copies.flatMap((args) => args.replace(/--from=\S+\s+/, '').split(/\s+/).slice(0, -1));
-    expect(sources.sort()).toEqual(['/build/dist/connector', '/build/dist/generated', '/build/node_modules', 'package.json', 'schemas', 'spec.json'].sort());
-    expect(copies.find((c) => c.includes('node_modules'))).toMatch(/--from=deps\b/);
-    expect(stages.find((s) => s.name === 'deps')?.instructions.some((i) => i.keyword === 'RUN' && /--omit=dev/.test(i.args))).toBe(true);
+  it('copies into the runtime stage only the compiled connector, its data files, the user guide and production dependencies', () => {
+    const copies = runtime.body.getCOPYs();
+    const sources = copies.flatMap((copy) => copy.getArguments().slice(0, -1).map((a) => a.getValue()));
+    expect(sources.sort()).toEqual(['/build/dist/connector', '/build/dist/generated', '/build/node_modules', 'docs/salesforce.md', 'package.json', 'schemas', 'spec.json'].sort());
+    const modules = copies.find((copy) => copy.getArguments().some((a) => a.getValue().includes('node_modules')));
+    expect(modules?.getFromFlag()?.getValue()).toBe('deps');
+    const deps = stages.find((s) => s.name === 'deps');
+    expect(deps && keywordsOf(deps, 'RUN').some((i) => /--omit=dev/.test(i.getArgumentsContent() ?? ''))).toBe(true);
   });
 });

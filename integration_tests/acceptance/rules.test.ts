@@ -1,12 +1,10 @@
 /**
- * The acceptance rules and readers are only worth their green ticks if they can fail: each rule is
- * shown to fire on a small bad example, and the YAML and Dockerfile readers on what they must refuse.
+ * The acceptance rules are only worth their green ticks if they can fail: each rule is shown to fire
+ * on a small bad example.
  */
 import { describe, expect, it } from '@jest/globals';
 import { catalogProblems, recordChecker } from './support/catalog-rules.js';
-import { keyValues, parseDockerfile } from './support/dockerfile.js';
 import { specProblems } from './support/spec-rules.js';
-import { parseYaml } from './support/yaml.js';
 import type { Json } from './support/fixtures.js';
 
 const spec = (properties: Json, extra: Json = {}): Json => ({ type: 'object', properties, ...extra });
@@ -87,38 +85,5 @@ describe('catalog rules', () => {
     expect(check({ Other: 1 }).join()).toMatch(/shares no field/);
     expect(check({ Id: null }).join()).toMatch(/every primary key part is null/);
     expect(check({ Id: 'a', Extra: 1 }).join()).toMatch(/columns the schema lacks: Extra/);
-  });
-});
-
-describe('YAML subset reader', () => {
-  it('reads mappings, sequences of scalars and of mappings, quotes, numbers, booleans and comments', () => {
-    const text = [
-      '# comment', 'a: 1', 'b: "x # not a comment"', "c: 'it''s'", 'd: true', 'e:', '  - one', '  - "two"', 'f:',
-      '  - name: n', '    deep:', '      k: v', '  - name: m', 'g: []', 'h: plain text # trailing', 'i:', '- same-level item', 'j: 2.5',
-    ].join('\n');
-    expect(parseYaml(text)).toEqual({
-      a: 1, b: 'x # not a comment', c: "it's", d: true, e: ['one', 'two'], f: [{ name: 'n', deep: { k: 'v' } }, { name: 'm' }], g: [], h: 'plain text', i: ['same-level item'], j: 2.5,
-    });
-  });
-
-  it.each([
-    ['a tab', 'a:\n\tb: 1', /tabs/],
-    ['an anchor', 'a: &x 1', /unsupported/],
-    ['a block scalar', 'a: |\n  text', /unsupported/],
-    ['a duplicate key', 'a: 1\na: 2', /duplicate key/],
-    ['bad indentation', 'a: 1\n   b: 2', /indentation/],
-    ['an unterminated string', 'a: "x', /unterminated/],
-  ])('refuses %s', (_what, text, problem) => {
-    expect(() => parseYaml(text)).toThrow(problem);
-  });
-});
-
-describe('Dockerfile reader', () => {
-  it('joins continuation lines, drops comments and splits stages', () => {
-    const stages = parseDockerfile('# c\nFROM a AS one\nRUN x \\\n  && y\nFROM b\nLABEL k="v 1" \\\n      j=2\nENV A="x y" B=z\n');
-    expect(stages.map((s) => [s.from, s.name])).toEqual([['a', 'one'], ['b', undefined]]);
-    expect(stages[0].instructions).toEqual([{ keyword: 'RUN', args: 'x    && y' }]);
-    expect(keyValues(stages[1].instructions[0].args)).toEqual({ k: 'v 1', j: '2' });
-    expect(keyValues(stages[1].instructions[1].args)).toEqual({ A: 'x y', B: 'z' });
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { catalogProblems, recordChecker } from '../acceptance/support/catalog-rules.js';
 import { readJson, readYaml, type Json } from '../acceptance/support/fixtures.js';
-import { IMAGE, cleanupMounts, engine, runInContainer, type ContainerRunResult } from './container-runner.js';
+import { IMAGE, RUN_FLAGS, cleanupMounts, engine, runInContainer, type ContainerRunResult } from './container-runner.js';
 
 const CLIENT = { client_id: 'demo-client-id', client_secret: 'demo-client-secret' };
 const SMALL = { Account: 30, Contact: 40, Lead: 20, Opportunity: 20, Case: 20, User: 8 };
@@ -40,6 +40,12 @@ describe(`container image ${IMAGE}`, () => {
     const env = Object.fromEntries((image.Config.Env as string[]).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     expect(env.AIRBYTE_ENTRYPOINT).toBe((image.Config.Entrypoint as string[]).join(' '));
     expect(image.Config.User).toMatch(/^[1-9]\d*(:\d+)?$/);
+  });
+
+  it("carries the user guide where spec.json's documentationUrl points", async () => {
+    const guide = new URL(readJson('spec.json').documentationUrl as string).pathname;
+    const run = await engine(['run', '--rm', ...RUN_FLAGS, '--entrypoint', 'head', IMAGE, '-n', '1', guide]);
+    expect(run).toMatchObject({ code: 0, stdout: '# Salesforce\n' });
   });
 
   it('spec: prints spec.json as its only message', async () => {

@@ -192,6 +192,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       cursors.clear();
       bulk.clear();
       await Promise.all(servers.map(closeServer));
+      tls?.release();
     },
   };
 }

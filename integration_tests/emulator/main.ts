@@ -1,8 +1,11 @@
 /**
  * CLI: `node dist/integration_tests/emulator/main.js [--port N] [--https] [--seed N] [--latency-ms N]
  * [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N]`.
- * Prints one JSON line with the connection details, then serves until SIGINT/SIGTERM. The fault and
- * size flags let a benchmark run the emulator in its own process, so its CPU does not skew the timing.
+ * Prints one JSON line with the connection details, then serves until SIGINT/SIGTERM. Its `hostname`
+ * is what the connector's config takes for the mode it started in: `http://127.0.0.1:PORT` over
+ * HTTP (the connector refuses plain http:// unless the scheme is written out, and only on loopback),
+ * `localhost:PORT` over HTTPS, trusted through `caFile` (NODE_EXTRA_CA_CERTS). The fault and size
+ * flags let a benchmark run the emulator in its own process, so its CPU does not skew the timing.
  */
 import { DEFAULT_CLIENT, startEmulator, type EmulatorOptions } from './emulator.js';
 import { SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     JSON.stringify({
       url: emulator.url,
-      hostname: emulator.hostname,
+      hostname: args.https ? emulator.hostname : emulator.url,
       caFile: emulator.caFile ?? null,
       clientId: DEFAULT_CLIENT.clientId,
       clientSecret: DEFAULT_CLIENT.clientSecret,

@@ -1,9 +1,11 @@
 /**
  * A self-signed certificate for the loopback names, written to a temp file so a child process can
  * trust it through NODE_EXTRA_CA_CERTS. Key generation costs a noticeable fraction of a second, so
- * one certificate is shared by every emulator started in the same process.
+ * one key pair serves every emulator started in the same process. Its CA file lives in a temporary
+ * folder while at least one HTTPS emulator holds it: the last one to release it removes the folder
+ * (an emulator that is never closed leaves it to the process's exit).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -12,19 +14,54 @@ export interface TlsMaterial {
   key: string;
   cert: string;
   caFile: string;
+  /** Gives the CA file back; the last holder's release removes its folder. Calling it again does nothing. */
+  release(): void;
 }
 
-let pending: Promise<TlsMaterial> | null = null;
+interface KeyPair {
+  key: string;
+  cert: string;
+}
 
-export function loopbackCertificate(): Promise<TlsMaterial> {
+let pending: Promise<KeyPair> | null = null;
+let caFolder: string | null = null;
+let holders = 0;
+let exitHookInstalled = false;
+
+export async function loopbackCertificate(): Promise<TlsMaterial> {
   pending ??= create().catch((err: unknown) => {
     pending = null;
     throw err;
   });
-  return pending;
+  const { key, cert } = await pending;
+  if (caFolder === null) {
+    caFolder = mkdtempSync(join(tmpdir(), 'sf-emulator-'));
+    writeFileSync(join(caFolder, 'emulator-ca.pem'), cert);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.once('exit', removeCaFolder);
+    }
+  }
+  holders++;
+  let released = false;
+  return {
+    key,
+    cert,
+    caFile: join(caFolder, 'emulator-ca.pem'),
+    release: () => {
+      if (released) return;
+      released = true;
+      if (--holders === 0) removeCaFolder();
+    },
+  };
 }
 
-async function create(): Promise<TlsMaterial> {
+function removeCaFolder(): void {
+  if (caFolder !== null) rmSync(caFolder, { recursive: true, force: true });
+  caFolder = null;
+}
+
+async function create(): Promise<KeyPair> {
   const notBeforeDate = new Date(Date.now() - 24 * 3600_000);
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keySize: 2048,
@@ -46,8 +83,5 @@ async function create(): Promise<TlsMaterial> {
       },
     ],
   });
-  const dir = mkdtempSync(join(tmpdir(), 'sf-emulator-'));
-  const caFile = join(dir, 'emulator-ca.pem');
-  writeFileSync(caFile, pems.cert);
-  return { key: pems.private, cert: pems.cert, caFile };
+  return { key: pems.private, cert: pems.cert };
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
-import { parseYaml, type YamlValue } from './yaml.js';
+import { parse as parseYaml } from 'yaml';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixtures are checked by the tests that use them
 
@@ -29,8 +29,9 @@ export function readJsonLines(relative: string): Json[] {
     .map((line) => JSON.parse(line) as Json);
 }
 
-export function readYaml(relative: string): YamlValue {
-  return parseYaml(readFileSync(repoFile(relative), 'utf8'));
+/** A YAML file of the repository; duplicate keys and syntax errors throw (the `yaml` package's defaults). */
+export function readYaml(relative: string): unknown {
+  return parseYaml(readFileSync(repoFile(relative), 'utf8')) as unknown;
 }
 
 /** The parts of acceptance-test-config.yml the suite follows. */

@@ -1,0 +1,61 @@
+/**
+ * `npm run emulator` prints a hostname that the connector's config takes as it is, in either mode,
+ * and leaves no temporary folder behind when it stops.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { runConnector } from './helpers/connector-runner.js';
+import { REPO_ROOT } from './helpers/paths.js';
+
+interface Info {
+  url: string;
+  hostname: string;
+  caFile: string | null;
+  clientId: string;
+  clientSecret: string;
+}
+
+async function withEmulator(args: string[], use: (info: Info) => Promise<void>): Promise<number | null> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/integration_tests/emulator/main.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      void exited.then((code) => reject(new Error(`the emulator exited early with ${String(code)}`)));
+    });
+    await use(JSON.parse(line) as Info);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  return exited;
+}
+
+const configOf = (info: Info) => ({ hostname: info.hostname, client_id: info.clientId, client_secret: info.clientSecret });
+
+describe('npm run emulator', () => {
+  it('over HTTP prints hostname http://127.0.0.1:PORT, which check accepts', async () => {
+    const code = await withEmulator([], async (info) => {
+      expect(info.hostname).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(info.caFile).toBeNull();
+      const check = await runConnector('check', { config: configOf(info) });
+      expect(check.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
+    });
+    expect(code).toBe(0);
+  });
+
+  it('over HTTPS prints hostname localhost:PORT and a caFile that make check succeed, and removes the caFile when stopped', async () => {
+    let caFile = '';
+    const code = await withEmulator(['--https'], async (info) => {
+      expect(info.hostname).toMatch(/^localhost:\d+$/);
+      caFile = info.caFile!;
+      expect(existsSync(caFile)).toBe(true);
+      const check = await runConnector('check', { config: configOf(info), env: { NODE_EXTRA_CA_CERTS: caFile } });
+      expect(check.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
+    });
+    expect(code).toBe(0);
+    expect(existsSync(path.dirname(caFile))).toBe(false);
+  });
+});
