@@ -16,9 +16,6 @@ import { ProtocolWriter } from './protocol/writer.js';
 import { settingsFromEnv } from './settings.js';
 import { USAGE_TEXT, wantsUsage } from './usage.js';
 
-// How long last words (a final TRACE, the line a signal stops with) may wait for a slow reader.
-const GRACE_MS = 2000;
-
 /**
  * Whatever escapes the commands (a throw in a timer or event handler, a rejection nobody awaited,
  * memory running out where JavaScript can still catch it) ends the process with one last word, said
@@ -29,7 +26,6 @@ function endOnEscapedErrors(say: (caught: unknown) => Promise<unknown>): void {
   const end = (caught: unknown) => {
     if (ending) return; // a second failure while the first is reported changes nothing
     ending = true;
-    setTimeout(() => process.exit(1), GRACE_MS);
     void say(caught)
       .catch(() => undefined) // nothing more can be said
       .finally(() => process.exit(1));
@@ -51,15 +47,18 @@ async function runProtocolCommand(argv: readonly string[]): Promise<void> {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 1);
   });
 
-  // As a container's first process Node would ignore SIGTERM; stop instead. Output already queued for
-  // a slow reader goes out first (exiting at once cut its last line in half), nothing more is written,
-  // and the exit comes within GRACE_MS even if nobody reads. Everything up to the last STATE
-  // written is safe, so a cancelled sync resumes from there.
+  // As a container's first process Node would ignore SIGTERM; stop instead. Nothing more is
+  // written, and the output already queued goes out first, however slowly the reader takes it: an
+  // exit with output still queued would leave the reader half a line (the pipe holds only what it
+  // has room for). A second signal exits at once, for a reader that will never read again.
+  // Everything up to the last STATE written is safe, so a cancelled sync resumes from there.
+  let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       const code = signal === 'SIGTERM' ? 143 : 130;
       process.exitCode = code;
-      setTimeout(() => process.exit(code), GRACE_MS);
+      if (stopping) process.exit(code);
+      stopping = true;
       void writer.stop(logMessage('WARN', `Stopped by ${signal}; the next run resumes from the last STATE.`)).then(() => process.exit(code));
     });
   }
