@@ -13,10 +13,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { planBulkFields } from '../connector/bulk/bulk-fields.js';
-import type { DescribeResult } from '../connector/salesforce/types.js';
-import { streamQuery } from '../connector/soql.js';
-import { selectFields } from '../connector/streams/field-selection.js';
+import { planBulkFields } from '../connector/salesforce/bulk/bulk-fields.js';
+import type { DescribeResult } from '../connector/salesforce/api/types.js';
+import { streamQuery } from '../connector/salesforce/soql.js';
+import { selectFields } from '../connector/salesforce/streams/field-selection.js';
 import { DATA, EmulatorProcess } from './emulator.js';
 import type { FloorJob, FloorSummary } from './floor.js';
 import { median, parseFinalLog, runMeasured, type RunResult } from './measure.js';

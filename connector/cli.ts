@@ -11,10 +11,10 @@
  * makes this file executable so that running it directly applies them.
  */
 import { failureMessage, main } from './main.js';
-import { logMessage } from './protocol/messages.js';
-import { ProtocolWriter } from './protocol/writer.js';
-import { settingsFromEnv } from './settings.js';
-import { USAGE_TEXT, wantsUsage } from './usage.js';
+import { logMessage } from './runtime/messages.js';
+import { ProtocolWriter } from './runtime/writer.js';
+import { settingsFromEnv } from './salesforce/settings.js';
+import { USAGE_TEXT, wantsUsage } from './runtime/usage.js';
 
 /**
  * Whatever escapes the commands (a throw in a timer or event handler, a rejection nobody awaited,
@@ -73,7 +73,7 @@ async function runStateHelperCommand(argv: readonly string[]): Promise<void> {
     const what = caught instanceof Error ? caught.message : String(caught);
     process.stderr.write(`source-salesforce state: failed unexpectedly (${what}); please report it.\n`);
   });
-  const { runStateHelper } = await import('./state/state-helper.js');
+  const { runStateHelper } = await import('./runtime/state-helper.js');
   process.exitCode = await runStateHelper(argv, process);
 }
 

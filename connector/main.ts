@@ -4,34 +4,34 @@
  * tests drive it in-process; cli.ts binds it to the real process.
  */
 import type { AirbyteMessage } from '../generated/protocol.js';
-import { describeFailure } from './salesforce/describe-failure.js';
-import { parseArgs, type ParsedArgs } from './protocol/args.js';
-import { errorTraceMessage } from './protocol/messages.js';
-import type { ProtocolWriter } from './protocol/writer.js';
-import { resolveSettings, type Settings } from './settings.js';
-import type { LoadedState } from './state/state-file.js';
+import { describeFailure } from './salesforce/api/describe-failure.js';
+import { parseArgs, type ParsedArgs } from './runtime/args.js';
+import { errorTraceMessage } from './runtime/messages.js';
+import type { ProtocolWriter } from './runtime/writer.js';
+import { resolveSettings, type Settings } from './salesforce/settings.js';
+import type { LoadedState } from './runtime/state-file.js';
 
 async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings): Promise<void> {
   if (args.command === 'spec') {
-    const { runSpec } = await import('./commands/spec.js');
+    const { runSpec } = await import('./runtime/spec.js');
     return runSpec(writer);
   }
-  const { loadConfig } = await import('./config/load-config.js');
+  const { loadConfig } = await import('./salesforce/config/load-config.js');
   if (args.command === 'check') {
     // For check, a config the operator must fix is a FAILED status (exit 0), as the protocol wants.
-    const { runCheck, reportProblem } = await import('./commands/check.js');
+    const { runCheck, reportProblem } = await import('./salesforce/commands/check.js');
     const config = await loadConfig(args.config!).catch((error: unknown) => reportProblem(error, writer));
     return config ? runCheck(config, writer, settings) : undefined;
   }
   const config = await loadConfig(args.config!);
   if (args.command === 'discover') {
-    const { runDiscover } = await import('./commands/discover.js');
+    const { runDiscover } = await import('./salesforce/commands/discover.js');
     return runDiscover(config, writer, settings);
   }
   const [{ loadCatalog }, { loadStateFile }, { runRead }] = await Promise.all([
-    import('./catalog/configured-catalog.js'),
-    import('./state/state-file.js'),
-    import('./commands/read.js'),
+    import('./runtime/configured-catalog.js'),
+    import('./runtime/state-file.js'),
+    import('./salesforce/commands/read.js'),
   ]);
   const streams = await loadCatalog(args.catalog!);
   const loaded: LoadedState = args.state ? await loadStateFile(args.state) : { states: new Map() };

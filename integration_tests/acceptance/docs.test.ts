@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { LATE_COMMIT_LOOKBACK_MS } from '../../connector/state/cursor.js';
+import { LATE_COMMIT_LOOKBACK_MS } from '../../connector/salesforce/state/cursor.js';
 import { readJson, repoFile } from './support/fixtures.js';
 
 const docs = readFileSync(repoFile('docs/salesforce.md'), 'utf8');

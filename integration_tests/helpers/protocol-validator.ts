@@ -9,7 +9,7 @@ import formatsModule from 'ajv-formats';
 import { REPO_ROOT } from './paths.js';
 
 type FormatsPlugin = typeof formatsModule.default;
-// CommonJS default export: see connector/validation/ajv.ts
+// CommonJS default export: see connector/runtime/ajv.ts
 const addFormats: FormatsPlugin = typeof formatsModule === 'function' ? (formatsModule as unknown as FormatsPlugin) : formatsModule.default;
 
 const PAYLOAD_OF: Record<string, string> = {

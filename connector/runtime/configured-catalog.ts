@@ -1,0 +1,74 @@
+/**
+ * Reads the --catalog file: which streams to read, in which sync mode, with which fields. Checked
+ * first against the shape of Airbyte's ConfiguredAirbyteCatalog, then against what this source offers.
+ */
+import { ConfigError } from './errors.js';
+import { CURSOR_FIELD, SUPPORTED_OBJECTS, isSupportedObject, type SObjectName } from '../salesforce/objects.js';
+import { readJsonFile } from './json-file.js';
+import { describeSchemaError } from './schema-errors.js';
+import { createAjv } from './ajv.js';
+
+export type SyncMode = 'full_refresh' | 'incremental';
+
+export interface ConfiguredStream {
+  name: SObjectName;
+  syncMode: SyncMode;
+  /** Property names of the configured json_schema; undefined when the catalog gives none. */
+  fields?: string[];
+}
+
+const CATALOG_SHAPE = {
+  type: 'object',
+  required: ['streams'],
+  properties: {
+    streams: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['stream', 'sync_mode'],
+        properties: {
+          stream: {
+            type: 'object',
+            required: ['name', 'json_schema'],
+            properties: { name: { type: 'string' }, json_schema: { type: 'object' } },
+          },
+          sync_mode: { enum: ['full_refresh', 'incremental'] },
+          cursor_field: { type: 'array', items: { type: 'string' } },
+          destination_sync_mode: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+interface RawConfiguredStream {
+  stream: { name: string; json_schema: { properties?: Record<string, unknown> } };
+  sync_mode: SyncMode;
+  cursor_field?: string[];
+}
+
+export function resolveCatalog(raw: unknown, path: string): ConfiguredStream[] {
+  const role = `catalog file ${path}`;
+  const validate = createAjv().compile(CATALOG_SHAPE);
+  if (!validate(raw)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
+  const streams = (raw as { streams: RawConfiguredStream[] }).streams;
+  const seen = new Set<string>();
+  return streams.map((entry, index): ConfiguredStream => {
+    const name = entry.stream.name;
+    if (!isSupportedObject(name)) {
+      throw new ConfigError(`The ${role} names the unknown stream '${name}' (streams.${index}); this source offers ${SUPPORTED_OBJECTS.join(', ')}. Run discover and rebuild the catalog.`);
+    }
+    if (seen.has(name)) throw new ConfigError(`The ${role} lists the stream ${name} twice; keep one entry.`);
+    seen.add(name);
+    const cursor = entry.cursor_field;
+    if (entry.sync_mode === 'incremental' && cursor && cursor.length > 0 && (cursor.length !== 1 || cursor[0] !== CURSOR_FIELD)) {
+      throw new ConfigError(`The ${role} sets cursor_field ${JSON.stringify(cursor)} for ${name}, but this source's cursor is always ["${CURSOR_FIELD}"]; remove cursor_field or set it to ["${CURSOR_FIELD}"].`);
+    }
+    const properties = entry.stream.json_schema.properties;
+    return { name, syncMode: entry.sync_mode, fields: properties ? Object.keys(properties) : undefined };
+  });
+}
+
+export async function loadCatalog(path: string): Promise<ConfiguredStream[]> {
+  return resolveCatalog(await readJsonFile(path, 'catalog'), path);
+}

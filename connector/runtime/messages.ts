@@ -1,0 +1,83 @@
+/**
+ * Builders for the Airbyte messages this connector prints. Types come from the official protocol
+ * schema (generated/protocol.ts); these functions only make sure each envelope's `type` matches its
+ * payload and that timestamps are filled in.
+ */
+import type {
+  AirbyteMessage,
+  AirbyteStateMessage,
+  AirbyteStreamStatus,
+  AirbyteCatalog,
+  ConnectorSpecification,
+} from '../../generated/protocol.js';
+import type { FailureType } from './errors.js';
+
+export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
+
+export function recordMessage(stream: string, data: Record<string, unknown>, emittedAt: number): AirbyteMessage {
+  return { type: 'RECORD', record: { stream, data, emitted_at: emittedAt } };
+}
+
+export function streamStateMessage(stream: string, streamState: Record<string, unknown>, recordCount: number): AirbyteMessage {
+  const state: AirbyteStateMessage = {
+    type: 'STREAM',
+    stream: { stream_descriptor: { name: stream }, stream_state: streamState },
+    sourceStats: { recordCount },
+  };
+  return { type: 'STATE', state };
+}
+
+export function logMessage(level: LogLevel, message: string): AirbyteMessage {
+  return { type: 'LOG', log: { level, message } };
+}
+
+export interface ErrorTraceInput {
+  message: string;
+  failureType: FailureType;
+  internalMessage?: string;
+  stackTrace?: string;
+  stream?: string;
+}
+
+export function errorTraceMessage(input: ErrorTraceInput): AirbyteMessage {
+  return {
+    type: 'TRACE',
+    trace: {
+      type: 'ERROR',
+      emitted_at: Date.now(),
+      error: {
+        message: input.message,
+        failure_type: input.failureType,
+        ...(input.internalMessage ? { internal_message: input.internalMessage } : {}),
+        ...(input.stackTrace ? { stack_trace: input.stackTrace } : {}),
+        ...(input.stream ? { stream_descriptor: { name: input.stream } } : {}),
+      },
+    },
+  };
+}
+
+export function streamStatusMessage(stream: string, status: AirbyteStreamStatus): AirbyteMessage {
+  return {
+    type: 'TRACE',
+    trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor: { name: stream }, status } },
+  };
+}
+
+export function estimateMessage(stream: string, rowEstimate: number): AirbyteMessage {
+  return {
+    type: 'TRACE',
+    trace: { type: 'ESTIMATE', emitted_at: Date.now(), estimate: { name: stream, type: 'STREAM', row_estimate: rowEstimate } },
+  };
+}
+
+export function connectionStatusMessage(status: 'SUCCEEDED' | 'FAILED', message?: string): AirbyteMessage {
+  return { type: 'CONNECTION_STATUS', connectionStatus: { status, ...(message ? { message } : {}) } };
+}
+
+export function specMessage(spec: ConnectorSpecification): AirbyteMessage {
+  return { type: 'SPEC', spec };
+}
+
+export function catalogMessage(catalog: AirbyteCatalog): AirbyteMessage {
+  return { type: 'CATALOG', catalog };
+}

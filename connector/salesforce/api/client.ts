@@ -1,0 +1,227 @@
+/**
+ * The Salesforce REST client: authenticated calls on the configured origin through the request
+ * policy, a token renewed after a 401 (once for all concurrent callers), API usage tracked from
+ * Sforce-Limit-Info, and query paging that refuses any answer breaking the rules a read relies on.
+ * It throws typed failures (failures.ts) and knows nothing about streams or messages.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ResolvedConfig } from '../config/load-config.js';
+import type { Redactor } from '../../runtime/redactor.js';
+import type { Settings } from '../settings.js';
+import { parseErrorBody } from './api-errors.js';
+import { DATA_PATH } from './api-version.js';
+import { dataApiUrl } from './api-url.js';
+import { MalformedAnswerError, PagingError, SalesforceApiError, SalesforceFailure, UnreadableAnswerError, type CallContext } from './failures.js';
+import type { GuardedBody } from './guarded-body.js';
+import { parseLimitInfo, type ApiUsage } from './limit-info.js';
+import { QuotaGuard } from './quota.js';
+import { RequestPolicy, type Answer, type RetryEvent } from './request-policy.js';
+import { parseRetryAfter } from './retry-rules.js';
+import { TokenProvider, type AccessToken } from './token-provider.js';
+import type { DescribeResult, QueryPage } from './types.js';
+
+// Under heavy concurrency a renewed session can expire again before every waiting call has used it.
+const MAX_RENEWALS_PER_CALL = 4;
+
+export interface SendOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  json?: unknown;
+  headers?: Record<string, string>;
+  context: CallContext;
+}
+
+export class SalesforceClient {
+  /** Metered REST calls this run made, every attempt counted as Salesforce counts them. */
+  apiCalls = 0;
+  readonly callsByObject = new Map<string, number>();
+  /** Attempts repeated after a failure, per object ('' for calls on no object). */
+  readonly retriesByObject = new Map<string, number>();
+  readonly quota: QuotaGuard;
+  readonly tokens: TokenProvider;
+  /** the org's host[:port], as calls go to it */
+  readonly host: string;
+  private readonly policy: RequestPolicy;
+  private readonly origin: string;
+
+  constructor(
+    config: ResolvedConfig,
+    private readonly redactor: Redactor,
+    readonly settings: Settings,
+    onRetry?: (event: RetryEvent) => void,
+  ) {
+    this.origin = config.org.origin;
+    this.host = config.org.host;
+    this.quota = new QuotaGuard(config.apiBudgetPercent);
+    this.policy = new RequestPolicy(settings, {
+      onAnswer: (url, headers, context) => this.observe(url, headers, context),
+      onRetry: (event) => {
+        const key = event.context.object ?? '';
+        this.retriesByObject.set(key, (this.retriesByObject.get(key) ?? 0) + 1);
+        onRetry?.(event);
+      },
+    });
+    this.tokens = new TokenProvider(this.policy, config, redactor, settings.tokenMaxAgeMs);
+  }
+
+  get orgUsage(): ApiUsage | undefined {
+    return this.quota.lastUsage;
+  }
+
+  get totalRetries(): number {
+    let sum = 0;
+    for (const n of this.retriesByObject.values()) sum += n;
+    return sum;
+  }
+
+  private observe(url: URL, headers: IncomingHttpHeaders, context: CallContext): void {
+    if (url.pathname.startsWith('/services/data/v')) {
+      this.apiCalls++;
+      if (context.object) this.callsByObject.set(context.object, (this.callsByObject.get(context.object) ?? 0) + 1);
+    }
+    const usage = parseLimitInfo(headers['sforce-limit-info']);
+    if (usage) this.quota.observe(usage);
+  }
+
+  /** A call whose JSON answer is parsed; an answer cut off in transit is fetched again by the policy. */
+  async sendJson<T>(target: string, options: SendOptions): Promise<T> {
+    return this.authorized(target, options, (spec) => this.policy.call(spec, (answer) => this.json<T>(answer, spec.url.pathname)));
+  }
+
+  async getJson<T>(target: string, context: CallContext, headers: Record<string, string> = {}): Promise<T> {
+    return this.sendJson<T>(target, { context, headers });
+  }
+
+  /** A call whose answer carries nothing we need beyond its status (a DELETE). */
+  async send(target: string, options: SendOptions): Promise<void> {
+    await this.authorized(target, options, (spec) =>
+      this.policy.call(spec, (answer) => {
+        if (answer.status >= 300) throw this.apiError(answer, spec.url.pathname);
+      }),
+    );
+  }
+
+  /**
+   * One attempt at a streamed GET (Bulk results): resolves once the headers are in, the body still
+   * arriving under the policy's bounds. The caller repeats it through `retries()` when it breaks.
+   */
+  async openStream(target: string, options: SendOptions): Promise<{ headers: IncomingHttpHeaders; body: GuardedBody }> {
+    return this.authorized(target, options, (spec) =>
+      this.policy.open(spec, (answer) => {
+        throw this.apiError(answer, spec.url.pathname);
+      }),
+    );
+  }
+
+  /** The retry loop of the request policy, for a caller that repeats a multi-step attempt itself. */
+  retries(context: CallContext) {
+    return this.policy.retries(context);
+  }
+
+  async describe(object: string): Promise<DescribeResult> {
+    return this.getJson<DescribeResult>(`${DATA_PATH}/sobjects/${object}/describe`, { object, action: `describe ${object}` });
+  }
+
+  /**
+   * Pages of one SOQL query, following nextRecordsUrl. The next page is requested while the caller
+   * is still writing the current one, so the network and our output overlap. A next URL seen before,
+   * `done: false` without one, a page that brings nothing, or more records than `totalSize` each end
+   * the query with a PagingError: each would otherwise loop forever or end a stream short.
+   */
+  async *query(soql: string, options: { object: string; includeDeleted: boolean; batchSize?: number }): AsyncGenerator<QueryPage> {
+    const context = { object: options.object, action: `query ${options.object}` };
+    const headers = { 'sforce-query-options': `batchSize=${options.batchSize ?? 2000}` };
+    const endpoint = options.includeDeleted ? 'queryAll' : 'query';
+    const seen = new Set<string>();
+    let delivered = 0;
+    let total: number | undefined;
+    let pending = this.getJson<QueryPage>(`${DATA_PATH}/${endpoint}?q=${encodeURIComponent(soql)}`, context, headers);
+    for (;;) {
+      const page = await pending;
+      if (!Array.isArray(page?.records)) throw new MalformedAnswerError('a query page', 'records list').in(context);
+      total ??= typeof page.totalSize === 'number' ? page.totalSize : undefined;
+      delivered += page.records.length;
+      if (total !== undefined && delivered > total) {
+        throw new PagingError(`more records (${delivered}) than the query's totalSize (${total})`).in(context);
+      }
+      let next: string | undefined;
+      if (page.done !== true) {
+        if (typeof page.nextRecordsUrl !== 'string' || !page.nextRecordsUrl) throw new PagingError('a page marked not done without a next page URL').in(context);
+        if (page.records.length === 0) throw new PagingError('a page with no records that is not the last').in(context);
+        next = page.nextRecordsUrl;
+        const key = this.resolve(next, 'next page URL', context).href;
+        if (seen.has(key)) throw new PagingError('a next page URL that was already read (a loop)').in(context);
+        seen.add(key);
+        pending = this.getJson<QueryPage>(next, context, headers);
+        pending.catch(() => undefined); // observed when awaited; avoids an unhandled rejection if the caller stops early
+        // Node sends a request on a later turn of the event loop: without this the prefetch would
+        // leave only after the caller's synchronous work on this page, overlapping nothing.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      yield page;
+      if (!next) return;
+    }
+  }
+
+  private resolve(target: string, what: string, context: CallContext): URL {
+    try {
+      return dataApiUrl(this.origin, target, what);
+    } catch (error) {
+      throw error instanceof SalesforceFailure ? error.in(context) : error;
+    }
+  }
+
+  /** Builds the call for the current token and runs it under the session rules. */
+  private authorized<T>(target: string, options: SendOptions, run: (spec: Parameters<RequestPolicy['call']>[0]) => Promise<T>): Promise<T> {
+    const url = this.resolve(target, 'URL', options.context);
+    return this.withSession(options.context, (token) =>
+      run({
+        method: options.method ?? 'GET',
+        url,
+        headers: { ...options.headers, authorization: `Bearer ${token.accessToken}` },
+        json: options.json,
+        context: options.context,
+      }),
+    );
+  }
+
+  /**
+   * Runs one call with the current token. A session that expired is renewed (once for all
+   * concurrent callers) and the call repeated; two fresh tokens in a row that Salesforce never
+   * accepted mean the user's sessions are refused. (One is not proof: under concurrency a renewed
+   * token can expire again before its first success lands.)
+   */
+  private async withSession<T>(context: CallContext, call: (token: AccessToken) => Promise<T>): Promise<T> {
+    this.quota.assertWithinBudget();
+    let token = await this.tokens.current();
+    for (let renewals = 0; ; ) {
+      try {
+        const result = await call(token);
+        token.accepted = true;
+        return result;
+      } catch (error) {
+        if (!(error instanceof SalesforceApiError)) throw error;
+        if (error.status === 401 && renewals < MAX_RENEWALS_PER_CALL && (renewals < 2 || token.accepted)) {
+          renewals++;
+          token = await this.tokens.renew(token);
+          continue;
+        }
+        if (error.errorCode === 'REQUEST_LIMIT_EXCEEDED' && /TotalRequests/i.test(error.sfMessage)) throw this.quota.trip(true, error);
+        throw error.in(context);
+      }
+    }
+  }
+
+  private json<T>(answer: Answer, path: string): T {
+    if (answer.status >= 300) throw this.apiError(answer, path);
+    try {
+      return JSON.parse(answer.text) as T;
+    } catch (error) {
+      throw new UnreadableAnswerError(path, Buffer.byteLength(answer.text), (error as Error).message);
+    }
+  }
+
+  /** Secrets are masked before the body is cut to size, so no part of one survives the cut. */
+  private apiError(answer: Answer, path: string): SalesforceApiError {
+    return parseErrorBody(answer.status, this.redactor.redact(answer.text), path, parseRetryAfter(answer.headers['retry-after']));
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The one place a failure becomes what the operator reads: a ConnectorError with one sentence that
+ * says what happened and what to do, and the right failure_type. Commands call it at their edge
+ * (per stream for read, per object for check, once in main for the rest).
+ */
+import { ConfigError, SystemError, TransientError, asConnectorError, isConnectorError, type ConnectorError } from '../../runtime/errors.js';
+import { classifyApiError } from './api-errors.js';
+import {
+  AnswerTooLargeError,
+  MalformedAnswerError,
+  OAuthError,
+  PagingError,
+  RedirectError,
+  SalesforceApiError,
+  SalesforceFailure,
+  StallError,
+  TransportError,
+  UnreadableAnswerError,
+  UnsafeUrlError,
+  type CallContext,
+} from './failures.js';
+import { classifyNetworkError } from './network-errors.js';
+import { classifyOAuthError } from './oauth-errors.js';
+
+const RESUMES = 'the next run continues from the last saved state';
+const MB = 1024 * 1024;
+
+export function describeFailure(error: unknown): ConnectorError {
+  if (isConnectorError(error)) return error;
+  if (!(error instanceof SalesforceFailure)) return asConnectorError(error);
+  const context: CallContext = error.context ?? { action: 'call Salesforce' };
+  const opts = { internalMessage: `${context.action}: ${error.message}`, cause: error, stream: context.object };
+  const on = context.object ? ` for ${context.object}` : '';
+
+  if (error instanceof SalesforceApiError) return classifyApiError(error, context);
+  if (error instanceof OAuthError) {
+    if (error.error === undefined && error.status < 500 && error.status !== 429) {
+      return new ConfigError(
+        `${error.host} did not answer like a Salesforce org (HTTP ${error.status} from the token endpoint); check the hostname against Setup > My Domain.`,
+        opts,
+      );
+    }
+    return classifyOAuthError(error.status, { error: error.error, error_description: error.description }, error.host);
+  }
+  if (error instanceof TransportError) {
+    if (error.phase === 'body') {
+      return new TransientError(`The connection to ${error.host} kept breaking off while Salesforce was answering (${error.code}) when trying to ${context.action}; ${RESUMES}.`, opts);
+    }
+    const classified = classifyNetworkError(error.code, error.host, error.message);
+    return classified.failureType === 'transient_error' ? new TransientError(classified.message, opts) : new ConfigError(classified.message, opts);
+  }
+  if (error instanceof StallError) {
+    return error.kind === 'idle'
+      ? new TransientError(`Salesforce kept going silent for over ${seconds(error.limitMs)} in the middle of an answer when trying to ${context.action}; ${RESUMES}.`, opts)
+      : new TransientError(`Salesforce took longer than ${seconds(error.limitMs)} to answer one request when trying to ${context.action}, so it was abandoned; ${RESUMES}.`, opts);
+  }
+  if (error instanceof UnreadableAnswerError) {
+    return new TransientError(`Salesforce kept sending unreadable or cut-off answers for ${error.path}; ${RESUMES}.`, opts);
+  }
+  if (error instanceof MalformedAnswerError) {
+    return new SystemError(
+      error.path === '/services/oauth2/token'
+        ? 'Salesforce answered the token request without an access token; check that the hostname is your org\'s My Domain host.'
+        : `Salesforce sent ${error.path}${on} without its ${error.missing}; please report this.`,
+      opts,
+    );
+  }
+  if (error instanceof AnswerTooLargeError) {
+    return new SystemError(
+      `Salesforce sent a${error.what === 'answer' ? 'n answer' : ' CSV record'} larger than the connector accepts (${Math.round(error.limitBytes / MB)} MB)${on}, which no real Salesforce answer reaches; the sync stopped at the last saved state. Please report this.`,
+      opts,
+    );
+  }
+  if (error instanceof RedirectError) return describeRedirect(error, context, opts);
+  if (error instanceof UnsafeUrlError) {
+    const where = error.foreignOrigin ? `${error.shownPath} on another host (${error.foreignOrigin})` : error.shownPath;
+    return new SystemError(
+      `Salesforce's answer${on} pointed to ${where}, outside the org's data API, so the connector did not follow it; the sync stopped at the last saved state. Please report this.`,
+      opts,
+    );
+  }
+  if (error instanceof PagingError) {
+    return new SystemError(`Salesforce broke the paging of a query${on} (${error.rule}); the sync stopped at the last saved state. If this repeats, please report it.`, opts);
+  }
+  return asConnectorError(error);
+}
+
+function describeRedirect(error: RedirectError, context: CallContext, opts: { internalMessage: string; cause: unknown; stream?: string }): ConnectorError {
+  const to = error.target ?? 'an unnamed place';
+  if (error.target && /^http:/i.test(error.target)) {
+    return new ConfigError(`${error.host} redirected a request to plain http (${to}); the connector never sends credentials over http. Check the hostname and any proxy in between.`, opts);
+  }
+  if (error.path === '/services/oauth2/token') {
+    return new ConfigError(
+      `The token endpoint on ${error.host} redirected to ${to}, which usually means the hostname is not your org's My Domain host; set hostname to the host shown in Setup > My Domain (the connector never follows redirects with credentials).`,
+      opts,
+    );
+  }
+  return new ConfigError(
+    `Salesforce redirected the request to ${context.action} from ${error.host} to ${to}; if your org's My Domain changed, set hostname to the new host (the connector never follows redirects with credentials).`,
+    opts,
+  );
+}
+
+function seconds(ms: number): string {
+  return ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`;
+}

@@ -1,0 +1,150 @@
+/**
+ * One Bulk API 2.0 query job: create, poll with growing pauses until it completes, stream its CSV
+ * result pages (header row on each, Sforce-Locator to the next), delete it. Results are parsed by
+ * csv-parse as they arrive, so memory stays flat however large the job is.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'csv-parse';
+import { TransientError } from '../../runtime/errors.js';
+import { DATA_PATH } from '../api/api-version.js';
+import { isSalesforceId } from '../api/api-url.js';
+import type { SalesforceClient } from '../api/client.js';
+import { AnswerTooLargeError, PagingError, TransportError, UnsafeUrlError, type CallContext } from '../api/failures.js';
+
+interface JobInfo {
+  id: string;
+  state: 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+  numberRecordsProcessed?: number;
+  errorMessage?: string;
+}
+
+/** Rows per result request: few calls per job, while each CSV page is streamed, never held whole. */
+export const RESULT_PAGE_RECORDS = 100_000;
+const MAX_POLL_MS = 20_000;
+const MAX_WAIT_MS = 3 * 60 * 60 * 1000;
+
+export class BulkQueryJob {
+  private constructor(
+    private readonly client: SalesforceClient,
+    readonly id: string,
+    private readonly context: CallContext,
+  ) {}
+
+  static async create(client: SalesforceClient, soql: string, object: string, includeDeleted: boolean): Promise<BulkQueryJob> {
+    const context = { object, action: `create a Bulk query job for ${object}` };
+    // sendJson also repeats the creation when its answer arrives cut off and does not parse.
+    const job = await client.sendJson<JobInfo>(`${DATA_PATH}/jobs/query`, {
+      method: 'POST',
+      json: { operation: includeDeleted ? 'queryAll' : 'query', query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' },
+      context,
+    });
+    // The id goes into every later URL: anything but an Id could point those calls elsewhere.
+    if (!isSalesforceId(job?.id)) throw new UnsafeUrlError('Bulk job id', String(job?.id).slice(0, 40), undefined).in(context);
+    return new BulkQueryJob(client, job.id, { object, action: `read Bulk job ${job.id} for ${object}` });
+  }
+
+  /** Polls with doubling pauses; resolves with the number of records the job produced. */
+  async waitUntilComplete(onWaiting?: (message: string) => Promise<void>): Promise<number> {
+    const started = Date.now();
+    let lastNote = started;
+    for (let pause = this.client.settings.bulkFirstPollMs; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
+      await sleep(pause);
+      const job = await this.client.getJson<JobInfo>(`${DATA_PATH}/jobs/query/${this.id}`, this.context);
+      // A word now and then, so the platform does not take a long job for a hung connector.
+      if (onWaiting && Date.now() - lastNote >= 60_000) {
+        lastNote = Date.now();
+        await onWaiting(`${this.context.object}: Bulk job ${this.id} is ${job.state} after ${Math.round((lastNote - started) / 1000)} s.`);
+      }
+      if (job.state === 'JobComplete') return job.numberRecordsProcessed ?? 0;
+      if (job.state === 'Failed' || job.state === 'Aborted') {
+        throw new TransientError(`Salesforce's Bulk job for ${this.context.object} ended ${job.state}; the next run retries from the last saved state.`, {
+          internalMessage: `job ${this.id}: ${job.errorMessage ?? job.state}`,
+        });
+      }
+      if (Date.now() - started > MAX_WAIT_MS) {
+        throw new TransientError(`Salesforce's Bulk job for ${this.context.object} did not finish within 3 hours; the next run retries.`, { internalMessage: `job ${this.id}` });
+      }
+    }
+  }
+
+  /**
+   * Every result row as csv-parse's array of cells, page after page; `onHeader` gets each page's
+   * header row before that page's rows, to map names to indexes once instead of per row. A result
+   * page is stable while the job exists, so a download that breaks off is fetched again (under the
+   * request policy's retry rules) and the rows already yielded are skipped. A locator seen before
+   * would loop forever, and is refused.
+   */
+  async *rows(onHeader: (header: string[]) => void): AsyncGenerator<string[]> {
+    const seen = new Set<string>();
+    let locator: string | undefined;
+    do {
+      const query = `maxRecords=${RESULT_PAGE_RECORDS}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
+      const retry = this.client.retries(this.context);
+      let yielded = 0;
+      let next: string | undefined;
+      for (;;) {
+        try {
+          const { headers, body } = await this.client.openStream(`${DATA_PATH}/jobs/query/${this.id}/results?${query}`, {
+            context: this.context,
+            headers: { accept: 'text/csv' },
+          });
+          // Arrays, not objects keyed by the header (`columns: true`): one allocation less per row.
+          // No cast, no relax_* and no info: each costs csv-parse work per field or per row.
+          const parser = body.pipe(parse({ columns: false, bom: true, max_record_size: this.client.settings.maxCsvRecordBytes }));
+          body.on('error', (error) => parser.destroy(error));
+          let header = true;
+          let seenRows = 0;
+          try {
+            for await (const cells of parser) {
+              const row = cells as string[];
+              if (header) {
+                header = false;
+                onHeader(row);
+              } else if (++seenRows > yielded) {
+                yielded++;
+                yield row;
+              }
+            }
+          } finally {
+            body.destroy();
+          }
+          const declared = Number(headers['sforce-numberofrecords']);
+          if (Number.isFinite(declared) && declared !== seenRows) {
+            throw new TransportError('ROW_COUNT_MISMATCH', 'body', this.client.host, `page declared ${declared} rows, got ${seenRows}`);
+          }
+          const locatorHeader = headers['sforce-locator'];
+          next = typeof locatorHeader === 'string' && locatorHeader && locatorHeader !== 'null' ? locatorHeader : undefined;
+          break;
+        } catch (error) {
+          await retry.failed(csvFailure(error, this.client, this.context));
+        }
+      }
+      if (next !== undefined) {
+        if (seen.has(next) || next === locator) throw new PagingError('a Bulk result locator that was already read (a loop)').in(this.context);
+        seen.add(next);
+      }
+      locator = next;
+    } while (locator);
+  }
+
+  /** Best effort: a job left behind is deleted by Salesforce after a week anyway. */
+  async delete(): Promise<void> {
+    try {
+      await this.client.send(`${DATA_PATH}/jobs/query/${this.id}`, { method: 'DELETE', context: this.context });
+    } catch {
+      // not worth failing a sync that already has its records
+    }
+  }
+}
+
+
+/**
+ * csv-parse reports a record over max_record_size with its own error; every other parse error of a
+ * page that arrived whole is a body mangled in transit, worth fetching again.
+ */
+function csvFailure(error: unknown, client: SalesforceClient, context: CallContext): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'CSV_MAX_RECORD_SIZE') return new AnswerTooLargeError('CSV record', client.settings.maxCsvRecordBytes, context.action);
+  if (typeof code === 'string' && code.startsWith('CSV_')) return new TransportError(code, 'body', client.host, (error as Error).message);
+  return error;
+}

@@ -1,0 +1,67 @@
+/**
+ * Pages of a window read through Bulk API 2.0: one queryAll (or query) job per window, ordered like
+ * the REST read so that a STATE after each page of 2,000 rows is as safe to resume from.
+ */
+import { SalesforceApiError } from '../api/failures.js';
+import type { SalesforceClient } from '../api/client.js';
+import type { DescribeField } from '../api/types.js';
+import { streamQuery } from '../soql.js';
+import type { PageSource } from '../streams/page-source.js';
+import { BulkQueryJob } from './bulk-job.js';
+import { planBulkFields } from './bulk-fields.js';
+import { createRowConverter, sameHeader, type RowConverter } from './csv-records.js';
+
+const PAGE_RECORDS = 2000;
+
+/** Salesforce refused to run a Bulk job for this object: read it through REST instead. */
+export class BulkRefusedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'BulkRefusedError';
+  }
+}
+
+export function bulkPageSource(
+  client: SalesforceClient,
+  object: string,
+  selected: readonly DescribeField[],
+  describe: readonly DescribeField[],
+  includeDeleted: boolean,
+  onWaiting?: (message: string) => Promise<void>,
+): PageSource {
+  const plan = planBulkFields(selected, describe);
+  const output = selected.map((f) => f.name);
+  return async function* (bounds) {
+    let job: BulkQueryJob;
+    try {
+      job = await BulkQueryJob.create(client, streamQuery(object, plan.select, bounds), object, includeDeleted);
+    } catch (error) {
+      if (error instanceof SalesforceApiError && error.status === 400) throw new BulkRefusedError(`${error.errorCode}: ${error.sfMessage}`);
+      throw error;
+    }
+    try {
+      const total = await job.waitUntilComplete(onWaiting);
+      let estimate: number | undefined = total;
+      let page: Array<Record<string, unknown>> = [];
+      // Every result page repeats the header; the converter is rebuilt only if it ever changes.
+      let header: string[] | undefined;
+      let convert: RowConverter | undefined;
+      const onHeader = (next: string[]) => {
+        if (sameHeader(header, next)) return;
+        header = next;
+        convert = createRowConverter(next, describe, plan.compounds, output);
+      };
+      for await (const row of job.rows(onHeader)) {
+        page.push(convert!(row));
+        if (page.length === PAGE_RECORDS) {
+          yield { records: page, estimate };
+          estimate = undefined;
+          page = [];
+        }
+      }
+      if (page.length || estimate !== undefined) yield { records: page, estimate };
+    } finally {
+      await job.delete();
+    }
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Reads and validates the --config file against spec.json, then resolves it into what the rest of
+ * the connector uses: the org origin, credentials, the start date and the selected objects.
+ */
+import { readFileSync } from 'node:fs';
+import type { SalesforceConfig } from '../../../generated/config.js';
+import { ConfigError } from '../../runtime/errors.js';
+import { SUPPORTED_OBJECTS, type SObjectName } from '../objects.js';
+import { packagePath } from '../../runtime/package-root.js';
+import { createAjv } from '../../runtime/ajv.js';
+import { parseHostname, type OrgHost } from './hostname.js';
+import { readJsonFile } from '../../runtime/json-file.js';
+import { describeSchemaError } from '../../runtime/schema-errors.js';
+
+export interface ResolvedConfig {
+  org: OrgHost;
+  clientId: string;
+  clientSecret: string;
+  /** ISO-8601 UTC with milliseconds, or undefined for the whole history */
+  startDate?: string;
+  objects: SObjectName[];
+  readApi: 'auto' | 'rest' | 'bulk';
+  numWorkers: number;
+  apiBudgetPercent: number;
+}
+
+export function loadSpec(): { connectionSpecification: Record<string, unknown>; [key: string]: unknown } {
+  return JSON.parse(readFileSync(packagePath('spec.json'), 'utf8'));
+}
+
+export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
+  const role = `config file ${path}`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`The ${role} must hold a JSON object with hostname, client_id and client_secret.`);
+  }
+  const validate = createAjv().compile(loadSpec().connectionSpecification);
+  const config = structuredClone(raw) as SalesforceConfig;
+  if (!validate(config)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
+  for (const key of ['client_id', 'client_secret'] as const) {
+    if (!config[key].trim()) throw new ConfigError(`The ${role} field '${key}' is empty; paste the value from your External Client App.`);
+  }
+  let startDate: string | undefined;
+  if (config.start_date) {
+    const ms = Date.parse(config.start_date);
+    if (Number.isNaN(ms)) throw new ConfigError(`The ${role} field 'start_date' is not a valid date-time; use a form like 2024-01-01T00:00:00Z.`);
+    startDate = new Date(ms).toISOString();
+  }
+  return {
+    org: parseHostname(config.hostname, role),
+    clientId: config.client_id.trim(),
+    clientSecret: config.client_secret.trim(),
+    startDate,
+    objects: config.objects ? [...config.objects] : [...SUPPORTED_OBJECTS],
+    // ajv filled in the spec's defaults (useDefaults), so these are always set here.
+    readApi: config.read_api ?? 'auto',
+    numWorkers: config.num_workers ?? 6,
+    apiBudgetPercent: config.api_budget_percent ?? 80,
+  };
+}
+
+export async function loadConfig(path: string): Promise<ResolvedConfig> {
+  return resolveConfig(await readJsonFile(path, 'config'), path);
+}

@@ -1,0 +1,14 @@
+/** The standard fields each stream promises (schemas/<Object>.json), and which of them an org hides. */
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../../runtime/package-root.js';
+import type { DescribeResult } from '../api/types.js';
+
+export function baselineFields(object: string): string[] {
+  const schema = JSON.parse(readFileSync(packagePath('schemas', `${object}.json`), 'utf8')) as { properties: Record<string, unknown> };
+  return Object.keys(schema.properties);
+}
+
+export function hiddenBaselineFields(object: string, describe: DescribeResult): string[] {
+  const visible = new Set(describe.fields.map((f) => f.name));
+  return baselineFields(object).filter((name) => !visible.has(name));
+}

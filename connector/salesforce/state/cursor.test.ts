@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { LATE_COMMIT_LOOKBACK_MS, incrementalLowerBound, laterOf, readCursor } from './cursor.js';
+import { parseStateInput } from '../../runtime/input-state.js';
+
+const streamState = (name: string, state: unknown) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: state } });
+
+describe('parseStateInput', () => {
+  it('reads per-stream state messages', () => {
+    const states = parseStateInput([streamState('Account', { SystemModstamp: '2024-01-01T00:00:00.000Z' }), streamState('Lead', null)], 's.json');
+    expect(states.get('Account')).toEqual({ SystemModstamp: '2024-01-01T00:00:00.000Z' });
+    expect(states.get('Lead')).toEqual({});
+  });
+
+  it('understands legacy and global forms', () => {
+    expect(parseStateInput({ Account: { SystemModstamp: 'x' } }, 's.json').get('Account')).toEqual({ SystemModstamp: 'x' });
+    expect(parseStateInput({ type: 'LEGACY', data: { Case: { a: 1 } } }, 's.json').get('Case')).toEqual({ a: 1 });
+    const global = { type: 'GLOBAL', global: { stream_states: [{ stream_descriptor: { name: 'User' }, stream_state: { b: 2 } }] } };
+    expect(parseStateInput([global], 's.json').get('User')).toEqual({ b: 2 });
+  });
+
+  it('treats an empty file as no state', () => {
+    expect(parseStateInput([], 's.json').size).toBe(0);
+    expect(parseStateInput(null, 's.json').size).toBe(0);
+    expect(parseStateInput({}, 's.json').size).toBe(0);
+  });
+
+  it.each([
+    [[streamState('Widget', {})], /unknown stream 'Widget'/],
+    [[{ type: 'STREAM', stream: {} }], /stream_descriptor/],
+    [[{ type: 'PER_STREAM' }], /unknown type/],
+    [[streamState('Account', 'text')], /not an object/],
+    ['text', /JSON array/],
+  ])('rejects %j naming the file', (raw, message) => {
+    expect(() => parseStateInput(raw, 's.json')).toThrow(message);
+    expect(() => parseStateInput(raw, 's.json')).toThrow(/s\.json/);
+  });
+});
+
+describe('cursor', () => {
+  it('reads and normalises the cursor', () => {
+    expect(readCursor({ SystemModstamp: '2024-01-01T00:00:00Z' })).toEqual({ cursor: '2024-01-01T00:00:00.000Z' });
+    expect(readCursor({ SystemModstamp: '2024-01-01T00:00:00.000+0000' })).toEqual({ cursor: '2024-01-01T00:00:00.000Z' });
+    expect(readCursor({})).toEqual({});
+    expect(readCursor(undefined)).toEqual({});
+  });
+
+  it('repairs a cursor that is not a date-time from the newest valid version the state lists', () => {
+    const recent = { '001000000000001AAA': '2024-03-01T00:00:00.000Z', '001000000000002AAA': 'null', '001000000000003AAA': '2024-03-02T00:00:00.000Z' };
+    expect(readCursor({ SystemModstamp: 'null', recently_delivered: recent })).toEqual({ cursor: '2024-03-02T00:00:00.000Z', repairedFrom: 'null' });
+    expect(readCursor({ SystemModstamp: 'soon' })).toEqual({ cursor: undefined, repairedFrom: 'soon' });
+    expect(readCursor({ SystemModstamp: 1714000000000 })).toEqual({ cursor: undefined, repairedFrom: 1714000000000 });
+  });
+
+  it('starts the next query one look-back window before the cursor, never before start_date', () => {
+    const cursor = '2024-06-01T12:00:00.000Z';
+    const expected = new Date(Date.parse(cursor) - LATE_COMMIT_LOOKBACK_MS).toISOString();
+    expect(incrementalLowerBound(cursor, undefined)).toBe(expected);
+    expect(incrementalLowerBound(cursor, '2024-06-01T11:59:59.000Z')).toBe('2024-06-01T11:59:59.000Z');
+    expect(incrementalLowerBound(undefined, '2024-01-01T00:00:00.000Z')).toBe('2024-01-01T00:00:00.000Z');
+    expect(incrementalLowerBound(undefined, undefined)).toBeUndefined();
+  });
+
+  it('picks the later instant', () => {
+    expect(laterOf('2024-01-01T00:00:00.000Z', '2023-01-01T00:00:00.000Z')).toBe('2024-01-01T00:00:00.000Z');
+    expect(laterOf(undefined, 'b')).toBe('b');
+    expect(laterOf('a', undefined)).toBe('a');
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * The guarantees a STATE rests on, checked on every page before it is written: records arrive in
+ * (SystemModstamp, Id) order across the whole stream, and every SystemModstamp is a date-time. A
+ * page that goes backwards would let a STATE claim records not yet written, so it stops the stream
+ * before its records or STATE go out. A record without a valid stamp is still delivered (its data is
+ * real), with SystemModstamp null, and never becomes the cursor.
+ */
+import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
+import { PagingError } from '../api/failures.js';
+import { asInstant } from '../state/cursor.js';
+
+export interface StampProblem {
+  id: string;
+  value: unknown;
+}
+
+export class PageOrder {
+  private last?: { stamp: string; id: string };
+
+  /** Throws a PagingError when the page breaks the order; returns the records whose stamp was invalid. */
+  check(records: Array<Record<string, unknown>>): StampProblem[] {
+    const problems: StampProblem[] = [];
+    for (const record of records) {
+      const raw = record[CURSOR_FIELD];
+      const stamp = asInstant(raw);
+      const id = String(record[PRIMARY_KEY]);
+      if (stamp === undefined) {
+        problems.push({ id, value: raw });
+        record[CURSOR_FIELD] = null;
+        continue;
+      }
+      const last = this.last;
+      // ISO-8601 UTC strings of one length compare as their instants do.
+      if (last && (stamp < last.stamp || (stamp === last.stamp && idNotAfter(id, last.id)))) {
+        throw new PagingError(`record ${id} (SystemModstamp ${stamp}) came after ${last.id} (${last.stamp}), out of (SystemModstamp, Id) order`);
+      }
+      this.last = { stamp, id };
+    }
+    return problems;
+  }
+}
+
+/**
+ * Within one SystemModstamp, whether `id` fails to come after `previous`. Salesforce documents text
+ * sorting as case-insensitive but Ids are case-sensitive, so only an order that is backwards both
+ * ways (or a repeated Id) is called a violation: a true one is caught, a real org is never refused.
+ */
+function idNotAfter(id: string, previous: string): boolean {
+  if (id === previous) return true;
+  return id < previous && id.toLowerCase() <= previous.toLowerCase();
+}
