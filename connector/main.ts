@@ -1,12 +1,14 @@
 /**
  * Runs one protocol command with a given writer and settings, and turns any failure into exactly
- * one TRACE ERROR. It touches no process globals (no exit, no signal handlers, no environment), so
+ * one TRACE ERROR. This is where the two rooms meet: the protocol runtime (runtime/) and the
+ * Salesforce source (salesforce/), which never imports the other way. It touches no process globals (no exit, no signal handlers, no environment), so
  * tests drive it in-process; cli.ts binds it to the real process.
  */
 import type { AirbyteMessage } from '../generated/protocol.js';
 import { describeFailure } from './salesforce/api/describe-failure.js';
 import { parseArgs, type ParsedArgs } from './runtime/args.js';
-import { errorTraceMessage } from './runtime/messages.js';
+import { catalogMessage, connectionStatusMessage, errorTraceMessage } from './runtime/messages.js';
+import type { CheckResult, Log } from './runtime/source.js';
 import type { ProtocolWriter } from './runtime/writer.js';
 import { resolveSettings, type Settings } from './salesforce/settings.js';
 import type { LoadedState } from './runtime/state-file.js';
@@ -16,27 +18,36 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
     const { runSpec } = await import('./runtime/spec.js');
     return runSpec(writer);
   }
+  const log: Log = (level, message) => writer.log(level, message);
   const { loadConfig } = await import('./salesforce/config/load-config.js');
   if (args.command === 'check') {
-    // For check, a config the operator must fix is a FAILED status (exit 0), as the protocol wants.
-    const { runCheck, reportProblem } = await import('./salesforce/commands/check.js');
-    const config = await loadConfig(args.config!).catch((error: unknown) => reportProblem(error, writer));
-    return config ? runCheck(config, writer, settings) : undefined;
+    // A problem the operator can fix is a FAILED status (exit 0), as the protocol wants; bugs still throw.
+    const { checkConnection, checkProblem } = await import('./salesforce/commands/check.js');
+    let result: CheckResult;
+    try {
+      result = await checkConnection(await loadConfig(args.config!), log, writer.redactor, settings);
+    } catch (error) {
+      result = { ok: false, message: checkProblem(error).message };
+    }
+    return writer.write(connectionStatusMessage(result.ok ? 'SUCCEEDED' : 'FAILED', result.message));
   }
   const config = await loadConfig(args.config!);
   if (args.command === 'discover') {
-    const { runDiscover } = await import('./salesforce/commands/discover.js');
-    return runDiscover(config, writer, settings);
+    const { discoverStreams } = await import('./salesforce/commands/discover.js');
+    return writer.write(catalogMessage(await discoverStreams(config, log, writer.redactor, settings)));
   }
-  const [{ loadCatalog }, { loadStateFile }, { runRead }] = await Promise.all([
+  const [{ loadCatalog }, { loadStateFile }, { runRead }, { SalesforceRead }, { CURSOR_FIELD, SUPPORTED_OBJECTS }] = await Promise.all([
     import('./runtime/configured-catalog.js'),
     import('./runtime/state-file.js'),
+    import('./runtime/read-runner.js'),
     import('./salesforce/commands/read.js'),
+    import('./salesforce/objects.js'),
   ]);
-  const streams = await loadCatalog(args.catalog!);
-  const loaded: LoadedState = args.state ? await loadStateFile(args.state) : { states: new Map() };
+  const streams = await loadCatalog(args.catalog!, { streams: SUPPORTED_OBJECTS, cursorField: CURSOR_FIELD });
+  const loaded: LoadedState = args.state ? await loadStateFile(args.state, SUPPORTED_OBJECTS) : { states: new Map() };
   if (loaded.warning) await writer.log('WARN', loaded.warning);
-  return runRead({ config, streams, states: loaded.states }, writer, settings);
+  const session = new SalesforceRead(config, streams, loaded.states, log, writer.redactor, settings);
+  return runRead(writer, session, streams, config.numWorkers);
 }
 
 /**

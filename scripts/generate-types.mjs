@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Regenerates generated/*.ts from spec.json, schemas/ and the Airbyte protocol schema, so that the
-// config, record and protocol types are never written twice. `--check` exits non-zero when the
+// Regenerates generated/*.ts from spec.json and the Airbyte protocol schema, so that the config and
+// protocol types are never written twice. `--check` exits non-zero when the
 // committed files are stale (CI runs it through the test suite).
 import { compile } from 'json-schema-to-typescript';
-import { readFile, writeFile, readdir, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,20 +23,6 @@ async function configTypes() {
   return compile({ ...spec.connectionSpecification, title: 'SalesforceConfig' }, 'SalesforceConfig', options);
 }
 
-async function recordTypes() {
-  const files = (await readdir(path.join(root, 'schemas'))).filter((f) => f.endsWith('.json')).sort();
-  const parts = [banner];
-  for (const file of files) {
-    const schema = await readJson(path.join(root, 'schemas', file));
-    const name = `${path.basename(file, '.json')}Record`;
-    // Records carry fields beyond the baseline (custom fields), hence the index signature.
-    const ts = await compile({ ...schema, title: name, additionalProperties: true }, name,
-      { ...options, bannerComment: '', additionalProperties: true });
-    parts.push(ts.trim());
-  }
-  return parts.join('\n\n') + '\n';
-}
-
 async function protocolTypes() {
   const proto = await readJson(protocolPath);
   // Compile every definition as one bundle; the root's own properties are just conveniences.
@@ -47,7 +33,6 @@ async function protocolTypes() {
 
 const outputs = {
   'config.ts': configTypes,
-  'records.ts': recordTypes,
   ...(existsSync(protocolPath) || !process.argv.includes('--check') ? { 'protocol.ts': protocolTypes } : {}),
 };
 

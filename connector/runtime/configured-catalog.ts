@@ -3,7 +3,6 @@
  * first against the shape of Airbyte's ConfiguredAirbyteCatalog, then against what this source offers.
  */
 import { ConfigError } from './errors.js';
-import { CURSOR_FIELD, SUPPORTED_OBJECTS, isSupportedObject, type SObjectName } from '../salesforce/objects.js';
 import { readJsonFile } from './json-file.js';
 import { describeSchemaError } from './schema-errors.js';
 import { createAjv } from './ajv.js';
@@ -11,7 +10,7 @@ import { createAjv } from './ajv.js';
 export type SyncMode = 'full_refresh' | 'incremental';
 
 export interface ConfiguredStream {
-  name: SObjectName;
+  name: string;
   syncMode: SyncMode;
   /** Property names of the configured json_schema; undefined when the catalog gives none. */
   fields?: string[];
@@ -47,7 +46,14 @@ interface RawConfiguredStream {
   cursor_field?: string[];
 }
 
-export function resolveCatalog(raw: unknown, path: string): ConfiguredStream[] {
+/** What the source offers: its stream names, and the cursor it always uses. */
+export interface StreamOffer {
+  streams: readonly string[];
+  cursorField: string;
+}
+
+export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): ConfiguredStream[] {
+  const { streams: offered, cursorField } = offer;
   const role = `catalog file ${path}`;
   const validate = createAjv().compile(CATALOG_SHAPE);
   if (!validate(raw)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
@@ -55,20 +61,20 @@ export function resolveCatalog(raw: unknown, path: string): ConfiguredStream[] {
   const seen = new Set<string>();
   return streams.map((entry, index): ConfiguredStream => {
     const name = entry.stream.name;
-    if (!isSupportedObject(name)) {
-      throw new ConfigError(`The ${role} names the unknown stream '${name}' (streams.${index}); this source offers ${SUPPORTED_OBJECTS.join(', ')}. Run discover and rebuild the catalog.`);
+    if (!offered.includes(name)) {
+      throw new ConfigError(`The ${role} names the unknown stream '${name}' (streams.${index}); this source offers ${offered.join(', ')}. Run discover and rebuild the catalog.`);
     }
     if (seen.has(name)) throw new ConfigError(`The ${role} lists the stream ${name} twice; keep one entry.`);
     seen.add(name);
     const cursor = entry.cursor_field;
-    if (entry.sync_mode === 'incremental' && cursor && cursor.length > 0 && (cursor.length !== 1 || cursor[0] !== CURSOR_FIELD)) {
-      throw new ConfigError(`The ${role} sets cursor_field ${JSON.stringify(cursor)} for ${name}, but this source's cursor is always ["${CURSOR_FIELD}"]; remove cursor_field or set it to ["${CURSOR_FIELD}"].`);
+    if (entry.sync_mode === 'incremental' && cursor && cursor.length > 0 && (cursor.length !== 1 || cursor[0] !== cursorField)) {
+      throw new ConfigError(`The ${role} sets cursor_field ${JSON.stringify(cursor)} for ${name}, but this source's cursor is always ["${cursorField}"]; remove cursor_field or set it to ["${cursorField}"].`);
     }
     const properties = entry.stream.json_schema.properties;
     return { name, syncMode: entry.sync_mode, fields: properties ? Object.keys(properties) : undefined };
   });
 }
 
-export async function loadCatalog(path: string): Promise<ConfiguredStream[]> {
-  return resolveCatalog(await readJsonFile(path, 'catalog'), path);
+export async function loadCatalog(path: string, offer: StreamOffer): Promise<ConfiguredStream[]> {
+  return resolveCatalog(await readJsonFile(path, 'catalog'), path, offer);
 }

@@ -14,10 +14,6 @@ import type { FailureType } from './errors.js';
 
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
 
-export function recordMessage(stream: string, data: Record<string, unknown>, emittedAt: number): AirbyteMessage {
-  return { type: 'RECORD', record: { stream, data, emitted_at: emittedAt } };
-}
-
 export function streamStateMessage(stream: string, streamState: Record<string, unknown>, recordCount: number): AirbyteMessage {
   const state: AirbyteStateMessage = {
     type: 'STREAM',

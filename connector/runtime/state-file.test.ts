@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadStateFile } from './state-file.js';
 
+// The streams a source offers, as the runtime is told them.
+const SIX = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'];
+
 const dir = mkdtempSync(path.join(tmpdir(), 'state-file-'));
 let files = 0;
 function file(text: string): string {
@@ -20,13 +23,13 @@ describe('loadStateFile', () => {
   it('reads the array the platform passes, also pretty-printed and with a byte-order mark', async () => {
     const array = [state('Account', '2024-01-01T00:00:00.000Z')];
     for (const text of [line(array), JSON.stringify(array, null, 2), `\uFEFF${JSON.stringify(array, null, 2)}`]) {
-      const loaded = await loadStateFile(file(text));
+      const loaded = await loadStateFile(file(text), SIX);
       expect(loaded).toEqual({ states: new Map([['Account', cursor('2024-01-01T00:00:00.000Z')]]) });
     }
   });
 
   it('reads a single STATE line', async () => {
-    const loaded = await loadStateFile(file(line({ type: 'STATE', state: state('Lead', '2024-03-01T00:00:00.000Z') }) + '\n'));
+    const loaded = await loadStateFile(file(line({ type: 'STATE', state: state('Lead', '2024-03-01T00:00:00.000Z') }) + '\n'), SIX);
     expect(loaded.states).toEqual(new Map([['Lead', cursor('2024-03-01T00:00:00.000Z')]]));
   });
 
@@ -43,7 +46,7 @@ describe('loadStateFile', () => {
       '{"type":"RECORD","record":{"stream":"Acc',
     ].join('\n');
     const name = file(output);
-    const loaded = await loadStateFile(name);
+    const loaded = await loadStateFile(name, SIX);
     expect(loaded.warning).toBe(`Skipped 1 line of the state file ${name} that is not JSON (a read stopped mid-line leaves one).`);
     expect(loaded.states).toEqual(new Map([['Account', cursor('2024-02-01T00:00:00.000Z')], ['Contact', cursor('2024-01-05T00:00:00.000Z')]]));
   });
@@ -54,12 +57,12 @@ describe('loadStateFile', () => {
     ['a file that is no JSON', 'Account: 2024-01-01', /The state file .* is not valid JSON/],
   ])('refuses %s with a config error naming the file', async (_what, text, message) => {
     const name = file(text);
-    await expect(loadStateFile(name)).rejects.toThrow(message);
-    await expect(loadStateFile(name)).rejects.toThrow(name);
+    await expect(loadStateFile(name, SIX)).rejects.toThrow(message);
+    await expect(loadStateFile(name, SIX)).rejects.toThrow(name);
   });
 
   it('says when the path is missing or a directory', async () => {
-    await expect(loadStateFile(path.join(dir, 'nope.json'))).rejects.toThrow(/state file .*nope\.json does not exist; pass the right path with --state/);
-    await expect(loadStateFile(dir)).rejects.toThrow(/state file .* is a directory; pass the right path with --state/);
+    await expect(loadStateFile(path.join(dir, 'nope.json'), SIX)).rejects.toThrow(/state file .*nope\.json does not exist; pass the right path with --state/);
+    await expect(loadStateFile(dir, SIX)).rejects.toThrow(/state file .* is a directory; pass the right path with --state/);
   });
 });

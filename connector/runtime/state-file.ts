@@ -24,16 +24,16 @@ type Scan =
   | { kind: 'single'; value: unknown }
   | { kind: 'lines'; latest: LatestStates; lines: number; skipped: number };
 
-export async function loadStateFile(path: string): Promise<LoadedState> {
+export async function loadStateFile(path: string, known: readonly string[]): Promise<LoadedState> {
   const scan = await scanLines(path);
-  if (scan.kind === 'document') return { states: parseStateInput(await readJsonFile(path, 'state'), path) };
-  if (scan.kind === 'single') return { states: parseStateInput(scan.value, path) };
+  if (scan.kind === 'document') return { states: parseStateInput(await readJsonFile(path, 'state'), path, known) };
+  if (scan.kind === 'single') return { states: parseStateInput(scan.value, path, known) };
   if (scan.latest.size === 0) {
     throw new ConfigError(
       `The state file ${path} holds ${scan.lines} lines of JSON but no STATE message; pass the output of an earlier read (or the array the state helper prints from it), or no --state to start over.`,
     );
   }
-  const states = parseStateInput(scan.latest.states(), path);
+  const states = parseStateInput(scan.latest.states(), path, known);
   if (scan.skipped === 0) return { states };
   const lines = scan.skipped === 1 ? '1 line' : `${scan.skipped} lines`;
   return { states, warning: `Skipped ${lines} of the state file ${path} that ${scan.skipped === 1 ? 'is' : 'are'} not JSON (a read stopped mid-line leaves one).` };

@@ -50,8 +50,3 @@ export function earliestChangeQuery(object: string): string {
 export function probeQuery(object: string): string {
   return `SELECT ${PRIMARY_KEY} FROM ${object} LIMIT 1`;
 }
-
-/** How many records a slice holds, for progress estimates and choosing Bulk. */
-export function countQuery(object: string, bounds: QueryBounds = {}): string {
-  return streamQuery(object, ['COUNT()'], bounds).replace(/ ORDER BY .*$/, '');
-}

@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Redactor } from '../../runtime/redactor.js';
 import type { Settings } from '../settings.js';
+import { DEFAULTS } from '../defaults.js';
 import { parseErrorBody } from './api-errors.js';
 import { DATA_PATH } from './api-version.js';
 import { dataApiUrl } from './api-url.js';
@@ -129,7 +130,7 @@ export class SalesforceClient {
    */
   async *query(soql: string, options: { object: string; includeDeleted: boolean; batchSize?: number }): AsyncGenerator<QueryPage> {
     const context = { object: options.object, action: `query ${options.object}` };
-    const headers = { 'sforce-query-options': `batchSize=${options.batchSize ?? 2000}` };
+    const headers = { 'sforce-query-options': `batchSize=${options.batchSize ?? DEFAULTS.pageRecords}` };
     const endpoint = options.includeDeleted ? 'queryAll' : 'query';
     const seen = new Set<string>();
     let delivered = 0;

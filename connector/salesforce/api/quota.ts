@@ -9,8 +9,6 @@ import type { ApiUsage } from './limit-info.js';
 /** The org's API allocation is spent (by our budget or by Salesforce's own 403). */
 export class QuotaReachedError extends TransientError {}
 
-export const DEFAULT_API_BUDGET_PERCENT = 80;
-
 export function quotaMessage(usage: ApiUsage | undefined, budgetPercent: number, bySalesforce: boolean): string {
   const used = usage ? `${usage.used} of ${usage.max} daily API requests (${Math.round((usage.used / usage.max) * 100)}%)` : 'its daily API requests';
   const why = bySalesforce ? 'Salesforce refused further calls (REQUEST_LIMIT_EXCEEDED)' : `this exceeds api_budget_percent (${budgetPercent}%)`;
@@ -25,7 +23,7 @@ export class QuotaGuard {
   private usage?: ApiUsage;
   private tripped?: QuotaReachedError;
 
-  constructor(readonly budgetPercent: number = DEFAULT_API_BUDGET_PERCENT) {}
+  constructor(readonly budgetPercent: number) {}
 
   observe(usage: ApiUsage): void {
     this.usage = usage;

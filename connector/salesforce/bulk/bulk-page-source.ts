@@ -6,12 +6,12 @@ import { SalesforceApiError } from '../api/failures.js';
 import type { SalesforceClient } from '../api/client.js';
 import type { DescribeField } from '../api/types.js';
 import { streamQuery } from '../soql.js';
-import type { PageSource } from '../streams/page-source.js';
+import type { PageSource } from '../streams/pages.js';
+import { DEFAULTS } from '../defaults.js';
 import { BulkQueryJob } from './bulk-job.js';
 import { planBulkFields } from './bulk-fields.js';
 import { createRowConverter, sameHeader, type RowConverter } from './csv-records.js';
 
-const PAGE_RECORDS = 2000;
 
 /** Salesforce refused to run a Bulk job for this object: read it through REST instead. */
 export class BulkRefusedError extends Error {
@@ -53,7 +53,7 @@ export function bulkPageSource(
       };
       for await (const row of job.rows(onHeader)) {
         page.push(convert!(row));
-        if (page.length === PAGE_RECORDS) {
+        if (page.length === DEFAULTS.pageRecords) {
           yield { records: page, estimate };
           estimate = undefined;
           page = [];

@@ -2,19 +2,19 @@
  * `discover`: one stream per selected object, its schema built from this org's describe so that
  * custom fields appear and fields hidden by field-level security do not.
  */
-import type { AirbyteStream } from '../../../generated/protocol.js';
+import type { AirbyteCatalog, AirbyteStream } from '../../../generated/protocol.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
-import { catalogMessage } from '../../runtime/messages.js';
-import type { ProtocolWriter } from '../../runtime/writer.js';
+import type { Redactor } from '../../runtime/redactor.js';
+import type { Log } from '../../runtime/source.js';
 import { SalesforceClient } from '../api/client.js';
 import type { Settings } from '../settings.js';
 import { RetryLog } from './retry-log.js';
 import { streamSchema } from '../schema/field-mapping.js';
 import { selectFields } from '../streams/field-selection.js';
 
-export async function runDiscover(config: ResolvedConfig, writer: ProtocolWriter, settings: Settings): Promise<void> {
-  const client = new SalesforceClient(config, writer.redactor, settings, new RetryLog(writer).note);
+export async function discoverStreams(config: ResolvedConfig, log: Log, redactor: Redactor, settings: Settings): Promise<AirbyteCatalog> {
+  const client = new SalesforceClient(config, redactor, settings, new RetryLog(log).note);
   const streams: AirbyteStream[] = [];
   for (const object of config.objects) {
     const describe = await client.describe(object);
@@ -29,5 +29,5 @@ export async function runDiscover(config: ResolvedConfig, writer: ProtocolWriter
       is_resumable: true,
     });
   }
-  await writer.write(catalogMessage({ streams }));
+  return { streams };
 }

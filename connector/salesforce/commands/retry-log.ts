@@ -3,7 +3,7 @@
  * at most one line per QUIET_MS, the next line counting those left out, so a bad hour of outages
  * does not flood the platform's log.
  */
-import type { ProtocolWriter } from '../../runtime/writer.js';
+import type { Log } from '../../runtime/source.js';
 import type { RetryEvent } from '../api/request-policy.js';
 
 const QUIET_MS = 10_000;
@@ -13,7 +13,7 @@ export class RetryLog {
   private leftOut = 0;
 
   constructor(
-    private readonly writer: ProtocolWriter,
+    private readonly log: Log,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -27,6 +27,6 @@ export class RetryLog {
     this.lastAt = at;
     this.leftOut = 0;
     const wait = event.delayMs >= 1000 ? `${(event.delayMs / 1000).toFixed(1)} s` : `${event.delayMs} ms`;
-    void this.writer.log('WARN', `Retrying a call that failed: ${event.context.action} got ${event.reason}; attempt ${event.attempt + 1} of ${event.attempts} in ${wait}${more}.`);
+    void this.log('WARN', `Retrying a call that failed: ${event.context.action} got ${event.reason}; attempt ${event.attempt + 1} of ${event.attempts} in ${wait}${more}.`);
   };
 }

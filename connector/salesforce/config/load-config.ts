@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { SalesforceConfig } from '../../../generated/config.js';
 import { ConfigError } from '../../runtime/errors.js';
-import { SUPPORTED_OBJECTS, type SObjectName } from '../objects.js';
+import { DEFAULTS } from '../defaults.js';
+import type { SObjectName } from '../objects.js';
 import { packagePath } from '../../runtime/package-root.js';
 import { createAjv } from '../../runtime/ajv.js';
 import { parseHostname, type OrgHost } from './hostname.js';
@@ -50,11 +51,11 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     clientId: config.client_id.trim(),
     clientSecret: config.client_secret.trim(),
     startDate,
-    objects: config.objects ? [...config.objects] : [...SUPPORTED_OBJECTS],
+    objects: config.objects ? [...config.objects] : [...DEFAULTS.objects],
     // ajv filled in the spec's defaults (useDefaults), so these are always set here.
-    readApi: config.read_api ?? 'auto',
-    numWorkers: config.num_workers ?? 6,
-    apiBudgetPercent: config.api_budget_percent ?? 80,
+    readApi: config.read_api ?? DEFAULTS.readApi,
+    numWorkers: config.num_workers ?? DEFAULTS.numWorkers,
+    apiBudgetPercent: config.api_budget_percent ?? DEFAULTS.apiBudgetPercent,
   };
 }
 

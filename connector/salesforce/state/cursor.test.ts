@@ -1,27 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
 import { LATE_COMMIT_LOOKBACK_MS, incrementalLowerBound, laterOf, readCursor } from './cursor.js';
+import { SUPPORTED_OBJECTS as SIX } from '../objects.js';
 import { parseStateInput } from '../../runtime/input-state.js';
 
 const streamState = (name: string, state: unknown) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: state } });
 
 describe('parseStateInput', () => {
   it('reads per-stream state messages', () => {
-    const states = parseStateInput([streamState('Account', { SystemModstamp: '2024-01-01T00:00:00.000Z' }), streamState('Lead', null)], 's.json');
+    const states = parseStateInput([streamState('Account', { SystemModstamp: '2024-01-01T00:00:00.000Z' }), streamState('Lead', null)], 's.json', SIX);
     expect(states.get('Account')).toEqual({ SystemModstamp: '2024-01-01T00:00:00.000Z' });
     expect(states.get('Lead')).toEqual({});
   });
 
   it('understands legacy and global forms', () => {
-    expect(parseStateInput({ Account: { SystemModstamp: 'x' } }, 's.json').get('Account')).toEqual({ SystemModstamp: 'x' });
-    expect(parseStateInput({ type: 'LEGACY', data: { Case: { a: 1 } } }, 's.json').get('Case')).toEqual({ a: 1 });
+    expect(parseStateInput({ Account: { SystemModstamp: 'x' } }, 's.json', SIX).get('Account')).toEqual({ SystemModstamp: 'x' });
+    expect(parseStateInput({ type: 'LEGACY', data: { Case: { a: 1 } } }, 's.json', SIX).get('Case')).toEqual({ a: 1 });
     const global = { type: 'GLOBAL', global: { stream_states: [{ stream_descriptor: { name: 'User' }, stream_state: { b: 2 } }] } };
-    expect(parseStateInput([global], 's.json').get('User')).toEqual({ b: 2 });
+    expect(parseStateInput([global], 's.json', SIX).get('User')).toEqual({ b: 2 });
   });
 
   it('treats an empty file as no state', () => {
-    expect(parseStateInput([], 's.json').size).toBe(0);
-    expect(parseStateInput(null, 's.json').size).toBe(0);
-    expect(parseStateInput({}, 's.json').size).toBe(0);
+    expect(parseStateInput([], 's.json', SIX).size).toBe(0);
+    expect(parseStateInput(null, 's.json', SIX).size).toBe(0);
+    expect(parseStateInput({}, 's.json', SIX).size).toBe(0);
   });
 
   it.each([
@@ -31,8 +32,8 @@ describe('parseStateInput', () => {
     [[streamState('Account', 'text')], /not an object/],
     ['text', /JSON array/],
   ])('rejects %j naming the file', (raw, message) => {
-    expect(() => parseStateInput(raw, 's.json')).toThrow(message);
-    expect(() => parseStateInput(raw, 's.json')).toThrow(/s\.json/);
+    expect(() => parseStateInput(raw, 's.json', SIX)).toThrow(message);
+    expect(() => parseStateInput(raw, 's.json', SIX)).toThrow(/s\.json/);
   });
 });
 

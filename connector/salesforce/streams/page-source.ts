@@ -4,25 +4,14 @@
  * when the first page says the window is large, drops that cursor and reads the window through Bulk.
  */
 import { BulkRefusedError, bulkPageSource } from '../bulk/bulk-page-source.js';
-import type { ProtocolWriter } from '../../runtime/writer.js';
+import type { Log } from '../../runtime/source.js';
 import type { SalesforceClient } from '../api/client.js';
 import type { DescribeField } from '../api/types.js';
-import { streamQuery, type QueryBounds } from '../soql.js';
+import { streamQuery } from '../soql.js';
 import { createRecordShaper } from './record-shaper.js';
 import { chunkFields, lookupQueries } from './wide-query.js';
+import type { PageSource } from './pages.js';
 
-export interface SourcePage {
-  /**
-   * Records as the RECORD messages carry them (typed, datetimes normalized), ordered by
-   * (SystemModstamp, Id). Each source shapes its own: Bulk builds them straight from CSV cells,
-   * where a second pass over every record would cost as much as building it.
-   */
-  records: Array<Record<string, unknown>>;
-  /** how many records the whole window holds, when the source knows (first page only) */
-  estimate?: number;
-}
-
-export type PageSource = (bounds: QueryBounds) => AsyncIterable<SourcePage>;
 export type ReadApi = 'auto' | 'rest' | 'bulk';
 
 /** Above this many records in a window, `auto` reads it through Bulk. */
@@ -59,7 +48,7 @@ async function joinChunks(client: SalesforceClient, object: string, chunks: stri
 
 export interface SourceOptions {
   client: SalesforceClient;
-  writer: ProtocolWriter;
+  log: Log;
   object: string;
   selected: readonly DescribeField[];
   describe: readonly DescribeField[];
@@ -68,16 +57,16 @@ export interface SourceOptions {
 }
 
 export function choosePageSource(options: SourceOptions): PageSource {
-  const { client, writer, object, selected, describe, includeDeleted, readApi } = options;
+  const { client, log, object, selected, describe, includeDeleted, readApi } = options;
   const rest = restPageSource(client, object, selected, includeDeleted);
   if (readApi === 'rest') return rest;
-  const bulk = bulkPageSource(client, object, selected, describe, includeDeleted, (message) => writer.log('INFO', message));
+  const bulk = bulkPageSource(client, object, selected, describe, includeDeleted, (message) => log('INFO', message));
   const bulkOrRest: PageSource = async function* (bounds) {
     try {
       yield* bulk(bounds);
     } catch (error) {
       if (!(error instanceof BulkRefusedError)) throw error;
-      await writer.log('WARN', `${object}: Salesforce refused a Bulk job (${error.reason}); reading it through REST instead.`);
+      await log('WARN', `${object}: Salesforce refused a Bulk job (${error.reason}); reading it through REST instead.`);
       yield* rest(bounds);
     }
   };
