@@ -29,6 +29,7 @@ export interface SendOptions {
   json?: unknown;
   headers?: Record<string, string>;
   context: CallContext;
+  signal?: AbortSignal;
 }
 
 export class SalesforceClient {
@@ -88,8 +89,8 @@ export class SalesforceClient {
     return this.authorized(target, options, (spec) => this.policy.call(spec, (answer) => this.json<T>(answer, spec.url.pathname)));
   }
 
-  async getJson<T>(target: string, context: CallContext, headers: Record<string, string> = {}): Promise<T> {
-    return this.sendJson<T>(target, { context, headers });
+  async getJson<T>(target: string, context: CallContext, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {
+    return this.sendJson<T>(target, { context, headers, signal });
   }
 
   /** A call whose answer carries nothing we need beyond its status (a DELETE). */
@@ -126,40 +127,46 @@ export class SalesforceClient {
    * Pages of one SOQL query, following nextRecordsUrl. The next page is requested while the caller
    * is still writing the current one, so the network and our output overlap. A next URL seen before,
    * `done: false` without one, a page that brings nothing, or more records than `totalSize` each end
-   * the query with a PagingError: each would otherwise loop forever or end a stream short.
+   * the query with a PagingError: each would otherwise loop forever or end a stream short. A caller
+   * that stops early abandons the page requested ahead (no call, retry or log line outlives it).
    */
   async *query(soql: string, options: { object: string; includeDeleted: boolean; batchSize?: number }): AsyncGenerator<QueryPage> {
     const context = { object: options.object, action: `query ${options.object}` };
     const headers = { 'sforce-query-options': `batchSize=${options.batchSize ?? DEFAULTS.pageRecords}` };
     const endpoint = options.includeDeleted ? 'queryAll' : 'query';
+    const abandon = new AbortController();
     const seen = new Set<string>();
     let delivered = 0;
     let total: number | undefined;
-    let pending = this.getJson<QueryPage>(`${DATA_PATH}/${endpoint}?q=${encodeURIComponent(soql)}`, context, headers);
-    for (;;) {
-      const page = await pending;
-      if (!Array.isArray(page?.records)) throw new MalformedAnswerError('a query page', 'records list').in(context);
-      total ??= typeof page.totalSize === 'number' ? page.totalSize : undefined;
-      delivered += page.records.length;
-      if (total !== undefined && delivered > total) {
-        throw new PagingError(`more records (${delivered}) than the query's totalSize (${total})`).in(context);
+    let pending = this.getJson<QueryPage>(`${DATA_PATH}/${endpoint}?q=${encodeURIComponent(soql)}`, context, headers, abandon.signal);
+    try {
+      for (;;) {
+        const page = await pending;
+        if (!Array.isArray(page?.records)) throw new MalformedAnswerError('a query page', 'records list').in(context);
+        total ??= typeof page.totalSize === 'number' ? page.totalSize : undefined;
+        delivered += page.records.length;
+        if (total !== undefined && delivered > total) {
+          throw new PagingError(`more records (${delivered}) than the query's totalSize (${total})`).in(context);
+        }
+        let next: string | undefined;
+        if (page.done !== true) {
+          if (typeof page.nextRecordsUrl !== 'string' || !page.nextRecordsUrl) throw new PagingError('a page marked not done without a next page URL').in(context);
+          if (page.records.length === 0) throw new PagingError('a page with no records that is not the last').in(context);
+          next = page.nextRecordsUrl;
+          const key = this.resolve(next, 'next page URL', context).href;
+          if (seen.has(key)) throw new PagingError('a next page URL that was already read (a loop)').in(context);
+          seen.add(key);
+          pending = this.getJson<QueryPage>(next, context, headers, abandon.signal);
+          pending.catch(() => undefined); // observed when awaited; avoids an unhandled rejection if the caller stops early
+          // Node sends a request on a later turn of the event loop: without this the prefetch would
+          // leave only after the caller's synchronous work on this page, overlapping nothing.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        yield page;
+        if (!next) return;
       }
-      let next: string | undefined;
-      if (page.done !== true) {
-        if (typeof page.nextRecordsUrl !== 'string' || !page.nextRecordsUrl) throw new PagingError('a page marked not done without a next page URL').in(context);
-        if (page.records.length === 0) throw new PagingError('a page with no records that is not the last').in(context);
-        next = page.nextRecordsUrl;
-        const key = this.resolve(next, 'next page URL', context).href;
-        if (seen.has(key)) throw new PagingError('a next page URL that was already read (a loop)').in(context);
-        seen.add(key);
-        pending = this.getJson<QueryPage>(next, context, headers);
-        pending.catch(() => undefined); // observed when awaited; avoids an unhandled rejection if the caller stops early
-        // Node sends a request on a later turn of the event loop: without this the prefetch would
-        // leave only after the caller's synchronous work on this page, overlapping nothing.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      yield page;
-      if (!next) return;
+    } finally {
+      abandon.abort();
     }
   }
 
@@ -181,6 +188,7 @@ export class SalesforceClient {
         headers: { ...options.headers, authorization: `Bearer ${token.accessToken}` },
         json: options.json,
         context: options.context,
+        signal: options.signal,
       }),
     );
   }

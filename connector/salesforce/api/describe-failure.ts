@@ -46,6 +46,9 @@ export function describeFailure(error: unknown): ConnectorError {
     if (error.phase === 'body') {
       return new TransientError(`The connection to ${error.host} kept breaking off while Salesforce was answering (${error.code}) when trying to ${context.action}; ${RESUMES}.`, opts);
     }
+    if (error.hostAnsweredBefore) {
+      return new TransientError(`The connection to ${error.host} kept failing (${error.code}) after it had worked earlier in this run, when trying to ${context.action}; ${RESUMES}.`, opts);
+    }
     const classified = classifyNetworkError(error.code, error.host, error.message);
     return classified.failureType === 'transient_error' ? new TransientError(classified.message, opts) : new ConfigError(classified.message, opts);
   }
@@ -86,8 +89,11 @@ export function describeFailure(error: unknown): ConnectorError {
 }
 
 function describeRedirect(error: RedirectError, context: CallContext, opts: { internalMessage: string; cause: unknown; stream?: string }): ConnectorError {
-  const to = error.target ?? 'an unnamed place';
-  if (error.target && /^http:/i.test(error.target)) {
+  if (!error.target) {
+    return new SystemError(`${error.host} answered the request to ${context.action} with HTTP ${error.status} and nowhere to go; the connector makes no request that calls for that. Check for a proxy in between.`, opts);
+  }
+  const to = error.target;
+  if (/^http:/i.test(error.target)) {
     return new ConfigError(`${error.host} redirected a request to plain http (${to}); the connector never sends credentials over http. Check the hostname and any proxy in between.`, opts);
   }
   if (error.path === '/services/oauth2/token') {
@@ -103,5 +109,6 @@ function describeRedirect(error: RedirectError, context: CallContext, opts: { in
 }
 
 function seconds(ms: number): string {
-  return ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`;
+  if (ms >= 120_000) return `${Math.round(ms / 60_000)} minutes`;
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} seconds` : `${(ms / 1000).toFixed(1)} seconds`;
 }

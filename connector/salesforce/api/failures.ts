@@ -68,6 +68,8 @@ export class TransportError extends SalesforceFailure {
     readonly host: string,
     detail: string,
     cause?: unknown,
+    /** the host had answered earlier in this run: it exists and listens, so this is weather */
+    readonly hostAnsweredBefore = false,
   ) {
     super(`${code} during ${phase} from ${host}: ${detail}`, { cause });
   }

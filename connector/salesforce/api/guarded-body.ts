@@ -28,6 +28,9 @@ export class GuardedBody extends Readable {
     private readonly limits: BodyLimits,
   ) {
     super();
+    // The body can fail (a bad chunk in the headers' packet) before its reader attaches, which Node
+    // would raise as an unhandled 'error' event; the failure still reaches the reader as `errored`.
+    this.on('error', () => undefined);
     this.waited = limits.waitedMs;
     source.pause();
     source.on('data', (chunk: Buffer) => this.onChunk(chunk));

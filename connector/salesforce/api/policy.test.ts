@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { resolveSettings } from '../settings.js';
 import { dataApiUrl, isSalesforceId } from './api-url.js';
-import { AnswerTooLargeError, OAuthError, RedirectError, SalesforceApiError, StallError, TransportError, UnreadableAnswerError, UnsafeUrlError } from './failures.js';
+import { AnswerTooLargeError, OAuthError, RedirectError, SalesforceApiError, SalesforceFailure, StallError, TransportError, UnreadableAnswerError, UnsafeUrlError } from './failures.js';
 import { RequestPolicy, type RetryEvent } from './request-policy.js';
 import { isRetriable, parseRetryAfter, retryDelayMs } from './retry-rules.js';
 
@@ -57,6 +58,8 @@ describe('retry rules', () => {
     expect(isRetriable(new TransportError('ECONNRESET', 'headers', 'h', ''))).toBe(true);
     expect(isRetriable(new TransportError('ENOTFOUND', 'connect', 'h', ''))).toBe(false);
     expect(isRetriable(new TransportError('ECONNREFUSED', 'connect', 'h', ''))).toBe(false);
+    // Once the host has answered in this run, a refused connection is a blip (a load balancer restarting).
+    expect(isRetriable(new TransportError('ECONNREFUSED', 'connect', 'h', '', undefined, true))).toBe(true);
     expect(isRetriable(new StallError('idle', 1, 'h', '/p'))).toBe(true);
     expect(isRetriable(new StallError('deadline', 1, 'h', '/p'))).toBe(false);
     expect(isRetriable(new UnreadableAnswerError('/p', 3, 'x'))).toBe(true);
@@ -171,5 +174,53 @@ describe('RequestPolicy against a real server', () => {
     script.push((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(bomb));
     const error = await call(new RequestPolicy(fast)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AnswerTooLargeError);
+  });
+
+  it('reads a streamed page past the answer cap: it is never held whole', async () => {
+    script.push((_req, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end('x'.repeat(300_000)));
+    const { body } = await new RequestPolicy(fast).open({ url: new URL(`${base}/csv`), context: { action: 'test' } }, () => {
+      throw new Error('not an error status');
+    });
+    let bytes = 0;
+    for await (const chunk of body) bytes += (chunk as Buffer).length;
+    expect(bytes).toBe(300_000);
+  });
+
+  it('abandons a call on its signal: no retry, no retry report', async () => {
+    for (let i = 0; i < 3; i++) script.push((_req, res) => res.writeHead(503).end('[]'));
+    const abandon = new AbortController();
+    const events: RetryEvent[] = [];
+    const slow = resolveSettings({ ...fast, baseRetryDelayMs: 5000, maxRetryDelayMs: 5000 });
+    const call = new RequestPolicy(slow, { onRetry: (e) => events.push(e) }).call({ url: new URL(`${base}/x`), context: { action: 'test' }, signal: abandon.signal }, asJson);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const hitsBefore = hits.length;
+    abandon.abort();
+    const started = Date.now();
+    await expect(call).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(events).toHaveLength(1);
+    expect(hits.length).toBe(hitsBefore);
+    script.length = 0;
+  });
+});
+
+describe('an answer whose headers and a broken body arrive in one packet', () => {
+  it.each([
+    ['a bad chunk size', 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'],
+    ['a Content-Length one byte short of a UTF-8 body', 'HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: 10\r\n\r\n[{"é":1}] trailing'],
+  ])('%s fails the call with a typed failure, never an unhandled error', async (_what, raw) => {
+    const server = createTcpServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end(raw));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/x`);
+    const settings = resolveSettings({ attempts: 2, baseRetryDelayMs: 1, maxRetryDelayMs: 2 });
+    try {
+      const error = await new RequestPolicy(settings).call({ url, context: { action: 'test' } }, (a) => a.text).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SalesforceFailure);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -20,6 +20,8 @@ export interface CallSpec {
   form?: Record<string, string>;
   json?: unknown;
   context: CallContext;
+  /** abandons the call (a prefetch nobody will read): the request is cut and no retry follows */
+  signal?: AbortSignal;
 }
 
 /** An answer with its body read whole (any status but a redirect). */
@@ -58,10 +60,12 @@ export class RetryLoop {
     private readonly settings: Settings,
     private readonly context: CallContext,
     private readonly hooks: PolicyHooks,
+    private readonly signal?: AbortSignal,
   ) {}
 
   /** Rethrows `error` when it is final; otherwise reports the retry and waits for its turn. */
   async failed(error: unknown): Promise<void> {
+    if (this.signal?.aborted) throw this.signal.reason;
     if (!(error instanceof SalesforceFailure)) throw error;
     error.in(this.context);
     this.failures++;
@@ -69,12 +73,14 @@ export class RetryLoop {
     const delayMs = retryDelayMs(this.failures, this.settings, (error as { retryAfterMs?: number }).retryAfterMs);
     if (delayMs === undefined) throw error;
     this.hooks.onRetry?.({ context: this.context, attempt: this.failures, attempts: this.settings.attempts, delayMs, reason: failureSummary(error) });
-    await sleep(delayMs);
+    await sleep(delayMs, undefined, { signal: this.signal });
   }
 }
 
 export class RequestPolicy {
   private readonly http: Got;
+  /** Hosts that have answered at least once: a refused connection there later is weather, not a wrong hostname. */
+  private readonly answered = new Set<string>();
 
   constructor(
     private readonly settings: Settings,
@@ -91,8 +97,8 @@ export class RequestPolicy {
     });
   }
 
-  retries(context: CallContext): RetryLoop {
-    return new RetryLoop(this.settings, context, this.hooks);
+  retries(context: CallContext, signal?: AbortSignal): RetryLoop {
+    return new RetryLoop(this.settings, context, this.hooks, signal);
   }
 
   /**
@@ -100,7 +106,7 @@ export class RequestPolicy {
    * a typed failure (an error status, a body that does not parse) that the rules then judge.
    */
   async call<T>(spec: CallSpec, interpret: (answer: Answer) => T): Promise<T> {
-    const loop = this.retries(spec.context);
+    const loop = this.retries(spec.context, spec.signal);
     for (;;) {
       try {
         const { headers, status, body } = await this.send(spec);
@@ -117,12 +123,13 @@ export class RequestPolicy {
    * which must throw.
    */
   async open(spec: CallSpec, interpret: (answer: Answer) => never): Promise<StreamedAnswer> {
-    const { headers, status, body } = await this.send(spec);
+    // A streamed page (a Bulk result of up to a gigabyte) is never held whole: no cap on its size.
+    const { headers, status, body } = await this.send(spec, Infinity);
     if (status >= 300) interpret({ status, headers, text: await readText(body) });
     return { headers, body };
   }
 
-  private async send(spec: CallSpec): Promise<{ status: number; headers: IncomingHttpHeaders; body: GuardedBody }> {
+  private async send(spec: CallSpec, maxBytes = this.settings.maxAnswerBytes): Promise<{ status: number; headers: IncomingHttpHeaders; body: GuardedBody }> {
     const started = Date.now();
     const host = spec.url.host;
     const path = spec.url.pathname;
@@ -131,19 +138,21 @@ export class RequestPolicy {
       headers: spec.headers,
       ...(spec.form ? { form: spec.form } : {}),
       ...(spec.json !== undefined ? { json: spec.json } : {}),
+      ...(spec.signal ? { signal: spec.signal } : {}),
     });
     // A got stream with a method that may carry a body waits for one to be written; this call has none.
     if (!spec.form && spec.json === undefined && spec.method && spec.method !== 'GET') request.end();
     const { response, body } = await new Promise<{ response: Response; body: GuardedBody }>((resolve, reject) => {
       const early = (error: Error & { code?: string; event?: string }) => {
         const phase = error.event === 'response' || error.code === 'ECONNRESET' ? 'headers' : 'connect';
-        reject(new TransportError(error.code ?? 'ERR_REQUEST', phase, host, error.message, error));
+        reject(new TransportError(error.code ?? 'ERR_REQUEST', phase, host, error.message, error, this.answered.has(host)));
       };
       request.once('error', early);
       request.once('response', (res: Response) => {
         request.off('error', early);
+        this.answered.add(host);
         // Guarded at once, in this same turn, so no error the body raises goes unheard.
-        const limits = { maxBytes: this.settings.maxAnswerBytes, idleMs: this.settings.idleTimeoutMs, deadlineMs: this.settings.deadlineMs, waitedMs: Date.now() - started, host, path };
+        const limits = { maxBytes: res.statusCode < 300 ? maxBytes : this.settings.maxAnswerBytes, idleMs: this.settings.idleTimeoutMs, deadlineMs: this.settings.deadlineMs, waitedMs: Date.now() - started, host, path };
         resolve({ response: res, body: new GuardedBody(request as Request, limits) });
       });
     });

@@ -16,7 +16,8 @@ export const RETRIED_STATUSES: ReadonlySet<number> = new Set([408, 420, 429, 500
 
 /**
  * Failures to reach a host that a retry cannot fix: the name does not resolve, nothing listens, the
- * certificate is not trusted, the port does not speak TLS. Failing fast points at the hostname.
+ * certificate is not trusted, the port does not speak TLS. Failing fast points at the hostname; once
+ * the host has answered in this run, the same codes are a blip (a load balancer restarting) and retried.
  */
 export const PERMANENT_CONNECT_CODES: ReadonlySet<string> = new Set([
   'ENOTFOUND',
@@ -43,7 +44,7 @@ export interface RetryTiming {
  * its whole deadline and every 4xx Salesforce means are final: repeating them gives the same answer.
  */
 export function isRetriable(failure: SalesforceFailure): boolean {
-  if (failure instanceof TransportError) return failure.phase !== 'connect' || !PERMANENT_CONNECT_CODES.has(failure.code);
+  if (failure instanceof TransportError) return failure.phase !== 'connect' || failure.hostAnsweredBefore || !PERMANENT_CONNECT_CODES.has(failure.code);
   if (failure instanceof StallError) return failure.kind === 'idle';
   if (failure instanceof UnreadableAnswerError) return true;
   if (failure instanceof SalesforceApiError) return RETRIED_STATUSES.has(failure.status) && failure.errorCode !== 'REQUEST_LIMIT_EXCEEDED';

@@ -9,7 +9,7 @@ import { TransientError } from '../../runtime/errors.js';
 import { DATA_PATH } from '../api/api-version.js';
 import { isSalesforceId } from '../api/api-url.js';
 import type { SalesforceClient } from '../api/client.js';
-import { AnswerTooLargeError, PagingError, TransportError, UnsafeUrlError, type CallContext } from '../api/failures.js';
+import { AnswerTooLargeError, PagingError, TransportError, UnreadableAnswerError, UnsafeUrlError, type CallContext } from '../api/failures.js';
 
 interface JobInfo {
   id: string;
@@ -110,7 +110,7 @@ export class BulkQueryJob {
           }
           const declared = Number(headers['sforce-numberofrecords']);
           if (Number.isFinite(declared) && declared !== seenRows) {
-            throw new TransportError('ROW_COUNT_MISMATCH', 'body', this.client.host, `page declared ${declared} rows, got ${seenRows}`);
+            throw new UnreadableAnswerError(`Bulk job ${this.id} results`, seenRows, `page declared ${declared} rows, got ${seenRows}`);
           }
           const locatorHeader = headers['sforce-locator'];
           next = typeof locatorHeader === 'string' && locatorHeader && locatorHeader !== 'null' ? locatorHeader : undefined;

@@ -15,10 +15,10 @@ import { QuotaReachedError } from '../api/quota.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Settings } from '../settings.js';
 import { readCursor } from '../state/cursor.js';
+import { FUTURE_SLACK_MS } from '../streams/page-order.js';
 import { readStream } from '../streams/read-stream.js';
 import { RetryLog } from './retry-log.js';
 
-const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 
 export class SalesforceRead implements ReadSession {
   private readonly client: SalesforceClient;

@@ -32,4 +32,12 @@ describe('PageOrder', () => {
     expect(order.check(page)).toEqual([{ id: '001B', value: 'null' }, { id: '001C', value: undefined }]);
     expect(page.map((r) => r.SystemModstamp)).toEqual(['2024-01-02T00:00:00.000Z', null, null, '2024-01-03T00:00:00.000Z']);
   });
+
+  it('treats a stamp more than a day ahead as invalid, so it never becomes the cursor', () => {
+    const now = Date.parse('2026-01-01T00:00:00.000Z');
+    const order = new PageOrder(() => now);
+    const page = [rec('001A', '2026-01-01T12:00:00.000Z'), rec('001B', '9999-12-31T00:00:00.000Z')];
+    expect(order.check(page)).toEqual([{ id: '001B', value: '9999-12-31T00:00:00.000Z' }]);
+    expect(page[1].SystemModstamp).toBeNull();
+  });
 });

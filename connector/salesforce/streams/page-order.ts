@@ -3,7 +3,8 @@
  * (SystemModstamp, Id) order across the whole stream, and every SystemModstamp is a date-time. A
  * page that goes backwards would let a STATE claim records not yet written, so it stops the stream
  * before its records or STATE go out. A record without a valid stamp is still delivered (its data is
- * real), with SystemModstamp null, and never becomes the cursor.
+ * real), with SystemModstamp null, and never becomes the cursor. A stamp far in the future counts as
+ * invalid: as the cursor it would hide every real change until then.
  */
 import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
 import { PagingError } from '../api/failures.js';
@@ -14,8 +15,13 @@ export interface StampProblem {
   value: unknown;
 }
 
+/** Clock skew tolerated between Salesforce and us before a stamp counts as from the future. */
+export const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
+
 export class PageOrder {
   private last?: { stamp: string; id: string };
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** Throws a PagingError when the page breaks the order; returns the records whose stamp was invalid. */
   check(records: Array<Record<string, unknown>>): StampProblem[] {
@@ -24,7 +30,7 @@ export class PageOrder {
       const raw = record[CURSOR_FIELD];
       const stamp = asInstant(raw);
       const id = String(record[PRIMARY_KEY]);
-      if (stamp === undefined) {
+      if (stamp === undefined || Date.parse(stamp) > this.now() + FUTURE_SLACK_MS) {
         problems.push({ id, value: raw });
         record[CURSOR_FIELD] = null;
         continue;

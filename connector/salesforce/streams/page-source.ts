@@ -80,7 +80,12 @@ export function choosePageSource(options: SourceOptions): PageSource {
       yield* bulkOrRest(bounds);
       return;
     }
-    yield first.value;
-    for (let page = await pages.next(); !page.done; page = await pages.next()) yield page.value;
+    try {
+      yield first.value;
+      for (let page = await pages.next(); !page.done; page = await pages.next()) yield page.value;
+    } finally {
+      // A reader that stops early (a failed page) closes the REST read too, abandoning its prefetch.
+      await pages.return?.(undefined);
+    }
   };
 }

@@ -87,7 +87,7 @@ export async function readStream(
         if (problems.length && badStamps === 0) {
           await sink.log(
             'WARN',
-            `${object}: Salesforce sent record ${problems[0].id} without a valid SystemModstamp (${JSON.stringify(problems[0].value) ?? 'none'}); such records are delivered with SystemModstamp null and never move the saved cursor.`,
+            `${object}: Salesforce sent record ${problems[0].id} without a valid SystemModstamp (${JSON.stringify(problems[0].value) ?? 'none'}; missing, not a date-time, or more than a day ahead); such records are delivered with SystemModstamp null and never move the saved cursor.`,
           );
         }
         badStamps += problems.length;
