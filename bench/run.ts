@@ -333,6 +333,7 @@ async function main(): Promise<void> {
   const only = option('--only')?.split(',');
   const scenarios: Record<string, () => Promise<void>> = { spec: specTiming, loopback, latency, memory };
   for (const [name, run] of Object.entries(scenarios)) if (!only || only.includes(name)) await run();
+  if (QUICK) for (const target of targets) judgeOnlyAtFullSize(target);
   const info: RunInfo = { root: ROOT, quick: QUICK, reps: REPS, seed: SEED, connectorNodeFlags: CONNECTOR_NODE_FLAGS, loadAtStart: LOAD_AT_START };
   const lines = report(info, results, targets, notes, Date.now() - started);
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -340,6 +341,18 @@ async function main(): Promise<void> {
   const judged = targets.filter((t) => t.pass !== undefined);
   const failed = judged.filter((t) => !t.pass).length;
   log(failed ? `${failed} of ${judged.length} targets FAIL` : `all ${judged.length} targets PASS`);
+}
+
+/**
+ * At a tenth of the sizes some targets measure start-up, not the connector: a Bulk job's fixed calls
+ * and wait against 20,000 records, one page per stream against the latency ideal, Node's baseline
+ * memory against "flat from 10,000 to 100,000". Those are shown, not judged, in a quick run.
+ */
+const FULL_SIZE_ONLY = [/^Bulk at least as fast/, /^Bulk API calls/, /^6 streams with/, /flat \(±20 %\)/];
+function judgeOnlyAtFullSize(target: Target): void {
+  if (target.pass === undefined || !FULL_SIZE_ONLY.some((re) => re.test(target.target))) return;
+  target.pass = undefined;
+  target.measured += ' (not judged at --quick sizes)';
 }
 
 try {
