@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { configuredCatalog, runConnector, stateFrom, type Message, type RunResult, idsOf } from './helpers/connector-runner.js';
+import { configuredCatalog, runConnector, runConnectorProcess, stateFrom, type Message, type RunResult, idsOf } from './helpers/connector-runner.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
 import { CLI_PATH } from './helpers/paths.js';
 
@@ -97,7 +97,7 @@ describe('incremental read', () => {
     const contactOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Contact') };
     const all = new Set(idsOf(org.emulator.records('Contact', { includeDeleted: true })));
     for (const killAfterLines of [3, 150, 404, 777]) {
-      const killed = await runConnector('read', { config: org.config, catalog: contactOnly, env: org.env, killAfterLines });
+      const killed = await runConnectorProcess('read', { config: org.config, catalog: contactOnly, env: org.env, killAfterLines });
       const delivered = new Set<string>();
       let resumeState: Message | undefined;
       for (const m of killed.messages) {
