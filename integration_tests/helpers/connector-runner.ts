@@ -12,13 +12,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { main } from '../../connector/main.js';
-import { ProtocolWriter } from '../../connector/protocol/writer.js';
-import { settingsFromEnv, type Settings } from '../../connector/settings.js';
+import type { Settings } from '../../connector/settings.js';
+import { nativeImport } from './native.js';
 import { CLI_PATH } from './paths.js';
 import { resultFromOutput, type Message, type Output, type RunResult } from './run-result.js';
 
 export type { Message, RunResult } from './run-result.js';
+
+const { main } = nativeImport<typeof import('../../connector/main.js')>('../../connector/main.js');
+const { ProtocolWriter } = nativeImport<typeof import('../../connector/protocol/writer.js')>('../../connector/protocol/writer.js');
+const { settingsFromEnv } = nativeImport<typeof import('../../connector/settings.js')>('../../connector/settings.js');
 
 export interface RunInput {
   config?: unknown;

@@ -1,6 +1,9 @@
 /** Starts the emulator for a test and builds the matching connector config and environment. */
-import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { configuredCatalog, runConnector, type Message } from './connector-runner.js';
+import { nativeImport } from './native.js';
+
+const { startEmulator } = nativeImport<typeof import('../emulator/index.js')>('../emulator/index.js');
 
 export interface TestOrg {
   emulator: Emulator;

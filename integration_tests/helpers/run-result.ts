@@ -3,7 +3,9 @@
  * line is validated against the protocol schema, and no output (stdout or stderr) may contain the
  * config's client secret, the emulator's tokens or anything shaped like a Salesforce access token.
  */
-import { lineProblems } from './protocol-validator.js';
+import { nativeImport } from './native.js';
+
+const { lineProblems } = nativeImport<typeof import('./protocol-validator.js')>('./protocol-validator.js');
 
 const SESSION_TOKEN = /00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?![\w.]{8,}/;
 
