@@ -1,7 +1,9 @@
 /**
  * Acceptance: incremental. Two sequential reads (the second from the first's last state per stream),
- * reads resumed from every intermediate checkpoint, and an abnormally large state. The emulator
- * pages 200 rows at a time here so that streams produce several checkpoints.
+ * reads resumed from every intermediate checkpoint, and an abnormally large state. The org is a
+ * quarter of the default one, paged 50 rows at a time: streams produce as many checkpoints as the
+ * default org in pages of 200 would, and each of the reads resumed from them goes through a
+ * quarter of the records.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runConnector, stateFrom, type Message, type RunResult } from '../helpers/connector-runner.js';
@@ -9,7 +11,8 @@ import { acceptanceConfig, readJson, startAcceptanceOrg, type AcceptanceOrg, typ
 
 const { tests } = acceptanceConfig().acceptance_tests.incremental;
 const LOOKBACK_MS = 5 * 60 * 1000;
-const PAGE = 200;
+const PAGE = 50;
+const ORG = { maxBatchSize: PAGE, counts: { Account: 38, Contact: 200, Lead: 75, Opportunity: 63, Case: 75, User: 10 } };
 
 /** The configured streams that support incremental, in incremental mode. */
 function incrementalOnly(configured: Json): Json {
@@ -34,7 +37,7 @@ describe.each(tests)('acceptance: incremental with $configured_catalog_path', (t
   let first: RunResult;
 
   beforeAll(async () => {
-    org = await startAcceptanceOrg({ maxBatchSize: PAGE });
+    org = await startAcceptanceOrg(ORG);
     config = org.config(test.config_path);
     catalog = incrementalOnly(readJson(test.configured_catalog_path));
     first = await runConnector('read', { config, catalog, env: org.env });
@@ -84,7 +87,7 @@ describe.each(tests)('acceptance: incremental with $configured_catalog_path', (t
   });
 
   it('delivers changes made between two reads: updates, inserts and soft deletes', async () => {
-    const changed = await startAcceptanceOrg({ maxBatchSize: PAGE });
+    const changed = await startAcceptanceOrg(ORG);
     try {
       const cfg = changed.config(test.config_path);
       const one = await runConnector('read', { config: cfg, catalog, env: changed.env });
