@@ -7,12 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runConnector, stateFrom, type Message, type RunResult } from '../helpers/connector-runner.js';
+import { QUARTER_ORG_COUNTS } from '../helpers/org.js';
 import { acceptanceConfig, readJson, startAcceptanceOrg, type AcceptanceOrg, type Json } from './support/fixtures.js';
 
 const { tests } = acceptanceConfig().acceptance_tests.incremental;
 const LOOKBACK_MS = 5 * 60 * 1000;
 const PAGE = 50;
-const ORG = { maxBatchSize: PAGE, counts: { Account: 38, Contact: 200, Lead: 75, Opportunity: 63, Case: 75, User: 10 } };
+const ORG = { maxBatchSize: PAGE, counts: QUARTER_ORG_COUNTS };
 
 /** The configured streams that support incremental, in incremental mode. */
 function incrementalOnly(configured: Json): Json {

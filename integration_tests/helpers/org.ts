@@ -11,6 +11,9 @@ export interface TestOrg {
   env: NodeJS.ProcessEnv;
 }
 
+/** The emulator's default org scaled to a quarter: every object and shape, a quarter of the records to go through. */
+export const QUARTER_ORG_COUNTS = { Account: 38, Contact: 200, Lead: 75, Opportunity: 63, Case: 75, User: 10 };
+
 export const CLIENT_ID = 'demo-client-id';
 export const CLIENT_SECRET = 'demo-client-secret';
 
