@@ -19,9 +19,9 @@ import { resultFromOutput, type Message, type Output, type RunResult } from './r
 
 export type { Message, RunResult } from './run-result.js';
 
-const { main } = nativeImport<typeof import('../../connector/main.js')>('../../connector/main.js');
-const { ProtocolWriter } = nativeImport<typeof import('../../connector/protocol/writer.js')>('../../connector/protocol/writer.js');
-const { settingsFromEnv } = nativeImport<typeof import('../../connector/settings.js')>('../../connector/settings.js');
+const { main } = nativeImport<typeof import('../../connector/main.js')>(new URL('../../connector/main.js', import.meta.url));
+const { ProtocolWriter } = nativeImport<typeof import('../../connector/protocol/writer.js')>(new URL('../../connector/protocol/writer.js', import.meta.url));
+const { settingsFromEnv } = nativeImport<typeof import('../../connector/settings.js')>(new URL('../../connector/settings.js', import.meta.url));
 
 export interface RunInput {
   config?: unknown;

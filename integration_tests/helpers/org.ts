@@ -3,7 +3,7 @@ import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { configuredCatalog, runConnector, type Message } from './connector-runner.js';
 import { nativeImport } from './native.js';
 
-const { startEmulator } = nativeImport<typeof import('../emulator/index.js')>('../emulator/index.js');
+const { startEmulator } = nativeImport<typeof import('../emulator/index.js')>(new URL('../emulator/index.js', import.meta.url));
 
 export interface TestOrg {
   emulator: Emulator;

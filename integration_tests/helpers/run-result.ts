@@ -5,7 +5,7 @@
  */
 import { nativeImport } from './native.js';
 
-const { lineProblems } = nativeImport<typeof import('./protocol-validator.js')>('./protocol-validator.js');
+const { lineProblems } = nativeImport<typeof import('./protocol-validator.js')>(new URL('./protocol-validator.js', import.meta.url));
 
 const SESSION_TOKEN = /00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?![\w.]{8,}/;
 

@@ -11,7 +11,7 @@ import { nativeImport } from '../../helpers/native.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 import { parseYaml, type YamlValue } from './yaml.js';
 
-const { startEmulator } = nativeImport<typeof import('../../emulator/index.js')>('../emulator/index.js');
+const { startEmulator } = nativeImport<typeof import('../../emulator/index.js')>(new URL('../../emulator/index.js', import.meta.url));
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixtures are checked by the tests that use them
 
