@@ -2,10 +2,10 @@
  * Runs the connector on one protocol command, with its inputs written to files as the platform
  * does, and returns its messages sorted by kind (see run-result.ts for the checks every run gets).
  *
- * runConnector runs it in this process through main(), over real HTTP to the emulator: a process
- * per run made the end-to-end suites several times slower. runConnectorProcess runs the compiled
- * CLI as a child process, for what only a process shows: the binary's exit code, the environment
- * it reads, signals and kills.
+ * runConnector runs it in this process through main() (loaded natively, see native.ts), over real
+ * HTTP to the emulator: a process per run made the end-to-end suites several times slower.
+ * runConnectorProcess runs the compiled CLI as a child process, for what only a process shows: the
+ * binary's exit code and stderr, the environment it reads, signals and kills.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
