@@ -2,8 +2,8 @@
  * Acceptance: incremental. Two sequential reads (the second from the first's last state per stream),
  * reads resumed from every intermediate checkpoint, and an abnormally large state. The org is a
  * quarter of the default one, paged 50 rows at a time: streams produce as many checkpoints as the
- * default org in pages of 200 would, and each of the reads resumed from them goes through a
- * quarter of the records.
+ * default org in pages of 200 would (Contact's four all inside its one tie group), and each of the
+ * reads resumed from them goes through a quarter of the records.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runConnector, stateFrom, type Message, type RunResult } from '../helpers/connector-runner.js';

@@ -11,7 +11,10 @@ export interface TestOrg {
   env: NodeJS.ProcessEnv;
 }
 
-/** The emulator's default org scaled to a quarter: every object and shape, a quarter of the records to go through. */
+/**
+ * A quarter of the emulator's default org, for tests whose point holds at any size. Its Contact
+ * mass update (460 records in the default org) then spans all 200 Contacts: one SystemModstamp.
+ */
 export const QUARTER_ORG_COUNTS = { Account: 38, Contact: 200, Lead: 75, Opportunity: 63, Case: 75, User: 10 };
 
 export const CLIENT_ID = 'demo-client-id';
