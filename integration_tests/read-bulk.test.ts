@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { idsOf, runConnector, type Message } from './helpers/connector-runner.js';
 import { discoveredOrgPerTest } from './helpers/org-per-test.js';
-import type { TestOrg } from './helpers/org.js';
+import { QUARTER_ORG_COUNTS, type TestOrg } from './helpers/org.js';
 import { Rng } from './emulator/rng.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
@@ -23,7 +23,7 @@ const bulkJobsCreated = (o: TestOrg) => o.emulator.requests.filter((r) => r.meth
 
 describe('Bulk API 2.0 reads', () => {
   it('produce the same records and state as REST', async () => {
-    const { org, catalog } = await setUp({ bulkPollsBeforeComplete: 2 });
+    const { org, catalog } = await setUp({ bulkPollsBeforeComplete: 2, counts: QUARTER_ORG_COUNTS });
     const rest = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog, env: org.env });
     const bulk = await runConnector('read', { config: { ...org.config, read_api: 'bulk' }, catalog, env: org.env });
     expect([rest.exitCode, bulk.exitCode]).toEqual([0, 0]);

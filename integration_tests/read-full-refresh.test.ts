@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { configuredCatalog, runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
-import { recordValidator } from './helpers/protocol-validator.js';
+import { nativeImport } from './helpers/native.js';
+
+// Natively loaded, so the validator runs outside Jest's VM context (see helpers/native.ts): it checks every record.
+const { recordValidator } = nativeImport<typeof import('./helpers/protocol-validator.js')>(new URL('./helpers/protocol-validator.js', import.meta.url));
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
 let org: TestOrg;

@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { configuredCatalog, runConnector, stateFrom, type Message, type RunResult, idsOf } from './helpers/connector-runner.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
-import { CLI_PATH } from './helpers/paths.js';
 
 // Pages of 200 rows, so Contact's tie group of hundreds of records sharing one SystemModstamp
-// spans several pages.
+// spans several pages. Resuming after a kill or a SIGTERM is in cli-process.test.ts.
 let org: TestOrg;
 let catalog: Message;
 let first: RunResult;
-
 
 beforeAll(async () => {
   org = await startOrg({ maxBatchSize: 200 });
@@ -91,57 +85,6 @@ describe('incremental read', () => {
       const union = new Set([...before, ...idsOf(resumed.recordsOf('Contact'))]);
       expect([...all].filter((id) => !union.has(id))).toEqual([]);
     }
-  });
-
-  it('after a kill at any point, the last STATE printed resumes without losing a record', async () => {
-    const contactOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Contact') };
-    const all = new Set(idsOf(org.emulator.records('Contact', { includeDeleted: true })));
-    for (const killAfterLines of [3, 150, 404, 777]) {
-      const killed = await runConnector('read', { config: org.config, catalog: contactOnly, env: org.env, killAfterLines });
-      const delivered = new Set<string>();
-      let resumeState: Message | undefined;
-      for (const m of killed.messages) {
-        if (m.type === 'RECORD') delivered.add(String(m.record.data.Id));
-        if (m.type === 'STATE') resumeState = m;
-      }
-      // Records printed after the last STATE count as lost: the platform only commits up to a STATE.
-      const committed = new Set<string>();
-      for (const m of killed.messages) {
-        if (m === resumeState) break;
-        if (m.type === 'RECORD') committed.add(String(m.record.data.Id));
-      }
-      const resumed = await runConnector('read', {
-        config: org.config,
-        catalog: contactOnly,
-        state: resumeState ? stateFrom([resumeState]) : undefined,
-        env: org.env,
-      });
-      const union = new Set([...committed, ...idsOf(resumed.recordsOf('Contact'))]);
-      expect({ killAfterLines, missing: [...all].filter((id) => !union.has(id)) }).toEqual({ killAfterLines, missing: [] });
-    }
-  });
-
-  it('stopped by SIGTERM while its reader lags, still ends on a whole line: the Stopped LOG', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sfterm-'));
-    writeFileSync(path.join(dir, 'config.json'), JSON.stringify(org.config));
-    writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify(catalog));
-    const args = [CLI_PATH, 'read', '--config', path.join(dir, 'config.json'), '--catalog', path.join(dir, 'catalog.json')];
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...org.env }, stdio: ['ignore', 'pipe', 'ignore'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await new Promise((resolve) => child.stdout.once('data', resolve));
-    // The reader stops reading: the connector's next page of records waits in its own output buffer.
-    child.stdout.pause();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    child.stdout.resume();
-    expect(await exited).toBe(143);
-    expect(stdout.endsWith('\n')).toBe(true);
-    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Message);
-    expect(lines.at(-1)).toEqual({ type: 'LOG', log: { level: 'WARN', message: 'Stopped by SIGTERM; the next run resumes from the last STATE.' } });
-    expect(lines.filter((m) => m.type === 'RECORD').length).toBeLessThan(first.records.length);
   });
 
   it('a state in the future yields no records and a STATE per stream', async () => {

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { configuredCatalog, runConnector, stateFrom, type Message, idsOf } from './helpers/connector-runner.js';
-import { startOrg, type TestOrg } from './helpers/org.js';
+import { QUARTER_ORG_COUNTS, startOrg, type TestOrg } from './helpers/org.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
 let orgs: TestOrg[] = [];
@@ -9,16 +9,23 @@ afterEach(async () => {
   orgs = [];
 });
 
-/** An org and the catalog discovered on an identical one (so a tiny API allocation is all the read's). */
-async function setUp(options: Parameters<typeof startOrg>[0] = {}) {
+// Discovered once, on an org of its own: the orgs below differ only in data and limits, not in
+// schema, so a tiny API allocation is all the read's.
+let catalog: Message;
+beforeAll(async () => {
   const twin = await startOrg();
-  orgs.push(twin);
-  const discovered = await runConnector('discover', { config: twin.config, env: twin.env });
+  try {
+    catalog = configuredCatalog((await runConnector('discover', { config: twin.config, env: twin.env })).catalog!, 'incremental');
+  } finally {
+    await twin.emulator.close();
+  }
+});
+
+async function setUp(options: Parameters<typeof startOrg>[0] = {}) {
   const org = await startOrg(options);
   orgs.push(org);
-  return { org, catalog: configuredCatalog(discovered.catalog!, 'incremental') };
+  return { org, catalog };
 }
-
 
 describe('API quota', () => {
   it.each([
@@ -80,7 +87,7 @@ describe('query limits', () => {
   });
 
   it('splits a query too long for one URL into field chunks joined by Id, with identical records', async () => {
-    const { org, catalog } = await setUp();
+    const { org, catalog } = await setUp({ counts: QUARTER_ORG_COUNTS });
     const normal = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog, env: org.env });
     const before = org.emulator.requests.length;
     const chunked = await runConnector('read', {

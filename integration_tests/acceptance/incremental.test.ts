@@ -1,15 +1,19 @@
 /**
  * Acceptance: incremental. Two sequential reads (the second from the first's last state per stream),
- * reads resumed from every intermediate checkpoint, and an abnormally large state. The emulator
- * pages 200 rows at a time here so that streams produce several checkpoints.
+ * reads resumed from every intermediate checkpoint, and an abnormally large state. The org is a
+ * quarter of the default one, paged 50 rows at a time: streams produce as many checkpoints as the
+ * default org in pages of 200 would (Contact's four all inside its one tie group), and each of the
+ * reads resumed from them goes through a quarter of the records.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runConnector, stateFrom, type Message, type RunResult } from '../helpers/connector-runner.js';
+import { QUARTER_ORG_COUNTS } from '../helpers/org.js';
 import { acceptanceConfig, readJson, startAcceptanceOrg, type AcceptanceOrg, type Json } from './support/fixtures.js';
 
 const { tests } = acceptanceConfig().acceptance_tests.incremental;
 const LOOKBACK_MS = 5 * 60 * 1000;
-const PAGE = 200;
+const PAGE = 50;
+const ORG = { maxBatchSize: PAGE, counts: QUARTER_ORG_COUNTS };
 
 /** The configured streams that support incremental, in incremental mode. */
 function incrementalOnly(configured: Json): Json {
@@ -34,7 +38,7 @@ describe.each(tests)('acceptance: incremental with $configured_catalog_path', (t
   let first: RunResult;
 
   beforeAll(async () => {
-    org = await startAcceptanceOrg({ maxBatchSize: PAGE });
+    org = await startAcceptanceOrg(ORG);
     config = org.config(test.config_path);
     catalog = incrementalOnly(readJson(test.configured_catalog_path));
     first = await runConnector('read', { config, catalog, env: org.env });
@@ -84,7 +88,7 @@ describe.each(tests)('acceptance: incremental with $configured_catalog_path', (t
   });
 
   it('delivers changes made between two reads: updates, inserts and soft deletes', async () => {
-    const changed = await startAcceptanceOrg({ maxBatchSize: PAGE });
+    const changed = await startAcceptanceOrg(ORG);
     try {
       const cfg = changed.config(test.config_path);
       const one = await runConnector('read', { config: cfg, catalog, env: changed.env });

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { configuredCatalog, runConnector, stateFrom, type RunResult } from '../helpers/connector-runner.js';
+import { configuredCatalog, runConnectorProcess, stateFrom, type RunResult } from '../helpers/connector-runner.js';
 import { startOrg } from '../helpers/org.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
@@ -40,21 +40,21 @@ async function main(): Promise<void> {
     console.log(`Salesforce emulator on ${org.emulator.url} (certificate trusted through NODE_EXTRA_CA_CERTS=${org.emulator.caFile})`);
     console.log(`config: ${save('config.json', config)}\n`);
 
-    const spec = await runConnector('spec', { env });
+    const spec = await runConnectorProcess('spec', { env });
     console.log(`spec      -> ${Object.keys(spec.spec!.spec.connectionSpecification.properties).join(', ')}   (${saveMessages('spec.jsonl', spec)})`);
 
-    const check = await runConnector('check', { config, env });
+    const check = await runConnectorProcess('check', { config, env });
     const status = check.connectionStatus!.connectionStatus;
     console.log(`check     -> ${status.status}: ${status.message}`);
     if (status.status !== 'SUCCEEDED') throw new Error('check failed');
 
-    const discover = await runConnector('discover', { config, env });
+    const discover = await runConnectorProcess('discover', { config, env });
     const streams = discover.catalog!.catalog.streams as { name: string; json_schema: { properties: object } }[];
     console.log(`discover  -> ${streams.map((s) => `${s.name} (${Object.keys(s.json_schema.properties).length} fields)`).join(', ')}`);
     const catalog = configuredCatalog(discover.catalog!, 'incremental');
     console.log(`             catalog: ${save('configured_catalog.json', catalog)}\n`);
 
-    const first = await runConnector('read', { config, catalog, env });
+    const first = await runConnectorProcess('read', { config, catalog, env });
     console.log(`read #1 (incremental, no state) exit ${first.exitCode}: ${first.records.length} records, ${first.states.length} STATE messages   (${saveMessages('read-1.jsonl', first)})`);
     console.log(summary(first));
     const state = stateFrom(first.states);
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     org.emulator.softDelete('Opportunity', String(org.emulator.records('Opportunity')[0].Id));
     console.log('changed the org: 1 Account updated, 1 Contact inserted, 1 Opportunity deleted');
 
-    const second = await runConnector('read', { config, catalog, state, env });
+    const second = await runConnectorProcess('read', { config, catalog, state, env });
     console.log(`read #2 (from state) exit ${second.exitCode}: ${second.records.length} records   (${saveMessages('read-2.jsonl', second)})`);
     console.log(summary(second));
     console.log(`\nAPI: ${second.logs.at(-1)?.log.message}`);

@@ -1,114 +1,118 @@
 /**
- * Runs the compiled connector as a child process, the way the platform does, and returns its
- * messages sorted by kind. Every stdout line is validated against the protocol schema, and no
- * output (stdout or stderr) may contain the config's client secret or the emulator's tokens.
+ * Runs the connector on one protocol command, with its inputs written to files as the platform
+ * does, and returns its messages sorted by kind (see run-result.ts for the checks every run gets).
+ *
+ * runConnector runs it in this process through main() (loaded natively, see native.ts), over real
+ * HTTP to the emulator: a process per run made the end-to-end suites several times slower.
+ * runConnectorProcess runs the compiled CLI as a child process, for what only a process shows: the
+ * binary's exit code and stderr, the environment it reads, signals and kills.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { Settings } from '../../connector/salesforce/settings.js';
+import { nativeImport } from './native.js';
 import { CLI_PATH } from './paths.js';
-import { lineProblems } from './protocol-validator.js';
+import { resultFromOutput, type Message, type Output, type RunResult } from './run-result.js';
 
-const SESSION_TOKEN = /00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?![\w.]{8,}/;
+export type { Message, RunResult } from './run-result.js';
 
-export type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- protocol messages are checked by the schema validator, tests index them freely
+const { main } = nativeImport<typeof import('../../connector/main.js')>(new URL('../../connector/main.js', import.meta.url));
+const { ProtocolWriter } = nativeImport<typeof import('../../connector/runtime/writer.js')>(new URL('../../connector/runtime/writer.js', import.meta.url));
+const { settingsFromEnv } = nativeImport<typeof import('../../connector/salesforce/settings.js')>(new URL('../../connector/salesforce/settings.js', import.meta.url));
 
 export interface RunInput {
   config?: unknown;
   catalog?: unknown;
   state?: unknown;
+  /** The environment a process would get on top of ours; in-process, its settings variables and NODE_EXTRA_CA_CERTS. */
   env?: NodeJS.ProcessEnv;
   /** Strings that must appear nowhere in the output (tokens the emulator issued, for instance). */
   secrets?: string[];
+}
+
+export interface ProcessRunInput extends RunInput {
   /** Kill the process after this many stdout lines (crash tests). */
   killAfterLines?: number;
 }
 
-export interface RunResult {
-  exitCode: number | null;
-  messages: Message[];
-  stderr: string;
-  records: Message[];
-  states: Message[];
-  logs: Message[];
-  errors: Message[];
-  statuses: Message[];
-  estimates: Message[];
-  connectionStatus?: Message;
-  catalog?: Message;
-  spec?: Message;
-  recordsOf(stream: string): Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-  statusesOf(stream: string): string[];
-  lastStateOf(stream: string): Message | undefined;
+export async function runConnector(command: string, input: RunInput = {}): Promise<RunResult> {
+  return withInputFiles(command, input, async (argv) => {
+    const stdout = new MemoryOutput();
+    const exitCode = await main(argv, new ProtocolWriter(stdout), settingsFor(input.env));
+    return { exitCode, stdout: stdout.text(), stderr: '', killed: false };
+  });
 }
 
-export async function runConnector(command: string, input: RunInput = {}): Promise<RunResult> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sfrun-'));
-  const args = [CLI_PATH, command];
-  for (const role of ['config', 'catalog', 'state'] as const) {
-    const value = input[role];
-    if (value === undefined) continue;
-    const file = path.join(dir, `${role}.json`);
-    writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
-    args.push(`--${role}`, file);
-  }
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...input.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let lines = 0;
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    if (input.killAfterLines !== undefined) {
-      lines += chunk.split('\n').length - 1;
-      if (lines >= input.killAfterLines) child.kill('SIGKILL');
-    }
+export async function runConnectorProcess(command: string, input: ProcessRunInput = {}): Promise<RunResult> {
+  return withInputFiles(command, input, async (argv) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...argv], { env: { ...process.env, ...input.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let lines = 0;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (input.killAfterLines !== undefined) {
+        lines += chunk.split('\n').length - 1;
+        if (lines >= input.killAfterLines) child.kill('SIGKILL');
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    return { exitCode, stdout, stderr, killed: input.killAfterLines !== undefined };
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+}
 
-  const rawLines = stdout.split('\n');
-  const complete = input.killAfterLines !== undefined ? rawLines.slice(0, -1) : rawLines.filter(Boolean);
-  const messages: Message[] = [];
-  const problems: string[] = [];
-  for (const line of complete) {
-    if (!line) continue;
-    const found = lineProblems(line);
-    if (found.length) problems.push(`${found.join('; ')} <- ${line.slice(0, 300)}`);
-    else messages.push(JSON.parse(line));
+/**
+ * Writes config, catalog and state to files in a fresh directory, runs the command line that names
+ * them, checks what it printed, and removes the directory.
+ */
+async function withInputFiles(command: string, input: RunInput, run: (argv: string[]) => Promise<Output>): Promise<RunResult> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sfrun-'));
+  try {
+    const argv = [command];
+    for (const role of ['config', 'catalog', 'state'] as const) {
+      const value = input[role];
+      if (value === undefined) continue;
+      const file = path.join(dir, `${role}.json`);
+      writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+      argv.push(`--${role}`, file);
+    }
+    return resultFromOutput(await run(argv), secretsOf(input));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  if (problems.length) throw new Error(`connector printed invalid protocol lines:\n${problems.join('\n')}\nstderr: ${stderr}`);
+}
 
-  const secretsToHide = [...(input.secrets ?? [])];
+function secretsOf(input: RunInput): string[] {
   const configSecret = (input.config as { client_secret?: unknown } | undefined)?.client_secret;
-  if (typeof configSecret === 'string' && configSecret.length >= 4) secretsToHide.push(configSecret);
-  const nonRecordOutput = messages.filter((m) => m.type !== 'RECORD').map((m) => JSON.stringify(m)).join('\n') + stderr;
-  for (const secret of secretsToHide) {
-    if (nonRecordOutput.includes(secret)) throw new Error(`connector output leaked a secret (${secret.slice(0, 3)}…)`);
-  }
-  // Salesforce access tokens start with the 15- or 18-character org Id and '!'.
-  if (SESSION_TOKEN.test(nonRecordOutput)) throw new Error('connector output leaked an access token');
+  return [...(input.secrets ?? []), ...(typeof configSecret === 'string' && configSecret.length >= 4 ? [configSecret] : [])];
+}
 
-  const ofType = (type: string) => messages.filter((m) => m.type === type);
-  const traces = ofType('TRACE');
-  return {
-    exitCode,
-    messages,
-    stderr,
-    records: ofType('RECORD'),
-    states: ofType('STATE'),
-    logs: ofType('LOG'),
-    errors: traces.filter((m) => m.trace.type === 'ERROR'),
-    statuses: traces.filter((m) => m.trace.type === 'STREAM_STATUS'),
-    estimates: traces.filter((m) => m.trace.type === 'ESTIMATE'),
-    connectionStatus: ofType('CONNECTION_STATUS')[0],
-    catalog: ofType('CATALOG')[0],
-    spec: ofType('SPEC')[0],
-    recordsOf: (stream) => ofType('RECORD').filter((m) => m.record.stream === stream).map((m) => m.record.data),
-    statusesOf: (stream) =>
-      traces.filter((m) => m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream).map((m) => m.trace.stream_status.status),
-    lastStateOf: (stream) => ofType('STATE').filter((m) => m.state.stream.stream_descriptor.name === stream).at(-1),
-  };
+/** What cli.ts would make of `env`, plus the CA file a process would trust through NODE_EXTRA_CA_CERTS. */
+function settingsFor(env: NodeJS.ProcessEnv = {}): Partial<Settings> {
+  const caFile = env.NODE_EXTRA_CA_CERTS;
+  return { ...settingsFromEnv(env), ...(caFile ? { extraCa: readFileSync(caFile, 'utf8') } : {}) };
+}
+
+/** A stdout kept in memory. Its high-water mark is out of reach: backpressure is not what these runs test. */
+class MemoryOutput extends Writable {
+  private readonly chunks: string[] = [];
+
+  constructor() {
+    super({ decodeStrings: false, highWaterMark: 2 ** 30 });
+  }
+
+  override _write(chunk: string, _encoding: BufferEncoding, done: () => void): void {
+    this.chunks.push(chunk);
+    done();
+  }
+
+  text(): string {
+    return this.chunks.join('');
+  }
 }
 
 /** A configured catalog that reads the given discovered streams in one sync mode. */

@@ -1,12 +1,21 @@
 /** Starts the emulator for a test and builds the matching connector config and environment. */
-import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { configuredCatalog, runConnector, type Message } from './connector-runner.js';
+import { nativeImport } from './native.js';
+
+const { startEmulator } = nativeImport<typeof import('../emulator/index.js')>(new URL('../emulator/index.js', import.meta.url));
 
 export interface TestOrg {
   emulator: Emulator;
   config: Record<string, unknown>;
   env: NodeJS.ProcessEnv;
 }
+
+/**
+ * A quarter of the emulator's default org, for tests whose point holds at any size. Its Contact
+ * mass update (460 records in the default org) then spans all 200 Contacts: one SystemModstamp.
+ */
+export const QUARTER_ORG_COUNTS = { Account: 38, Contact: 200, Lead: 75, Opportunity: 63, Case: 75, User: 10 };
 
 export const CLIENT_ID = 'demo-client-id';
 export const CLIENT_SECRET = 'demo-client-secret';

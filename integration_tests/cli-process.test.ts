@@ -1,0 +1,120 @@
+/**
+ * What only the compiled CLI run as a child process shows; every other end-to-end suite runs the
+ * connector in-process. Here: the binary's exit codes and its silence on stderr, the environment
+ * cli.ts reads (NODE_EXTRA_CA_CERTS, SOURCE_SALESFORCE_*), a kill at any point, a SIGTERM while the
+ * reader lags, and a reader that goes away (EPIPE).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { idsOf, runConnector, runConnectorProcess, stateFrom, type Message } from './helpers/connector-runner.js';
+import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
+import { CLI_PATH } from './helpers/paths.js';
+
+const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
+
+// Pages of 200 rows, so a Contact read prints a STATE every 200 records and kills can land between them.
+let org: TestOrg;
+let catalog: Message;
+const only = (name: string): Message => ({ streams: catalog.streams.filter((s: Message) => s.stream.name === name) });
+
+beforeAll(async () => {
+  ({ org, catalog } = await startDiscoveredOrg({ maxBatchSize: 200 }));
+});
+afterAll(() => org.emulator.close());
+
+/** The CLI reading `readCatalog`, its stdout piped to us and its stderr collected. */
+function spawnRead(readCatalog: Message) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sfcli-'));
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify(org.config));
+  writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify(readCatalog));
+  const args = [CLI_PATH, 'read', '--config', path.join(dir, 'config.json'), '--catalog', path.join(dir, 'catalog.json')];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...org.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  void exited.then(() => rmSync(dir, { recursive: true, force: true }));
+  return { child, exited, stderr: () => stderr };
+}
+
+describe('the CLI as a process', () => {
+  it('prints the SPEC and exits 0, with nothing on stderr', async () => {
+    const result = await runConnectorProcess('spec');
+    expect(result.exitCode).toBe(0);
+    expect(result.messages.map((m) => m.type)).toEqual(['SPEC']);
+    expect(result.stderr).toBe('');
+  });
+
+  it('exits 1 after one config_error TRACE for an unknown command', async () => {
+    const result = await runConnectorProcess('write');
+    expect(result.exitCode).toBe(1);
+    expect(result.errors.map((e) => e.trace.error.failure_type)).toEqual(['config_error']);
+    expect(result.errors[0].trace.error.message).toMatch(/Unknown command 'write'/);
+    expect(result.stderr).toBe('');
+  });
+
+  it('trusts the emulator through NODE_EXTRA_CA_CERTS and takes its tunables from SOURCE_SALESFORCE_* variables', async () => {
+    const before = org.emulator.requests.length;
+    const env = { ...org.env, SOURCE_SALESFORCE_MAX_URL_BYTES: '3000' };
+    const result = await runConnectorProcess('read', { config: org.config, catalog: only('User'), env });
+    expect(result.exitCode).toBe(0);
+    expect(result.recordsOf('User')).toHaveLength(org.emulator.records('User', { includeDeleted: true }).length);
+    // User's query fits the default URL limit: only the limit from the environment splits it into field chunks.
+    expect(org.emulator.requests.slice(before).filter((r) => r.query?.includes(' WHERE Id IN (')).length).toBeGreaterThan(0);
+    expect(result.stderr).toBe('');
+  });
+
+  it('after a kill at any point, the last STATE printed resumes without losing a record', async () => {
+    const all = new Set(idsOf(org.emulator.records('Contact', { includeDeleted: true })));
+    // Each kill is its own process, so they run side by side; the resumed reads follow.
+    const kills = [3, 150, 404, 777];
+    const killedRuns = await Promise.all(kills.map((killAfterLines) => runConnectorProcess('read', { config: org.config, catalog: only('Contact'), env: org.env, killAfterLines })));
+    for (const [i, killed] of killedRuns.entries()) {
+      const resumeState = killed.states.at(-1);
+      // Records printed after the last STATE count as lost: the platform only commits up to a STATE.
+      const committed = new Set<string>();
+      for (const m of killed.messages) {
+        if (m === resumeState) break;
+        if (m.type === 'RECORD') committed.add(String(m.record.data.Id));
+      }
+      const resumed = await runConnector('read', {
+        config: org.config,
+        catalog: only('Contact'),
+        state: resumeState ? stateFrom([resumeState]) : undefined,
+        env: org.env,
+      });
+      const union = new Set([...committed, ...idsOf(resumed.recordsOf('Contact'))]);
+      expect({ killAfterLines: kills[i], missing: [...all].filter((id) => !union.has(id)) }).toEqual({ killAfterLines: kills[i], missing: [] });
+    }
+  });
+
+  it('stopped by SIGTERM while its reader lags, still ends on a whole line: the Stopped LOG', async () => {
+    const { child, exited, stderr } = spawnRead(catalog);
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    // The reader stops reading: the connector's next page of records waits in its own output buffer.
+    child.stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.stdout.resume();
+    expect(await exited).toBe(143);
+    expect(stdout.endsWith('\n')).toBe(true);
+    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Message);
+    expect(lines.at(-1)).toEqual({ type: 'LOG', log: { level: 'WARN', message: 'Stopped by SIGTERM; the next run resumes from the last STATE.' } });
+    const inOrg = OBJECTS.reduce((sum, object) => sum + org.emulator.records(object, { includeDeleted: true }).length, 0);
+    expect(lines.filter((m) => m.type === 'RECORD').length).toBeLessThan(inOrg);
+    expect(stderr()).toBe('');
+  });
+
+  it('exits 1 quietly when its reader goes away mid-read (EPIPE)', async () => {
+    const { child, exited, stderr } = spawnRead(only('Contact'));
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.stdout.destroy();
+    expect(await exited).toBe(1);
+    expect(stderr()).toBe('');
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Turns what the connector printed into a RunResult, the same way whichever runner ran it: every
+ * line is validated against the protocol schema, and no output (stdout or stderr) may contain the
+ * config's client secret, the emulator's tokens or anything shaped like a Salesforce access token.
+ */
+import { nativeImport } from './native.js';
+
+const { lineProblems } = nativeImport<typeof import('./protocol-validator.js')>(new URL('./protocol-validator.js', import.meta.url));
+
+const SESSION_TOKEN = /00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?![\w.]{8,}/;
+
+export type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- protocol messages are checked by the schema validator, tests index them freely
+
+export interface RunResult {
+  exitCode: number | null;
+  messages: Message[];
+  stderr: string;
+  records: Message[];
+  states: Message[];
+  logs: Message[];
+  errors: Message[];
+  statuses: Message[];
+  estimates: Message[];
+  connectionStatus?: Message;
+  catalog?: Message;
+  spec?: Message;
+  recordsOf(stream: string): Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  statusesOf(stream: string): string[];
+  lastStateOf(stream: string): Message | undefined;
+}
+
+export interface Output {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** The process was killed mid-write: its last line may be cut, so anything after the last newline is dropped. */
+  killed: boolean;
+}
+
+/** Throws when a line breaks the protocol or a secret leaked; otherwise the messages sorted by kind. */
+export function resultFromOutput({ exitCode, stdout, stderr, killed }: Output, secrets: readonly string[]): RunResult {
+  const rawLines = stdout.split('\n');
+  const complete = killed ? rawLines.slice(0, -1) : rawLines;
+  const messages: Message[] = [];
+  const problems: string[] = [];
+  for (const line of complete) {
+    if (!line) continue;
+    const found = lineProblems(line);
+    if (found.length) problems.push(`${found.join('; ')} <- ${line.slice(0, 300)}`);
+    else messages.push(JSON.parse(line));
+  }
+  if (problems.length) throw new Error(`connector printed invalid protocol lines:\n${problems.join('\n')}\nstderr: ${stderr}`);
+
+  const nonRecordOutput = messages.filter((m) => m.type !== 'RECORD').map((m) => JSON.stringify(m)).join('\n') + stderr;
+  for (const secret of secrets) {
+    if (nonRecordOutput.includes(secret)) throw new Error(`connector output leaked a secret (${secret.slice(0, 3)}…)`);
+  }
+  // Salesforce access tokens start with the 15- or 18-character org Id and '!'.
+  if (SESSION_TOKEN.test(nonRecordOutput)) throw new Error('connector output leaked an access token');
+
+  const ofType = (type: string) => messages.filter((m) => m.type === type);
+  const traces = ofType('TRACE');
+  return {
+    exitCode,
+    messages,
+    stderr,
+    records: ofType('RECORD'),
+    states: ofType('STATE'),
+    logs: ofType('LOG'),
+    errors: traces.filter((m) => m.trace.type === 'ERROR'),
+    statuses: traces.filter((m) => m.trace.type === 'STREAM_STATUS'),
+    estimates: traces.filter((m) => m.trace.type === 'ESTIMATE'),
+    connectionStatus: ofType('CONNECTION_STATUS')[0],
+    catalog: ofType('CATALOG')[0],
+    spec: ofType('SPEC')[0],
+    recordsOf: (stream) => ofType('RECORD').filter((m) => m.record.stream === stream).map((m) => m.record.data),
+    statusesOf: (stream) =>
+      traces.filter((m) => m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream).map((m) => m.trace.stream_status.status),
+    lastStateOf: (stream) => ofType('STATE').filter((m) => m.state.stream.stream_descriptor.name === stream).at(-1),
+  };
+}
