@@ -11,7 +11,9 @@ import type { FaultKind } from './emulator/faults.js';
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 const KINDS: FaultKind[] = ['server_unavailable', 'unknown_exception', 'reset', 'truncated', 'cut_mid_stream'];
-const ORG = { maxBatchSize: 25, bulkPollsBeforeComplete: 5, counts: { Account: 400, Contact: 400, Lead: 300, Opportunity: 300, Case: 300 } };
+// Enough requests per read for a session to expire (over 50: ten pages per object, five polls per
+// Bulk job), spread evenly so that the streams, read side by side, finish together.
+const ORG = { maxBatchSize: 20, bulkPollsBeforeComplete: 5, counts: { Account: 200, Contact: 200, Lead: 200, Opportunity: 200, Case: 200 } };
 
 let org: TestOrg;
 let catalog: Message;
@@ -27,7 +29,7 @@ describe.each(['rest', 'bulk'])('a read through %s under 5% mixed faults', (read
     // Reads change nothing in the org, so one org serves every seed; each seed restarts the draws.
     const before = org.emulator.faultsInjected;
     org.emulator.setFaults({ errorRate: 0.05, kinds: KINDS, sessionExpiresEvery: 50, seed });
-    const result = await runConnector('read', { config: { ...org.config, read_api: readApi }, catalog, env: org.env });
+    const result = await runConnector('read', { config: { ...org.config, read_api: readApi }, catalog, env: { ...org.env, SOURCE_SALESFORCE_BULK_FIRST_POLL_MS: '1' } });
     for (const [kind, count] of Object.entries(org.emulator.faultsInjected)) injected[kind] = (injected[kind] ?? 0) + count - (before[kind] ?? 0);
     expect({ exitCode: result.exitCode, errors: result.errors.map((e) => e.trace.error.message) }).toEqual({ exitCode: 0, errors: [] });
     for (const object of OBJECTS) {

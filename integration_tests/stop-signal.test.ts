@@ -15,7 +15,7 @@ let org: TestOrg;
 let dir: string;
 let args: string[];
 beforeAll(async () => {
-  const started = await startDiscoveredOrg({ counts: { Contact: 20_000 } });
+  const started = await startDiscoveredOrg({ counts: { Contact: 8000 } });
   org = started.org;
   dir = mkdtempSync(path.join(tmpdir(), 'sfstop-'));
   writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...org.config, read_api: 'rest' }));
