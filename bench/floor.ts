@@ -54,14 +54,10 @@ interface Reply {
 function send(job: FloorJob, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Reply> {
   if (path.startsWith('/services/data/')) summary.calls++;
   return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, job.url),
-      { method, agent, headers: { ...headers, ...(job.gzip ? { 'accept-encoding': 'gzip' } : {}) } },
-      (res) => {
-        const gz = res.headers['content-encoding'] === 'gzip';
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: gz ? res.pipe(createGunzip()) : res });
-      },
-    );
+    const req = request(new URL(path, job.url), { method, agent, headers: { ...headers, ...(job.gzip ? { 'accept-encoding': 'gzip' } : {}) } }, (res) => {
+      const gz = res.headers['content-encoding'] === 'gzip';
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: gz ? res.pipe(createGunzip()) : res });
+    });
     req.on('error', reject);
     req.end(body);
   });

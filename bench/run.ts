@@ -70,7 +70,6 @@ const tmp = mkdtempSync(join(tmpdir(), 'sf-bench-'));
 const LOAD_AT_START = loadavg()[0].toFixed(2);
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
-
 const results: Measured[] = [];
 let profiles = 0;
 
@@ -130,11 +129,7 @@ function connector(emulator: EmulatorProcess, catalog: string, label: string, co
   return {
     name: label,
     run: () =>
-      runMeasured(
-        process.execPath,
-        [...CONNECTOR_NODE_FLAGS, ...profileArgs(label), CLI, 'read', '--config', path, '--catalog', catalog],
-        CONNECTOR_ENV,
-      ),
+      runMeasured(process.execPath, [...CONNECTOR_NODE_FLAGS, ...profileArgs(label), CLI, 'read', '--config', path, '--catalog', catalog], CONNECTOR_ENV),
     records: (run) => run.recordLines,
     perStream: (run) => parseFinalLog(run.otherLines),
   };
@@ -206,11 +201,7 @@ async function measure(emulator: EmulatorProcess, scenario: string, all: Program
   return out;
 }
 
-async function withEmulator<T>(
-  counts: Record<string, number>,
-  latencyMs: number | undefined,
-  body: (emulator: EmulatorProcess) => Promise<T>,
-): Promise<T> {
+async function withEmulator<T>(counts: Record<string, number>, latencyMs: number | undefined, body: (emulator: EmulatorProcess) => Promise<T>): Promise<T> {
   const emulator = await EmulatorProcess.start(EMULATOR, { seed: SEED, counts, latencyMs });
   log(`emulator ${JSON.stringify(counts)}${latencyMs ? ` latency ${latencyMs} ms` : ''}: ready in ${fmt(emulator.startupMs / 1000, 1)} s`);
   try {
@@ -262,9 +253,7 @@ async function loopback(): Promise<void> {
       ],
       REPS,
     );
-    const [floorRest, connRest, floorBulk, connBulk] = ['floor REST', 'connector REST', 'floor Bulk', 'connector Bulk'].map((name) =>
-      measured.get(name),
-    );
+    const [floorRest, connRest, floorBulk, connBulk] = ['floor REST', 'connector REST', 'floor Bulk', 'connector Bulk'].map((name) => measured.get(name));
     const expected = connRest ?? connBulk;
     for (const m of measured.values()) {
       if (expected && m.records !== expected.records)
@@ -326,8 +315,7 @@ async function memory(): Promise<void> {
 // ----------------------------------------------------------------------------------------- report
 
 async function main(): Promise<void> {
-  for (const file of [CLI, FLOOR, EMULATOR])
-    if (!existsSync(file)) throw new Error(`${file} is missing; run npm run build first (npm run bench does).`);
+  for (const file of [CLI, FLOOR, EMULATOR]) if (!existsSync(file)) throw new Error(`${file} is missing; run npm run build first (npm run bench does).`);
   if (CPU_PROF) mkdirSync(resolve(CPU_PROF), { recursive: true });
   const started = Date.now();
   const only = option('--only')?.split(',');

@@ -4,7 +4,11 @@ import { runConnector } from './helpers/connector-runner.js';
 // Nothing listens on port 9: any attempt to reach Salesforce would fail differently, so these
 // prove each input is refused before a single call.
 const good = { hostname: 'http://127.0.0.1:9', client_id: 'id', client_secret: 'the-secret-value' };
-const stream = { name: 'Account', json_schema: { type: 'object', properties: { Id: { type: 'string' } } }, supported_sync_modes: ['full_refresh', 'incremental'] };
+const stream = {
+  name: 'Account',
+  json_schema: { type: 'object', properties: { Id: { type: 'string' } } },
+  supported_sync_modes: ['full_refresh', 'incremental'],
+};
 const catalog = { streams: [{ stream, sync_mode: 'incremental', destination_sync_mode: 'append' }] };
 
 function expectConfigError(result: Awaited<ReturnType<typeof runConnector>>, message: RegExp) {
@@ -27,7 +31,11 @@ describe('malformed configs', () => {
     ['an unknown object', { ...good, objects: ['Account', 'Invoice__c'] }, /field 'objects\.1' must be one of "Account"/],
     ['a hostname with a path', { ...good, hostname: 'https://acme.my.salesforce.com/home' }, /config file .* field 'hostname' .* has a path/],
     ['login.salesforce.com', { ...good, hostname: 'login.salesforce.com' }, /field 'hostname' is login\.salesforce\.com.*My Domain/],
-    ['http on a public host', { ...good, hostname: 'http://acme.my.salesforce.com' }, /field 'hostname' uses http:\/\/, which is only allowed for a local emulator/],
+    [
+      'http on a public host',
+      { ...good, hostname: 'http://acme.my.salesforce.com' },
+      /field 'hostname' uses http:\/\/, which is only allowed for a local emulator/,
+    ],
     ['a bad start_date', { ...good, start_date: '2024-13-45' }, /field 'start_date' is not a valid/],
     ['an api_budget_percent over 100', { ...good, api_budget_percent: 150 }, /field 'api_budget_percent' is invalid/],
   ])('discover and read refuse %s with a config_error naming the field', async (_what, config, message) => {

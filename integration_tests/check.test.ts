@@ -33,7 +33,12 @@ describe('check', () => {
     ['an unknown client_id', {}, { client_id: 'nope' }, /Consumer Key/],
     ['a wrong client_secret', {}, { client_secret: 'wrong-secret' }, /client_secret/],
     ['an app without a Run As user', { clients: [{ clientId: 'demo-client-id', clientSecret: 'demo-client-secret', runAsUser: false }] }, {}, /Run As/],
-    ['an app without the flow', { clients: [{ clientId: 'demo-client-id', clientSecret: 'demo-client-secret', flowEnabled: false }] }, {}, /Client Credentials Flow/],
+    [
+      'an app without the flow',
+      { clients: [{ clientId: 'demo-client-id', clientSecret: 'demo-client-secret', flowEnabled: false }] },
+      {},
+      /Client Credentials Flow/,
+    ],
     ['a host that is not My Domain', { myDomain: false }, {}, /My Domain/],
     ['API access disabled for the user', { apiDisabled: true }, {}, /API Enabled/],
   ])('fails with %s and says how to fix it', async (_what, options, config, message) => {

@@ -54,10 +54,13 @@ function file(name: string, text: string): string {
 
 /** The stdout lines as protocol messages, each checked against the protocol schema. */
 function messagesOf(run: CliRun): Message[] {
-  return run.stdout.split('\n').filter(Boolean).map((line) => {
-    expect(lineProblems(line)).toEqual([]);
-    return JSON.parse(line) as Message;
-  });
+  return run.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      expect(lineProblems(line)).toEqual([]);
+      return JSON.parse(line) as Message;
+    });
 }
 
 const STACK_LINE = /\n\s+at /;
@@ -81,14 +84,21 @@ describe('usage', () => {
     expect(run.stderr).toBe('');
     const [only, ...rest] = messagesOf(run);
     expect(rest).toEqual([]);
-    expect(only.trace.error).toEqual({ message: expect.stringMatching(message), failure_type: 'config_error', internal_message: expect.stringMatching(/^usage: /) });
+    expect(only.trace.error).toEqual({
+      message: expect.stringMatching(message),
+      failure_type: 'config_error',
+      internal_message: expect.stringMatching(/^usage: /),
+    });
   });
 });
 
 describe('the file dist/connector/cli.js', () => {
   it('is executable after the build, and run directly it answers with the memory cap of its shebang', async () => {
     expect(statSync(CLI_PATH).mode & 0o111).toBe(0o111);
-    const heap = file('heap.mjs', `import v8 from 'node:v8';\nprocess.stderr.write(\`heap limit \${Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20)} MB\\n\`);\n`);
+    const heap = file(
+      'heap.mjs',
+      `import v8 from 'node:v8';\nprocess.stderr.write(\`heap limit \${Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20)} MB\\n\`);\n`,
+    );
     const run = await runCli(['spec'], { direct: true, env: { NODE_OPTIONS: `--import ${heap}` } });
     expect(run.code).toBe(0);
     expect(messagesOf(run).map((m) => m.type)).toEqual(['SPEC']);
@@ -103,12 +113,25 @@ describe('last words', () => {
   // Throws once the CLI has installed its handlers, while `spec` runs or right after it; the timer
   // keeps the process alive until then, so the throw always happens.
   const preload = (name: string, failure: string) =>
-    file(name, `const fail = () => { ${failure}; };\nconst wait = () => setTimeout(process.listenerCount('uncaughtException') > 0 ? fail : wait, 1);\nwait();\n`);
+    file(
+      name,
+      `const fail = () => { ${failure}; };\nconst wait = () => setTimeout(process.listenerCount('uncaughtException') > 0 ? fail : wait, 1);\nwait();\n`,
+    );
 
   it.each([
-    ['a throw in a timer', "throw new Error('boom in a timer')", /^The connector failed unexpectedly; see the internal message for details\.$/, 'boom in a timer'],
+    [
+      'a throw in a timer',
+      "throw new Error('boom in a timer')",
+      /^The connector failed unexpectedly; see the internal message for details\.$/,
+      'boom in a timer',
+    ],
     ['a rejection nobody awaits', "void Promise.reject(new Error('boom in a promise'))", /^The connector failed unexpectedly/, 'boom in a promise'],
-    ['a string longer than V8 allows', "'x'.repeat(2 ** 30)", /^The connector ran out of memory \(Invalid string length\); raise --max-old-space-size in NODE_OPTIONS/, 'Invalid string length'],
+    [
+      'a string longer than V8 allows',
+      "'x'.repeat(2 ** 30)",
+      /^The connector ran out of memory \(Invalid string length\); raise --max-old-space-size in NODE_OPTIONS/,
+      'Invalid string length',
+    ],
   ])('%s ends the output with one system_error TRACE, the stack only in stack_trace, and exit 1', async (name, failure, message, internal) => {
     const run = await runCli(['spec'], { preload: preload(`${name.replace(/\W+/g, '-')}.mjs`, failure) });
     expect(run.code).toBe(1);
@@ -132,7 +155,10 @@ describe('last words', () => {
     expect(error.trace.error.stack_trace).toBeUndefined();
     const check = await runCli(['check', '--config', dir]);
     expect(check.code).toBe(0);
-    expect(messagesOf(check)[0].connectionStatus).toEqual({ status: 'FAILED', message: `The config file ${dir} is a directory; pass the right path with --config.` });
+    expect(messagesOf(check)[0].connectionStatus).toEqual({
+      status: 'FAILED',
+      message: `The config file ${dir} is a directory; pass the right path with --config.`,
+    });
   });
 });
 
@@ -220,17 +246,25 @@ describe('the state helper on a large read output', () => {
     const big = path.join(dir, 'big.jsonl');
     const record = JSON.stringify({ type: 'RECORD', record: { stream: 'Account', emitted_at: 1, data: { Id: 'x', Name: 'y'.repeat(900) } } }) + '\n';
     const page = record.repeat(200);
-    const state = (i: number) => JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: { SystemModstamp: new Date(i * 1000).toISOString() } } } });
+    const state = (i: number) =>
+      JSON.stringify({
+        type: 'STATE',
+        state: { type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: { SystemModstamp: new Date(i * 1000).toISOString() } } },
+      });
     writeFileSync(big, Array.from({ length: 400 }, (_, i) => page + state(i)).join('\n') + '\n');
     expect(statSync(big).size).toBeGreaterThan(75 * 2 ** 20);
     // The cap is tight enough to matter: the file read whole and split, as a one-liner would, dies.
-    const whole = spawn(process.execPath, ['--max-old-space-size=32', '-e', `require('fs').readFileSync(${JSON.stringify(big)}, 'utf8').split('\\n')`], { stdio: 'ignore' });
+    const whole = spawn(process.execPath, ['--max-old-space-size=32', '-e', `require('fs').readFileSync(${JSON.stringify(big)}, 'utf8').split('\\n')`], {
+      stdio: 'ignore',
+    });
     expect(await new Promise((resolve) => whole.once('close', resolve))).not.toBe(0);
     const child = spawn(process.execPath, ['--max-old-space-size=32', CLI_PATH, 'state', '--from', big]);
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const code = await new Promise((resolve) => child.once('close', resolve));
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual([{ type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: { SystemModstamp: new Date(399_000).toISOString() } } }]);
+    expect(JSON.parse(stdout)).toEqual([
+      { type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: { SystemModstamp: new Date(399_000).toISOString() } } },
+    ]);
   });
 });

@@ -54,16 +54,19 @@ describe('answers cut off in transit are fetched again', () => {
     ['a gzip body cut mid-stream', 'queryMore', { kind: 'cutBody', gzip: true }],
     ['a plain body cut short of its Content-Length', 'query', { kind: 'cutBody', gzip: false }],
     ['a reset after part of the body', 'describe', { kind: 'resetAfterPartial' }],
-  ] as [string, 'query' | 'queryMore' | 'describe', Misbehaviour][])('%s: the read completes with every record and one WARN per retry', async (_what, target, behaviour) => {
-    const applied = org.emulator.misbehaviourCount();
-    org.emulator.misbehave(target, behaviour, 2);
-    const result = await read(['Account']);
-    expect(result.exitCode).toBe(0);
-    expectNoLoss(result, 'Account');
-    expect(org.emulator.misbehaviourCount() - applied).toBe(2);
-    expect(result.logs.filter((l) => l.log.level === 'WARN' && /^Retrying a call that failed/.test(l.log.message)).length).toBeGreaterThanOrEqual(1);
-    expect(result.logs.at(-1)!.log.message).toMatch(/Account 900 records\/\d+ calls\/2 retries/);
-  });
+  ] as [string, 'query' | 'queryMore' | 'describe', Misbehaviour][])(
+    '%s: the read completes with every record and one WARN per retry',
+    async (_what, target, behaviour) => {
+      const applied = org.emulator.misbehaviourCount();
+      org.emulator.misbehave(target, behaviour, 2);
+      const result = await read(['Account']);
+      expect(result.exitCode).toBe(0);
+      expectNoLoss(result, 'Account');
+      expect(org.emulator.misbehaviourCount() - applied).toBe(2);
+      expect(result.logs.filter((l) => l.log.level === 'WARN' && /^Retrying a call that failed/.test(l.log.message)).length).toBeGreaterThanOrEqual(1);
+      expect(result.logs.at(-1)!.log.message).toMatch(/Account 900 records\/\d+ calls\/2 retries/);
+    },
+  );
 
   it.each([
     ['gzip body cut', { kind: 'cutBody', gzip: true }],
@@ -104,7 +107,10 @@ describe('redirects are never followed', () => {
   it('a cross-host redirect of a query page is refused and its body never becomes records', async () => {
     org.emulator.misbehave('queryMore', { kind: 'redirect', status: 302, location: `${captureTls.url}/services/data/v62.0/query/stolen` });
     const result = await read(['Account', 'User']);
-    expect(errorOf(result, 'Account')).toMatchObject({ failure_type: 'config_error', message: expect.stringMatching(/redirected .* to https:\/\/127\.0\.0\.1:\d+; if your org's My Domain changed/) });
+    expect(errorOf(result, 'Account')).toMatchObject({
+      failure_type: 'config_error',
+      message: expect.stringMatching(/redirected .* to https:\/\/127\.0\.0\.1:\d+; if your org's My Domain changed/),
+    });
     expect(result.recordsOf('Account').some((r) => r.Name === 'forged')).toBe(false);
     expect(result.statusesOf('User').at(-1)).toBe('COMPLETE');
   });
@@ -113,7 +119,11 @@ describe('redirects are never followed', () => {
 describe('URLs from the server are parsed against the org, never glued to it', () => {
   const cases = () => [
     ['a path that glues onto the host name', '0/services/data/v62.0/query/x-200', '/0/services/data/v62.0/query/x-200'],
-    ['user info that turns the org into a user name', `@${capture.hostname}/services/data/v62.0/query/x-200`, `/@${capture.hostname}/services/data/v62.0/query/x-200`],
+    [
+      'user info that turns the org into a user name',
+      `@${capture.hostname}/services/data/v62.0/query/x-200`,
+      `/@${capture.hostname}/services/data/v62.0/query/x-200`,
+    ],
     ['an absolute URL on another host', `${capture.url}/services/data/v62.0/query/x-200`, '/services/data/v62.0/query/x-200'],
     ['a path outside the data API', '/services/oauth2/token', '/services/oauth2/token'],
     ['dot segments out of the data API', '/services/data/v62.0/../../oauth2/token', '/services/oauth2/token'],
@@ -164,12 +174,18 @@ describe('bounds: no hang, no crash, no loop', () => {
   it.each([
     ['a huge body', 'query', { kind: 'hugeBody', bytes: 8_000_000 }],
     ['a gzip bomb', 'queryMore', { kind: 'gzipBomb', bytes: 200_000_000 }],
-  ] as [string, 'query' | 'queryMore', Misbehaviour][])('%s ends the stream with a system_error and a TRACE, not a heap abort', async (_what, target, behaviour) => {
-    org.emulator.misbehave(target, behaviour);
-    const result = await read(['Account'], { env: { SOURCE_SALESFORCE_MAX_ANSWER_BYTES: String(2 * 1024 * 1024) } });
-    expect(result.exitCode).not.toBe(0);
-    expect(errorOf(result, 'Account')).toMatchObject({ failure_type: 'system_error', message: expect.stringMatching(/larger than the connector accepts \(2 MB\)/) });
-  });
+  ] as [string, 'query' | 'queryMore', Misbehaviour][])(
+    '%s ends the stream with a system_error and a TRACE, not a heap abort',
+    async (_what, target, behaviour) => {
+      org.emulator.misbehave(target, behaviour);
+      const result = await read(['Account'], { env: { SOURCE_SALESFORCE_MAX_ANSWER_BYTES: String(2 * 1024 * 1024) } });
+      expect(result.exitCode).not.toBe(0);
+      expect(errorOf(result, 'Account')).toMatchObject({
+        failure_type: 'system_error',
+        message: expect.stringMatching(/larger than the connector accepts \(2 MB\)/),
+      });
+    },
+  );
 
   it('a huge Bulk CSV cell ends the stream with a system_error', async () => {
     org.emulator.misbehave('bulkResults', { kind: 'hugeCsvCell', bytes: 3_000_000 });
@@ -198,35 +214,49 @@ describe('paging rules', () => {
     ['more records than totalSize', 'query', { kind: 'totalSize', value: 10 }, /more records .* than the query's totalSize/],
     ['records out of order within a page', 'queryMore', { kind: 'outOfOrder' }, /out of \(SystemModstamp, Id\) order/],
     ['a page older than the one before', 'queryMore', { kind: 'backwardsPage' }, /out of \(SystemModstamp, Id\) order/],
-  ] as [string, 'query' | 'queryMore', Misbehaviour, RegExp][])('%s fails the stream (never COMPLETE), and its last STATE resumes without loss', async (_what, target, behaviour, message) => {
-    org.emulator.misbehave(target, behaviour);
-    const first = await read(['Account']);
-    expect(errorOf(first, 'Account')).toMatchObject({ failure_type: 'system_error', message: expect.stringMatching(message) });
-    expect(first.statusesOf('Account')).not.toContain('COMPLETE');
-    const resumed = await read(['Account'], { state: stateFrom(first.states) });
-    expect(resumed.exitCode).toBe(0);
-    expectNoLoss(resumed, 'Account', first.recordsOf('Account'));
-  });
+  ] as [string, 'query' | 'queryMore', Misbehaviour, RegExp][])(
+    '%s fails the stream (never COMPLETE), and its last STATE resumes without loss',
+    async (_what, target, behaviour, message) => {
+      org.emulator.misbehave(target, behaviour);
+      const first = await read(['Account']);
+      expect(errorOf(first, 'Account')).toMatchObject({ failure_type: 'system_error', message: expect.stringMatching(message) });
+      expect(first.statusesOf('Account')).not.toContain('COMPLETE');
+      const resumed = await read(['Account'], { state: stateFrom(first.states) });
+      expect(resumed.exitCode).toBe(0);
+      expectNoLoss(resumed, 'Account', first.recordsOf('Account'));
+    },
+  );
 });
 
 describe('the cursor only ever takes valid values', () => {
-  it.each([['null'], ['garbage'], [null], [undefined]])('a record with SystemModstamp %j is delivered with null and never becomes the cursor', async (value) => {
-    org.emulator.misbehave('queryMore', { kind: 'stamp', value, index: 199 });
-    const result = await read(['Account']);
-    expect(result.exitCode).toBe(0);
-    expectNoLoss(result, 'Account');
-    expect(result.recordsOf('Account').filter((r) => r.SystemModstamp === null)).toHaveLength(1);
-    expect(result.logs.some((l) => l.log.level === 'WARN' && /without a valid SystemModstamp/.test(l.log.message))).toBe(true);
-    for (const state of result.states) {
-      const cursor = state.state.stream.stream_state.SystemModstamp;
-      expect(typeof cursor === 'string' && !Number.isNaN(Date.parse(cursor))).toBe(true);
-    }
-  });
+  it.each([['null'], ['garbage'], [null], [undefined]])(
+    'a record with SystemModstamp %j is delivered with null and never becomes the cursor',
+    async (value) => {
+      org.emulator.misbehave('queryMore', { kind: 'stamp', value, index: 199 });
+      const result = await read(['Account']);
+      expect(result.exitCode).toBe(0);
+      expectNoLoss(result, 'Account');
+      expect(result.recordsOf('Account').filter((r) => r.SystemModstamp === null)).toHaveLength(1);
+      expect(result.logs.some((l) => l.log.level === 'WARN' && /without a valid SystemModstamp/.test(l.log.message))).toBe(true);
+      for (const state of result.states) {
+        const cursor = state.state.stream.stream_state.SystemModstamp;
+        expect(typeof cursor === 'string' && !Number.isNaN(Date.parse(cursor))).toBe(true);
+      }
+    },
+  );
 
   it('a state saved by an earlier release with a "null" cursor is repaired, not fatal', async () => {
     const newest = org.emulator.records('Account', { includeDeleted: true }).at(-50)!;
     const stamp = new Date(Date.parse(String(newest.SystemModstamp).replace('+0000', 'Z'))).toISOString();
-    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: { SystemModstamp: 'null', recently_delivered: { [String(newest.Id)]: stamp, '001000000000002AAA': 'null' } } } }];
+    const state = [
+      {
+        type: 'STREAM',
+        stream: {
+          stream_descriptor: { name: 'Account' },
+          stream_state: { SystemModstamp: 'null', recently_delivered: { [String(newest.Id)]: stamp, '001000000000002AAA': 'null' } },
+        },
+      },
+    ];
     const result = await read(['Account'], { state });
     expect(result.exitCode).toBe(0);
     expect(result.logs.some((l) => l.log.level === 'WARN' && /is not a date-time \(an earlier release could save one\)/.test(l.log.message))).toBe(true);
@@ -247,7 +277,9 @@ describe('secrets in answers', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: TOKEN, instance_url: 'x' }));
         return;
       }
-      res.writeHead(400, { 'content-type': 'text/html' }).end(`${'<p>'.repeat(50)}${TOKEN}</p> and the secret ${encodeURIComponent(org.config.client_secret as string)}`);
+      res
+        .writeHead(400, { 'content-type': 'text/html' })
+        .end(`${'<p>'.repeat(50)}${TOKEN}</p> and the secret ${encodeURIComponent(org.config.client_secret as string)}`);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     hostname = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

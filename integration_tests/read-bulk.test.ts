@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { idsOf, runConnector, type Message } from './helpers/connector-runner.js';
+import { runConnector, type Message } from './helpers/connector-runner.js';
 import { discoveredOrgPerTest } from './helpers/org-per-test.js';
 import { QUARTER_ORG_COUNTS, type TestOrg } from './helpers/org.js';
 import { Rng } from './emulator/rng.js';

@@ -31,7 +31,7 @@ describe('objects and the catalog', () => {
     expect([...new Set(result.records.map((m) => m.record.stream))]).toEqual(['Lead']);
   });
 
-  it('discover offers only the config\'s objects', async () => {
+  it("discover offers only the config's objects", async () => {
     const narrow = await runConnector('discover', { config: { ...org.config, objects: ['Account'] }, env: org.env });
     expect(narrow.catalog!.catalog.streams.map((s: Message) => s.name)).toEqual(['Account']);
   });

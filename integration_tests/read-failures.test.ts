@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { configuredCatalog, runConnector, type Message } from './helpers/connector-runner.js';
+import { runConnector, type Message } from './helpers/connector-runner.js';
 import { startDiscoveredOrg, startOrg, type TestOrg } from './helpers/org.js';
 
 let org: TestOrg | undefined;
@@ -92,10 +92,30 @@ describe('read with bad input', () => {
 
   it.each([
     ['a catalog that is not JSON', '{"streams": [', undefined, /catalog file .* is not valid JSON/],
-    ['an unknown stream', { streams: [{ stream: { ...stream, name: 'Widget' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] }, undefined, /unknown stream 'Widget'/],
-    ['an invalid sync mode', { streams: [{ stream, sync_mode: 'INVALID', destination_sync_mode: 'overwrite' }] }, undefined, /streams\.0\.sync_mode' must be one of/],
-    ['a foreign cursor', { streams: [{ stream, sync_mode: 'incremental', cursor_field: ['Name'], destination_sync_mode: 'append' }] }, undefined, /cursor is always \["SystemModstamp"\]/],
-    ['a state that is not JSON', { streams: [{ stream, sync_mode: 'incremental', destination_sync_mode: 'append' }] }, 'nope', /state file .* is not valid JSON/],
+    [
+      'an unknown stream',
+      { streams: [{ stream: { ...stream, name: 'Widget' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] },
+      undefined,
+      /unknown stream 'Widget'/,
+    ],
+    [
+      'an invalid sync mode',
+      { streams: [{ stream, sync_mode: 'INVALID', destination_sync_mode: 'overwrite' }] },
+      undefined,
+      /streams\.0\.sync_mode' must be one of/,
+    ],
+    [
+      'a foreign cursor',
+      { streams: [{ stream, sync_mode: 'incremental', cursor_field: ['Name'], destination_sync_mode: 'append' }] },
+      undefined,
+      /cursor is always \["SystemModstamp"\]/,
+    ],
+    [
+      'a state that is not JSON',
+      { streams: [{ stream, sync_mode: 'incremental', destination_sync_mode: 'append' }] },
+      'nope',
+      /state file .* is not valid JSON/,
+    ],
   ])('refuses %s with a config_error before calling Salesforce', async (_what, catalog, state, message) => {
     const result = await runConnector('read', { config, catalog, state: state as Message | undefined });
     expect(result.exitCode).not.toBe(0);

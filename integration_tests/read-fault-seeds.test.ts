@@ -19,6 +19,11 @@ let org: TestOrg;
 let catalog: Message;
 beforeAll(async () => {
   ({ org, catalog } = await startDiscoveredOrg(ORG));
+  // The point is what arrives, not how fields are typed: a few fields keep forty reads cheap.
+  for (const { stream } of catalog.streams as Message[]) {
+    const keep = ['Id', 'SystemModstamp', 'IsDeleted', 'CreatedDate'];
+    stream.json_schema.properties = Object.fromEntries(Object.entries(stream.json_schema.properties).filter(([name]) => keep.includes(name)));
+  }
 });
 afterAll(async () => org.emulator.close());
 
@@ -29,7 +34,11 @@ describe.each(['rest', 'bulk'])('a read through %s under 5% mixed faults', (read
     // Reads change nothing in the org, so one org serves every seed; each seed restarts the draws.
     const before = org.emulator.faultsInjected;
     org.emulator.setFaults({ errorRate: 0.05, kinds: KINDS, sessionExpiresEvery: 50, seed });
-    const result = await runConnector('read', { config: { ...org.config, read_api: readApi }, catalog, env: { ...org.env, SOURCE_SALESFORCE_BULK_FIRST_POLL_MS: '1' } });
+    const result = await runConnector('read', {
+      config: { ...org.config, read_api: readApi },
+      catalog,
+      env: { ...org.env, SOURCE_SALESFORCE_BULK_FIRST_POLL_MS: '1' },
+    });
     for (const [kind, count] of Object.entries(org.emulator.faultsInjected)) injected[kind] = (injected[kind] ?? 0) + count - (before[kind] ?? 0);
     expect({ exitCode: result.exitCode, errors: result.errors.map((e) => e.trace.error.message) }).toEqual({ exitCode: 0, errors: [] });
     for (const object of OBJECTS) {

@@ -86,7 +86,10 @@ describe('full refresh read', () => {
   });
 
   it('honours start_date', async () => {
-    const all = org.emulator.records('Opportunity').map((r) => String(r.SystemModstamp)).sort();
+    const all = org.emulator
+      .records('Opportunity')
+      .map((r) => String(r.SystemModstamp))
+      .sort();
     const startDate = new Date(Date.parse(all[Math.floor(all.length / 2)].replace('+0000', 'Z'))).toISOString();
     const bounded = await runConnector('read', {
       config: { ...org.config, start_date: startDate },

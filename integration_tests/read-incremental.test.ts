@@ -39,7 +39,10 @@ describe('incremental read', () => {
   it('keeps per-stream state at the newest SystemModstamp delivered, with the versions inside the look-back window', () => {
     for (const object of ['Account', 'Contact'] as const) {
       const records = first.recordsOf(object);
-      const newest = records.map((r) => r.SystemModstamp).sort().at(-1);
+      const newest = records
+        .map((r) => r.SystemModstamp)
+        .sort()
+        .at(-1);
       const state = first.lastStateOf(object)!.state.stream.stream_state;
       expect(state.SystemModstamp).toBe(newest);
       const inWindow = records.filter((r) => Date.parse(r.SystemModstamp) >= Date.parse(newest) - 5 * 60 * 1000);
@@ -51,7 +54,9 @@ describe('incremental read', () => {
     const accounts = org.emulator.records('Account');
     // First, so its SystemModstamp lands a minute before the cursor the first read saved.
     const late = org.emulator.lateCommit('Account', 60_000, { Name: 'Late Commit Inc' });
-    expect(Date.parse(String(late.SystemModstamp).replace('+0000', 'Z'))).toBeLessThan(Date.parse(first.lastStateOf('Account')!.state.stream.stream_state.SystemModstamp));
+    expect(Date.parse(String(late.SystemModstamp).replace('+0000', 'Z'))).toBeLessThan(
+      Date.parse(first.lastStateOf('Account')!.state.stream.stream_state.SystemModstamp),
+    );
     const updated = org.emulator.update('Account', String(accounts[3].Id), { Name: 'Renamed Holdings' });
     const inserted = org.emulator.insert('Account', { Name: 'Brand New Ltd' });
     const deleted = org.emulator.softDelete('Account', String(accounts[7].Id));
@@ -80,7 +85,14 @@ describe('incremental read', () => {
     const all = new Set(idsOf(org.emulator.records('Contact', { includeDeleted: true })));
     const positions = run.messages.map((m, i) => (m.type === 'STATE' ? i : -1)).filter((i) => i >= 0);
     for (const position of positions) {
-      const before = new Set(idsOf(run.messages.slice(0, position).filter((m) => m.type === 'RECORD').map((m) => m.record.data)));
+      const before = new Set(
+        idsOf(
+          run.messages
+            .slice(0, position)
+            .filter((m) => m.type === 'RECORD')
+            .map((m) => m.record.data),
+        ),
+      );
       const resumed = await runConnector('read', { config: org.config, catalog: contactOnly, state: stateFrom([run.messages[position]]), env: org.env });
       const union = new Set([...before, ...idsOf(resumed.recordsOf('Contact'))]);
       expect([...all].filter((id) => !union.has(id))).toEqual([]);

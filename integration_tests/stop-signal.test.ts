@@ -50,7 +50,10 @@ describe('stop signals with a slow reader', () => {
     child.stdout.resume();
     expect(await exited).toBe(143);
     expect(stdout().endsWith('\n')).toBe(true);
-    const lines = stdout().trimEnd().split('\n').map((line) => JSON.parse(line) as Message);
+    const lines = stdout()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Message);
     expect(lines.at(-1)).toEqual({ type: 'LOG', log: { level: 'WARN', message: 'Stopped by SIGTERM; the next run resumes from the last STATE.' } });
   });
 

@@ -18,7 +18,10 @@ const graph = new Map();
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
   const targets = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)\.js['"]/g)].map((m) => path.resolve(path.dirname(file), `${m[1]}.ts`));
-  graph.set(file, targets.filter((t) => t.startsWith(root)));
+  graph.set(
+    file,
+    targets.filter((t) => t.startsWith(root)),
+  );
 }
 
 const problems = [];

@@ -32,7 +32,10 @@ async function run(command, files) {
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
     const status = await new Promise((resolve) => child.on('close', resolve));
     if (status !== 0) throw new Error(`${command} exited ${status}: ${stdout.slice(-2000)}${stderr}`);
-    return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    return stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,8 +5,7 @@ import formatsModule from 'ajv-formats';
 // ajv-formats is CommonJS: under NodeNext the default import is the module object, whose
 // callable `default` is the plugin; at run time module.exports is the plugin itself.
 type FormatsPlugin = typeof formatsModule.default;
-const addFormats: FormatsPlugin =
-  typeof formatsModule === 'function' ? (formatsModule as unknown as FormatsPlugin) : formatsModule.default;
+const addFormats: FormatsPlugin = typeof formatsModule === 'function' ? (formatsModule as unknown as FormatsPlugin) : formatsModule.default;
 
 export function createAjv(): Ajv {
   // strict off: the spec carries Airbyte UI keywords (airbyte_secret, order) that ajv does not know.

@@ -22,7 +22,9 @@ const USAGE = 'usage: source-salesforce spec | check --config FILE | discover --
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [command, ...rest] = argv;
   if (!command || !(COMMANDS as readonly string[]).includes(command)) {
-    throw new ConfigError(`Unknown command '${command ?? ''}'; the commands are spec, check, discover and read (--help explains them).`, { internalMessage: USAGE });
+    throw new ConfigError(`Unknown command '${command ?? ''}'; the commands are spec, check, discover and read (--help explains them).`, {
+      internalMessage: USAGE,
+    });
   }
   const parsed: ParsedArgs = { command: command as Command };
   for (let i = 0; i < rest.length; i++) {

@@ -62,13 +62,17 @@ export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): 
   return streams.map((entry, index): ConfiguredStream => {
     const name = entry.stream.name;
     if (!offered.includes(name)) {
-      throw new ConfigError(`The ${role} names the unknown stream '${name}' (streams.${index}); this source offers ${offered.join(', ')}. Run discover and rebuild the catalog.`);
+      throw new ConfigError(
+        `The ${role} names the unknown stream '${name}' (streams.${index}); this source offers ${offered.join(', ')}. Run discover and rebuild the catalog.`,
+      );
     }
     if (seen.has(name)) throw new ConfigError(`The ${role} lists the stream ${name} twice; keep one entry.`);
     seen.add(name);
     const cursor = entry.cursor_field;
     if (entry.sync_mode === 'incremental' && cursor && cursor.length > 0 && (cursor.length !== 1 || cursor[0] !== cursorField)) {
-      throw new ConfigError(`The ${role} sets cursor_field ${JSON.stringify(cursor)} for ${name}, but this source's cursor is always ["${cursorField}"]; remove cursor_field or set it to ["${cursorField}"].`);
+      throw new ConfigError(
+        `The ${role} sets cursor_field ${JSON.stringify(cursor)} for ${name}, but this source's cursor is always ["${cursorField}"]; remove cursor_field or set it to ["${cursorField}"].`,
+      );
     }
     const properties = entry.stream.json_schema.properties;
     return { name, syncMode: entry.sync_mode, fields: properties ? Object.keys(properties) : undefined };

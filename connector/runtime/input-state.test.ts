@@ -15,7 +15,11 @@ describe('parseStateInput with the STATE messages a read prints', () => {
 
   it('takes an array of them, a later STATE of a stream replacing an earlier one', () => {
     const states = parseStateInput(
-      [stateMessage('Account', { SystemModstamp: '2024-01-01T00:00:00.000Z' }), stateMessage('Lead', {}), stateMessage('Account', { SystemModstamp: '2024-02-01T00:00:00.000Z' })],
+      [
+        stateMessage('Account', { SystemModstamp: '2024-01-01T00:00:00.000Z' }),
+        stateMessage('Lead', {}),
+        stateMessage('Account', { SystemModstamp: '2024-02-01T00:00:00.000Z' }),
+      ],
       's.json',
       SIX,
     );

@@ -3,13 +3,7 @@
  * schema (generated/protocol.ts); these functions only make sure each envelope's `type` matches its
  * payload and that timestamps are filled in.
  */
-import type {
-  AirbyteMessage,
-  AirbyteStateMessage,
-  AirbyteStreamStatus,
-  AirbyteCatalog,
-  ConnectorSpecification,
-} from '../../generated/protocol.js';
+import type { AirbyteMessage, AirbyteStateMessage, AirbyteStreamStatus, AirbyteCatalog, ConnectorSpecification } from '../../generated/protocol.js';
 import type { FailureType } from './errors.js';
 
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';

@@ -34,7 +34,11 @@ describe('ProtocolWriter', () => {
     await writer.log('INFO', 'token s3cr3t/+= and s3cr3t%2F%2B%3D');
     await writer.writeRecords('Account', [{ Id: '1' }, { Id: '2' }], 5);
     await writer.flush();
-    const lines = chunks.join('').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0].log.message).toBe('token ********** and **********');
     expect(lines.slice(1)).toEqual([
       { type: 'RECORD', record: { stream: 'Account', emitted_at: 5, data: { Id: '1' } } },

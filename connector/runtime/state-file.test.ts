@@ -48,12 +48,21 @@ describe('loadStateFile', () => {
     const name = file(output);
     const loaded = await loadStateFile(name, SIX);
     expect(loaded.warning).toBe(`Skipped 1 line of the state file ${name} that is not JSON (a read stopped mid-line leaves one).`);
-    expect(loaded.states).toEqual(new Map([['Account', cursor('2024-02-01T00:00:00.000Z')], ['Contact', cursor('2024-01-05T00:00:00.000Z')]]));
+    expect(loaded.states).toEqual(
+      new Map([
+        ['Account', cursor('2024-02-01T00:00:00.000Z')],
+        ['Contact', cursor('2024-01-05T00:00:00.000Z')],
+      ]),
+    );
   });
 
   it.each([
     ['an empty file', '\n\n', /The state file .* is empty; pass the state printed by an earlier read/],
-    ['JSON lines without a STATE', `${line({ type: 'LOG', log: { level: 'INFO', message: 'a' } })}\n${line({ type: 'RECORD' })}\n`, /holds 2 lines of JSON but no STATE message/],
+    [
+      'JSON lines without a STATE',
+      `${line({ type: 'LOG', log: { level: 'INFO', message: 'a' } })}\n${line({ type: 'RECORD' })}\n`,
+      /holds 2 lines of JSON but no STATE message/,
+    ],
     ['a file that is no JSON', 'Account: 2024-01-01', /The state file .* is not valid JSON/],
   ])('refuses %s with a config error naming the file', async (_what, text, message) => {
     const name = file(text);

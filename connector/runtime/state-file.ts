@@ -36,7 +36,10 @@ export async function loadStateFile(path: string, known: readonly string[]): Pro
   const states = parseStateInput(scan.latest.states(), path, known);
   if (scan.skipped === 0) return { states };
   const lines = scan.skipped === 1 ? '1 line' : `${scan.skipped} lines`;
-  return { states, warning: `Skipped ${lines} of the state file ${path} that ${scan.skipped === 1 ? 'is' : 'are'} not JSON (a read stopped mid-line leaves one).` };
+  return {
+    states,
+    warning: `Skipped ${lines} of the state file ${path} that ${scan.skipped === 1 ? 'is' : 'are'} not JSON (a read stopped mid-line leaves one).`,
+  };
 }
 
 async function scanLines(path: string): Promise<Scan> {

@@ -17,7 +17,7 @@ export interface HelperStreams {
   stderr: Writable;
 }
 
-const HOW = 'use: source-salesforce state [--from FILE] (a read\'s output as FILE or on standard input)';
+const HOW = "use: source-salesforce state [--from FILE] (a read's output as FILE or on standard input)";
 
 /** Runs the helper; resolves with the exit code (0 done, 1 nothing usable found, 2 a wrong command line). */
 export async function runStateHelper(argv: readonly string[], io: HelperStreams): Promise<number> {

@@ -23,8 +23,7 @@ describe('SOQL building', () => {
     );
   });
 
-  it('counts a slice without ordering', () => {
-  });
+  it('counts a slice without ordering', () => {});
 
   it('probes with one row', () => {
     expect(probeQuery('User')).toBe('SELECT Id FROM User LIMIT 1');

@@ -93,14 +93,15 @@ describe.each(tests)('acceptance: basic read with $config_path', (test) => {
     expect([...withState].sort()).toEqual(catalog.streams.map((s: Json) => s.stream.name).sort());
   });
 
-  it('counts in sourceStats exactly the records emitted since the stream\'s previous state', () => {
+  it("counts in sourceStats exactly the records emitted since the stream's previous state", () => {
     const pending = new Map<string, number>();
     const mismatches: string[] = [];
     for (const m of run.messages) {
       if (m.type === 'RECORD') pending.set(m.record.stream, (pending.get(m.record.stream) ?? 0) + 1);
       if (m.type === 'STATE') {
         const name = m.state.stream.stream_descriptor.name;
-        if (m.state.sourceStats.recordCount !== (pending.get(name) ?? 0)) mismatches.push(`${name}: ${m.state.sourceStats.recordCount} vs ${pending.get(name) ?? 0}`);
+        if (m.state.sourceStats.recordCount !== (pending.get(name) ?? 0))
+          mismatches.push(`${name}: ${m.state.sourceStats.recordCount} vs ${pending.get(name) ?? 0}`);
         pending.set(name, 0);
       }
     }
@@ -117,7 +118,7 @@ describe.each(tests)('acceptance: basic read with $config_path', (test) => {
     }
   });
 
-  it('puts a stream\'s records between its RUNNING and COMPLETE statuses', () => {
+  it("puts a stream's records between its RUNNING and COMPLETE statuses", () => {
     const position = new Map<string, { running: number; complete: number }>();
     run.messages.forEach((m, i) => {
       if (m.type !== 'TRACE' || m.trace.type !== 'STREAM_STATUS') return;
@@ -134,9 +135,17 @@ describe.each(tests)('acceptance: basic read with $config_path', (test) => {
   });
 
   it.each([
-    ['a stream this source does not have', (c: Json) => ({ streams: [{ ...c.streams[0], stream: { ...c.streams[0].stream, name: '__AIRBYTE__stream_that_does_not_exist' } }] })],
+    [
+      'a stream this source does not have',
+      (c: Json) => ({ streams: [{ ...c.streams[0], stream: { ...c.streams[0].stream, name: '__AIRBYTE__stream_that_does_not_exist' } }] }),
+    ],
     ['sync_mode "INVALID"', (c: Json) => ({ streams: [{ ...c.streams[0], sync_mode: 'INVALID' }] })],
-    ['both at once', (c: Json) => ({ streams: [{ ...c.streams[0], sync_mode: 'INVALID', stream: { ...c.streams[0].stream, name: '__AIRBYTE__stream_that_does_not_exist' } }] })],
+    [
+      'both at once',
+      (c: Json) => ({
+        streams: [{ ...c.streams[0], sync_mode: 'INVALID', stream: { ...c.streams[0].stream, name: '__AIRBYTE__stream_that_does_not_exist' } }],
+      }),
+    ],
   ])('answers an invalid catalog (%s) with an ERROR trace', async (_what, invalid) => {
     const bad = await runConnector('read', { config: org.config(test.config_path), catalog: invalid(catalog), env: org.env });
     expect(bad.errors.length).toBeGreaterThanOrEqual(1);

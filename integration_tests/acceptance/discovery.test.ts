@@ -35,7 +35,13 @@ describe.each(tests)('acceptance: discovery with $config_path', ({ config_path: 
   it('offers the six objects, each with both sync modes, the SystemModstamp cursor and the Id key', () => {
     expect(streams.map((s) => s.name)).toEqual(SIX);
     for (const s of streams) {
-      expect({ name: s.name, modes: s.supported_sync_modes, cursor: s.default_cursor_field, key: s.source_defined_primary_key, sourceCursor: s.source_defined_cursor }).toEqual({
+      expect({
+        name: s.name,
+        modes: s.supported_sync_modes,
+        cursor: s.default_cursor_field,
+        key: s.source_defined_primary_key,
+        sourceCursor: s.source_defined_cursor,
+      }).toEqual({
         name: s.name,
         modes: ['full_refresh', 'incremental'],
         cursor: ['SystemModstamp'],

@@ -22,7 +22,12 @@ function tableUnder(heading: string): string[][] {
   const first = all.findIndex((l) => l.startsWith('|'));
   const end = all.findIndex((l, i) => i > first && !l.startsWith('|'));
   const lines = all.slice(first, end < 0 ? undefined : end);
-  return lines.slice(2).map((l) => l.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim()));
+  return lines.slice(2).map((l) =>
+    l
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim()),
+  );
 }
 
 const codeSpans = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
@@ -41,7 +46,8 @@ function connectorSources(): { file: string; text: string }[] {
 }
 
 /** Messages passed to the error classes and the message helpers, as their literal parts. */
-const SITE = /\b(?:new\s+(?:ConfigError|TransientError|SystemError|QuotaReachedError)|fail|config)\(\s*(`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")/g;
+const SITE =
+  /\b(?:new\s+(?:ConfigError|TransientError|SystemError|QuotaReachedError)|fail|config)\(\s*(`(?:\\.|[^`\\])*`|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")/g;
 
 function messageSites(): { file: string; message: string; parts: string[] }[] {
   return connectorSources().flatMap(({ file, text }) =>
@@ -77,8 +83,19 @@ describe('docs/salesforce.md', () => {
 
   it('walks through the Salesforce setup a new org needs', () => {
     for (const topic of [
-      'My Domain', 'sandbox.my.salesforce.com', 'External Client App', 'Connected App', 'Enable Client Credentials Flow', 'Run As',
-      'Salesforce Integration', 'Permission set licence', 'API Enabled', 'field-level security', 'View All Records', 'Consumer Key', 'Consumer Secret',
+      'My Domain',
+      'sandbox.my.salesforce.com',
+      'External Client App',
+      'Connected App',
+      'Enable Client Credentials Flow',
+      'Run As',
+      'Salesforce Integration',
+      'Permission set licence',
+      'API Enabled',
+      'field-level security',
+      'View All Records',
+      'Consumer Key',
+      'Consumer Secret',
     ]) {
       expect({ topic, found: docs.includes(topic) }).toEqual({ topic, found: true });
     }

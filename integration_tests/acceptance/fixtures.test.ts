@@ -10,8 +10,19 @@ import formatsModule from 'ajv-formats';
 import { runConnector } from '../helpers/connector-runner.js';
 import { PROTOCOL_SCHEMA_PATH } from '../helpers/protocol-validator.js';
 import {
-  ABNORMAL_STATE, CONFIGURED_CATALOG, EXPECTED_RECORDS, FIXTURE_EMULATOR_PORT, INVALID_CONFIG, SAMPLE_CONFIG,
-  acceptanceConfig, readJson, readJsonLines, repoFile, startAcceptanceOrg, type AcceptanceOrg, type Json,
+  ABNORMAL_STATE,
+  CONFIGURED_CATALOG,
+  EXPECTED_RECORDS,
+  FIXTURE_EMULATOR_PORT,
+  INVALID_CONFIG,
+  SAMPLE_CONFIG,
+  acceptanceConfig,
+  readJson,
+  readJsonLines,
+  repoFile,
+  startAcceptanceOrg,
+  type AcceptanceOrg,
+  type Json,
 } from './support/fixtures.js';
 
 type FormatsPlugin = typeof formatsModule.default;
@@ -28,7 +39,9 @@ describe('acceptance fixtures', () => {
     const config = acceptanceConfig();
     expect(config.connector_image).toMatch(/^airbyte\/source-salesforce-ts:/);
     expect(config.test_strictness_level).toBe('high');
-    const paths = JSON.stringify(config).match(/"(?:[a-z_]+_path|path)":"([^"]+)"/g)!.map((p) => p.split('":"')[1].slice(0, -1));
+    const paths = JSON.stringify(config)
+      .match(/"(?:[a-z_]+_path|path)":"([^"]+)"/g)!
+      .map((p) => p.split('":"')[1].slice(0, -1));
     expect(paths.length).toBeGreaterThanOrEqual(8);
     for (const p of new Set(paths)) expect({ p, exists: existsSync(repoFile(p)) }).toEqual({ p, exists: true });
   });
@@ -58,16 +71,24 @@ describe('acceptance fixtures', () => {
       expect(s.type).toBe('STREAM');
       expect(Date.parse(s.stream.stream_state.SystemModstamp)).toBeGreaterThan(Date.now() + 365 * 86_400_000);
     }
-    expect(state.map((s) => s.stream.stream_descriptor.name).sort()).toEqual(readJson(CONFIGURED_CATALOG).streams.map((s: Json) => s.stream.name).sort());
+    expect(state.map((s) => s.stream.stream_descriptor.name).sort()).toEqual(
+      readJson(CONFIGURED_CATALOG)
+        .streams.map((s: Json) => s.stream.name)
+        .sort(),
+    );
   });
 
-  it('expected_records.jsonl holds records of every configured stream in Airbyte\'s format', () => {
+  it("expected_records.jsonl holds records of every configured stream in Airbyte's format", () => {
     const lines = readJsonLines(EXPECTED_RECORDS);
     for (const line of lines) {
       expect(Object.keys(line).sort()).toEqual(['data', 'emitted_at', 'stream']);
       expect(Number.isInteger(line.emitted_at)).toBe(true);
     }
-    expect([...new Set(lines.map((l) => l.stream))].sort()).toEqual(readJson(CONFIGURED_CATALOG).streams.map((s: Json) => s.stream.name).sort());
+    expect([...new Set(lines.map((l) => l.stream))].sort()).toEqual(
+      readJson(CONFIGURED_CATALOG)
+        .streams.map((s: Json) => s.stream.name)
+        .sort(),
+    );
   });
 
   describe('in step with the emulated org', () => {

@@ -18,8 +18,7 @@ function fullRefreshOnly(configured: Json): Json {
   };
 }
 
-const byStreamAndId = (run: RunResult) =>
-  run.records.map((m) => `${m.record.stream} ${JSON.stringify(m.record.data)}`).sort();
+const byStreamAndId = (run: RunResult) => run.records.map((m) => `${m.record.stream} ${JSON.stringify(m.record.data)}`).sort();
 
 describe.each(tests)('acceptance: full refresh with $configured_catalog_path', (test) => {
   let org: AcceptanceOrg;
@@ -41,7 +40,8 @@ describe.each(tests)('acceptance: full refresh with $configured_catalog_path', (
       expect(run.errors).toEqual([]);
       expect(run.exitCode).toBe(0);
       expect(run.records.length).toBeGreaterThan(0);
-      for (const s of catalog.streams) expect({ stream: s.stream.name, some: run.recordsOf(s.stream.name).length > 0 }).toEqual({ stream: s.stream.name, some: true });
+      for (const s of catalog.streams)
+        expect({ stream: s.stream.name, some: run.recordsOf(s.stream.name).length > 0 }).toEqual({ stream: s.stream.name, some: true });
     }
   });
 
@@ -65,8 +65,17 @@ describe.each(tests)('acceptance: full refresh with $configured_catalog_path', (
 
   it('returns exactly the live records the org holds', () => {
     for (const s of catalog.streams) {
-      const live = org.emulator.records(s.stream.name).map((r) => String(r.Id)).sort();
-      expect({ stream: s.stream.name, ids: first.recordsOf(s.stream.name).map((r) => r.Id).sort() }).toEqual({ stream: s.stream.name, ids: live });
+      const live = org.emulator
+        .records(s.stream.name)
+        .map((r) => String(r.Id))
+        .sort();
+      expect({
+        stream: s.stream.name,
+        ids: first
+          .recordsOf(s.stream.name)
+          .map((r) => r.Id)
+          .sort(),
+      }).toEqual({ stream: s.stream.name, ids: live });
     }
   });
 

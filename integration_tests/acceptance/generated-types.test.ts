@@ -9,7 +9,10 @@ import { REPO_ROOT } from '../helpers/paths.js';
 
 describe('generated types', () => {
   it('are up to date with spec.json and the protocol schema', async () => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/generate-types.mjs'), '--check'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/generate-types.mjs'), '--check'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));

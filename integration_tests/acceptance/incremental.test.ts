@@ -65,7 +65,9 @@ describe.each(tests)('acceptance: incremental with $configured_catalog_path', (t
   it('keeps every cursor at the newest SystemModstamp delivered, never moving backwards', () => {
     for (const s of catalog.streams) {
       const name = s.stream.name;
-      const cursors = first.states.filter((m) => m.state.stream.stream_descriptor.name === name).map((m) => Date.parse(m.state.stream.stream_state.SystemModstamp));
+      const cursors = first.states
+        .filter((m) => m.state.stream.stream_descriptor.name === name)
+        .map((m) => Date.parse(m.state.stream.stream_state.SystemModstamp));
       expect(cursors.every((c, i) => i === 0 || c >= cursors[i - 1])).toBe(true);
       const newest = Math.max(...first.recordsOf(name).map((r) => Date.parse(r.SystemModstamp)));
       expect({ name, cursor: cursors.at(-1) }).toEqual({ name, cursor: newest });
@@ -73,7 +75,10 @@ describe.each(tests)('acceptance: incremental with $configured_catalog_path', (t
   });
 
   it('returns different records on a second read started from the last state of each stream', async () => {
-    const state = stateFrom(first.states).map((s) => ({ type: 'STREAM', stream: { stream_descriptor: s.stream.stream_descriptor, stream_state: s.stream.stream_state } }));
+    const state = stateFrom(first.states).map((s) => ({
+      type: 'STREAM',
+      stream: { stream_descriptor: s.stream.stream_descriptor, stream_state: s.stream.stream_state },
+    }));
     const second = await runConnector('read', { config, catalog, state, env: org.env });
     expect(second.errors).toEqual([]);
     expect(second.states.length).toBeGreaterThan(0);
@@ -122,7 +127,8 @@ describe.each(tests)('acceptance: incremental with $configured_catalog_path', (t
       const got = new Set(recordKeys(resumed.messages));
       const notDelivered = recordKeys(messages.slice(after + 1)).filter((k) => !got.has(k));
       if (resumed.errors.length) problems.push(`checkpoint ${key(index)}: ${resumed.errors[0].trace.error.message}`);
-      if (resumed.records.length < expectedCount) problems.push(`checkpoint ${key(index)}: ${resumed.records.length} records, expected at least ${expectedCount}`);
+      if (resumed.records.length < expectedCount)
+        problems.push(`checkpoint ${key(index)}: ${resumed.records.length} records, expected at least ${expectedCount}`);
       if (notDelivered.length) problems.push(`checkpoint ${key(index)}: ${notDelivered.length} records lost, e.g. ${notDelivered[0]}`);
     }
     expect(problems).toEqual([]);

@@ -35,17 +35,47 @@ function stageValues(stage: Stage, keyword: 'LABEL' | 'ENV'): Record<string, str
 const keywordsOf = (stage: Stage, keyword: string) => stage.body.getInstructions().filter((i) => i.getKeyword() === keyword);
 
 const REQUIRED = [
-  'name', 'definitionId', 'connectorType', 'connectorSubtype', 'dockerRepository', 'dockerImageTag', 'documentationUrl',
-  'githubIssueLabel', 'license', 'releaseStage', 'supportLevel', 'allowedHosts', 'suggestedStreams', 'maxSecondsBetweenMessages', 'tags',
+  'name',
+  'definitionId',
+  'connectorType',
+  'connectorSubtype',
+  'dockerRepository',
+  'dockerImageTag',
+  'documentationUrl',
+  'githubIssueLabel',
+  'license',
+  'releaseStage',
+  'supportLevel',
+  'allowedHosts',
+  'suggestedStreams',
+  'maxSecondsBetweenMessages',
+  'tags',
 ];
 /** Every key Airbyte's ConnectorMetadataDefinitionV0 allows under `data` (it forbids others). */
 const ALLOWED = new Set([
-  ...REQUIRED, 'icon', 'connectorBuildOptions', 'supportsDbt', 'supportsNormalization', 'releaseDate', 'protocolVersion', 'registries',
-  'registryOverrides', 'releases', 'normalizationConfig', 'resourceRequirements', 'ab_internal', 'remotePackageIndex',
+  ...REQUIRED,
+  'icon',
+  'connectorBuildOptions',
+  'supportsDbt',
+  'supportsNormalization',
+  'releaseDate',
+  'protocolVersion',
+  'registries',
+  'registryOverrides',
+  'releases',
+  'normalizationConfig',
+  'resourceRequirements',
+  'ab_internal',
+  'remotePackageIndex',
 ]);
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[a-z0-9-]+(\\.[a-z0-9-]+)*')}$`);
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[a-z0-9-]+(\\.[a-z0-9-]+)*')}$`,
+  );
 }
 
 describe('metadata.yaml', () => {
@@ -93,7 +123,7 @@ describe('metadata.yaml', () => {
     expect(data.suggestedStreams.streams).toEqual(spec.connectionSpecification.properties.objects.items.enum);
   });
 
-  it('allows the Salesforce hosts, and they cover the spec\'s example hosts', () => {
+  it("allows the Salesforce hosts, and they cover the spec's example hosts", () => {
     expect(data.allowedHosts.hosts).toEqual(expect.arrayContaining(['*.salesforce.com', '*.force.com']));
     const patterns = (data.allowedHosts.hosts as string[]).map(globToRegExp);
     for (const host of spec.connectionSpecification.properties.hostname.examples as string[]) {
@@ -110,18 +140,25 @@ describe('Dockerfile', () => {
 
   it('declares NPM_CONFIG_CAFILE in every stage that runs npm', () => {
     for (const stage of stages.filter((s) => keywordsOf(s, 'RUN').some((i) => /\bnpm\b/.test(i.getArgumentsContent() ?? '')))) {
-      expect({ stage: stage.name, arg: stage.body.getARGs().some((arg) => arg.getProperty()?.getName() === 'NPM_CONFIG_CAFILE') }).toEqual({ stage: stage.name, arg: true });
+      expect({ stage: stage.name, arg: stage.body.getARGs().some((arg) => arg.getProperty()?.getName() === 'NPM_CONFIG_CAFILE') }).toEqual({
+        stage: stage.name,
+        arg: true,
+      });
     }
   });
 
-  it('labels the image with metadata\'s dockerRepository and dockerImageTag', () => {
+  it("labels the image with metadata's dockerRepository and dockerImageTag", () => {
     const labels = stageValues(runtime, 'LABEL');
     expect(labels['io.airbyte.name']).toBe(data.dockerRepository);
     expect(labels['io.airbyte.version']).toBe(data.dockerImageTag);
   });
 
   it('sets AIRBYTE_ENTRYPOINT to the space-joined ENTRYPOINT, which runs the compiled CLI', () => {
-    const entrypoint = runtime.body.getENTRYPOINTs().at(-1)!.getJSONStrings().map((s) => s.getJSONValue());
+    const entrypoint = runtime.body
+      .getENTRYPOINTs()
+      .at(-1)!
+      .getJSONStrings()
+      .map((s) => s.getJSONValue());
     expect(stageValues(runtime, 'ENV').AIRBYTE_ENTRYPOINT).toBe(entrypoint.join(' '));
     expect(entrypoint[0]).toBe('node');
     expect(entrypoint[entrypoint.length - 1]).toMatch(/\/dist\/connector\/cli\.js$/);
@@ -142,8 +179,15 @@ describe('Dockerfile', () => {
 
   it('copies into the runtime stage only the compiled connector, its data files, the user guide and production dependencies', () => {
     const copies = runtime.body.getCOPYs();
-    const sources = copies.flatMap((copy) => copy.getArguments().slice(0, -1).map((a) => a.getValue()));
-    expect(sources.sort()).toEqual(['/build/dist/connector', '/build/dist/generated', '/build/node_modules', 'docs/salesforce.md', 'package.json', 'schemas', 'spec.json'].sort());
+    const sources = copies.flatMap((copy) =>
+      copy
+        .getArguments()
+        .slice(0, -1)
+        .map((a) => a.getValue()),
+    );
+    expect(sources.sort()).toEqual(
+      ['/build/dist/connector', '/build/dist/generated', '/build/node_modules', 'docs/salesforce.md', 'package.json', 'schemas', 'spec.json'].sort(),
+    );
     const modules = copies.find((copy) => copy.getArguments().some((a) => a.getValue().includes('node_modules')));
     expect(modules?.getFromFlag()?.getValue()).toBe('deps');
     const deps = stages.find((s) => s.name === 'deps');

@@ -21,7 +21,11 @@ describe('spec rules', () => {
     ['forbidden if/then', spec({ a: { if: { type: 'string' }, then: { type: 'string' } } }), /'if'/],
     ['forbidden patternProperties', spec({ a: { type: 'object', properties: { b: { type: 'string' } }, patternProperties: {} } }), /patternProperties/],
     ['unmarked secret', spec({ client_secret: { type: 'string' } }), /lacks airbyte_secret/],
-    ['secret on an object', spec({ credentials: { type: 'object', airbyte_secret: true, properties: { a: { type: 'string' } } } }), /must not be airbyte_secret/],
+    [
+      'secret on an object',
+      spec({ credentials: { type: 'object', airbyte_secret: true, properties: { a: { type: 'string' } } } }),
+      /must not be airbyte_secret/,
+    ],
     ['duplicate enum values', spec({ a: { type: 'string', enum: ['x', 'x'] } }), /duplicate values/],
     ['type array with null first', spec({ a: { type: ['null', 'string'] } }), /second "null"/],
     ['type array of three', spec({ a: { type: ['string', 'integer', 'null'] } }), /one or two entries/],
@@ -32,15 +36,30 @@ describe('spec rules', () => {
     ['group below the top level', spec({ a: { type: 'object', properties: { b: { type: 'string', group: 'g' } } } }), /group is allowed only/],
     ['display_type without oneOf', spec({ a: { type: 'string', display_type: 'radio' } }), /display_type/],
     ['additionalProperties false', spec({ a: { type: 'string' } }, { additionalProperties: false }), /additionalProperties/],
-    ['oneOf without a const discriminator', spec({ auth: { type: 'object', oneOf: [{ properties: { a: { type: 'string' } } }, { properties: { a: { type: 'string' } } }] } }), /exactly one shared property/],
-    ['oneOf under a non-object', spec({ auth: { type: 'string', oneOf: [{ properties: { t: { const: 'a' } } }, { properties: { t: { const: 'b' } } }] } }), /must be type object/],
-    ['oneOf default unlike its const', spec({ auth: { type: 'object', oneOf: [{ properties: { t: { const: 'a', default: 'b' } } }, { properties: { t: { const: 'b' } } }] } }), /default differs/],
+    [
+      'oneOf without a const discriminator',
+      spec({ auth: { type: 'object', oneOf: [{ properties: { a: { type: 'string' } } }, { properties: { a: { type: 'string' } } }] } }),
+      /exactly one shared property/,
+    ],
+    [
+      'oneOf under a non-object',
+      spec({ auth: { type: 'string', oneOf: [{ properties: { t: { const: 'a' } } }, { properties: { t: { const: 'b' } } }] } }),
+      /must be type object/,
+    ],
+    [
+      'oneOf default unlike its const',
+      spec({ auth: { type: 'object', oneOf: [{ properties: { t: { const: 'a', default: 'b' } } }, { properties: { t: { const: 'b' } } }] } }),
+      /default differs/,
+    ],
   ])('catch %s', (_what, schema, problem) => {
     expect(specProblems(schema).join('\n')).toMatch(problem);
   });
 
   it('accept a well-formed oneOf', () => {
-    const auth = { type: 'object', oneOf: [{ properties: { t: { const: 'a' }, key: { type: 'string', airbyte_secret: true } } }, { properties: { t: { const: 'b' } } }] };
+    const auth = {
+      type: 'object',
+      oneOf: [{ properties: { t: { const: 'a' }, key: { type: 'string', airbyte_secret: true } } }, { properties: { t: { const: 'b' } } }],
+    };
     expect(specProblems(spec({ auth }))).toEqual([]);
   });
 });
@@ -63,7 +82,11 @@ describe('catalog rules', () => {
     ['a duplicate name', (s) => ({ streams: [s, s] }), /not unique/],
     ['a cursor outside properties', (s) => ({ streams: [{ ...s, default_cursor_field: ['Nope'] }] }), /default_cursor_field/],
     ['a key outside properties', (s) => ({ streams: [{ ...s, source_defined_primary_key: [['Nope']] }] }), /primary key/],
-    ['an object key', (s) => ({ streams: [{ ...s, json_schema: { ...s.json_schema, properties: { ...s.json_schema.properties, Id: { type: 'object' } } } }] }), /object or array/],
+    [
+      'an object key',
+      (s) => ({ streams: [{ ...s, json_schema: { ...s.json_schema, properties: { ...s.json_schema.properties, Id: { type: 'object' } } } }] }),
+      /object or array/,
+    ],
     ['no sync modes', (s) => ({ streams: [{ ...s, supported_sync_modes: [] }] }), /supported_sync_modes/],
     ['additionalProperties false', (s) => ({ streams: [{ ...s, json_schema: { ...s.json_schema, additionalProperties: false } }] }), /additionalProperties/],
     ['an invalid schema', (s) => ({ streams: [{ ...s, json_schema: { ...s.json_schema, type: 'objekt' } }] }), /draft-07/],
@@ -74,10 +97,16 @@ describe('catalog rules', () => {
   });
 
   it('check records: schema, strict integers, date-times, shared fields, key and extra columns', () => {
-    const check = recordChecker({
-      json_schema: { type: 'object', properties: { Id: { type: ['null', 'string'] }, N: { type: ['null', 'integer'] }, At: { type: ['null', 'string'], format: 'date-time' } } },
-      source_defined_primary_key: [['Id']],
-    }, { failOnExtraColumns: true });
+    const check = recordChecker(
+      {
+        json_schema: {
+          type: 'object',
+          properties: { Id: { type: ['null', 'string'] }, N: { type: ['null', 'integer'] }, At: { type: ['null', 'string'], format: 'date-time' } },
+        },
+        source_defined_primary_key: [['Id']],
+      },
+      { failOnExtraColumns: true },
+    );
     expect(check({ Id: 'a', N: 3, At: '2024-01-01T00:00:00.000Z' })).toEqual([]);
     expect(check({ Id: 'a', N: 1.5 }).join()).toMatch(/schema/);
     expect(check({ Id: 'a', N: 1e21 }).join()).toMatch(/not an exact integer/);

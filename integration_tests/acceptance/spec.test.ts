@@ -40,7 +40,9 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
   });
 
   it('marks the client secret, and only it, as a secret', () => {
-    const secrets = schemaNodes(spec.connectionSpecification).filter((n) => n.schema.airbyte_secret === true).map((n) => n.name);
+    const secrets = schemaNodes(spec.connectionSpecification)
+      .filter((n) => n.schema.airbyte_secret === true)
+      .map((n) => n.name);
     expect(secrets).toEqual(['client_secret']);
   });
 

@@ -85,7 +85,11 @@ export async function runInContainer(command: string, input: ContainerRunInput =
 
   const secret = (input.config as { client_secret?: unknown } | undefined)?.client_secret;
   const hidden = [...(input.secrets ?? []), ...(typeof secret === 'string' && secret.length >= 4 ? [secret] : [])];
-  const visible = messages.filter((m) => m.type !== 'RECORD').map((m) => JSON.stringify(m)).join('\n') + result.stderr;
+  const visible =
+    messages
+      .filter((m) => m.type !== 'RECORD')
+      .map((m) => JSON.stringify(m))
+      .join('\n') + result.stderr;
   for (const s of hidden) if (visible.includes(s)) throw new Error(`the container output leaked a secret (${s.slice(0, 3)}…)`);
 
   const ofType = (type: string) => messages.filter((m) => m.type === type);

@@ -95,9 +95,11 @@ describe(`container image ${IMAGE}`, () => {
       catalogFor = (names) => ({
         streams: catalog.streams
           .filter((s: Json) => names.includes(s.name))
-          .map((stream: Json) => (stream.name === 'Account'
-            ? { stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }
-            : { stream, sync_mode: 'incremental', cursor_field: ['SystemModstamp'], destination_sync_mode: 'append_dedup', primary_key: [['Id']] })),
+          .map((stream: Json) =>
+            stream.name === 'Account'
+              ? { stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }
+              : { stream, sync_mode: 'incremental', cursor_field: ['SystemModstamp'], destination_sync_mode: 'append_dedup', primary_key: [['Id']] },
+          ),
       });
       read = await runInContainer('read', { config, catalog: catalogFor(['Account', 'User']), caFile: emulator.caFile });
     });
@@ -112,8 +114,14 @@ describe(`container image ${IMAGE}`, () => {
       expect(read.exitCode).toBe(0);
       const records = read.ofType('RECORD').map((m) => m.record);
       for (const name of ['Account', 'User'] as const) {
-        const ids = records.filter((r) => r.stream === name).map((r) => r.data.Id).sort();
-        const expected = emulator.records(name, { includeDeleted: name === 'User' }).map((r) => String(r.Id)).sort();
+        const ids = records
+          .filter((r) => r.stream === name)
+          .map((r) => r.data.Id)
+          .sort();
+        const expected = emulator
+          .records(name, { includeDeleted: name === 'User' })
+          .map((r) => String(r.Id))
+          .sort();
         expect({ name, ids }).toEqual({ name, ids: expected });
         const check = recordChecker(catalog.streams.find((s: Json) => s.name === name));
         const problems = records.filter((r) => r.stream === name).flatMap((r) => check(r.data));
@@ -138,7 +146,11 @@ describe(`container image ${IMAGE}`, () => {
     it('read: resumes User from its state, delivering a change made since', async () => {
       const [user] = emulator.records('User');
       emulator.update('User', String(user.Id), { Title: 'Changed for the container test' });
-      const state = read.ofType('STATE').filter((m) => m.state.stream.stream_descriptor.name === 'User').slice(-1).map((m) => m.state);
+      const state = read
+        .ofType('STATE')
+        .filter((m) => m.state.stream.stream_descriptor.name === 'User')
+        .slice(-1)
+        .map((m) => m.state);
       const again = await runInContainer('read', { config, catalog: catalogFor(['User']), state, caFile: emulator.caFile });
       expect(again.errors).toEqual([]);
       const users = again.ofType('RECORD').map((m) => m.record.data);

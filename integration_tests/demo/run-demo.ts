@@ -55,7 +55,9 @@ async function main(): Promise<void> {
     console.log(`             catalog: ${save('configured_catalog.json', catalog)}\n`);
 
     const first = await runConnectorProcess('read', { config, catalog, env });
-    console.log(`read #1 (incremental, no state) exit ${first.exitCode}: ${first.records.length} records, ${first.states.length} STATE messages   (${saveMessages('read-1.jsonl', first)})`);
+    console.log(
+      `read #1 (incremental, no state) exit ${first.exitCode}: ${first.records.length} records, ${first.states.length} STATE messages   (${saveMessages('read-1.jsonl', first)})`,
+    );
     console.log(summary(first));
     const state = stateFrom(first.states);
     console.log(`             state: ${save('state.json', state)}\n`);

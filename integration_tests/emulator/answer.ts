@@ -23,7 +23,7 @@ export function jsonAnswer(status: number, value: unknown, headers: Record<strin
 export function errorAnswer(err: unknown, headers: Record<string, string>): Answer {
   if (err instanceof SalesforceError) return jsonAnswer(err.status, err.body(), headers);
   if (err instanceof OAuthError) return jsonAnswer(err.status, { error: err.error, error_description: err.description }, headers);
-  process.stderr.write(`salesforce emulator: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`salesforce emulator: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   const message = 'An unexpected error occurred. Please include this ErrorId if you contact support: 0000-0000 (-1)';
   return jsonAnswer(500, [{ message, errorCode: 'UNKNOWN_EXCEPTION' }], headers);
 }

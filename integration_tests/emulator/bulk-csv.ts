@@ -13,7 +13,12 @@ import { wantsGzip } from './http-util.js';
 import type { Column } from './record-serializer.js';
 
 export const DELIMITERS: Record<string, string> = {
-  BACKQUOTE: '`', CARET: '^', COMMA: ',', PIPE: '|', SEMICOLON: ';', TAB: '\t',
+  BACKQUOTE: '`',
+  CARET: '^',
+  COMMA: ',',
+  PIPE: '|',
+  SEMICOLON: ';',
+  TAB: '\t',
 };
 export const LINE_ENDINGS: Record<string, string> = { LF: '\n', CRLF: '\r\n' };
 

@@ -99,8 +99,17 @@ export class BulkJobs {
     const now = formatDateTime(Date.now());
     const job: Job = {
       id: randomId(KEY_PREFIX.BulkJob, randomBytes(12)),
-      operation, object: result.object, createdDate: now, systemModstamp: now, state: 'UploadComplete',
-      apiVersion: version, lineEnding, columnDelimiter, polls: 0, result, startedAt: Date.now(),
+      operation,
+      object: result.object,
+      createdDate: now,
+      systemModstamp: now,
+      state: 'UploadComplete',
+      apiVersion: version,
+      lineEnding,
+      columnDelimiter,
+      polls: 0,
+      result,
+      startedAt: Date.now(),
     };
     if (!dry) {
       this.jobs.set(job.id, job);
@@ -157,8 +166,11 @@ export class BulkJobs {
       throw new SalesforceError(409, 'INVALIDJOB', `Use the API version the job was created with (${job.apiVersion}) to get its results`);
     }
     if (job.state !== 'JobComplete') {
-      throw new SalesforceError(412, 'JOB_NOT_COMPLETE',
-        `can only download query results of successfully completed bulk job with status: JOB_COMPLETE. Current status: ${job.state === 'Aborted' ? 'ABORTED' : 'IN_PROGRESS'}`);
+      throw new SalesforceError(
+        412,
+        'JOB_NOT_COMPLETE',
+        `can only download query results of successfully completed bulk job with status: JOB_COMPLETE. Current status: ${job.state === 'Aborted' ? 'ABORTED' : 'IN_PROGRESS'}`,
+      );
     }
     const rows = job.result.rows;
     const offset = locator === null || locator === '' ? 0 : decodeLocator(locator);
@@ -191,9 +203,18 @@ export class BulkJobs {
 
   private info(job: Job, detailed: boolean): Record<string, unknown> {
     const base: Record<string, unknown> = {
-      id: job.id, operation: job.operation, object: job.object, createdById: this.options.runAsUserId,
-      createdDate: job.createdDate, systemModstamp: job.systemModstamp, state: job.state, concurrencyMode: 'Parallel',
-      contentType: 'CSV', apiVersion: Number(job.apiVersion), lineEnding: job.lineEnding, columnDelimiter: job.columnDelimiter,
+      id: job.id,
+      operation: job.operation,
+      object: job.object,
+      createdById: this.options.runAsUserId,
+      createdDate: job.createdDate,
+      systemModstamp: job.systemModstamp,
+      state: job.state,
+      concurrencyMode: 'Parallel',
+      contentType: 'CSV',
+      apiVersion: Number(job.apiVersion),
+      lineEnding: job.lineEnding,
+      columnDelimiter: job.columnDelimiter,
     };
     if (!detailed) return base;
     return {

@@ -38,7 +38,15 @@ describe('Bulk API 2.0 query jobs', () => {
 
   it('creates a job, reports progress, then serves CSV pages with Sforce-Locator', async () => {
     const job = await createJob('SELECT Id, Name, SystemModstamp, IsDeleted, NumberOfEmployees FROM Account', { operation: 'queryAll' });
-    expect(job).toMatchObject({ operation: 'queryAll', object: 'Account', state: 'UploadComplete', contentType: 'CSV', apiVersion: 62, lineEnding: 'LF', columnDelimiter: 'COMMA' });
+    expect(job).toMatchObject({
+      operation: 'queryAll',
+      object: 'Account',
+      state: 'UploadComplete',
+      contentType: 'CSV',
+      apiVersion: 62,
+      lineEnding: 'LF',
+      columnDelimiter: 'COMMA',
+    });
     expect(job.id).toMatch(/^750[A-Za-z0-9]{15}$/);
     const early = await send('GET', `${V}/jobs/query/${job.id}/results`);
     expect(early.status).toBe(412);
@@ -72,7 +80,10 @@ describe('Bulk API 2.0 query jobs', () => {
   it('writes datetimes with Z, nulls as empty fields and doubles inner quotes', async () => {
     const target = emu.records('Account')[0];
     emu.update('Account', String(target.Id), { Name: 'The "Quoted" Co', Website: null });
-    const job = await createJob(`SELECT Id, Name, Website, SystemModstamp FROM Account WHERE Id = '${String(target.Id)}'`, { columnDelimiter: 'PIPE', lineEnding: 'CRLF' });
+    const job = await createJob(`SELECT Id, Name, Website, SystemModstamp FROM Account WHERE Id = '${String(target.Id)}'`, {
+      columnDelimiter: 'PIPE',
+      lineEnding: 'CRLF',
+    });
     await send('GET', `${V}/jobs/query/${job.id}`);
     await send('GET', `${V}/jobs/query/${job.id}`);
     const csv = (await send('GET', `${V}/jobs/query/${job.id}/results`)).text;
@@ -94,7 +105,9 @@ describe('Bulk API 2.0 query jobs', () => {
   const rawGet = (path: string, acceptEncoding?: string) =>
     new Promise<IncomingMessage>((resolve, reject) => {
       const headers: Record<string, string> = { Authorization: `Bearer ${token}`, ...(acceptEncoding ? { 'Accept-Encoding': acceptEncoding } : {}) };
-      request(emu.url + path, { headers }, resolve).on('error', reject).end();
+      request(emu.url + path, { headers }, resolve)
+        .on('error', reject)
+        .end();
     });
   const readAll = async (stream: NodeJS.ReadableStream) => {
     const chunks: Buffer[] = [];
@@ -115,7 +128,12 @@ describe('Bulk API 2.0 query jobs', () => {
     const lines = text.split('\n');
     expect(lines).toHaveLength(502); // header, 500 rows, and the empty string after the last LF
     expect(lines[0]).toBe('"Id","Name","Email","SystemModstamp"');
-    expect(lines.slice(1, -1).map((l) => l.split(',')[0].replace(/"/g, ''))).toEqual(emu.records('Contact').slice(0, 500).map((r) => r.Id));
+    expect(lines.slice(1, -1).map((l) => l.split(',')[0].replace(/"/g, ''))).toEqual(
+      emu
+        .records('Contact')
+        .slice(0, 500)
+        .map((r) => r.Id),
+    );
 
     const zipped = await rawGet(path, 'gzip');
     expect(zipped.headers['content-encoding']).toBe('gzip');
@@ -126,7 +144,11 @@ describe('Bulk API 2.0 query jobs', () => {
     const last = await rawGet(`${V}/jobs/query/${job.id}/results?maxRecords=500&locator=${plain.headers['sforce-locator'] as string}`, 'gzip');
     expect(last.headers['sforce-numberofrecords']).toBe(String(rest));
     expect(last.headers['sforce-locator']).toBe('null');
-    expect(gunzipSync(await readAll(last)).toString('utf8').split('\n')).toHaveLength(rest + 2);
+    expect(
+      gunzipSync(await readAll(last))
+        .toString('utf8')
+        .split('\n'),
+    ).toHaveLength(rest + 2);
   });
 
   it('serves the next request normally after a client hangs up mid-page', async () => {

@@ -17,12 +17,14 @@ describe('capture server', () => {
       body: new URLSearchParams({ grant_type: 'client_credentials', client_secret: 's3cret' }),
     });
     expect(await res.json()).toMatchObject({ access_token: CAPTURED_TOKEN, instance_url: server.url, token_type: 'Bearer' });
-    expect(server.requests).toEqual([{
-      method: 'POST',
-      url: '/services/oauth2/token',
-      headers: expect.objectContaining({ authorization: 'Basic c2VjcmV0' }),
-      body: 'grant_type=client_credentials&client_secret=s3cret',
-    }]);
+    expect(server.requests).toEqual([
+      {
+        method: 'POST',
+        url: '/services/oauth2/token',
+        headers: expect.objectContaining({ authorization: 'Basic c2VjcmV0' }),
+        body: 'grant_type=client_credentials&client_secret=s3cret',
+      },
+    ]);
   });
 
   it('answers anything else with one forged record, over HTTPS too', async () => {
@@ -33,13 +35,17 @@ describe('capture server', () => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
         res.on('end', () => resolve(text));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     expect(JSON.parse(body)).toEqual({
       totalSize: 1,
       done: true,
       records: [{ attributes: { type: 'Account' }, Id: '001000000000FORGE1', SystemModstamp: '2024-01-01T00:00:00.000+0000', Name: 'forged' }],
     });
-    expect(server.requests.map((r) => [r.method, r.url, r.headers.authorization])).toEqual([['GET', '/services/data/v62.0/query/01gX-200?x=1', 'Bearer leaked']]);
+    expect(server.requests.map((r) => [r.method, r.url, r.headers.authorization])).toEqual([
+      ['GET', '/services/data/v62.0/query/01gX-200?x=1', 'Bearer leaked'],
+    ]);
   });
 });

@@ -43,12 +43,14 @@ describe('CLI', () => {
 
   it('refuses bad flag values with a message', async () => {
     const bad = [['--error-rate', '1.5'], ['--counts', 'Widget=3'], ['--latency-ms', 'soon'], ['--bogus']];
-    await Promise.all(bad.map(async (args) => {
-      const cli = start(args);
-      await expect(cli.info).rejects.toThrow();
-      expect(await cli.exited).toBe(1);
-      expect(cli.stderr()).toMatch(/salesforce emulator: /);
-    }));
+    await Promise.all(
+      bad.map(async (args) => {
+        const cli = start(args);
+        await expect(cli.info).rejects.toThrow();
+        expect(await cli.exited).toBe(1);
+        expect(cli.stderr()).toMatch(/salesforce emulator: /);
+      }),
+    );
   });
 
   it('prints its connection details as one JSON line and stops on SIGTERM', async () => {

@@ -54,7 +54,10 @@ function phoneNumber(r: Rng): string {
 }
 
 function emailFor(first: string | null, last: string, r: Rng, n: number): string {
-  const local = `${first ? first[0] : 'x'}${last}`.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '');
+  const local = `${first ? first[0] : 'x'}${last}`
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[^a-z]/g, '');
   return `${local}${n}@${r.pick(S.EMAIL_DOMAINS)}`;
 }
 
@@ -156,7 +159,12 @@ const FILLERS: Record<SObjectName, Filler> = {
     rec.Phone = r.orNull(0.1, phoneNumber(r));
     rec.Fax = r.orNull(0.7, phoneNumber(r));
     rec.AccountNumber = r.orNull(0.3, `CD${r.digits(6)}`);
-    rec.Website = r.orNull(0.2, `https://www.${String(rec.Name).toLowerCase().replace(/[^a-z0-9]+/g, '')}.example.com`);
+    rec.Website = r.orNull(
+      0.2,
+      `https://www.${String(rec.Name)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '')}.example.com`,
+    );
     rec.Industry = r.orNull(0.1, r.pick(PICKLISTS.industry));
     rec.AnnualRevenue = r.orNull(0.25, r.int(1, 5000) * 100_000);
     rec.NumberOfEmployees = r.orNull(0.2, r.int(1, 250_000));
@@ -164,7 +172,12 @@ const FILLERS: Record<SObjectName, Filler> = {
     rec.Rating = r.orNull(0.3, r.pick(PICKLISTS.rating));
     rec.Description = r.orNull(0.6, r.pick(S.DESCRIPTIONS));
     rec.Site = r.orNull(0.7, r.pick(['Headquarters', 'Branch', 'Warehouse', 'Regional Office']));
-    rec.TickerSymbol = r.orNull(0.85, String(rec.Name).replace(/[^A-Z]/g, '').slice(0, 4) || 'ACME');
+    rec.TickerSymbol = r.orNull(
+      0.85,
+      String(rec.Name)
+        .replace(/[^A-Z]/g, '')
+        .slice(0, 4) || 'ACME',
+    );
     rec.Sic = r.orNull(0.6, r.digits(4));
     rec.LastActivityDate = r.chance(0.5) ? formatDate(HISTORY_START + r.int(0, 900) * DAY_MS) : null;
     rec.AccountSource = r.orNull(0.3, r.pick(PICKLISTS.leadSource));
@@ -207,7 +220,12 @@ const FILLERS: Record<SObjectName, Filler> = {
     fillAddress(rec, '', r);
     rec.Phone = r.orNull(0.2, phoneNumber(r));
     rec.MobilePhone = r.orNull(0.6, phoneNumber(r));
-    rec.Website = r.orNull(0.6, `https://${String(rec.Company).toLowerCase().replace(/[^a-z0-9]+/g, '')}.example.com`);
+    rec.Website = r.orNull(
+      0.6,
+      `https://${String(rec.Company)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '')}.example.com`,
+    );
     rec.Description = r.orNull(0.8, r.pick(S.DESCRIPTIONS));
     const converted = r.chance(0.15);
     rec.Status = converted ? 'Closed - Converted' : r.pick(PICKLISTS.leadStatus.filter((s) => s !== 'Closed - Converted'));

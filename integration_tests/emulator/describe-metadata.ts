@@ -5,10 +5,23 @@
 import { CATALOG, type FieldSpec, type FieldType, type ObjectSpec, type SObjectName } from './field-catalog.js';
 
 const SOAP_TYPE: Record<FieldType, string> = {
-  id: 'tns:ID', reference: 'tns:ID', string: 'xsd:string', textarea: 'xsd:string', picklist: 'xsd:string',
-  email: 'xsd:string', phone: 'xsd:string', url: 'xsd:string', boolean: 'xsd:boolean', int: 'xsd:int',
-  double: 'xsd:double', currency: 'xsd:double', percent: 'xsd:double', date: 'xsd:date', datetime: 'xsd:dateTime',
-  address: 'urn:address', location: 'urn:location',
+  id: 'tns:ID',
+  reference: 'tns:ID',
+  string: 'xsd:string',
+  textarea: 'xsd:string',
+  picklist: 'xsd:string',
+  email: 'xsd:string',
+  phone: 'xsd:string',
+  url: 'xsd:string',
+  boolean: 'xsd:boolean',
+  int: 'xsd:int',
+  double: 'xsd:double',
+  currency: 'xsd:double',
+  percent: 'xsd:double',
+  date: 'xsd:date',
+  datetime: 'xsd:dateTime',
+  address: 'urn:address',
+  location: 'urn:location',
 };
 
 const TEXTUAL = new Set<FieldType>(['string', 'textarea', 'picklist', 'email', 'phone', 'url']);
@@ -156,8 +169,14 @@ export function objectDescribe(name: SObjectName, hidden: ReadonlySet<string>, v
     associateEntityType: null,
     associateParentEntity: null,
     childRelationships: spec.children.map((c) => ({
-      cascadeDelete: c.cascadeDelete, childSObject: c.childSObject, deprecatedAndHidden: false, field: c.field,
-      junctionIdListNames: [], junctionReferenceTo: [], relationshipName: c.relationshipName, restrictedDelete: false,
+      cascadeDelete: c.cascadeDelete,
+      childSObject: c.childSObject,
+      deprecatedAndHidden: false,
+      field: c.field,
+      junctionIdListNames: [],
+      junctionReferenceTo: [],
+      relationshipName: c.relationshipName,
+      restrictedDelete: false,
     })),
     compactLayoutable: true,
     createable: flags.createable,
@@ -188,11 +207,18 @@ export function objectDescribe(name: SObjectName, hidden: ReadonlySet<string>, v
     namedLayoutInfos: [],
     networkScopeFieldName: null,
     queryable: flags.queryable,
-    recordTypeInfos: [{
-      active: true, available: true, defaultRecordTypeMapping: true, developerName: 'Master', master: true,
-      name: 'Master', recordTypeId: '012000000000000AAA',
-      urls: { layout: `/services/data/v${version}/sobjects/${spec.name}/describe/layouts/012000000000000AAA` },
-    }],
+    recordTypeInfos: [
+      {
+        active: true,
+        available: true,
+        defaultRecordTypeMapping: true,
+        developerName: 'Master',
+        master: true,
+        name: 'Master',
+        recordTypeId: '012000000000000AAA',
+        urls: { layout: `/services/data/v${version}/sobjects/${spec.name}/describe/layouts/012000000000000AAA` },
+      },
+    ],
     replicateable: flags.replicateable,
     retrieveable: flags.retrieveable,
     searchLayoutable: true,

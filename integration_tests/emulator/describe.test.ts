@@ -4,17 +4,74 @@ import { call, mintToken, V } from './test-support.js';
 
 // Every key of the real v38 Id field object (salesforce-wire.md §3).
 const FIELD_KEYS = [
-  'aggregatable', 'autoNumber', 'byteLength', 'calculated', 'calculatedFormula', 'cascadeDelete', 'caseSensitive',
-  'compoundFieldName', 'controllerName', 'createable', 'custom', 'defaultValue', 'defaultValueFormula', 'defaultedOnCreate',
-  'dependentPicklist', 'deprecatedAndHidden', 'digits', 'displayLocationInDecimal', 'encrypted', 'externalId', 'extraTypeInfo',
-  'filterable', 'filteredLookupInfo', 'groupable', 'highScaleNumber', 'htmlFormatted', 'idLookup', 'inlineHelpText', 'label',
-  'length', 'mask', 'maskType', 'name', 'nameField', 'namePointing', 'nillable', 'permissionable', 'picklistValues', 'precision',
-  'queryByDistance', 'referenceTargetField', 'referenceTo', 'relationshipName', 'relationshipOrder', 'restrictedDelete',
-  'restrictedPicklist', 'scale', 'soapType', 'sortable', 'type', 'unique', 'updateable', 'writeRequiresMasterRead',
+  'aggregatable',
+  'autoNumber',
+  'byteLength',
+  'calculated',
+  'calculatedFormula',
+  'cascadeDelete',
+  'caseSensitive',
+  'compoundFieldName',
+  'controllerName',
+  'createable',
+  'custom',
+  'defaultValue',
+  'defaultValueFormula',
+  'defaultedOnCreate',
+  'dependentPicklist',
+  'deprecatedAndHidden',
+  'digits',
+  'displayLocationInDecimal',
+  'encrypted',
+  'externalId',
+  'extraTypeInfo',
+  'filterable',
+  'filteredLookupInfo',
+  'groupable',
+  'highScaleNumber',
+  'htmlFormatted',
+  'idLookup',
+  'inlineHelpText',
+  'label',
+  'length',
+  'mask',
+  'maskType',
+  'name',
+  'nameField',
+  'namePointing',
+  'nillable',
+  'permissionable',
+  'picklistValues',
+  'precision',
+  'queryByDistance',
+  'referenceTargetField',
+  'referenceTo',
+  'relationshipName',
+  'relationshipOrder',
+  'restrictedDelete',
+  'restrictedPicklist',
+  'scale',
+  'soapType',
+  'sortable',
+  'type',
+  'unique',
+  'updateable',
+  'writeRequiresMasterRead',
 ];
 
-interface FieldJson { name: string; type: string; soapType: string; compoundFieldName: string | null; [k: string]: unknown }
-interface DescribeJson { name: string; keyPrefix: string; fields: FieldJson[]; [k: string]: unknown }
+interface FieldJson {
+  name: string;
+  type: string;
+  soapType: string;
+  compoundFieldName: string | null;
+  [k: string]: unknown;
+}
+interface DescribeJson {
+  name: string;
+  keyPrefix: string;
+  fields: FieldJson[];
+  [k: string]: unknown;
+}
 
 describe('describe', () => {
   let emu: Emulator;
@@ -30,7 +87,11 @@ describe('describe', () => {
   it('lists the six objects in global describe', async () => {
     const reply = await call(emu, `${V}/sobjects`, token);
     expect(reply.status).toBe(200);
-    const body = reply.body as { encoding: string; maxBatchSize: number; sobjects: { name: string; queryable: boolean; keyPrefix: string; urls: Record<string, string> }[] };
+    const body = reply.body as {
+      encoding: string;
+      maxBatchSize: number;
+      sobjects: { name: string; queryable: boolean; keyPrefix: string; urls: Record<string, string> }[];
+    };
     expect(body.encoding).toBe('UTF-8');
     expect(body.sobjects.map((s) => s.name)).toEqual(['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User']);
     expect(body.sobjects.every((s) => s.queryable)).toBe(true);
@@ -38,31 +99,44 @@ describe('describe', () => {
     expect(reply.headers.get('sforce-limit-info')).toMatch(/^api-usage=\d+\/15000$/);
   });
 
-  it.each<[SObjectName, string]>([['Account', '001'], ['Contact', '003'], ['Lead', '00Q'], ['Opportunity', '006'], ['Case', '500'], ['User', '005']])(
-    '%s describe has every field key and realistic types',
-    async (object, prefix) => {
-      const reply = await call(emu, `${V}/sobjects/${object}/describe`, token);
-      expect(reply.status).toBe(200);
-      const body = reply.body as DescribeJson;
-      expect(body.name).toBe(object);
-      expect(body.keyPrefix).toBe(prefix);
-      const topKeys = Object.keys(body);
-      expect([...topKeys].sort()).toEqual(topKeys);
-      for (const f of body.fields) {
-        for (const key of FIELD_KEYS) expect(f).toHaveProperty(key);
-      }
-      const byName = new Map(body.fields.map((f) => [f.name, f]));
-      expect(byName.get('Id')).toMatchObject({ type: 'id', soapType: 'tns:ID', length: 18, nillable: false });
-      expect(byName.get('SystemModstamp')).toMatchObject({ type: 'datetime', soapType: 'xsd:dateTime' });
-      expect(byName.has('IsDeleted')).toBe(object !== 'User');
-      expect(byName.has('OwnerId')).toBe(object !== 'User');
-    },
-  );
+  it.each<[SObjectName, string]>([
+    ['Account', '001'],
+    ['Contact', '003'],
+    ['Lead', '00Q'],
+    ['Opportunity', '006'],
+    ['Case', '500'],
+    ['User', '005'],
+  ])('%s describe has every field key and realistic types', async (object, prefix) => {
+    const reply = await call(emu, `${V}/sobjects/${object}/describe`, token);
+    expect(reply.status).toBe(200);
+    const body = reply.body as DescribeJson;
+    expect(body.name).toBe(object);
+    expect(body.keyPrefix).toBe(prefix);
+    const topKeys = Object.keys(body);
+    expect([...topKeys].sort()).toEqual(topKeys);
+    for (const f of body.fields) {
+      for (const key of FIELD_KEYS) expect(f).toHaveProperty(key);
+    }
+    const byName = new Map(body.fields.map((f) => [f.name, f]));
+    expect(byName.get('Id')).toMatchObject({ type: 'id', soapType: 'tns:ID', length: 18, nillable: false });
+    expect(byName.get('SystemModstamp')).toMatchObject({ type: 'datetime', soapType: 'xsd:dateTime' });
+    expect(byName.has('IsDeleted')).toBe(object !== 'User');
+    expect(byName.has('OwnerId')).toBe(object !== 'User');
+  });
 
   it('describes compound address and location fields with their parts', async () => {
     const account = new Map((await fields('Account')).map((f) => [f.name, f]));
     expect(account.get('BillingAddress')).toMatchObject({ type: 'address', soapType: 'urn:address', compoundFieldName: null });
-    for (const part of ['BillingStreet', 'BillingCity', 'BillingState', 'BillingPostalCode', 'BillingCountry', 'BillingLatitude', 'BillingLongitude', 'BillingGeocodeAccuracy']) {
+    for (const part of [
+      'BillingStreet',
+      'BillingCity',
+      'BillingState',
+      'BillingPostalCode',
+      'BillingCountry',
+      'BillingLatitude',
+      'BillingLongitude',
+      'BillingGeocodeAccuracy',
+    ]) {
       expect(account.get(part)?.compoundFieldName).toBe('BillingAddress');
     }
     expect(account.get('BillingStreet')?.type).toBe('textarea');
@@ -79,8 +153,12 @@ describe('describe', () => {
 
   it('has the custom fields of each object', async () => {
     const expectations: [SObjectName, string, string][] = [
-      ['Account', 'Region__c', 'picklist'], ['Contact', 'Preferred_Channel__c', 'picklist'], ['Lead', 'Lead_Score__c', 'int'],
-      ['Opportunity', 'Discount_Percent__c', 'percent'], ['Case', 'SLA_Due__c', 'datetime'], ['User', 'Employee_Number__c', 'string'],
+      ['Account', 'Region__c', 'picklist'],
+      ['Contact', 'Preferred_Channel__c', 'picklist'],
+      ['Lead', 'Lead_Score__c', 'int'],
+      ['Opportunity', 'Discount_Percent__c', 'percent'],
+      ['Case', 'SLA_Due__c', 'datetime'],
+      ['User', 'Employee_Number__c', 'string'],
     ];
     for (const [object, name, type] of expectations) {
       const f = (await fields(object)).find((x) => x.name === name);

@@ -5,7 +5,11 @@ const COUNTS = { Account: 60, Contact: 80, Lead: 40, Opportunity: 40, Case: 40, 
 
 describe('generated data', () => {
   it('is identical for the same seed and different for another', async () => {
-    const [a, b, c] = await Promise.all([startEmulator({ seed: 3, counts: COUNTS }), startEmulator({ seed: 3, counts: COUNTS }), startEmulator({ seed: 4, counts: COUNTS })]);
+    const [a, b, c] = await Promise.all([
+      startEmulator({ seed: 3, counts: COUNTS }),
+      startEmulator({ seed: 3, counts: COUNTS }),
+      startEmulator({ seed: 4, counts: COUNTS }),
+    ]);
     try {
       for (const object of ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const) {
         expect(a.records(object, { includeDeleted: true })).toEqual(b.records(object, { includeDeleted: true }));
@@ -33,7 +37,14 @@ describe('generated data', () => {
       expect(all('User').every((u) => !('IsDeleted' in u) && !('OwnerId' in u))).toBe(true);
       expect(all('Account').every((r) => typeof r.Credit_Score__c === 'number')).toBe(true);
       expect(all('Contact').some((r) => r.Email === null)).toBe(true);
-      for (const [object, prefix] of [['Account', '001'], ['Contact', '003'], ['Lead', '00Q'], ['Opportunity', '006'], ['Case', '500'], ['User', '005']] as const) {
+      for (const [object, prefix] of [
+        ['Account', '001'],
+        ['Contact', '003'],
+        ['Lead', '00Q'],
+        ['Opportunity', '006'],
+        ['Case', '500'],
+        ['User', '005'],
+      ] as const) {
         for (const r of all(object)) expect(String(r.Id).startsWith(prefix)).toBe(true);
       }
     } finally {

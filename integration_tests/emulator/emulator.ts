@@ -109,10 +109,14 @@ function closeServer(server: Server): Promise<void> {
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const store = new OrgStore(opts.seed ?? 42, opts.counts ?? {});
   const access = new OrgAccess(opts);
-  const tokens = new TokenService(opts.clients ?? [DEFAULT_CLIENT], { ttlRequests: opts.tokenTtlRequests, ttlMs: opts.tokenTtlMs }, {
-    orgId: store.orgId,
-    userId: store.runAsUserId,
-  });
+  const tokens = new TokenService(
+    opts.clients ?? [DEFAULT_CLIENT],
+    { ttlRequests: opts.tokenTtlRequests, ttlMs: opts.tokenTtlMs },
+    {
+      orgId: store.orgId,
+      userId: store.runAsUserId,
+    },
+  );
   const cursors = new CursorStore();
   const bulk = new BulkJobs(store, access, {
     unsupportedObjects: new Set(opts.bulkUnsupportedObjects ?? []),
@@ -124,15 +128,24 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const tcp = new TcpSockets();
   tokens.faultTtlRequests = opts.faults?.sessionExpiresEvery;
   const state: ServerState = {
-    store, access, tokens, cursors, bulk,
+    store,
+    access,
+    tokens,
+    cursors,
+    bulk,
     myDomain: opts.myDomain ?? true,
     maxBatchSize: opts.maxBatchSize ?? 2000,
     dailyApiLimit: opts.dailyApiLimit ?? 15000,
     queryTimeoutRows: opts.queryTimeoutRows ?? null,
     pendingFailures: [],
     pendingTokenTruncations: 0,
-    faults, misbehaviours, tcp,
-    url: '', hostname: '', apiCalls: 0, requests: [],
+    faults,
+    misbehaviours,
+    tcp,
+    url: '',
+    hostname: '',
+    apiCalls: 0,
+    requests: [],
   };
   const handler = createRequestHandler(state);
   const tls = opts.https ? await loopbackCertificate() : null;
@@ -162,9 +175,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     hostname: state.hostname,
     port,
     caFile: tls?.caFile,
-    get apiCalls() { return state.apiCalls; },
-    get tokensIssued() { return tokens.issued; },
-    get requests() { return state.requests; },
+    get apiCalls() {
+      return state.apiCalls;
+    },
+    get tokensIssued() {
+      return tokens.issued;
+    },
+    get requests() {
+      return state.requests;
+    },
     records: (object, o) => store.records(object, o?.includeDeleted ?? false).map(copy),
     insert: (object, fields) => copy(store.insert(object, fields)),
     update: (object, id, fields) => copy(store.update(object, id, fields)),
@@ -173,18 +192,30 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     revokeObject: (object) => access.revoke(object),
     grantObject: (object) => access.grant(object),
     hideField: (object, field) => access.hideField(object, field),
-    setApiDisabled: (disabled) => { access.apiDisabled = disabled; },
+    setApiDisabled: (disabled) => {
+      access.apiDisabled = disabled;
+    },
     expireTokens: () => tokens.expireAll(),
-    get bulkJobsCreated() { return bulk.created; },
+    get bulkJobsCreated() {
+      return bulk.created;
+    },
     expireQueryLocators: () => cursors.clear(),
-    setQueryTimeoutRows: (rows) => { state.queryTimeoutRows = rows; },
-    failNextRequests: (count, status = 503) => { for (let i = 0; i < count; i++) state.pendingFailures.push(status); },
-    truncateNextTokenResponses: (count) => { state.pendingTokenTruncations += count; },
+    setQueryTimeoutRows: (rows) => {
+      state.queryTimeoutRows = rows;
+    },
+    failNextRequests: (count, status = 503) => {
+      for (let i = 0; i < count; i++) state.pendingFailures.push(status);
+    },
+    truncateNextTokenResponses: (count) => {
+      state.pendingTokenTruncations += count;
+    },
     setFaults: (next) => {
       faults.configure(next);
       tokens.faultTtlRequests = next?.sessionExpiresEvery;
     },
-    get faultsInjected() { return { ...faults.counts, session_expired: tokens.faultExpiries }; },
+    get faultsInjected() {
+      return { ...faults.counts, session_expired: tokens.faultExpiries };
+    },
     misbehave: (target, behaviour, times = 1) => misbehaviours.add(target, behaviour, times),
     misbehaviourCount: (kind) => misbehaviours.count(kind),
     clearMisbehaviours: () => misbehaviours.clear(),

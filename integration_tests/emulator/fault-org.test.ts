@@ -60,12 +60,19 @@ describe('org-side faults: sessions, query windows, Bulk', () => {
 
     const lo = mid - 30 * DAY;
     const hi = mid + 29 * DAY;
-    const narrow = await call(emu, soqlPath(`SELECT Id FROM Account WHERE SystemModstamp >= ${iso(lo)} AND SystemModstamp < ${iso(hi)} ORDER BY SystemModstamp, Id`), token);
+    const narrow = await call(
+      emu,
+      soqlPath(`SELECT Id FROM Account WHERE SystemModstamp >= ${iso(lo)} AND SystemModstamp < ${iso(hi)} ORDER BY SystemModstamp, Id`),
+      token,
+    );
     expect(narrow.status).toBe(200);
-    const expected = emu.records('Account').filter((_, i, rows) => {
-      const t = Date.parse(String(rows[i].SystemModstamp).slice(0, 23) + 'Z');
-      return t >= lo && t < hi;
-    }).map((r) => r.Id);
+    const expected = emu
+      .records('Account')
+      .filter((_, i, rows) => {
+        const t = Date.parse(String(rows[i].SystemModstamp).slice(0, 23) + 'Z');
+        return t >= lo && t < hi;
+      })
+      .map((r) => r.Id);
     expect(expected.length).toBeGreaterThan(0);
     expect((narrow.body as { records: { Id: string }[] }).records.map((r) => r.Id)).toEqual(expected);
 

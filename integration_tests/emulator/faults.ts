@@ -49,10 +49,12 @@ const BODIES: Record<'server_unavailable' | 'unknown_exception', { status: numbe
   server_unavailable: { status: 503, body: JSON.stringify([{ message: 'Server Unavailable', errorCode: 'SERVER_UNAVAILABLE' }]) },
   unknown_exception: {
     status: 500,
-    body: JSON.stringify([{
-      message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234-5678 (-123)',
-      errorCode: 'UNKNOWN_EXCEPTION',
-    }]),
+    body: JSON.stringify([
+      {
+        message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234-5678 (-123)',
+        errorCode: 'UNKNOWN_EXCEPTION',
+      },
+    ]),
   },
 };
 
@@ -158,5 +160,15 @@ export class FaultInjector {
 }
 
 export function emptyCounts(): FaultCounts {
-  return { server_unavailable: 0, unknown_exception: 0, bad_gateway: 0, reset: 0, truncated: 0, cut_mid_stream: 0, rate_limited: 0, session_expired: 0, query_timeout: 0 };
+  return {
+    server_unavailable: 0,
+    unknown_exception: 0,
+    bad_gateway: 0,
+    reset: 0,
+    truncated: 0,
+    cut_mid_stream: 0,
+    rate_limited: 0,
+    session_expired: 0,
+    query_timeout: 0,
+  };
 }

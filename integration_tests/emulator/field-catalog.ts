@@ -23,8 +23,12 @@ export interface ObjectSpec {
   children: { childSObject: string; field: string; relationshipName: string | null; cascadeDelete: boolean }[];
 }
 
-const child = (childSObject: string, field: string, relationshipName: string | null, cascadeDelete = false) =>
-  ({ childSObject, field, relationshipName, cascadeDelete });
+const child = (childSObject: string, field: string, relationshipName: string | null, cascadeDelete = false) => ({
+  childSObject,
+  field,
+  relationshipName,
+  cascadeDelete,
+});
 
 function objectSpec(name: SObjectName, label: string, labelPlural: string, fields: FieldSpec[], children: ObjectSpec['children']): ObjectSpec {
   // Text fields report byteLength 3×length, which describe derives; lengths of short text parts default here.
@@ -32,19 +36,24 @@ function objectSpec(name: SObjectName, label: string, labelPlural: string, field
     if (fs.length === 0 && (fs.type === 'string' || fs.type === 'picklist')) fs.length = 255;
   }
   return {
-    name, label, labelPlural, keyPrefix: KEY_PREFIX[name], fields, children,
+    name,
+    label,
+    labelPlural,
+    keyPrefix: KEY_PREFIX[name],
+    fields,
+    children,
     byName: new Map(fields.map((fs) => [fs.name.toLowerCase(), fs])),
   };
 }
 
 export const CATALOG: Record<SObjectName, ObjectSpec> = {
   Account: objectSpec('Account', 'Account', 'Accounts', account, [
-    child('Account', 'ParentId', 'ChildAccounts'), child('Contact', 'AccountId', 'Contacts'),
-    child('Opportunity', 'AccountId', 'Opportunities', true), child('Case', 'AccountId', 'Cases'),
+    child('Account', 'ParentId', 'ChildAccounts'),
+    child('Contact', 'AccountId', 'Contacts'),
+    child('Opportunity', 'AccountId', 'Opportunities', true),
+    child('Case', 'AccountId', 'Cases'),
   ]),
-  Contact: objectSpec('Contact', 'Contact', 'Contacts', contact, [
-    child('Case', 'ContactId', 'Cases'), child('Contact', 'ReportsToId', null),
-  ]),
+  Contact: objectSpec('Contact', 'Contact', 'Contacts', contact, [child('Case', 'ContactId', 'Cases'), child('Contact', 'ReportsToId', null)]),
   Lead: objectSpec('Lead', 'Lead', 'Leads', lead, []),
   Opportunity: objectSpec('Opportunity', 'Opportunity', 'Opportunities', opportunity, []),
   Case: objectSpec('Case', 'Case', 'Cases', kase, [child('Case', 'ParentId', 'Cases')]),
@@ -68,7 +77,9 @@ const factories = new Map<SObjectName, () => SRecord>();
 export function blankRecord(object: SObjectName): SRecord {
   let make = factories.get(object);
   if (!make) {
-    const body = storedFields(object).map((fs) => `${JSON.stringify(fs.name)}:null`).join(',');
+    const body = storedFields(object)
+      .map((fs) => `${JSON.stringify(fs.name)}:null`)
+      .join(',');
     make = new Function(`return () => ({${body}});`)() as () => SRecord;
     factories.set(object, make);
   }

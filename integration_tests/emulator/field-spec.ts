@@ -5,8 +5,23 @@
 import { PICKLISTS } from './picklists.js';
 
 export type FieldType =
-  | 'id' | 'reference' | 'string' | 'textarea' | 'picklist' | 'email' | 'phone' | 'url'
-  | 'boolean' | 'int' | 'double' | 'currency' | 'percent' | 'date' | 'datetime' | 'address' | 'location';
+  | 'id'
+  | 'reference'
+  | 'string'
+  | 'textarea'
+  | 'picklist'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'boolean'
+  | 'int'
+  | 'double'
+  | 'currency'
+  | 'percent'
+  | 'date'
+  | 'datetime'
+  | 'address'
+  | 'location';
 
 export interface FieldSpec {
   name: string;
@@ -99,9 +114,14 @@ export function address(prefix: string): FieldSpec[] {
     f(compound, 'address', {
       ...RO,
       components: {
-        city: `${prefix}City`, country: `${prefix}Country`, geocodeAccuracy: `${prefix}GeocodeAccuracy`,
-        latitude: `${prefix}Latitude`, longitude: `${prefix}Longitude`, postalCode: `${prefix}PostalCode`,
-        state: `${prefix}State`, street: `${prefix}Street`,
+        city: `${prefix}City`,
+        country: `${prefix}Country`,
+        geocodeAccuracy: `${prefix}GeocodeAccuracy`,
+        latitude: `${prefix}Latitude`,
+        longitude: `${prefix}Longitude`,
+        postalCode: `${prefix}PostalCode`,
+        state: `${prefix}State`,
+        street: `${prefix}Street`,
       },
     }),
   ];
@@ -131,4 +151,3 @@ export function systemFields(owned: boolean, deletable: boolean): FieldSpec[] {
     f('LastReferencedDate', 'datetime', RO),
   ];
 }
-

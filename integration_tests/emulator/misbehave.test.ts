@@ -88,7 +88,9 @@ describe('misbehave', () => {
       const piped = new Promise<void>((resolve, reject) => {
         httpRequest(emu.url + soqlPath(CONTACTS), { headers: auth(), agent: false }, (res) => {
           pipeline(res, createGunzip(), new PassThrough().resume()).then(resolve, reject);
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
       await expect(piped).rejects.toThrow();
     });
@@ -111,7 +113,10 @@ describe('misbehave', () => {
     it('cutBody on the token endpoint mints no usable token', async () => {
       const issued = emu.tokensIssued;
       emu.misbehave('token', { kind: 'cutBody', gzip: false });
-      const x = await raw(`${emu.url}/services/oauth2/token`, { method: 'POST', body: 'grant_type=client_credentials&client_id=demo-client-id&client_secret=demo-client-secret' });
+      const x = await raw(`${emu.url}/services/oauth2/token`, {
+        method: 'POST',
+        body: 'grant_type=client_credentials&client_id=demo-client-id&client_secret=demo-client-secret',
+      });
       expect(x.status).toBe(200);
       expect(x.body.toString()).toMatch(/^\{"access_token":/);
       expect(x.error).not.toBeNull();
@@ -228,8 +233,13 @@ describe('misbehave', () => {
       expect(x.body.toString()).not.toContain('nextRecordsUrl');
     });
 
-    it('stamp: sets, nulls or removes one record\'s SystemModstamp', async () => {
-      const cases: [unknown, number | undefined][] = [[null, undefined], ['null', 3], ['garbage', 199], [undefined, 1]];
+    it("stamp: sets, nulls or removes one record's SystemModstamp", async () => {
+      const cases: [unknown, number | undefined][] = [
+        [null, undefined],
+        ['null', 3],
+        ['garbage', 199],
+        [undefined, 1],
+      ];
       for (const [value, index] of cases) {
         emu.misbehave('query', { kind: 'stamp', value, index });
         const p = await firstPage();
@@ -301,7 +311,11 @@ describe('misbehave', () => {
     it('jobId: the created job is real, its id in the answer is replaced', async () => {
       const created = emu.bulkJobsCreated;
       emu.misbehave('bulkCreate', { kind: 'jobId', id: '../../sobjects/Account' });
-      const x = await get(`${V}/jobs/query`, { 'Content-Type': 'application/json' }, { method: 'POST', body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }) });
+      const x = await get(
+        `${V}/jobs/query`,
+        { 'Content-Type': 'application/json' },
+        { method: 'POST', body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }) },
+      );
       expect((JSON.parse(x.body.toString()) as { id: string }).id).toBe('../../sobjects/Account');
       expect(emu.bulkJobsCreated).toBe(created + 1);
     });

@@ -39,8 +39,25 @@ export type JobAlteration = { kind: 'jobId'; id: string };
 export type Misbehaviour = TransportMisbehaviour | PageAlteration | BulkResultsAlteration | JobAlteration;
 export type MisbehaviourKind = Misbehaviour['kind'];
 
-export const TRANSPORT_KINDS = ['cutBody', 'resetAfterPartial', 'redirect', 'drip', 'stall', 'hugeBody', 'gzipBomb'] as const satisfies readonly TransportMisbehaviour['kind'][];
-export const PAGE_KINDS = ['nextUrl', 'repeatNextUrl', 'doneWithoutNext', 'stamp', 'outOfOrder', 'backwardsPage', 'emptyNotDone', 'totalSize'] as const satisfies readonly PageAlteration['kind'][];
+export const TRANSPORT_KINDS = [
+  'cutBody',
+  'resetAfterPartial',
+  'redirect',
+  'drip',
+  'stall',
+  'hugeBody',
+  'gzipBomb',
+] as const satisfies readonly TransportMisbehaviour['kind'][];
+export const PAGE_KINDS = [
+  'nextUrl',
+  'repeatNextUrl',
+  'doneWithoutNext',
+  'stamp',
+  'outOfOrder',
+  'backwardsPage',
+  'emptyNotDone',
+  'totalSize',
+] as const satisfies readonly PageAlteration['kind'][];
 export const BULK_RESULTS_KINDS = ['repeatLocator', 'hugeCsvCell'] as const satisfies readonly BulkResultsAlteration['kind'][];
 export const JOB_KINDS = ['jobId'] as const satisfies readonly JobAlteration['kind'][];
 

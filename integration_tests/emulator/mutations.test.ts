@@ -2,8 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startEmulator, type Emulator } from './index.js';
 import { call, mintToken, soqlPath } from './test-support.js';
 
-interface Page { totalSize: number; records: Record<string, unknown>[] }
-const newest = (rows: Record<string, unknown>[]) => rows.map((r) => String(r.SystemModstamp)).sort().at(-1)!;
+interface Page {
+  totalSize: number;
+  records: Record<string, unknown>[];
+}
+const newest = (rows: Record<string, unknown>[]) =>
+  rows
+    .map((r) => String(r.SystemModstamp))
+    .sort()
+    .at(-1)!;
 
 describe('mutations', () => {
   let emu: Emulator;

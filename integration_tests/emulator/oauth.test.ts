@@ -35,7 +35,9 @@ describe('OAuth client credentials', () => {
     expect(body.token_type).toBe('Bearer');
     expect(body.issued_at).toMatch(/^\d{13}$/);
     expect(body.id).toMatch(/\/id\/00D[A-Za-z0-9]{15}\/005[A-Za-z0-9]{15}$/);
-    const expected = createHmac('sha256', 'demo-client-secret').update(body.id + body.issued_at).digest('base64');
+    const expected = createHmac('sha256', 'demo-client-secret')
+      .update(body.id + body.issued_at)
+      .digest('base64');
     expect(body.signature).toBe(expected);
     expect(limit).toBeNull();
   });

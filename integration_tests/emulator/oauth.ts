@@ -66,7 +66,9 @@ export class TokenService {
     if (!dry) this.issued++;
     return {
       access_token: token,
-      signature: createHmac('sha256', client.clientSecret).update(id + issuedAt).digest('base64'),
+      signature: createHmac('sha256', client.clientSecret)
+        .update(id + issuedAt)
+        .digest('base64'),
       scope: 'api',
       instance_url: instanceUrl,
       id,

@@ -186,4 +186,3 @@ export const user: FieldSpec[] = [
   f('UserPreferencesEventRemindersCheckboxDefault', 'boolean', { label: 'EventRemindersCheckboxDefault' }),
   str('Employee_Number__c', 20, { label: 'Employee Number (HR)' }),
 ];
-

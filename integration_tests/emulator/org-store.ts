@@ -13,7 +13,12 @@ import { formatDateTime, parseStoredDateTime } from './sf-time.js';
 import { buildTimeline, type MassUpdate } from './timeline.js';
 
 export const DEFAULT_COUNTS: Record<SObjectName, number> = {
-  Account: 150, Contact: 800, Lead: 300, Opportunity: 250, Case: 300, User: 40,
+  Account: 150,
+  Contact: 800,
+  Lead: 300,
+  Opportunity: 250,
+  Case: 300,
+  User: 40,
 };
 
 /** Contact gets a mass update wider than two 200-row pages; every object gets a mid-size one. */

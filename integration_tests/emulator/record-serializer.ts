@@ -22,7 +22,9 @@ function scalar(value: unknown): string {
 
 /** Address keys come alphabetically, as in the live fixtures; null when every part is null. */
 function compoundEmitter(components: Record<string, string>): Emit {
-  const parts = Object.keys(components).sort().map((k) => [JSON.stringify(k), components[k]] as const);
+  const parts = Object.keys(components)
+    .sort()
+    .map((k) => [JSON.stringify(k), components[k]] as const);
   return (row) => {
     let any = false;
     let out = '{';

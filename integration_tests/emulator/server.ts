@@ -287,9 +287,7 @@ function windowWidth(state: ServerState, result: QueryResult): number {
   const rows = state.store.rows(result.object);
   const oldest = rows.length ? parseStoredDateTime(rows[0].SystemModstamp as string) : Date.now();
   const lower = result.window?.lower ? parseStoredDateTime(result.window.lower.value) : oldest;
-  const upper = result.window?.upper
-    ? parseStoredDateTime(result.window.upper.value)
-    : Math.max(Date.now(), state.store.newestModstamp(result.object) ?? 0);
+  const upper = result.window?.upper ? parseStoredDateTime(result.window.upper.value) : Math.max(Date.now(), state.store.newestModstamp(result.object) ?? 0);
   return upper - lower;
 }
 
@@ -309,7 +307,10 @@ function record(state: ServerState, object: SObjectName, id: string, url: URL, v
   const specs = CATALOG[object].fields.filter((fs) => !hidden.has(fs.name.toLowerCase()));
   const columns: Column[] = [];
   if (wanted) {
-    for (const name of wanted.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const name of wanted
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const spec = specs.find((fs) => fs.name.toLowerCase() === name.toLowerCase());
       if (!spec) throw new SalesforceError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${object}`);
       columns.push({ key: spec.name, spec });

@@ -58,4 +58,3 @@ export function normalizeDateTimeLiteral(literal: string): string | null {
 export function isDateLiteral(literal: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(literal) && !Number.isNaN(Date.parse(literal));
 }
-

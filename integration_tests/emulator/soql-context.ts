@@ -28,8 +28,12 @@ export class SoqlContext {
         const rel = name.split('.')[0];
         const known = CATALOG[this.object].fields.some((f) => f.relationshipName?.toLowerCase() === rel.toLowerCase());
         if (known) throw SoqlContext.unsupported(`relationship fields such as ${name}`);
-        throw soqlError('INVALID_FIELD', this.soql, this.positionOf(name),
-          `Didn't understand relationship '${rel}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+        throw soqlError(
+          'INVALID_FIELD',
+          this.soql,
+          this.positionOf(name),
+          `Didn't understand relationship '${rel}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+        );
       }
       throw soqlError('INVALID_FIELD', this.soql, this.positionOf(name), noSuchColumn(this.object, name));
     }

@@ -44,7 +44,7 @@ function parse(soql: string): Query {
     const text = err instanceof Error ? err.message : String(err);
     const found = /but found(?::| -->) '([^']*)'/.exec(text)?.[1] ?? '';
     const ctx = new SoqlContext(soql, 'Account', new Set());
-    const at = found ? ctx.positionOf(found) ?? soql.indexOf(found) : soql.length;
+    const at = found ? (ctx.positionOf(found) ?? soql.indexOf(found)) : soql.length;
     throw ctx.malformed(`unexpected token: '${found || '<EOF>'}'`, at < 0 ? soql.length : at);
   }
 }
@@ -85,7 +85,11 @@ function selectColumns(fields: ParsedField[], ctx: SoqlContext, limit: number | 
         }
         for (const spec of CATALOG[ctx.object].fields) {
           if (which === 'ALL' || (which === 'CUSTOM') === spec.custom) {
-            try { add(spec.name); } catch (e) { if (!(e instanceof SalesforceError)) throw e; }
+            try {
+              add(spec.name);
+            } catch (e) {
+              if (!(e instanceof SalesforceError)) throw e;
+            }
           }
         }
         continue;
@@ -183,8 +187,12 @@ export function executeSoql(soql: string, store: OrgStore, access: QueryAccess, 
   const compiled = query.where ? compileWhere(query.where, ctx) : null;
   const keys = sortKeys(query.orderBy, ctx);
   if (query.offset !== undefined && query.offset > MAX_OFFSET) {
-    throw soqlError('NUMBER_OUTSIDE_VALID_RANGE', soql, ctx.positionOf(String(query.offset), soql.search(/\boffset\b/i)),
-      `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+    throw soqlError(
+      'NUMBER_OUTSIDE_VALID_RANGE',
+      soql,
+      ctx.positionOf(String(query.offset), soql.search(/\boffset\b/i)),
+      `Maximum SOQL offset allowed is ${MAX_OFFSET}`,
+    );
   }
   const { out, count } = scan(store.rows(object), compiled?.range ?? null, compiled?.predicate ?? null, includeDeleted, columns !== null);
   const offset = query.offset ?? 0;
@@ -196,7 +204,13 @@ export function executeSoql(soql: string, store: OrgStore, access: QueryAccess, 
   let rows = isStorageOrder(keys) ? out : sortRows(out, keys);
   if (offset > 0 || limit < rows.length) rows = rows.slice(offset, offset + limit);
   return {
-    object, columns, rows, totalSize: rows.length, countOnly: false, singlePage: query.offset !== undefined,
-    window: compiled?.range ?? null, limited: query.limit !== undefined,
+    object,
+    columns,
+    rows,
+    totalSize: rows.length,
+    countOnly: false,
+    singlePage: query.offset !== undefined,
+    window: compiled?.range ?? null,
+    limited: query.limit !== undefined,
   };
 }

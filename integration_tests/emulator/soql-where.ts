@@ -19,9 +19,7 @@ export interface ModstampRange {
   upper: { value: string; inclusive: boolean } | null;
 }
 
-type Token =
-  | { kind: 'open' | 'close' | 'not' | 'and' | 'or' }
-  | { kind: 'cond'; cond: ValueCondition };
+type Token = { kind: 'open' | 'close' | 'not' | 'and' | 'or' } | { kind: 'cond'; cond: ValueCondition };
 
 interface Node {
   op: 'and' | 'or' | 'not' | 'cond';
@@ -59,12 +57,18 @@ function parseTokens(tokens: Token[], ctx: SoqlContext): Node {
   const peek = () => tokens[i]?.kind;
   const orExpr = (): Node => {
     const parts = [andExpr()];
-    while (peek() === 'or') { i++; parts.push(andExpr()); }
+    while (peek() === 'or') {
+      i++;
+      parts.push(andExpr());
+    }
     return parts.length === 1 ? parts[0] : { op: 'or', children: parts };
   };
   const andExpr = (): Node => {
     const parts = [unary()];
-    while (peek() === 'and') { i++; parts.push(unary()); }
+    while (peek() === 'and') {
+      i++;
+      parts.push(unary());
+    }
     return parts.length === 1 ? parts[0] : { op: 'and', children: parts };
   };
   const unary = (): Node => {
@@ -115,7 +119,10 @@ function literalFor(fs: FieldSpec, raw: string, type: string | undefined, ctx: S
     case 'boolean':
       if (type !== 'BOOLEAN') throw wrongType('boolean', false);
       return { kind: 'value', value: raw.toUpperCase() === 'TRUE' };
-    case 'int': case 'double': case 'currency': case 'percent': {
+    case 'int':
+    case 'double':
+    case 'currency':
+    case 'percent': {
       if (!type || !/^(INTEGER|DECIMAL)/.test(type)) throw wrongType(fs.type === 'int' ? 'integer' : 'double', false);
       return { kind: 'value', value: Number(raw.replace(/^[A-Z]{3}/, '')) };
     }
@@ -167,17 +174,22 @@ function compileCondition(cond: ValueCondition, ctx: SoqlContext): Predicate {
   const name = fs.name;
   const fold = CASE_INSENSITIVE.has(fs.type);
   const get = fold
-    ? (row: SRecord) => { const v = row[name]; return typeof v === 'string' ? v.toLowerCase() : v; }
+    ? (row: SRecord) => {
+        const v = row[name];
+        return typeof v === 'string' ? v.toLowerCase() : v;
+      }
     : (row: SRecord) => row[name];
   const op = cond.operator as string;
   const types = Array.isArray(cond.literalType) ? cond.literalType : [];
   if (op === 'IN' || op === 'NOT IN') {
     const raws = Array.isArray(cond.value) ? cond.value : [cond.value];
-    const set = new Set(raws.map((raw, k) => {
-      const lit = literalFor(fs, raw, types[k] ?? (cond.literalType as string | undefined), ctx);
-      if (lit.kind === 'range') throw ctx.unsupported('date literals inside IN');
-      return lit.value;
-    }));
+    const set = new Set(
+      raws.map((raw, k) => {
+        const lit = literalFor(fs, raw, types[k] ?? (cond.literalType as string | undefined), ctx);
+        if (lit.kind === 'range') throw ctx.unsupported('date literals inside IN');
+        return lit.value;
+      }),
+    );
     return op === 'IN' ? (row) => set.has(get(row)) : (row) => !set.has(get(row));
   }
   if (Array.isArray(cond.value)) throw ctx.malformed(`unexpected token: '('`, null);
@@ -188,29 +200,49 @@ function compileCondition(cond: ValueCondition, ctx: SoqlContext): Predicate {
   if (op === 'LIKE') {
     if (!fold) throw ctx.invalidField(`invalid operator on ${fs.type} field: LIKE`, name);
     const re = likeToRegExp(String(lit.kind === 'value' ? lit.value : ''));
-    return (row) => { const v = row[name]; return typeof v === 'string' && re.test(v); };
+    return (row) => {
+      const v = row[name];
+      return typeof v === 'string' && re.test(v);
+    };
   }
   if (lit.kind === 'range') {
     const { from, to } = lit as { from: string; to: string };
     const within: Record<string, (v: string) => boolean> = {
-      '=': (v) => v >= from && v < to, '!=': (v) => !(v >= from && v < to), '<>': (v) => !(v >= from && v < to),
-      '<': (v) => v < from, '<=': (v) => v < to, '>': (v) => v >= to, '>=': (v) => v >= from,
+      '=': (v) => v >= from && v < to,
+      '!=': (v) => !(v >= from && v < to),
+      '<>': (v) => !(v >= from && v < to),
+      '<': (v) => v < from,
+      '<=': (v) => v < to,
+      '>': (v) => v >= to,
+      '>=': (v) => v >= from,
     };
     const test = within[op];
-    return (row) => { const v = row[name]; return typeof v === 'string' ? test(v) : op === '!=' || op === '<>'; };
+    return (row) => {
+      const v = row[name];
+      return typeof v === 'string' ? test(v) : op === '!=' || op === '<>';
+    };
   }
   const want = lit.value;
   switch (op) {
-    case '=': return (row) => get(row) === want;
-    case '!=': case '<>': return (row) => get(row) !== want;
+    case '=':
+      return (row) => get(row) === want;
+    case '!=':
+    case '<>':
+      return (row) => get(row) !== want;
     default: {
       if (want === null) return () => false;
       const cmp: Record<string, (a: NonNullable<FieldValue>) => boolean> = {
-        '<': (a) => a < want, '<=': (a) => a <= want, '>': (a) => a > want, '>=': (a) => a >= want,
+        '<': (a) => a < want,
+        '<=': (a) => a <= want,
+        '>': (a) => a > want,
+        '>=': (a) => a >= want,
       };
       const test = cmp[op];
       if (!test) throw ctx.malformed(`unexpected token: '${op}'`, null);
-      return (row) => { const v = get(row); return v !== null && test(v); };
+      return (row) => {
+        const v = get(row);
+        return v !== null && test(v);
+      };
     }
   }
 }
@@ -228,7 +260,7 @@ type Bound = { value: string; inclusive: boolean };
 /** The looser of two bounds on one side (for OR: a row may satisfy either branch). */
 function looser(a: Bound, b: Bound, lower: boolean): Bound {
   if (a.value === b.value) return { value: a.value, inclusive: a.inclusive || b.inclusive };
-  return (a.value < b.value) === lower ? a : b;
+  return a.value < b.value === lower ? a : b;
 }
 
 function modstampRange(node: Node): ModstampRange | null {
@@ -238,8 +270,7 @@ function modstampRange(node: Node): ModstampRange | null {
     const branches = node.children.map(modstampRange);
     if (branches.some((b) => b === null)) return null;
     const rs = branches as ModstampRange[];
-    const side = (key: 'lower' | 'upper') =>
-      rs.every((r) => r[key]) ? rs.map((r) => r[key]!).reduce((a, b) => looser(a, b, key === 'lower')) : null;
+    const side = (key: 'lower' | 'upper') => (rs.every((r) => r[key]) ? rs.map((r) => r[key]!).reduce((a, b) => looser(a, b, key === 'lower')) : null);
     const range = { lower: side('lower'), upper: side('upper') };
     return range.lower || range.upper ? range : null;
   }

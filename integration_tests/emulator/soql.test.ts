@@ -3,7 +3,12 @@ import { startEmulator, type Emulator } from './index.js';
 import { call, mintToken, queryAllPages, soqlPath } from './test-support.js';
 
 type Row = Record<string, unknown>;
-interface Page { totalSize: number; done: boolean; nextRecordsUrl?: string; records: Row[] }
+interface Page {
+  totalSize: number;
+  done: boolean;
+  nextRecordsUrl?: string;
+  records: Row[];
+}
 type ErrorBody = { errorCode: string; message: string }[];
 
 describe('SOQL over REST', () => {
@@ -37,7 +42,16 @@ describe('SOQL over REST', () => {
   it('returns compound fields as nested objects, null when every part is null', async () => {
     const recs = await rows('SELECT Id, BillingAddress, HQ_Location__c, BillingCity FROM Account');
     const withAddress = recs.find((r) => r.BillingAddress !== null) as Row;
-    expect(Object.keys(withAddress.BillingAddress as object)).toEqual(['city', 'country', 'geocodeAccuracy', 'latitude', 'longitude', 'postalCode', 'state', 'street']);
+    expect(Object.keys(withAddress.BillingAddress as object)).toEqual([
+      'city',
+      'country',
+      'geocodeAccuracy',
+      'latitude',
+      'longitude',
+      'postalCode',
+      'state',
+      'street',
+    ]);
     expect((withAddress.BillingAddress as Row).city).toBe(withAddress.BillingCity);
     expect(recs.some((r) => r.BillingAddress === null)).toBe(true);
     const located = recs.find((r) => r.HQ_Location__c !== null) as Row;
@@ -52,17 +66,20 @@ describe('SOQL over REST', () => {
     expect((filtered.body as Page).totalSize).toBe(live('Contact').filter((r) => r.LeadSource === 'Web').length);
   });
 
-  it.each([
-    '2024-01-01T00:00:00Z', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00.000+00:00', '2024-01-01T01:00:00+01:00',
-  ])('filters SystemModstamp with the datetime literal %s', async (literal) => {
-    const reply = await q(`SELECT COUNT() FROM Account WHERE SystemModstamp >= ${literal}`);
-    const expected = live('Account').filter((r) => String(r.SystemModstamp) >= '2024-01-01T00:00:00.000+0000').length;
-    expect((reply.body as Page).totalSize).toBe(expected);
-    expect(expected).toBeGreaterThan(0);
-  });
+  it.each(['2024-01-01T00:00:00Z', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00.000+00:00', '2024-01-01T01:00:00+01:00'])(
+    'filters SystemModstamp with the datetime literal %s',
+    async (literal) => {
+      const reply = await q(`SELECT COUNT() FROM Account WHERE SystemModstamp >= ${literal}`);
+      const expected = live('Account').filter((r) => String(r.SystemModstamp) >= '2024-01-01T00:00:00.000+0000').length;
+      expect((reply.body as Page).totalSize).toBe(expected);
+      expect(expected).toBeGreaterThan(0);
+    },
+  );
 
   it('applies a half-open SystemModstamp window ordered by SystemModstamp, Id', async () => {
-    const recs = await rows('SELECT Id, SystemModstamp FROM Contact WHERE SystemModstamp >= 2023-06-01T00:00:00Z AND SystemModstamp < 2024-06-01T00:00:00Z ORDER BY SystemModstamp ASC, Id ASC');
+    const recs = await rows(
+      'SELECT Id, SystemModstamp FROM Contact WHERE SystemModstamp >= 2023-06-01T00:00:00Z AND SystemModstamp < 2024-06-01T00:00:00Z ORDER BY SystemModstamp ASC, Id ASC',
+    );
     const expected = live('Contact')
       .filter((r) => String(r.SystemModstamp) >= '2023-06-01T00:00:00.000+0000' && String(r.SystemModstamp) < '2024-06-01T00:00:00.000+0000')
       .map((r) => [String(r.SystemModstamp), String(r.Id)])
@@ -71,17 +88,27 @@ describe('SOQL over REST', () => {
   });
 
   it('supports AND/OR/NOT with parentheses, IN, NOT IN, LIKE, null and boolean comparisons', async () => {
-    const soql = "SELECT Id FROM Case WHERE (Priority = 'High' OR Priority = 'Medium') AND NOT (Status IN ('Closed', 'Escalated')) AND Subject != null AND IsEscalated = false AND Origin NOT IN ('Web') AND Subject LIKE '%in%'";
+    const soql =
+      "SELECT Id FROM Case WHERE (Priority = 'High' OR Priority = 'Medium') AND NOT (Status IN ('Closed', 'Escalated')) AND Subject != null AND IsEscalated = false AND Origin NOT IN ('Web') AND Subject LIKE '%in%'";
     const got = (await rows(soql)).map((r) => r.Id).sort();
-    const expected = live('Case').filter((r) =>
-      (r.Priority === 'High' || r.Priority === 'Medium') && !['Closed', 'Escalated'].includes(String(r.Status)) && r.Subject !== null &&
-      r.IsEscalated === false && r.Origin !== 'Web' && /in/i.test(String(r.Subject))).map((r) => r.Id).sort();
+    const expected = live('Case')
+      .filter(
+        (r) =>
+          (r.Priority === 'High' || r.Priority === 'Medium') &&
+          !['Closed', 'Escalated'].includes(String(r.Status)) &&
+          r.Subject !== null &&
+          r.IsEscalated === false &&
+          r.Origin !== 'Web' &&
+          /in/i.test(String(r.Subject)),
+      )
+      .map((r) => r.Id)
+      .sort();
     expect(got).toEqual(expected);
     expect(got.length).toBeGreaterThan(0);
   });
 
   it('compares numbers, dates and Ids (15- and 18-character)', async () => {
-    const big = (await rows('SELECT Id, Amount FROM Opportunity WHERE Amount > 1000000.50 AND CloseDate >= 2024-01-01'));
+    const big = await rows('SELECT Id, Amount FROM Opportunity WHERE Amount > 1000000.50 AND CloseDate >= 2024-01-01');
     expect(big.every((r) => (r.Amount as number) > 1000000.5)).toBe(true);
     expect(big.length).toBe(live('Opportunity').filter((r) => (r.Amount as number) > 1000000.5 && String(r.CloseDate) >= '2024-01-01').length);
     const id = String(live('Account')[3].Id);
@@ -112,10 +139,13 @@ describe('SOQL over REST', () => {
   it('reports INVALID_FIELD with the caret message for unknown and hidden fields', async () => {
     const reply = await q('SELECT Bacon__c FROM Account LIMIT 2');
     expect(reply.status).toBe(400);
-    expect(reply.body).toEqual([{
-      message: "\nSELECT Bacon__c FROM Account LIMIT 2\n       ^\nERROR at Row:1:Column:8\nNo such column 'Bacon__c' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
-      errorCode: 'INVALID_FIELD',
-    }]);
+    expect(reply.body).toEqual([
+      {
+        message:
+          "\nSELECT Bacon__c FROM Account LIMIT 2\n       ^\nERROR at Row:1:Column:8\nNo such column 'Bacon__c' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
+        errorCode: 'INVALID_FIELD',
+      },
+    ]);
     const hidden = await q('SELECT Id, Credit_Score__c FROM Account');
     expect((hidden.body as ErrorBody)[0].errorCode).toBe('INVALID_FIELD');
     expect((hidden.body as ErrorBody)[0].message).toContain("No such column 'Credit_Score__c' on entity 'Account'");

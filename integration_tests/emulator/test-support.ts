@@ -60,7 +60,11 @@ export async function queryAllPages(emu: Emulator, token: string, soql: string, 
 }
 
 /** A raw GET that does not decompress, to see exactly what went over the wire. */
-export function rawGet(url: string, headers: Record<string, string>, ca?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+export function rawGet(
+  url: string,
+  headers: Record<string, string>,
+  ca?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -116,10 +120,13 @@ export function raw(url: string, opts: RawOptions = {}): Promise<Exchange> {
       res.on('end', () => finish(null));
       res.on('error', (err) => finish(err));
     });
-    const timer = opts.abortAfterMs === undefined ? undefined : setTimeout(() => {
-      req.destroy();
-      finish(null);
-    }, opts.abortAfterMs);
+    const timer =
+      opts.abortAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            req.destroy();
+            finish(null);
+          }, opts.abortAfterMs);
     req.on('error', (err) => finish(err));
     req.end(opts.body);
   });

@@ -21,7 +21,9 @@ export type { Message, RunResult } from './run-result.js';
 
 const { main } = nativeImport<typeof import('../../connector/main.js')>(new URL('../../connector/main.js', import.meta.url));
 const { ProtocolWriter } = nativeImport<typeof import('../../connector/runtime/writer.js')>(new URL('../../connector/runtime/writer.js', import.meta.url));
-const { settingsFromEnv } = nativeImport<typeof import('../../connector/salesforce/settings.js')>(new URL('../../connector/salesforce/settings.js', import.meta.url));
+const { settingsFromEnv } = nativeImport<typeof import('../../connector/salesforce/settings.js')>(
+  new URL('../../connector/salesforce/settings.js', import.meta.url),
+);
 
 export interface RunInput {
   config?: unknown;

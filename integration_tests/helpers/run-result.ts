@@ -51,7 +51,11 @@ export function resultFromOutput({ exitCode, stdout, stderr, killed }: Output, s
   }
   if (problems.length) throw new Error(`connector printed invalid protocol lines:\n${problems.join('\n')}\nstderr: ${stderr}`);
 
-  const nonRecordOutput = messages.filter((m) => m.type !== 'RECORD').map((m) => JSON.stringify(m)).join('\n') + stderr;
+  const nonRecordOutput =
+    messages
+      .filter((m) => m.type !== 'RECORD')
+      .map((m) => JSON.stringify(m))
+      .join('\n') + stderr;
   for (const secret of secrets) {
     if (nonRecordOutput.includes(secret)) throw new Error(`connector output leaked a secret (${secret.slice(0, 3)}…)`);
   }
@@ -73,9 +77,17 @@ export function resultFromOutput({ exitCode, stdout, stderr, killed }: Output, s
     connectionStatus: ofType('CONNECTION_STATUS')[0],
     catalog: ofType('CATALOG')[0],
     spec: ofType('SPEC')[0],
-    recordsOf: (stream) => ofType('RECORD').filter((m) => m.record.stream === stream).map((m) => m.record.data),
+    recordsOf: (stream) =>
+      ofType('RECORD')
+        .filter((m) => m.record.stream === stream)
+        .map((m) => m.record.data),
     statusesOf: (stream) =>
-      traces.filter((m) => m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream).map((m) => m.trace.stream_status.status),
-    lastStateOf: (stream) => ofType('STATE').filter((m) => m.state.stream.stream_descriptor.name === stream).at(-1),
+      traces
+        .filter((m) => m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream)
+        .map((m) => m.trace.stream_status.status),
+    lastStateOf: (stream) =>
+      ofType('STATE')
+        .filter((m) => m.state.stream.stream_descriptor.name === stream)
+        .at(-1),
   };
 }

@@ -27,10 +27,12 @@ export function parseErrorBody(status: number, body: string, path: string, retry
   return new SalesforceApiError(status, code, body.slice(0, BODY_EXCERPT_CHARS), path, retryAfterMs);
 }
 
-
 /** Only the last line of a SOQL error is the reason; the rest echoes the query with a caret. */
 function soqlReason(message: string): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? message;
 }
 
@@ -60,11 +62,20 @@ export function classifyApiError(error: SalesforceApiError, context: CallContext
       return new ConfigError(`Salesforce rejected a field of ${object} (${soqlReason(error.sfMessage)}); run discover again and refresh the catalog.`, opts);
     case 'REQUEST_LIMIT_EXCEEDED':
       if (/concurrent/i.test(error.sfMessage)) {
-        return new TransientError('Salesforce refused the call because the org has too many long-running requests at once; lower num_workers, and the next run continues.', opts);
+        return new TransientError(
+          'Salesforce refused the call because the org has too many long-running requests at once; lower num_workers, and the next run continues.',
+          opts,
+        );
       }
-      return new TransientError("The org's API request limit is exhausted; the sync stops and the next run continues once Salesforce's rolling 24-hour usage drops.", opts);
+      return new TransientError(
+        "The org's API request limit is exhausted; the sync stops and the next run continues once Salesforce's rolling 24-hour usage drops.",
+        opts,
+      );
     case 'INVALID_SESSION_ID':
-      return new ConfigError('Salesforce rejects every fresh session token; check that the Run As user is active, not frozen, and has the "API Enabled" permission.', opts);
+      return new ConfigError(
+        'Salesforce rejects every fresh session token; check that the Run As user is active, not frozen, and has the "API Enabled" permission.',
+        opts,
+      );
     case 'QUERY_TIMEOUT':
       return new TransientError(`Salesforce timed out running the query for ${object}; the next run retries from the last saved state.`, opts);
     case 'INVALID_QUERY_LOCATOR':
@@ -78,7 +89,10 @@ export function classifyApiError(error: SalesforceApiError, context: CallContext
     return new SystemError('Salesforce has retired the API version this connector uses; upgrade the connector.', opts);
   }
   if (error.status >= 500 || error.status === 420 || error.status === 429 || error.status === 408) {
-    return new TransientError(`Salesforce is unavailable (HTTP ${error.status} ${error.errorCode}) while trying to ${context.action}; the next run continues from the last saved state.`, opts);
+    return new TransientError(
+      `Salesforce is unavailable (HTTP ${error.status} ${error.errorCode}) while trying to ${context.action}; the next run continues from the last saved state.`,
+      opts,
+    );
   }
   if (error.status === 403) {
     return new ConfigError(`Salesforce refused to ${context.action} (${error.errorCode}: ${error.sfMessage}); check the Run As user's permissions.`, opts);

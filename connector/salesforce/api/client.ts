@@ -150,7 +150,8 @@ export class SalesforceClient {
         }
         let next: string | undefined;
         if (page.done !== true) {
-          if (typeof page.nextRecordsUrl !== 'string' || !page.nextRecordsUrl) throw new PagingError('a page marked not done without a next page URL').in(context);
+          if (typeof page.nextRecordsUrl !== 'string' || !page.nextRecordsUrl)
+            throw new PagingError('a page marked not done without a next page URL').in(context);
           if (page.records.length === 0) throw new PagingError('a page with no records that is not the last').in(context);
           next = page.nextRecordsUrl;
           const key = this.resolve(next, 'next page URL', context).href;
@@ -202,7 +203,7 @@ export class SalesforceClient {
   private async withSession<T>(context: CallContext, call: (token: AccessToken) => Promise<T>): Promise<T> {
     this.quota.assertWithinBudget();
     let token = await this.tokens.current();
-    for (let renewals = 0; ; ) {
+    for (let renewals = 0; ;) {
       try {
         const result = await call(token);
         token.accepted = true;

@@ -44,18 +44,30 @@ export function describeFailure(error: unknown): ConnectorError {
   }
   if (error instanceof TransportError) {
     if (error.phase === 'body') {
-      return new TransientError(`The connection to ${error.host} kept breaking off while Salesforce was answering (${error.code}) when trying to ${context.action}; ${RESUMES}.`, opts);
+      return new TransientError(
+        `The connection to ${error.host} kept breaking off while Salesforce was answering (${error.code}) when trying to ${context.action}; ${RESUMES}.`,
+        opts,
+      );
     }
     if (error.hostAnsweredBefore) {
-      return new TransientError(`The connection to ${error.host} kept failing (${error.code}) after it had worked earlier in this run, when trying to ${context.action}; ${RESUMES}.`, opts);
+      return new TransientError(
+        `The connection to ${error.host} kept failing (${error.code}) after it had worked earlier in this run, when trying to ${context.action}; ${RESUMES}.`,
+        opts,
+      );
     }
     const classified = classifyNetworkError(error.code, error.host, error.message);
     return classified.failureType === 'transient_error' ? new TransientError(classified.message, opts) : new ConfigError(classified.message, opts);
   }
   if (error instanceof StallError) {
     return error.kind === 'idle'
-      ? new TransientError(`Salesforce kept going silent for over ${seconds(error.limitMs)} in the middle of an answer when trying to ${context.action}; ${RESUMES}.`, opts)
-      : new TransientError(`Salesforce took longer than ${seconds(error.limitMs)} to answer one request when trying to ${context.action}, so it was abandoned; ${RESUMES}.`, opts);
+      ? new TransientError(
+          `Salesforce kept going silent for over ${seconds(error.limitMs)} in the middle of an answer when trying to ${context.action}; ${RESUMES}.`,
+          opts,
+        )
+      : new TransientError(
+          `Salesforce took longer than ${seconds(error.limitMs)} to answer one request when trying to ${context.action}, so it was abandoned; ${RESUMES}.`,
+          opts,
+        );
   }
   if (error instanceof UnreadableAnswerError) {
     return new TransientError(`Salesforce kept sending unreadable or cut-off answers for ${error.path}; ${RESUMES}.`, opts);
@@ -63,7 +75,7 @@ export function describeFailure(error: unknown): ConnectorError {
   if (error instanceof MalformedAnswerError) {
     return new SystemError(
       error.path === '/services/oauth2/token'
-        ? 'Salesforce answered the token request without an access token; check that the hostname is your org\'s My Domain host.'
+        ? "Salesforce answered the token request without an access token; check that the hostname is your org's My Domain host."
         : `Salesforce sent ${error.path}${on} without its ${error.missing}; please report this.`,
       opts,
     );
@@ -83,18 +95,27 @@ export function describeFailure(error: unknown): ConnectorError {
     );
   }
   if (error instanceof PagingError) {
-    return new SystemError(`Salesforce broke the paging of a query${on} (${error.rule}); the sync stopped at the last saved state. If this repeats, please report it.`, opts);
+    return new SystemError(
+      `Salesforce broke the paging of a query${on} (${error.rule}); the sync stopped at the last saved state. If this repeats, please report it.`,
+      opts,
+    );
   }
   return asConnectorError(error);
 }
 
 function describeRedirect(error: RedirectError, context: CallContext, opts: { internalMessage: string; cause: unknown; stream?: string }): ConnectorError {
   if (!error.target) {
-    return new SystemError(`${error.host} answered the request to ${context.action} with HTTP ${error.status} and nowhere to go; the connector makes no request that calls for that. Check for a proxy in between.`, opts);
+    return new SystemError(
+      `${error.host} answered the request to ${context.action} with HTTP ${error.status} and nowhere to go; the connector makes no request that calls for that. Check for a proxy in between.`,
+      opts,
+    );
   }
   const to = error.target;
   if (/^http:/i.test(error.target)) {
-    return new ConfigError(`${error.host} redirected a request to plain http (${to}); the connector never sends credentials over http. Check the hostname and any proxy in between.`, opts);
+    return new ConfigError(
+      `${error.host} redirected a request to plain http (${to}); the connector never sends credentials over http. Check the hostname and any proxy in between.`,
+      opts,
+    );
   }
   if (error.path === '/services/oauth2/token') {
     return new ConfigError(

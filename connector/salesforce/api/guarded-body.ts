@@ -84,10 +84,13 @@ export class GuardedBody extends Readable {
     clearTimeout(this.idle);
     const { idleMs, deadlineMs } = this.limits;
     const untilDeadline = deadlineMs - this.waited - (this.wantingSince === undefined ? 0 : Date.now() - this.wantingSince);
-    this.idle = setTimeout(() => {
-      if (this.overDeadline()) return;
-      this.destroy(new StallError('idle', idleMs, this.limits.host, this.limits.path));
-    }, Math.max(0, Math.min(idleMs, untilDeadline + 1)));
+    this.idle = setTimeout(
+      () => {
+        if (this.overDeadline()) return;
+        this.destroy(new StallError('idle', idleMs, this.limits.host, this.limits.path));
+      },
+      Math.max(0, Math.min(idleMs, untilDeadline + 1)),
+    );
   }
 
   private stopWaiting(): void {

@@ -19,7 +19,9 @@ export function classifyNetworkError(code: string | undefined, host: string, det
   const internalMessage = `${code ?? 'unknown'}: ${detail}`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return code === 'ENOTFOUND'
-      ? new ConfigError(`The host ${host} does not exist; check the hostname against Setup > My Domain (for example acme.my.salesforce.com).`, { internalMessage })
+      ? new ConfigError(`The host ${host} does not exist; check the hostname against Setup > My Domain (for example acme.my.salesforce.com).`, {
+          internalMessage,
+        })
       : new TransientError(`The host ${host} could not be resolved right now (DNS); the next run will try again.`, { internalMessage });
   }
   if (code === 'ECONNREFUSED') {

@@ -5,7 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { resolveSettings } from '../settings.js';
 import { dataApiUrl, isSalesforceId } from './api-url.js';
-import { AnswerTooLargeError, OAuthError, RedirectError, SalesforceApiError, SalesforceFailure, StallError, TransportError, UnreadableAnswerError, UnsafeUrlError } from './failures.js';
+import {
+  AnswerTooLargeError,
+  OAuthError,
+  RedirectError,
+  SalesforceApiError,
+  SalesforceFailure,
+  StallError,
+  TransportError,
+  UnreadableAnswerError,
+  UnsafeUrlError,
+} from './failures.js';
 import { RequestPolicy, type RetryEvent } from './request-policy.js';
 import { isRetriable, parseRetryAfter, retryDelayMs } from './retry-rules.js';
 
@@ -132,7 +142,11 @@ describe('RequestPolicy against a real server', () => {
     const events: RetryEvent[] = [];
     const policy = new RequestPolicy(fast, { onRetry: (e) => events.push(e) });
     await expect(call(policy)).resolves.toEqual({ ok: true });
-    expect(events.map((e) => [e.attempt, e.attempts])).toEqual([[1, 6], [2, 6], [3, 6]]);
+    expect(events.map((e) => [e.attempt, e.attempts])).toEqual([
+      [1, 6],
+      [2, 6],
+      [3, 6],
+    ]);
     expect(events[0].reason).toMatch(/while receiving the answer/);
   });
 
@@ -191,7 +205,10 @@ describe('RequestPolicy against a real server', () => {
     const abandon = new AbortController();
     const events: RetryEvent[] = [];
     const slow = resolveSettings({ ...fast, baseRetryDelayMs: 5000, maxRetryDelayMs: 5000 });
-    const call = new RequestPolicy(slow, { onRetry: (e) => events.push(e) }).call({ url: new URL(`${base}/x`), context: { action: 'test' }, signal: abandon.signal }, asJson);
+    const call = new RequestPolicy(slow, { onRetry: (e) => events.push(e) }).call(
+      { url: new URL(`${base}/x`), context: { action: 'test' }, signal: abandon.signal },
+      asJson,
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const hitsBefore = hits.length;
     abandon.abort();
@@ -207,7 +224,10 @@ describe('RequestPolicy against a real server', () => {
 describe('an answer whose headers and a broken body arrive in one packet', () => {
   it.each([
     ['a bad chunk size', 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'],
-    ['a Content-Length one byte short of a UTF-8 body', 'HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: 10\r\n\r\n[{"é":1}] trailing'],
+    [
+      'a Content-Length one byte short of a UTF-8 body',
+      'HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: 10\r\n\r\n[{"é":1}] trailing',
+    ],
   ])('%s fails the call with a typed failure, never an unhandled error', async (_what, raw) => {
     const server = createTcpServer((socket) => {
       socket.on('error', () => undefined);

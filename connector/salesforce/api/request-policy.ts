@@ -152,7 +152,14 @@ export class RequestPolicy {
         request.off('error', early);
         this.answered.add(host);
         // Guarded at once, in this same turn, so no error the body raises goes unheard.
-        const limits = { maxBytes: res.statusCode < 300 ? maxBytes : this.settings.maxAnswerBytes, idleMs: this.settings.idleTimeoutMs, deadlineMs: this.settings.deadlineMs, waitedMs: Date.now() - started, host, path };
+        const limits = {
+          maxBytes: res.statusCode < 300 ? maxBytes : this.settings.maxAnswerBytes,
+          idleMs: this.settings.idleTimeoutMs,
+          deadlineMs: this.settings.deadlineMs,
+          waitedMs: Date.now() - started,
+          host,
+          path,
+        };
         resolve({ response: res, body: new GuardedBody(request as Request, limits) });
       });
     });

@@ -2,14 +2,7 @@
  * Which failures are worth another attempt, and how long to wait first. Pure: the request policy
  * applies these to every call; nothing else decides.
  */
-import {
-  OAuthError,
-  SalesforceApiError,
-  StallError,
-  TransportError,
-  UnreadableAnswerError,
-  type SalesforceFailure,
-} from './failures.js';
+import { OAuthError, SalesforceApiError, StallError, TransportError, UnreadableAnswerError, type SalesforceFailure } from './failures.js';
 
 /** Outages, edge rate limits and gateway errors (Salesforce's own daily limit is a 403, not here). */
 export const RETRIED_STATUSES: ReadonlySet<number> = new Set([408, 420, 429, 500, 502, 503, 504]);

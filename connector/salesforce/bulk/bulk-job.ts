@@ -62,7 +62,9 @@ export class BulkQueryJob {
         });
       }
       if (Date.now() - started > MAX_WAIT_MS) {
-        throw new TransientError(`Salesforce's Bulk job for ${this.context.object} did not finish within 3 hours; the next run retries.`, { internalMessage: `job ${this.id}` });
+        throw new TransientError(`Salesforce's Bulk job for ${this.context.object} did not finish within 3 hours; the next run retries.`, {
+          internalMessage: `job ${this.id}`,
+        });
       }
     }
   }
@@ -136,7 +138,6 @@ export class BulkQueryJob {
     }
   }
 }
-
 
 /**
  * csv-parse reports a record over max_record_size with its own error; every other parse error of a

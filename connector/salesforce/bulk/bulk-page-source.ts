@@ -12,7 +12,6 @@ import { BulkQueryJob } from './bulk-job.js';
 import { planBulkFields } from './bulk-fields.js';
 import { createRowConverter, sameHeader, type RowConverter } from './csv-records.js';
 
-
 /** Salesforce refused to run a Bulk job for this object: read it through REST instead. */
 export class BulkRefusedError extends Error {
   constructor(readonly reason: string) {

@@ -57,7 +57,12 @@ describe('CSV row conversion', () => {
 
   it('emits only the selected fields when told which, in their order', () => {
     const selected = ['Id', 'BillingAddress'];
-    const narrow = createRowConverter(plan.select, describeFields, plan.compounds.filter((c) => c.name === 'BillingAddress'), selected);
+    const narrow = createRowConverter(
+      plan.select,
+      describeFields,
+      plan.compounds.filter((c) => c.name === 'BillingAddress'),
+      selected,
+    );
     const out = narrow(row(plan.select, { Id: '001', BillingStreet: '1 Main St', BillingCity: 'Oslo' }));
     expect(Object.keys(out)).toEqual(selected);
     expect(out.BillingAddress).toEqual({ city: 'Oslo', latitude: null, street: '1 Main St' });
@@ -68,17 +73,25 @@ describe('CSV row conversion', () => {
     const header = ['systemmodstamp', 'NumberOfEmployees', 'Id', 'LastActivityDate'];
     const convertShuffled = createRowConverter(header, fields, [], ['Id', 'SystemModstamp', 'NumberOfEmployees', 'AnnualRevenue', 'LastActivityDate']);
     const out = convertShuffled(['2024-05-01T12:00:00.000Z', '7', '001', '2024-05-01']);
-    expect(JSON.stringify(out)).toBe('{"Id":"001","SystemModstamp":"2024-05-01T12:00:00.000Z","NumberOfEmployees":7,"AnnualRevenue":null,"LastActivityDate":"2024-05-01"}');
+    expect(JSON.stringify(out)).toBe(
+      '{"Id":"001","SystemModstamp":"2024-05-01T12:00:00.000Z","NumberOfEmployees":7,"AnnualRevenue":null,"LastActivityDate":"2024-05-01"}',
+    );
   });
 
   it('gives the final record: datetimes in UTC with Z, like the REST shaper', () => {
-    const fields: DescribeField[] = [{ name: 'Id', type: 'id' }, { name: 'CreatedDate', type: 'datetime' }];
+    const fields: DescribeField[] = [
+      { name: 'Id', type: 'id' },
+      { name: 'CreatedDate', type: 'datetime' },
+    ];
     const out = createRowConverter(['Id', 'CreatedDate'], fields, [])(['001', '2024-05-01T14:00:00.000+0200']);
     expect(out).toEqual({ Id: '001', CreatedDate: '2024-05-01T12:00:00.000Z' });
   });
 
   it('keeps odd field names as own properties', () => {
-    const fields: DescribeField[] = [{ name: '__proto__', type: 'string' }, { name: 'Weird "Name"', type: 'int' }];
+    const fields: DescribeField[] = [
+      { name: '__proto__', type: 'string' },
+      { name: 'Weird "Name"', type: 'int' },
+    ];
     const out = createRowConverter(['__proto__', 'Weird "Name"'], fields, [])(['x', '3']);
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(JSON.stringify(out)).toBe('{"__proto__":"x","Weird \\"Name\\"":3}');

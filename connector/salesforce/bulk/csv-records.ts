@@ -77,7 +77,9 @@ export function createRowConverter(
     const parts = compound.get(name)?.parts;
     if (!parts) return `${key(name)}: ${cellSource(converterFor(types.get(name)), column(name))}`;
     // Keys in alphabetical order, as the REST API sends them.
-    const sorted = [...parts].sort((a, b) => a[1].localeCompare(b[1])).map(([field, partKey]) => ({ key: partKey, index: column(field), conv: converterFor(types.get(field)) }));
+    const sorted = [...parts]
+      .sort((a, b) => a[1].localeCompare(b[1]))
+      .map(([field, partKey]) => ({ key: partKey, index: column(field), conv: converterFor(types.get(field)) }));
     const present = sorted.filter((p) => p.index >= 0).map((p) => `text(row[${p.index}]) !== null`);
     const value = `{ ${sorted.map((p) => `${key(p.key)}: ${cellSource(p.conv, p.index)}`).join(', ')} }`;
     // REST sends a compound field whose components are all empty as null, not as an object of nulls.

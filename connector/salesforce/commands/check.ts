@@ -45,7 +45,10 @@ export async function checkConnection(config: ResolvedConfig, log: Log, redactor
     }
   }
   if (notes.length) {
-    await log('WARN', `Some standard fields are not readable and will be missing from the data: ${notes.join('; ')}. Grant Read on them in the Run As user's permission set if you need them.`);
+    await log(
+      'WARN',
+      `Some standard fields are not readable and will be missing from the data: ${notes.join('; ')}. Grant Read on them in the Run As user's permission set if you need them.`,
+    );
   }
   if (problems.length) return { ok: false, message: problems.length === 1 ? problems[0] : problems.map((p, i) => `(${i + 1}) ${p}`).join(' ') };
   return { ok: true, message: `Connected to ${config.org.host}; ${config.objects.join(', ')} are readable.` };

@@ -19,7 +19,6 @@ import { FUTURE_SLACK_MS } from '../streams/page-order.js';
 import { readStream } from '../streams/read-stream.js';
 import { RetryLog } from './retry-log.js';
 
-
 export class SalesforceRead implements ReadSession {
   private readonly client: SalesforceClient;
   private readonly cursors = new Map<string, string | undefined>();
@@ -48,7 +47,10 @@ export class SalesforceRead implements ReadSession {
         );
       }
       if (cursor && Date.parse(cursor) > Date.now() + FUTURE_SLACK_MS) {
-        await this.log('WARN', `${name}: the state's SystemModstamp ${cursor} is in the future, so nothing changed before then is read; remove that stream's state to read it again.`);
+        await this.log(
+          'WARN',
+          `${name}: the state's SystemModstamp ${cursor} is in the future, so nothing changed before then is read; remove that stream's state to read it again.`,
+        );
       }
     }
     await this.client.tokens.current(); // wrong credentials fail the whole sync once, not once per stream
@@ -74,7 +76,10 @@ export class SalesforceRead implements ReadSession {
   async finish(records: ReadonlyMap<string, number>): Promise<void> {
     const { client } = this;
     const perStream = this.streams
-      .map((s) => `${s.name} ${records.get(s.name) ?? '-'} records/${client.callsByObject.get(s.name) ?? 0} calls/${client.retriesByObject.get(s.name) ?? 0} retries`)
+      .map(
+        (s) =>
+          `${s.name} ${records.get(s.name) ?? '-'} records/${client.callsByObject.get(s.name) ?? 0} calls/${client.retriesByObject.get(s.name) ?? 0} retries`,
+      )
       .join(', ');
     const usage = client.orgUsage ? `; the org has used ${client.orgUsage.used} of ${client.orgUsage.max} daily API requests` : '';
     await this.log('INFO', `Read finished: ${perStream}; ${client.apiCalls} API calls and ${client.totalRetries} retries in all${usage}.`);

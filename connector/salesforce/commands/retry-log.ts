@@ -27,6 +27,9 @@ export class RetryLog {
     this.lastAt = at;
     this.leftOut = 0;
     const wait = event.delayMs >= 1000 ? `${(event.delayMs / 1000).toFixed(1)} s` : `${event.delayMs} ms`;
-    void this.log('WARN', `Retrying a call that failed: ${event.context.action} got ${event.reason}; attempt ${event.attempt + 1} of ${event.attempts} in ${wait}${more}.`);
+    void this.log(
+      'WARN',
+      `Retrying a call that failed: ${event.context.action} got ${event.reason}; attempt ${event.attempt + 1} of ${event.attempts} in ${wait}${more}.`,
+    );
   };
 }

@@ -52,7 +52,9 @@ export function parseHostname(raw: string, role = 'config'): OrgHost {
       fail(`The config field 'hostname' uses http://, which is only allowed for a local emulator; use https:// (or just ${url.host}).`);
     }
   } else if (url.protocol !== 'https:') {
-    fail(`The config field 'hostname' uses the scheme '${url.protocol}'; Salesforce is reached over https, so give just the host, such as acme.my.salesforce.com.`);
+    fail(
+      `The config field 'hostname' uses the scheme '${url.protocol}'; Salesforce is reached over https, so give just the host, such as acme.my.salesforce.com.`,
+    );
   }
   if (SHARED_LOGIN_HOSTS.has(hostname)) {
     fail(

@@ -38,7 +38,12 @@ export function readCursor(streamState: Record<string, unknown> | undefined): Cu
   const cursor = asInstant(value);
   if (cursor) return { cursor };
   const recent = streamState?.[RECENT_STATE_KEY];
-  const stamps = recent && typeof recent === 'object' ? Object.values(recent).map(asInstant).filter((s): s is string => s !== undefined) : [];
+  const stamps =
+    recent && typeof recent === 'object'
+      ? Object.values(recent)
+          .map(asInstant)
+          .filter((s): s is string => s !== undefined)
+      : [];
   return { cursor: stamps.reduce<string | undefined>((a, b) => laterOf(a, b), undefined), repairedFrom: value };
 }
 

@@ -33,7 +33,9 @@ export class StreamCheckpoints {
    * still moves the position and cursor.
    */
   async page(page: Record<string, unknown>[]): Promise<void> {
-    const records = this.incremental ? page.filter((r) => r[CURSOR_FIELD] === null || !this.recent.wasDelivered(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD]))) : page;
+    const records = this.incremental
+      ? page.filter((r) => r[CURSOR_FIELD] === null || !this.recent.wasDelivered(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD])))
+      : page;
     if (this.incremental) for (const r of records) if (r[CURSOR_FIELD] !== null) this.recent.add(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD]));
     const last = page.findLast((r) => typeof r[CURSOR_FIELD] === 'string');
     if (last) {

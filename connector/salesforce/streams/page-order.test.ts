@@ -29,7 +29,10 @@ describe('PageOrder', () => {
   it('delivers records without a valid stamp with SystemModstamp null, outside the order', () => {
     const order = new PageOrder();
     const page = [rec('001A', '2024-01-02T00:00:00.000Z'), rec('001B', 'null'), rec('001C', undefined), rec('001D', '2024-01-03T00:00:00.000Z')];
-    expect(order.check(page)).toEqual([{ id: '001B', value: 'null' }, { id: '001C', value: undefined }]);
+    expect(order.check(page)).toEqual([
+      { id: '001B', value: 'null' },
+      { id: '001C', value: undefined },
+    ]);
     expect(page.map((r) => r.SystemModstamp)).toEqual(['2024-01-02T00:00:00.000Z', null, null, '2024-01-03T00:00:00.000Z']);
   });
 

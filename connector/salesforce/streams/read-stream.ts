@@ -102,7 +102,10 @@ export async function readStream(
         if (!resume.from && !resume.after) resume.from = await earliestChange(client, object, incremental);
         const halves = splitWindow(resume, Date.now());
         if (!halves) throw error;
-        await sink.log('WARN', `${object}: Salesforce timed out on the window from ${resume.after?.stamp ?? resume.from ?? 'the beginning'} to ${resume.to ?? 'now'}; reading it in two halves.`);
+        await sink.log(
+          'WARN',
+          `${object}: Salesforce timed out on the window from ${resume.after?.stamp ?? resume.from ?? 'the beginning'} to ${resume.to ?? 'now'}; reading it in two halves.`,
+        );
         windows.unshift(...halves);
         continue;
       }

@@ -36,7 +36,10 @@ describe('record shaping', () => {
   });
 
   it('turns anyType values into strings, as the schema promises', () => {
-    const shape = createRecordShaper([{ name: 'Id', type: 'id' }, { name: 'OldValue', type: 'anyType' }]);
+    const shape = createRecordShaper([
+      { name: 'Id', type: 'id' },
+      { name: 'OldValue', type: 'anyType' },
+    ]);
     expect(shape({ Id: '1', OldValue: 42 })).toEqual({ Id: '1', OldValue: '42' });
     expect(shape({ Id: '1', OldValue: true })).toEqual({ Id: '1', OldValue: 'true' });
     expect(shape({ Id: '1', OldValue: null })).toEqual({ Id: '1', OldValue: null });

@@ -20,11 +20,16 @@ describe('wide queries', () => {
       expect(chunk[0]).toBe('Id');
       expect(fitsInUrl(streamQuery('Account', chunk, bounds), 16_000)).toBe(true);
     }
-    expect(chunks.flatMap((c) => c).filter((n) => n !== 'Id').sort()).toEqual(names.filter((n) => n !== 'Id').sort());
+    expect(
+      chunks
+        .flatMap((c) => c)
+        .filter((n) => n !== 'Id')
+        .sort(),
+    ).toEqual(names.filter((n) => n !== 'Id').sort());
   });
 
   it('batches Id lookups so each URL fits', () => {
-    const ids = Array.from({ length: 2000 }, (_, i) => `001${String(i).padStart(12, "0")}AAA`);
+    const ids = Array.from({ length: 2000 }, (_, i) => `001${String(i).padStart(12, '0')}AAA`);
     const queries = lookupQueries('Account', ['Id', 'Name'], ids, 16_000);
     expect(queries.length).toBeGreaterThan(1);
     for (const q of queries) expect(fitsInUrl(q, 16_000)).toBe(true);

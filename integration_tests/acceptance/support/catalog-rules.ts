@@ -53,14 +53,16 @@ export function catalogProblems(catalog: Json): string[] {
     problems.push(...additionalPropertiesProblems(schema).map((p) => `${where}: ${p}`));
     if (!Array.isArray(stream.supported_sync_modes) || !stream.supported_sync_modes.length) problems.push(`${where}: supported_sync_modes is empty`);
     const cursor: unknown = stream.default_cursor_field;
-    if (Array.isArray(cursor) && cursor.length && !schemaAt(schema, cursor)) problems.push(`${where}: default_cursor_field ${JSON.stringify(cursor)} is not in properties`);
+    if (Array.isArray(cursor) && cursor.length && !schemaAt(schema, cursor))
+      problems.push(`${where}: default_cursor_field ${JSON.stringify(cursor)} is not in properties`);
     if (stream.supported_sync_modes?.includes('incremental') && !(stream.source_defined_cursor || (Array.isArray(cursor) && cursor.length))) {
       problems.push(`${where}: incremental without a cursor`);
     }
     for (const keyPath of (stream.source_defined_primary_key ?? []) as string[][]) {
       const field = schemaAt(schema, keyPath);
       if (!field) problems.push(`${where}: primary key ${JSON.stringify(keyPath)} is not in properties`);
-      else if (typesOf(field).some((t) => t === 'object' || t === 'array')) problems.push(`${where}: primary key ${JSON.stringify(keyPath)} is an object or array`);
+      else if (typesOf(field).some((t) => t === 'object' || t === 'array'))
+        problems.push(`${where}: primary key ${JSON.stringify(keyPath)} is an object or array`);
     }
   }
   return problems;

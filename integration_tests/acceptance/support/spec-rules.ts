@@ -7,12 +7,37 @@ import type { Json } from './fixtures.js';
 
 /** Property names that must be marked airbyte_secret when they hold a plain value. */
 export const SECRET_NAMES = new Set([
-  'client_secret', 'secret', 'password', 'token', 'access_token', 'refresh_token', 'api_token', 'client_token', 'key',
-  'credentials', 'jwt', 'certificate', 'service_account', 'service_account_info', 'tenant_id', 'app_id', 'appid',
+  'client_secret',
+  'secret',
+  'password',
+  'token',
+  'access_token',
+  'refresh_token',
+  'api_token',
+  'client_token',
+  'key',
+  'credentials',
+  'jwt',
+  'certificate',
+  'service_account',
+  'service_account_info',
+  'tenant_id',
+  'app_id',
+  'appid',
 ]);
 
 export const FORBIDDEN_KEYWORDS = [
-  'not', 'anyOf', 'patternProperties', 'prefixItems', 'allOf', 'if', 'then', 'else', 'dependentSchemas', 'dependentRequired', '$ref',
+  'not',
+  'anyOf',
+  'patternProperties',
+  'prefixItems',
+  'allOf',
+  'if',
+  'then',
+  'else',
+  'dependentSchemas',
+  'dependentRequired',
+  '$ref',
 ];
 
 export interface SchemaNode {
