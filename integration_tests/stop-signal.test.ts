@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 /** Starts a read whose reader stops reading after the first chunk; resolves once it has lagged. */
-async function laggingRead(): Promise<{ child: ChildProcessWithoutNullStreams; stdout: () => string; exited: Promise<number | null> }> {
+async function laggingRead(lagMs: number): Promise<{ child: ChildProcessWithoutNullStreams; stdout: () => string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...org.env } });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -37,13 +37,13 @@ async function laggingRead(): Promise<{ child: ChildProcessWithoutNullStreams; s
   child.stdout.pause();
   // Long enough for the socket between us and the connector's own output queue to fill (a page of
   // 2,000 contacts is about a megabyte, more than both hold).
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await new Promise((resolve) => setTimeout(resolve, lagMs));
   return { child, stdout: () => stdout, exited };
 }
 
 describe('stop signals with a slow reader', () => {
   it('waits for a reader that lags longer than any grace period, then ends on the Stopped line', async () => {
-    const { child, stdout, exited } = await laggingRead();
+    const { child, stdout, exited } = await laggingRead(1000);
     child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(child.exitCode).toBeNull(); // still letting its output out
@@ -58,7 +58,7 @@ describe('stop signals with a slow reader', () => {
   });
 
   it('ends at once on a second signal, for a reader that will never read again', async () => {
-    const { child, exited } = await laggingRead();
+    const { child, exited } = await laggingRead(200);
     child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill('SIGTERM');
