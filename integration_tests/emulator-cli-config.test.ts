@@ -16,6 +16,8 @@ interface Info {
   caFile: string | null;
   clientId: string;
   clientSecret: string;
+  /** what a person saves as config.json */
+  config: Record<string, unknown>;
 }
 
 async function withEmulator(args: string[], use: (info: Info) => Promise<void>): Promise<number | null> {
@@ -33,7 +35,11 @@ async function withEmulator(args: string[], use: (info: Info) => Promise<void>):
   return exited;
 }
 
-const configOf = (info: Info) => ({ hostname: info.hostname, client_id: info.clientId, client_secret: info.clientSecret });
+const configOf = (info: Info) => {
+  // The printed config is the one the tests use: it is what a person pastes.
+  expect(info.config).toEqual({ hostname: info.hostname, client_id: info.clientId, client_secret: info.clientSecret });
+  return info.config;
+};
 
 describe('npm run emulator', () => {
   it('over HTTP prints hostname http://127.0.0.1:PORT, which check accepts', async () => {

@@ -93,6 +93,12 @@ describe('read with bad input', () => {
   it.each([
     ['a catalog that is not JSON', '{"streams": [', undefined, /catalog file .* is not valid JSON/],
     [
+      "discover's output instead of a configured catalog",
+      { type: 'CATALOG', catalog: { streams: [stream] } },
+      undefined,
+      /is discover's output \(a CATALOG message\), not a configured catalog/,
+    ],
+    [
       'an unknown stream',
       { streams: [{ stream: { ...stream, name: 'Widget' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] },
       undefined,

@@ -55,6 +55,12 @@ export interface StreamOffer {
 export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): ConfiguredStream[] {
   const { streams: offered, cursorField } = offer;
   const role = `catalog file ${path}`;
+  if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'CATALOG') {
+    // The most common first mistake: passing what discover printed, which says nothing of sync modes.
+    throw new ConfigError(
+      `The ${role} is discover's output (a CATALOG message), not a configured catalog; build one that picks each stream's sync mode from it, as the README shows (configured_catalog.json).`,
+    );
+  }
   const validate = createAjv().compile(CATALOG_SHAPE);
   if (!validate(raw)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
   const streams = (raw as { streams: RawConfiguredStream[] }).streams;

@@ -20,9 +20,9 @@ Helper for people, outside the protocol:
                         a read's output (FILE, or standard input), as the JSON array --state takes
 
 Example:
-  source-salesforce read --config config.json --catalog catalog.json > read-1.jsonl
+  source-salesforce read --config config.json --catalog configured_catalog.json > read-1.jsonl
   source-salesforce state < read-1.jsonl > state.json
-  source-salesforce read --config config.json --catalog catalog.json --state state.json
+  source-salesforce read --config config.json --catalog configured_catalog.json --state state.json
 
 The user guide is docs/salesforce.md in the connector's repository.
 `;

@@ -60,13 +60,16 @@ function parseArgs(argv: string[]): EmulatorOptions {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const emulator = await startEmulator(args);
+  const hostname = args.https ? emulator.hostname : emulator.url;
   process.stdout.write(
     JSON.stringify({
       url: emulator.url,
-      hostname: args.https ? emulator.hostname : emulator.url,
+      hostname,
       caFile: emulator.caFile ?? null,
       clientId: DEFAULT_CLIENT.clientId,
       clientSecret: DEFAULT_CLIENT.clientSecret,
+      // Ready to save as the connector's config.json.
+      config: { hostname, client_id: DEFAULT_CLIENT.clientId, client_secret: DEFAULT_CLIENT.clientSecret },
     }) + '\n',
   );
   const stop = () => {
