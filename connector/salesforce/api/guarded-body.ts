@@ -82,14 +82,14 @@ export class GuardedBody extends Readable {
 
   private armIdle(): void {
     clearTimeout(this.idle);
-    const { idleMs, deadlineMs } = this.limits;
+    const { idleMs, deadlineMs, host, path } = this.limits;
     const untilDeadline = deadlineMs - this.waited - (this.wantingSince === undefined ? 0 : Date.now() - this.wantingSince);
+    // Whichever bound comes first is the one that fires: a timer a millisecond early must not turn a
+    // spent deadline (final) into an idle silence (retried).
+    const kind = untilDeadline < idleMs ? 'deadline' : 'idle';
     this.idle = setTimeout(
-      () => {
-        if (this.overDeadline()) return;
-        this.destroy(new StallError('idle', idleMs, this.limits.host, this.limits.path));
-      },
-      Math.max(0, Math.min(idleMs, untilDeadline + 1)),
+      () => this.destroy(new StallError(kind, kind === 'idle' ? idleMs : deadlineMs, host, path)),
+      Math.max(0, Math.min(idleMs, untilDeadline)),
     );
   }
 
