@@ -1,7 +1,7 @@
 /** Assembles store, access rules, tokens and routes into a listening loopback server. */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import type { SObjectName, SRecord } from './field-catalog.js';
 import { TokenService, type EmulatorClient } from './oauth.js';
 import { OrgAccess } from './org-access.js';
@@ -99,10 +99,25 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+/** Every TCP connection a server accepted and has not closed yet. */
+function trackConnections(server: Server): Set<Socket> {
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return open;
+}
+
+/**
+ * Closes the listener and every connection. Not through http's close(): after a TCP reset (the
+ * `reset` fault) Node can keep a connection whose socket it already freed, and its idle-connection
+ * sweep then throws on it; destroying the sockets we tracked ourselves cannot.
+ */
+function closeServer(server: Server, open: Set<Socket>): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
+    NetServer.prototype.close.call(server, () => resolve());
+    for (const socket of open) socket.destroy();
   });
 }
 
@@ -149,9 +164,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   };
   const handler = createRequestHandler(state);
   const tls = opts.https ? await loopbackCertificate() : null;
+  const connections = new Map<Server, Set<Socket>>();
   const make = () => {
     const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler);
     tcp.watch(server);
+    connections.set(server, trackConnections(server));
     return server;
   };
 
@@ -222,7 +239,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     close: async () => {
       cursors.clear();
       bulk.clear();
-      await Promise.all(servers.map(closeServer));
+      await Promise.all(servers.map((server) => closeServer(server, connections.get(server)!)));
       tls?.release();
     },
   };
