@@ -43,4 +43,9 @@ describe('PageOrder', () => {
     expect(order.check(page)).toEqual([{ id: '001B', value: '9999-12-31T00:00:00.000Z' }]);
     expect(page[1].SystemModstamp).toBeNull();
   });
+
+  it('checks stamps already in the shaped form for being real instants', () => {
+    const page = [rec('001A', '2024-13-45T00:00:00.000Z')];
+    expect(new PageOrder().check(page)).toEqual([{ id: '001A', value: '2024-13-45T00:00:00.000Z' }]);
+  });
 });

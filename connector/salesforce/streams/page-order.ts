@@ -15,6 +15,8 @@ export interface StampProblem {
   value: unknown;
 }
 
+const SHAPED_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** Clock skew tolerated between Salesforce and us before a stamp counts as from the future. */
 export const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 
@@ -26,11 +28,14 @@ export class PageOrder {
   /** Throws a PagingError when the page breaks the order; returns the records whose stamp was invalid. */
   check(records: Array<Record<string, unknown>>): StampProblem[] {
     const problems: StampProblem[] = [];
+    // Once per page, not per record: the latest stamp accepted, as a string the stamps compare with.
+    const latest = new Date(this.now() + FUTURE_SLACK_MS).toISOString();
     for (const record of records) {
       const raw = record[CURSOR_FIELD];
-      const stamp = asInstant(raw);
+      // The shapers already wrote stamps as 24-character UTC: those need no rewriting, only a validity check.
+      const stamp = typeof raw === 'string' && SHAPED_UTC.test(raw) ? (Number.isNaN(Date.parse(raw)) ? undefined : raw) : asInstant(raw);
       const id = String(record[PRIMARY_KEY]);
-      if (stamp === undefined || Date.parse(stamp) > this.now() + FUTURE_SLACK_MS) {
+      if (stamp === undefined || stamp > latest) {
         problems.push({ id, value: raw });
         record[CURSOR_FIELD] = null;
         continue;
