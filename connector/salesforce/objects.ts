@@ -4,7 +4,3 @@ export type SObjectName = (typeof SUPPORTED_OBJECTS)[number];
 
 export const PRIMARY_KEY = 'Id';
 export const CURSOR_FIELD = 'SystemModstamp';
-
-export function isSupportedObject(name: string): name is SObjectName {
-  return (SUPPORTED_OBJECTS as readonly string[]).includes(name);
-}
