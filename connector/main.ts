@@ -7,8 +7,8 @@
 import type { AirbyteMessage } from '../generated/protocol.js';
 import { describeFailure } from './salesforce/api/describe-failure.js';
 import { parseArgs, type ParsedArgs } from './runtime/args.js';
-import { catalogMessage, connectionStatusMessage, errorTraceMessage } from './runtime/messages.js';
-import type { CheckResult, Log } from './runtime/source.js';
+import { catalogMessage, connectionStatusMessage, connectorConfigMessage, errorTraceMessage } from './runtime/messages.js';
+import type { CheckResult, Log, PersistConfig } from './runtime/source.js';
 import type { ProtocolWriter } from './runtime/writer.js';
 import { resolveSettings, type Settings } from './salesforce/settings.js';
 import type { LoadedState } from './runtime/state-file.js';
@@ -19,13 +19,17 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
     return runSpec(writer);
   }
   const log: Log = (level, message) => writer.log(level, message);
+  const persistConfig: PersistConfig = async (config) => {
+    await writer.write(connectorConfigMessage(config));
+    await writer.flush();
+  };
   const { loadConfig } = await import('./salesforce/config/load-config.js');
   if (args.command === 'check') {
     // A problem the operator can fix is a FAILED status (exit 0), as the protocol wants; bugs still throw.
     const { checkConnection, checkProblem } = await import('./salesforce/commands/check.js');
     let result: CheckResult;
     try {
-      result = await checkConnection(await loadConfig(args.config!), log, writer.redactor, settings);
+      result = await checkConnection(await loadConfig(args.config!), log, writer.redactor, settings, persistConfig);
     } catch (error) {
       result = { ok: false, message: checkProblem(error).message };
     }
@@ -34,7 +38,7 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
   const config = await loadConfig(args.config!);
   if (args.command === 'discover') {
     const { discoverStreams } = await import('./salesforce/commands/discover.js');
-    return writer.write(catalogMessage(await discoverStreams(config, log, writer.redactor, settings)));
+    return writer.write(catalogMessage(await discoverStreams(config, log, writer.redactor, settings, persistConfig)));
   }
   const [{ loadCatalog }, { loadStateFile }, { runRead }, { SalesforceRead }, { CURSOR_FIELD, SUPPORTED_OBJECTS }] = await Promise.all([
     import('./runtime/configured-catalog.js'),
@@ -46,7 +50,7 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
   const streams = await loadCatalog(args.catalog!, { streams: SUPPORTED_OBJECTS, cursorField: CURSOR_FIELD });
   const loaded: LoadedState = args.state ? await loadStateFile(args.state, SUPPORTED_OBJECTS) : { states: new Map() };
   if (loaded.warning) await writer.log('WARN', loaded.warning);
-  const session = new SalesforceRead(config, streams, loaded.states, log, writer.redactor, settings);
+  const session = new SalesforceRead(config, streams, loaded.states, log, writer.redactor, settings, persistConfig);
   return runRead(writer, session, streams, config.numWorkers);
 }
 

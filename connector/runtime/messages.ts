@@ -68,6 +68,11 @@ export function specMessage(spec: ConnectorSpecification): AirbyteMessage {
   return { type: 'SPEC', spec };
 }
 
+/** The whole config the platform should store from now on (a rotated credential inside it). */
+export function connectorConfigMessage(config: Record<string, unknown>): AirbyteMessage {
+  return { type: 'CONTROL', control: { type: 'CONNECTOR_CONFIG', emitted_at: Date.now(), connectorConfig: { config } } };
+}
+
 export function catalogMessage(catalog: AirbyteCatalog): AirbyteMessage {
   return { type: 'CATALOG', catalog };
 }

@@ -10,6 +10,12 @@ import type { LogLevel } from './messages.js';
 /** A line for the operator; the runtime makes it a LOG message. */
 export type Log = (level: LogLevel, message: string) => Promise<void>;
 
+/**
+ * Hands the platform a changed config to store (a CONTROL message). Resolves once the message has
+ * reached the OS, so the source can rely on it being out before it goes on.
+ */
+export type PersistConfig = (config: Record<string, unknown>) => Promise<void>;
+
 /** What one stream's read hands the runtime, in the order it happens. */
 export interface StreamSink {
   log: Log;

@@ -2,7 +2,8 @@
  * The only code that touches stdout. One JSON message per line, written with backpressure so a slow
  * reader (the platform) slows the sync down instead of letting memory grow. Records are written as
  * they are; every other message passes through the redactor first, because only those can carry
- * error text, URLs or tokens.
+ * error text, URLs or tokens. CONTROL messages are the exception by design: they carry the config
+ * the platform must store, secrets included (a rotated refresh token is their whole point).
  */
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
@@ -31,7 +32,7 @@ export class ProtocolWriter {
   async write(message: AirbyteMessage): Promise<void> {
     if (this.stopped) return NEVER;
     let line = JSON.stringify(message);
-    if (message.type !== 'RECORD') line = this.redactor.redact(line);
+    if (message.type !== 'RECORD' && message.type !== 'CONTROL') line = this.redactor.redact(line);
     if (!this.out.write(line + '\n')) await once(this.out, 'drain');
   }
 

@@ -19,6 +19,7 @@ import { QuotaGuard } from './quota.js';
 import { RequestPolicy, type Answer, type RetryEvent } from './request-policy.js';
 import { parseRetryAfter } from './retry-rules.js';
 import { TokenProvider, type AccessToken } from './token-provider.js';
+import type { PersistConfig } from '../../runtime/source.js';
 import type { DescribeResult, QueryPage } from './types.js';
 
 // Under heavy concurrency a renewed session can expire again before every waiting call has used it.
@@ -40,19 +41,15 @@ export class SalesforceClient {
   readonly retriesByObject = new Map<string, number>();
   readonly quota: QuotaGuard;
   readonly tokens: TokenProvider;
-  /** the org's host[:port], as calls go to it */
-  readonly host: string;
   private readonly policy: RequestPolicy;
-  private readonly origin: string;
 
   constructor(
     config: ResolvedConfig,
     private readonly redactor: Redactor,
     readonly settings: Settings,
     onRetry?: (event: RetryEvent) => void,
+    persistConfig?: PersistConfig,
   ) {
-    this.origin = config.org.origin;
-    this.host = config.org.host;
     this.quota = new QuotaGuard(config.apiBudgetPercent);
     this.policy = new RequestPolicy(settings, {
       onAnswer: (url, headers, context) => this.observe(url, headers, context),
@@ -62,7 +59,12 @@ export class SalesforceClient {
         onRetry?.(event);
       },
     });
-    this.tokens = new TokenProvider(this.policy, config, redactor, settings.tokenMaxAgeMs);
+    this.tokens = new TokenProvider(this.policy, config, redactor, settings.tokenMaxAgeMs, persistConfig);
+  }
+
+  /** the org's host[:port], as calls go to it */
+  get host(): string {
+    return this.tokens.apiHost;
   }
 
   get orgUsage(): ApiUsage | undefined {
@@ -154,7 +156,7 @@ export class SalesforceClient {
             throw new PagingError('a page marked not done without a next page URL').in(context);
           if (page.records.length === 0) throw new PagingError('a page with no records that is not the last').in(context);
           next = page.nextRecordsUrl;
-          const key = this.resolve(next, 'next page URL', context).href;
+          const key = this.resolve(next, 'next page URL', context, this.tokens.apiOrigin).href;
           if (seen.has(key)) throw new PagingError('a next page URL that was already read (a loop)').in(context);
           seen.add(key);
           pending = this.getJson<QueryPage>(next, context, headers, abandon.signal);
@@ -171,9 +173,9 @@ export class SalesforceClient {
     }
   }
 
-  private resolve(target: string, what: string, context: CallContext): URL {
+  private resolve(target: string, what: string, context: CallContext, origin: string): URL {
     try {
-      return dataApiUrl(this.origin, target, what);
+      return dataApiUrl(origin, target, what);
     } catch (error) {
       throw error instanceof SalesforceFailure ? error.in(context) : error;
     }
@@ -181,11 +183,10 @@ export class SalesforceClient {
 
   /** Builds the call for the current token and runs it under the session rules. */
   private authorized<T>(target: string, options: SendOptions, run: (spec: Parameters<RequestPolicy['call']>[0]) => Promise<T>): Promise<T> {
-    const url = this.resolve(target, 'URL', options.context);
     return this.withSession(options.context, (token) =>
       run({
         method: options.method ?? 'GET',
-        url,
+        url: this.resolve(target, 'URL', options.context, token.instanceUrl),
         headers: { ...options.headers, authorization: `Bearer ${token.accessToken}` },
         json: options.json,
         context: options.context,

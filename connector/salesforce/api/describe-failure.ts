@@ -17,6 +17,7 @@ import {
   TransportError,
   UnreadableAnswerError,
   UnsafeUrlError,
+  UntrustedInstanceError,
   type CallContext,
 } from './failures.js';
 import { classifyNetworkError } from './network-errors.js';
@@ -40,7 +41,7 @@ export function describeFailure(error: unknown): ConnectorError {
         opts,
       );
     }
-    return classifyOAuthError(error.status, { error: error.error, error_description: error.description }, error.host);
+    return classifyOAuthError(error.status, { error: error.error, error_description: error.description }, error.request);
   }
   if (error instanceof TransportError) {
     if (error.phase === 'body') {
@@ -87,6 +88,12 @@ export function describeFailure(error: unknown): ConnectorError {
     );
   }
   if (error instanceof RedirectError) return describeRedirect(error, context, opts);
+  if (error instanceof UntrustedInstanceError) {
+    return new ConfigError(
+      `The token answer from ${error.tokenHost} named ${error.shown} as the org's API host, which is not a Salesforce host, so the connector sent it nothing; set hostname to your org's My Domain host (Setup > My Domain).`,
+      opts,
+    );
+  }
   if (error instanceof UnsafeUrlError) {
     const where = error.foreignOrigin ? `${error.shownPath} on another host (${error.foreignOrigin})` : error.shownPath;
     return new SystemError(

@@ -4,6 +4,7 @@ import { SalesforceApiError } from './failures.js';
 import { parseLimitInfo } from './limit-info.js';
 import { classifyNetworkError } from './network-errors.js';
 import { classifyOAuthError } from './oauth-errors.js';
+import type { LoginFlow } from '../config/hostname.js';
 
 describe('classifyOAuthError', () => {
   it.each([
@@ -13,10 +14,30 @@ describe('classifyOAuthError', () => {
     [400, 'invalid_grant', 'request not supported on this domain', 'config_error', /My Domain/],
     [400, 'unsupported_grant_type', 'grant type not supported', 'config_error', /Client Credentials Flow/],
     [400, 'invalid_app_access', 'user is not admin approved to access this app', 'config_error', /pre-authorise/],
+    [400, 'invalid_grant', 'ip restricted', 'config_error', /Login IP Ranges.*Relax IP restrictions/],
+    [400, 'invalid_grant', 'inactive user', 'config_error', /reactivate/],
     [503, 'whatever', '', 'transient_error', /unavailable/],
-  ])('%i %s (%s)', (status, error, description, failureType, message) => {
-    const classified = classifyOAuthError(status, { error, error_description: description }, 'acme.my.salesforce.com');
+  ])('Client Credentials: %i %s (%s)', (status, error, description, failureType, message) => {
+    const classified = classifyOAuthError(status, { error, error_description: description }, { flow: 'client_credentials', host: 'acme.my.salesforce.com' });
     expect(classified.failureType).toBe(failureType);
+    expect(classified.message).toMatch(message);
+  });
+
+  it.each([
+    ['refresh_token', 'invalid_grant', 'expired access/refresh token', /Refresh Token Policy.*valid until revoked/],
+    ['refresh_token', 'unsupported_grant_type', 'grant type not supported', /refresh_token, offline_access/],
+    ['refresh_token', 'invalid_app_access', 'user is not admin approved to access this app', /self-authorize/],
+    ['refresh_token', 'invalid_grant', 'something new', /refresh token flow \(something new\)/],
+    ['jwt_bearer', 'invalid_grant', 'audience is invalid', /audience \(https:\/\/login\.salesforce\.com\).*test\.salesforce\.com/],
+    ['jwt_bearer', 'invalid_grant', "user hasn't approved this consumer", /ada@acme\.com is not pre-authorized.*permission set/],
+    ['jwt_bearer', 'invalid_grant', 'invalid assertion', /Use digital signatures.*certificate/],
+    ['jwt_bearer', 'invalid_grant', 'expired authorization code', /clock/],
+    ['jwt_bearer', 'invalid_grant', 'ip restricted', /IP Relaxation/],
+    ['jwt_bearer', 'invalid_client_id', 'client identifier invalid', /Consumer Key/],
+  ] as [LoginFlow, string, string, RegExp][])('%s: %s (%s)', (flow, error, description, message) => {
+    const request = { flow, host: 'login.salesforce.com', audience: 'https://login.salesforce.com', username: 'ada@acme.com' };
+    const classified = classifyOAuthError(400, { error, error_description: description }, request);
+    expect(classified.failureType).toBe('config_error');
     expect(classified.message).toMatch(message);
   });
 });

@@ -3,6 +3,7 @@
  * path, host), never operator prose: describe-failure.ts turns them into messages once, at the
  * command boundary, and request-policy.ts decides from the type alone whether a call is repeated.
  */
+import type { LoginFlow } from '../config/hostname.js';
 
 /** What a call was for: names the object and the action in messages and logs. */
 export interface CallContext {
@@ -41,16 +42,46 @@ export class SalesforceApiError extends SalesforceFailure {
   }
 }
 
+/** What the token request was, so a refusal can be explained for its flow. */
+export interface TokenRequestFacts {
+  flow: LoginFlow;
+  /** host[:port] of the token endpoint */
+  host: string;
+  /** jwt_bearer: the audience the assertion named */
+  audience?: string;
+  /** jwt_bearer: the user the assertion was for */
+  username?: string;
+}
+
 /** The token endpoint refused to issue a token (or did not answer like Salesforce). */
 export class OAuthError extends SalesforceFailure {
   constructor(
     readonly status: number,
     readonly error: string | undefined,
     readonly description: string | undefined,
-    readonly host: string,
+    readonly request: TokenRequestFacts,
     readonly retryAfterMs?: number,
   ) {
     super(`token endpoint answered ${status}: ${error ?? '(no OAuth error code)'}${description ? ` (${description})` : ''}`);
+  }
+
+  get host(): string {
+    return this.request.host;
+  }
+}
+
+/**
+ * A token answer named, as the org's API host, something that is not a Salesforce host: the token
+ * is not sent there.
+ */
+export class UntrustedInstanceError extends SalesforceFailure {
+  constructor(
+    /** host[:port] of the token endpoint that answered */
+    readonly tokenHost: string,
+    /** the instance_url as shown: scheme and host only */
+    readonly shown: string,
+  ) {
+    super(`token answer from ${tokenHost} named instance_url ${shown}, which is not a Salesforce host`);
   }
 }
 

@@ -1,52 +1,129 @@
 /**
  * Maps the token endpoint's answers to what the operator must do in Salesforce. Salesforce's own
- * texts ("invalid client credentials", "request not supported on this domain") do not say which of
- * the three pasted values or which app setting is wrong; these messages do.
+ * texts ("invalid client credentials", "invalid assertion", "expired access/refresh token") do not
+ * say which pasted value or which app setting is wrong; these messages do, for the flow in use.
  */
 import { ConfigError, TransientError, type ConnectorError } from '../../runtime/errors.js';
+import type { TokenRequestFacts } from './failures.js';
 
 export interface OAuthErrorBody {
   error?: string;
   error_description?: string;
 }
 
-export function classifyOAuthError(status: number, body: OAuthErrorBody, host: string): ConnectorError {
-  const code = body.error ?? '';
-  const description = (body.error_description ?? '').toLowerCase();
-  const internalMessage = `token endpoint answered ${status}: ${code}${body.error_description ? ` (${body.error_description})` : ''}`;
-  const config = (message: string) => new ConfigError(message, { internalMessage });
+const FLOW_NAMES = { client_credentials: 'Client Credentials', refresh_token: 'refresh token', jwt_bearer: 'JWT bearer' } as const;
 
-  if (status >= 500 || status === 429) {
-    return new TransientError(`Salesforce's token endpoint on ${host} is unavailable (HTTP ${status}); the next run will try again.`, { internalMessage });
-  }
+/** Refusals that read the same whatever the flow. */
+function anyFlow(code: string, description: string, request: TokenRequestFacts): string | undefined {
   if (code === 'invalid_client_id') {
-    return config('Salesforce does not know this client_id; paste the Consumer Key of the External Client App exactly as shown under its OAuth settings.');
+    return 'Salesforce does not know this client_id; paste the Consumer Key of the External Client App exactly as shown under its OAuth settings.';
   }
   if (code === 'invalid_client') {
-    return config("Salesforce rejected the client_secret for this client_id; paste the app's current Consumer Secret (it changes when the secret is rotated).");
+    return "Salesforce rejected the client_secret for this client_id; paste the app's current Consumer Secret (it changes when the secret is rotated).";
   }
+  if (code === 'invalid_grant' && description.includes('ip restricted')) {
+    return (
+      "Salesforce refused the login from this machine's IP address (ip restricted); add the connector's outbound IP to the integration user's profile " +
+      `Login IP Ranges, or set the app's IP Relaxation to "Relax IP restrictions" (${FLOW_NAMES[request.flow]} flow).`
+    );
+  }
+  if (code === 'invalid_grant' && (description.includes('user is locked') || description.includes('inactive user'))) {
+    return `Salesforce refused the login because the integration user is locked or inactive (${description}); unlock or reactivate the user in Setup > Users.`;
+  }
+  return undefined;
+}
+
+function clientCredentials(code: string, description: string, request: TokenRequestFacts): string | undefined {
   if (code === 'invalid_grant' && description.includes('no client credentials user')) {
-    return config('The app has no Run As user for the Client Credentials flow; in the app\'s OAuth policies set "Run As" to your read-only integration user.');
+    return 'The app has no Run As user for the Client Credentials flow; in the app\'s OAuth policies set "Run As" to your read-only integration user.';
   }
   if (code === 'invalid_grant' && description.includes('not supported on this domain')) {
-    return config(
-      `Salesforce refused the Client Credentials flow on ${host}; set hostname to your org's My Domain host (Setup > My Domain), such as acme.my.salesforce.com.`,
+    return `Salesforce refused the Client Credentials flow on ${request.host}; set hostname to your org's My Domain host (Setup > My Domain), such as acme.my.salesforce.com.`;
+  }
+  if (code === 'unsupported_grant_type') {
+    return 'The Client Credentials flow is not enabled on this app; enable "Client Credentials Flow" in the app\'s OAuth settings and set its Run As user.';
+  }
+  if (code === 'invalid_app_access') {
+    return "The Run As user is not allowed to use this app; pre-authorise the app for the integration user's profile or permission set.";
+  }
+  if (code === 'invalid_grant') {
+    return `Salesforce refused to issue a token (${description || 'invalid_grant'}); check that the Run As user is active and that the app allows the Client Credentials flow.`;
+  }
+  return undefined;
+}
+
+function refreshToken(code: string, description: string): string | undefined {
+  if (code === 'invalid_grant' && (description.includes('expired') || description.includes('revoked'))) {
+    return (
+      'Salesforce no longer accepts the refresh_token (expired access/refresh token): it was revoked, expired under the app\'s Refresh Token Policy, ' +
+      'or replaced by rotation in a run whose new token was not saved; authorize the source again to get a new refresh token, and set the app\'s ' +
+      'Refresh Token Policy to "Refresh token is valid until revoked".'
     );
   }
   if (code === 'unsupported_grant_type') {
-    return config(
-      'The Client Credentials flow is not enabled on this app; enable "Client Credentials Flow" in the app\'s OAuth settings and set its Run As user.',
-    );
+    return 'This app does not allow the refresh token flow; add the "Perform requests at any time (refresh_token, offline_access)" scope to the app and authorize again.';
   }
   if (code === 'invalid_app_access') {
-    return config("The Run As user is not allowed to use this app; pre-authorise the app for the integration user's profile or permission set.");
-  }
-  if (code === 'invalid_grant') {
-    return config(
-      `Salesforce refused to issue a token (${body.error_description ?? 'invalid_grant'}); check that the Run As user is active and that the app allows the Client Credentials flow.`,
+    return (
+      'The user who authorized the refresh token is not allowed to use this app; add the app to their profile or a permission set, ' +
+      'or set the app\'s Permitted Users to "All users may self-authorize".'
     );
   }
-  return config(
-    `Salesforce refused to issue a token (${code || `HTTP ${status}`}); check the client_id, client_secret and the app's Client Credentials settings.`,
+  return undefined;
+}
+
+function jwtBearer(code: string, description: string, request: TokenRequestFacts): string | undefined {
+  const user = request.username ? ` ${request.username}` : '';
+  if (code === 'invalid_grant' && description.includes('audience')) {
+    return (
+      `Salesforce refused the JWT's audience (${request.audience ?? 'unknown'}); for a sandbox set hostname to test.salesforce.com or the sandbox's ` +
+      'My Domain host (acme--dev.sandbox.my.salesforce.com), for production to login.salesforce.com or its My Domain host.'
+    );
+  }
+  if (code === 'invalid_grant' && (description.includes('not approved') || description.includes("hasn't approved") || description.includes('not admin approved'))) {
+    return (
+      `The user${user} is not pre-authorized for this app (user hasn't approved this consumer); set the app's Permitted Users to ` +
+      '"Admin approved users are pre-authorized" and add the app to that user\'s profile or a permission set, and check that username is exact.'
+    );
+  }
+  if (code === 'invalid_grant' && description.includes('invalid assertion')) {
+    return (
+      "Salesforce could not verify the JWT's signature (invalid assertion): the certificate uploaded to the app under \"Use digital signatures\" " +
+      'is missing or was not made from private_key; upload the certificate of this key, or paste the key of the uploaded certificate.'
+    );
+  }
+  if (code === 'invalid_grant' && description.includes('expired')) {
+    return "Salesforce found the JWT already expired (expired authorization code), so this machine's clock is minutes off; synchronise it (NTP) and run again.";
+  }
+  if (code === 'unsupported_grant_type') {
+    return 'This app does not allow the JWT bearer flow; enable OAuth with "Use digital signatures" on the app, upload the certificate of private_key, and run again.';
+  }
+  return undefined;
+}
+
+export function classifyOAuthError(status: number, body: OAuthErrorBody, request: TokenRequestFacts): ConnectorError {
+  const code = body.error ?? '';
+  const description = (body.error_description ?? '').toLowerCase();
+  const internalMessage = `token endpoint answered ${status}: ${code}${body.error_description ? ` (${body.error_description})` : ''}`;
+  if (status >= 500 || status === 429) {
+    return new TransientError(`Salesforce's token endpoint on ${request.host} is unavailable (HTTP ${status}); the next run will try again.`, { internalMessage });
+  }
+  const specific =
+    anyFlow(code, description, request) ??
+    (request.flow === 'client_credentials'
+      ? clientCredentials(code, description, request)
+      : request.flow === 'refresh_token'
+        ? refreshToken(code, description)
+        : jwtBearer(code, description, request));
+  if (specific) return new ConfigError(specific, { internalMessage });
+  if (code === 'invalid_grant') {
+    return new ConfigError(
+      `Salesforce refused to issue a token for the ${FLOW_NAMES[request.flow]} flow (${body.error_description ?? 'invalid_grant'}); check the app's OAuth settings and that the integration user is active.`,
+      { internalMessage },
+    );
+  }
+  return new ConfigError(
+    `Salesforce refused to issue a token for the ${FLOW_NAMES[request.flow]} flow (${code || `HTTP ${status}`}); check client_id and the app's OAuth settings for that flow.`,
+    { internalMessage },
   );
 }

@@ -75,8 +75,8 @@ describe('retry rules', () => {
     expect(isRetriable(new UnreadableAnswerError('/p', 3, 'x'))).toBe(true);
     expect(isRetriable(new AnswerTooLargeError('answer', 1, '/p'))).toBe(false);
     expect(isRetriable(new RedirectError(302, '/p', 'h', 'https://evil'))).toBe(false);
-    expect(isRetriable(new OAuthError(503, undefined, undefined, 'h'))).toBe(true);
-    expect(isRetriable(new OAuthError(400, 'invalid_client', undefined, 'h'))).toBe(false);
+    expect(isRetriable(new OAuthError(503, undefined, undefined, { flow: 'client_credentials', host: 'h' }))).toBe(true);
+    expect(isRetriable(new OAuthError(400, 'invalid_client', undefined, { flow: 'client_credentials', host: 'h' }))).toBe(false);
   });
 
   it('doubles the pause up to its cap, with jitter, never below Retry-After', () => {

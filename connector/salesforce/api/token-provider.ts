@@ -1,21 +1,35 @@
 /**
- * Mints access tokens with the OAuth 2.0 Client Credentials flow. Tokens live in memory only. The
- * flow returns no expiry, so a token is re-minted proactively once it is older than the shortest
- * session timeout an org can set, and on demand after a 401; concurrent callers share one mint.
- * Outages and answers cut off in transit are repeated by the request policy (minting is harmless).
+ * Mints access tokens with the configured OAuth flow (Client Credentials, refresh token or JWT
+ * bearer). Tokens live in memory only. No flow returns an expiry, so a token is re-minted
+ * proactively once it is older than the shortest session timeout an org can set, and on demand
+ * after a 401; concurrent callers share one mint. Outages and answers cut off in transit are
+ * repeated by the request policy.
+ *
+ * A refresh token that Salesforce rotates is handed to `persistConfig` (the platform stores it)
+ * before the access token minted with it is released to any caller, and every later mint uses it.
  */
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Redactor } from '../../runtime/redactor.js';
-import { MalformedAnswerError, OAuthError, UnreadableAnswerError } from './failures.js';
+import type { PersistConfig } from '../../runtime/source.js';
+import { MalformedAnswerError, OAuthError, UnreadableAnswerError, type TokenRequestFacts } from './failures.js';
+import { apiOrigin } from './instance-url.js';
 import type { Answer, RequestPolicy } from './request-policy.js';
 import { parseRetryAfter } from './retry-rules.js';
+import { grantForm } from './token-grant.js';
 
 export interface AccessToken {
   accessToken: string;
+  /** the origin API calls go to: the My Domain host, or what a login host's answer named */
   instanceUrl: string;
   mintedAt: number;
   /** set once Salesforce has accepted the token for any call */
   accepted: boolean;
+}
+
+interface TokenAnswer {
+  accessToken: string;
+  instanceUrl: unknown;
+  refreshToken?: string;
 }
 
 const TOKEN_PATH = '/services/oauth2/token';
@@ -29,19 +43,48 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** Registers every secret the config holds, in every spelling, before any call is made. */
+function redactConfigSecrets(config: ResolvedConfig, redactor: Redactor): void {
+  const { auth } = config;
+  if (auth.flow !== 'jwt_bearer') redactor.addCredentials(auth.clientId, auth.clientSecret);
+  if (auth.flow === 'refresh_token') redactor.add(auth.refreshToken);
+  const pem = config.given.private_key;
+  if (typeof pem === 'string') {
+    redactor.add(pem);
+    // A key can surface line by line, or with its whitespace changed.
+    for (const line of pem.split(/\\n|\s+/)) if (line.length >= 16 && !line.startsWith('-----')) redactor.add(line);
+  }
+}
+
 export class TokenProvider {
   private token?: AccessToken;
   private pending?: Promise<AccessToken>;
+  private origin?: string;
+  /** the newest refresh token: the configured one until Salesforce rotates it */
+  private refreshToken?: string;
+  private config: Record<string, unknown>;
 
   constructor(
     private readonly policy: RequestPolicy,
-    private readonly config: ResolvedConfig,
+    private readonly resolved: ResolvedConfig,
     private readonly redactor: Redactor,
     /** Orgs can set the session timeout as low as 15 minutes; renewing before that keeps a margin. */
     private readonly maxAgeMs: number,
+    private readonly persistConfig?: PersistConfig,
     private readonly now: () => number = Date.now,
   ) {
-    redactor.addCredentials(config.clientId, config.clientSecret);
+    redactConfigSecrets(resolved, redactor);
+    this.config = resolved.given;
+    if (resolved.auth.flow === 'refresh_token') this.refreshToken = resolved.auth.refreshToken;
+  }
+
+  /** The origin API calls go to: the configured host's until a token answer names the org's own. */
+  get apiOrigin(): string {
+    return this.origin ?? this.resolved.org.origin;
+  }
+
+  get apiHost(): string {
+    return new URL(this.apiOrigin).host;
   }
 
   /** The current token, minting one first when there is none or it is due for renewal. */
@@ -65,35 +108,51 @@ export class TokenProvider {
     return this.pending;
   }
 
+  private facts(): TokenRequestFacts {
+    const { auth, org } = this.resolved;
+    return { flow: auth.flow, host: org.host, ...(auth.flow === 'jwt_bearer' ? { audience: auth.audience, username: auth.username } : {}) };
+  }
+
   private async mint(): Promise<AccessToken> {
-    const { org, clientId, clientSecret } = this.config;
-    const accessToken = await this.policy.call(
-      {
-        method: 'POST',
-        url: new URL(`${org.origin}${TOKEN_PATH}`),
-        form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
-        context: { action: 'get an access token' },
-      },
-      (answer) => this.accessTokenOf(answer),
+    const { org, auth } = this.resolved;
+    const facts = this.facts();
+    const form = grantForm(auth, this.refreshToken, this.now());
+    this.redactor.add(form.assertion);
+    const answer = await this.policy.call(
+      { method: 'POST', url: new URL(`${org.origin}${TOKEN_PATH}`), form, context: { action: 'get an access token' } },
+      (reply) => this.tokenAnswerOf(reply, facts),
     );
-    this.redactor.add(accessToken);
-    // The API is called on the configured My Domain host, which is what instance_url names for this
-    // flow; trusting the answer instead would let a misconfigured proxy send our token elsewhere.
-    this.token = { accessToken, instanceUrl: org.origin, mintedAt: this.now(), accepted: false };
+    this.redactor.add(answer.accessToken);
+    if (auth.flow === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.refreshToken) await this.rotated(answer.refreshToken);
+    // The first answer decides where this run's calls go; a later one cannot move them.
+    this.origin ??= apiOrigin(org, auth.flow, answer.instanceUrl);
+    this.token = { accessToken: answer.accessToken, instanceUrl: this.origin, mintedAt: this.now(), accepted: false };
     return this.token;
   }
 
-  private accessTokenOf(answer: Answer): string {
+  /**
+   * Salesforce replaced the refresh token and the old one no longer works: the new one must reach
+   * the platform before anything else happens, or the next run could not log in.
+   */
+  private async rotated(refreshToken: string): Promise<void> {
+    this.redactor.add(refreshToken);
+    this.refreshToken = refreshToken;
+    this.config = { ...this.config, refresh_token: refreshToken };
+    await this.persistConfig?.(this.config);
+  }
+
+  private tokenAnswerOf(answer: Answer, facts: TokenRequestFacts): TokenAnswer {
     const body = parseObject(answer.text);
     if (answer.status !== 200) {
       const error = typeof body?.error === 'string' ? body.error : undefined;
       const description = typeof body?.error_description === 'string' ? this.redactor.redact(body.error_description) : undefined;
-      throw new OAuthError(answer.status, error, description, this.config.org.host, parseRetryAfter(answer.headers['retry-after']));
+      throw new OAuthError(answer.status, error, description, facts, parseRetryAfter(answer.headers['retry-after']));
     }
     // Not JSON: cut off in transit, worth asking again. JSON without a token: not Salesforce.
     if (!body) throw new UnreadableAnswerError(TOKEN_PATH, Buffer.byteLength(answer.text), 'not a JSON object');
     const token = body.access_token;
     if (typeof token !== 'string' || !token) throw new MalformedAnswerError(TOKEN_PATH, `access_token (keys: ${Object.keys(body).join(',')})`);
-    return token;
+    const refreshToken = typeof body.refresh_token === 'string' && body.refresh_token ? body.refresh_token : undefined;
+    return { accessToken: token, instanceUrl: body.instance_url, refreshToken };
   }
 }

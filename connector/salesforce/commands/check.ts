@@ -5,7 +5,7 @@
  */
 import type { ConnectorError } from '../../runtime/errors.js';
 import type { Redactor } from '../../runtime/redactor.js';
-import type { CheckResult, Log } from '../../runtime/source.js';
+import type { CheckResult, Log, PersistConfig } from '../../runtime/source.js';
 import { SalesforceClient } from '../api/client.js';
 import { describeFailure } from '../api/describe-failure.js';
 import type { ResolvedConfig } from '../config/load-config.js';
@@ -22,8 +22,14 @@ export function checkProblem(error: unknown): ConnectorError {
   throw described;
 }
 
-export async function checkConnection(config: ResolvedConfig, log: Log, redactor: Redactor, settings: Settings): Promise<CheckResult> {
-  const client = new SalesforceClient(config, redactor, settings, new RetryLog(log).note);
+export async function checkConnection(
+  config: ResolvedConfig,
+  log: Log,
+  redactor: Redactor,
+  settings: Settings,
+  persistConfig?: PersistConfig,
+): Promise<CheckResult> {
+  const client = new SalesforceClient(config, redactor, settings, new RetryLog(log).note, persistConfig);
   try {
     await client.tokens.current();
   } catch (error) {
@@ -51,5 +57,5 @@ export async function checkConnection(config: ResolvedConfig, log: Log, redactor
     );
   }
   if (problems.length) return { ok: false, message: problems.length === 1 ? problems[0] : problems.map((p, i) => `(${i + 1}) ${p}`).join(' ') };
-  return { ok: true, message: `Connected to ${config.org.host}; ${config.objects.join(', ')} are readable.` };
+  return { ok: true, message: `Connected to ${client.host}; ${config.objects.join(', ')} are readable.` };
 }

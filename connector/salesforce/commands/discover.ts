@@ -6,15 +6,21 @@ import type { AirbyteCatalog, AirbyteStream } from '../../../generated/protocol.
 import type { ResolvedConfig } from '../config/load-config.js';
 import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
 import type { Redactor } from '../../runtime/redactor.js';
-import type { Log } from '../../runtime/source.js';
+import type { Log, PersistConfig } from '../../runtime/source.js';
 import { SalesforceClient } from '../api/client.js';
 import type { Settings } from '../settings.js';
 import { RetryLog } from './retry-log.js';
 import { streamSchema } from '../schema/field-mapping.js';
 import { selectFields } from '../streams/field-selection.js';
 
-export async function discoverStreams(config: ResolvedConfig, log: Log, redactor: Redactor, settings: Settings): Promise<AirbyteCatalog> {
-  const client = new SalesforceClient(config, redactor, settings, new RetryLog(log).note);
+export async function discoverStreams(
+  config: ResolvedConfig,
+  log: Log,
+  redactor: Redactor,
+  settings: Settings,
+  persistConfig?: PersistConfig,
+): Promise<AirbyteCatalog> {
+  const client = new SalesforceClient(config, redactor, settings, new RetryLog(log).note, persistConfig);
   const streams: AirbyteStream[] = [];
   for (const object of config.objects) {
     const describe = await client.describe(object);

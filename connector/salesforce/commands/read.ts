@@ -8,7 +8,7 @@ import type { ConfiguredStream } from '../../runtime/configured-catalog.js';
 import type { ConnectorError } from '../../runtime/errors.js';
 import type { StreamStates } from '../../runtime/input-state.js';
 import type { Redactor } from '../../runtime/redactor.js';
-import type { Log, ReadSession, StreamSink } from '../../runtime/source.js';
+import type { Log, PersistConfig, ReadSession, StreamSink } from '../../runtime/source.js';
 import { SalesforceClient } from '../api/client.js';
 import { describeFailure } from '../api/describe-failure.js';
 import { QuotaReachedError } from '../api/quota.js';
@@ -30,8 +30,9 @@ export class SalesforceRead implements ReadSession {
     private readonly log: Log,
     redactor: Redactor,
     settings: Settings,
+    persistConfig?: PersistConfig,
   ) {
-    this.client = new SalesforceClient(config, redactor, settings, new RetryLog(log).note);
+    this.client = new SalesforceClient(config, redactor, settings, new RetryLog(log).note, persistConfig);
   }
 
   async start(): Promise<void> {

@@ -1,7 +1,9 @@
 /**
- * Turns what an operator pastes into the org's API origin. The Client Credentials flow only works on
- * the org's own My Domain host, so the shared login hosts are refused with that explanation rather
- * than failing later with Salesforce's terse "request not supported on this domain".
+ * Turns what an operator pastes into the host the connector asks for tokens. The Client Credentials
+ * flow only works on the org's own My Domain host, so the shared login hosts are refused for it with
+ * that explanation rather than failing later with Salesforce's terse "request not supported on this
+ * domain"; the refresh token and JWT bearer flows also work on the shared login hosts, which then
+ * name the org's own host in their answer.
  */
 import { isIP } from 'node:net';
 import { ConfigError } from '../../runtime/errors.js';
@@ -11,7 +13,14 @@ export interface OrgHost {
   origin: string;
   /** host[:port] as given, lower-cased */
   host: string;
+  /**
+   * my_domain: the org's own host, where every call stays. login: a shared login host, whose token
+   * answer names the org's host. loopback: an emulator, which may name another loopback host.
+   */
+  kind: 'my_domain' | 'login' | 'loopback';
 }
+
+export type LoginFlow = 'client_credentials' | 'refresh_token' | 'jwt_bearer';
 
 const SHARED_LOGIN_HOSTS = new Set(['login.salesforce.com', 'test.salesforce.com']);
 
@@ -29,7 +38,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** `role` names where the value came from in messages, e.g. "config file /x/config.json". */
-export function parseHostname(raw: string, role = 'config'): OrgHost {
+export function parseHostname(raw: string, role = 'config', flow: LoginFlow = 'client_credentials'): OrgHost {
   const fail: (message: string) => never = failer(role); // typed so control flow knows it never returns
   const text = raw.trim();
   if (!text) fail("The config field 'hostname' is empty; set it to your org's My Domain host, such as acme.my.salesforce.com.");
@@ -56,7 +65,8 @@ export function parseHostname(raw: string, role = 'config'): OrgHost {
       `The config field 'hostname' uses the scheme '${url.protocol}'; Salesforce is reached over https, so give just the host, such as acme.my.salesforce.com.`,
     );
   }
-  if (SHARED_LOGIN_HOSTS.has(hostname)) {
+  const shared = SHARED_LOGIN_HOSTS.has(hostname);
+  if (shared && flow === 'client_credentials') {
     fail(
       `The config field 'hostname' is ${hostname}, but the Client Credentials flow only works on your org's My Domain host; ` +
         'use the host shown in Setup > My Domain, such as acme.my.salesforce.com or acme--dev.sandbox.my.salesforce.com.',
@@ -67,5 +77,6 @@ export function parseHostname(raw: string, role = 'config'): OrgHost {
     const suggestion = `${lightning[1]}.${lightning[2] ?? ''}my.salesforce.com`;
     fail(`The config field 'hostname' is a Lightning UI host (${hostname}); use the API host ${suggestion} instead.`);
   }
-  return { origin: `${url.protocol}//${url.host}`, host: url.host };
+  const kind = shared ? 'login' : isLoopbackHost(hostname) ? 'loopback' : 'my_domain';
+  return { origin: `${url.protocol}//${url.host}`, host: url.host, kind };
 }

@@ -18,7 +18,7 @@ describe('resolveConfig', () => {
   it('reads a file saved with a byte-order mark', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'sfcfg-')), 'config.json');
     writeFileSync(file, `\uFEFF${JSON.stringify(base)}`);
-    expect((await loadConfig(file)).clientId).toBe('id');
+    expect((await loadConfig(file)).auth.clientId).toBe('id');
   });
 
   it('normalises start_date to UTC milliseconds', () => {

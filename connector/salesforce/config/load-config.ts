@@ -1,6 +1,8 @@
 /**
  * Reads and validates the --config file against spec.json, then resolves it into what the rest of
- * the connector uses: the org origin, credentials, the start date and the selected objects.
+ * the connector uses: the org host, the login flow and its credentials, the start date and the
+ * selected objects. The config as given is kept too: a rotated refresh token goes back to the
+ * platform inside it.
  */
 import { readFileSync } from 'node:fs';
 import type { SalesforceConfig } from '../../../generated/config.js';
@@ -10,13 +12,15 @@ import type { SObjectName } from '../objects.js';
 import { packagePath } from '../../runtime/package-root.js';
 import { createAjv } from '../../runtime/ajv.js';
 import { parseHostname, type OrgHost } from './hostname.js';
+import { resolveAuth, type Auth } from './auth.js';
 import { readJsonFile } from '../../runtime/json-file.js';
 import { describeSchemaError } from '../../runtime/schema-errors.js';
 
 export interface ResolvedConfig {
   org: OrgHost;
-  clientId: string;
-  clientSecret: string;
+  auth: Auth;
+  /** the config exactly as given, without the defaults filled in: what a CONTROL message sends back */
+  given: Record<string, unknown>;
   /** ISO-8601 UTC with milliseconds, or undefined for the whole history */
   startDate?: string;
   objects: SObjectName[];
@@ -32,14 +36,16 @@ export function loadSpec(): { connectionSpecification: Record<string, unknown>; 
 export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
   const role = `config file ${path}`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`The ${role} must hold a JSON object with hostname, client_id and client_secret.`);
+    throw new ConfigError(`The ${role} must hold a JSON object with hostname, client_id and the credentials of its auth_type.`);
   }
   const validate = createAjv().compile(loadSpec().connectionSpecification);
   const config = structuredClone(raw) as SalesforceConfig;
   if (!validate(config)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
-  for (const key of ['client_id', 'client_secret'] as const) {
-    if (!config[key].trim()) throw new ConfigError(`The ${role} field '${key}' is empty; paste the value from your External Client App.`);
-  }
+  const fail = (message: string): never => {
+    throw new ConfigError(message.replace(/^The field /, `The ${role} field `));
+  };
+  const org = parseHostname(config.hostname, role, config.auth_type);
+  const auth = resolveAuth(config, org, fail);
   let startDate: string | undefined;
   if (config.start_date) {
     const ms = Date.parse(config.start_date);
@@ -47,9 +53,9 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     startDate = new Date(ms).toISOString();
   }
   return {
-    org: parseHostname(config.hostname, role),
-    clientId: config.client_id.trim(),
-    clientSecret: config.client_secret.trim(),
+    org,
+    auth,
+    given: structuredClone(raw) as Record<string, unknown>,
     startDate,
     objects: config.objects ? [...config.objects] : [...DEFAULTS.objects],
     // ajv filled in the spec's defaults (useDefaults), so these are always set here.
