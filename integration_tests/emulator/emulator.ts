@@ -25,7 +25,14 @@ export interface EmulatorOptions {
   hiddenFields?: Partial<Record<SObjectName, string[]>>;
   tokenTtlRequests?: number;
   tokenTtlMs?: number;
+  /** false: the host imitates login.salesforce.com (Client Credentials refused; refresh token and JWT served) */
   myDomain?: boolean;
+  /** a sandbox org: JWT assertions must name https://test.salesforce.com as audience */
+  sandbox?: boolean;
+  /** what token answers name as instance_url; default the emulator's own URL */
+  instanceUrl?: string;
+  /** the org's clock runs this far ahead of ours: JWTs expiring sooner are refused as expired */
+  clockAheadMs?: number;
   maxBatchSize?: number;
   // Beyond the connector's contract: knobs for failure-path tests.
   /** The org's daily API allocation (Sforce-Limit-Info and /limits); past it, 403 REQUEST_LIMIT_EXCEEDED. Default 15000. */
@@ -58,6 +65,13 @@ export interface Emulator {
   hideField(object: SObjectName, field: string): void;
   setApiDisabled(disabled: boolean): void;
   expireTokens(): void;
+  /** A refresh token for `clientId`, as the authorization-code flow would leave it. */
+  issueRefreshToken(clientId?: string): string;
+  revokeRefreshToken(token: string): void;
+  /** Refresh tokens replaced by rotation so far. */
+  readonly refreshTokenRotations: number;
+  /** Changes what token answers name as instance_url (undefined: the emulator's own URL). */
+  setInstanceUrl(url: string | undefined): void;
   close(): Promise<void>;
   // Failure injection, beyond the connector's contract.
   readonly bulkJobsCreated: number;
@@ -149,6 +163,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     cursors,
     bulk,
     myDomain: opts.myDomain ?? true,
+    sandbox: opts.sandbox ?? false,
+    instanceUrl: opts.instanceUrl,
+    clockAheadMs: opts.clockAheadMs ?? 0,
     maxBatchSize: opts.maxBatchSize ?? 2000,
     dailyApiLimit: opts.dailyApiLimit ?? 15000,
     queryTimeoutRows: opts.queryTimeoutRows ?? null,
@@ -213,6 +230,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       access.apiDisabled = disabled;
     },
     expireTokens: () => tokens.expireAll(),
+    issueRefreshToken: (clientId = (opts.clients ?? [DEFAULT_CLIENT])[0].clientId) => tokens.issueRefreshToken(clientId),
+    revokeRefreshToken: (token) => tokens.revokeRefreshToken(token),
+    get refreshTokenRotations() {
+      return tokens.rotations;
+    },
+    setInstanceUrl: (url) => {
+      state.instanceUrl = url;
+    },
     get bulkJobsCreated() {
       return bulk.created;
     },

@@ -1,10 +1,14 @@
 /**
- * The Client Credentials token endpoint and the sessions it mints. Error bodies and their order of
- * precedence imitate a My Domain host; `myDomain: false` imitates login.salesforce.com, which
- * refuses this flow outright.
+ * The token endpoint (Client Credentials, refresh token and JWT bearer grants) and the sessions it
+ * mints. Error bodies and their order of precedence imitate a My Domain host; `myDomain: false`
+ * imitates login.salesforce.com, which refuses Client Credentials outright but serves the other two.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { X509Certificate, createHmac, createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { OAuthError } from './errors.js';
+
+export const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** The integration user's username, as a JWT's `sub` names it. */
+export const EMULATOR_USERNAME = 'integration@emulator.example';
 
 export interface EmulatorClient {
   clientId: string;
@@ -13,6 +17,30 @@ export interface EmulatorClient {
   runAsUser?: boolean;
   /** default true: the Client Credentials flow is enabled on the app */
   flowEnabled?: boolean;
+  /** Refresh Token Rotation on the app: each refresh answers a new refresh token and retires the used one. */
+  rotateRefreshTokens?: boolean;
+  /** the app's Refresh Token Policy; 'immediately' expires every refresh token once issued */
+  refreshTokenPolicy?: 'until_revoked' | 'immediately';
+  /** PEM certificate (or public key) uploaded under "Use digital signatures"; without it JWTs fail */
+  certificate?: string;
+  /** usernames pre-authorized for the app (profile or permission set); default [EMULATOR_USERNAME] */
+  preAuthorizedUsers?: string[];
+  /** the user's Login IP Ranges exclude the caller: every grant answers "ip restricted" */
+  ipRestricted?: boolean;
+}
+
+/** Where the token request arrived and what the org is. */
+export interface TokenContext {
+  /** the emulator's own base URL */
+  url: string;
+  /** what token answers name as instance_url (default: url; a test can make it name anything) */
+  instanceUrl: string;
+  myDomain: boolean;
+  sandbox: boolean;
+  /** the org's clock, in epoch ms (ahead of the caller's when a test wants clock skew) */
+  now: number;
+  /** the answer is lost in transit: no session opens (a rotation still happens, as at Salesforce) */
+  dry: boolean;
 }
 
 export interface TokenPolicy {
@@ -35,8 +63,12 @@ const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 
 export class TokenService {
   private readonly sessions = new Map<string, Session>();
+  /** refresh tokens this org issued and still honours, with the client they belong to */
+  private readonly refreshTokens = new Map<string, string>();
   private generation = 0;
   issued = 0;
+  /** refresh tokens replaced by rotation */
+  rotations = 0;
 
   constructor(
     private readonly clients: EmulatorClient[],
@@ -44,33 +76,96 @@ export class TokenService {
     private readonly ids: { orgId: string; userId: string },
   ) {}
 
-  /**
-   * The 200 body, or throws OAuthError. `instanceUrl` is the emulator's base URL. `dry` answers
-   * without opening a session (an answer lost in transit leaves no usable token behind).
-   */
-  mint(req: TokenRequest, instanceUrl: string, myDomain: boolean, dry = false): Record<string, string> {
+  /** The 200 body, or throws OAuthError. */
+  mint(req: TokenRequest, ctx: TokenContext): Record<string, string> {
     const grant = req.form.get('grant_type');
     if (!grant) throw new OAuthError('invalid_request', 'grant type is missing');
-    if (!myDomain) throw new OAuthError('invalid_grant', 'request not supported on this domain');
-    if (grant !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'grant type not supported');
+    if (grant === 'client_credentials') return this.clientCredentials(req, ctx);
+    if (grant === 'refresh_token') return this.refresh(req, ctx);
+    if (grant === JWT_GRANT) return this.jwtBearer(req, ctx);
+    throw new OAuthError('unsupported_grant_type', 'grant type not supported');
+  }
+
+  /** What the authorization-code flow leaves behind: a refresh token for `clientId`. */
+  issueRefreshToken(clientId: string): string {
+    const token = `5Aep861${randomToken(80)}`;
+    this.refreshTokens.set(token, clientId);
+    return token;
+  }
+
+  revokeRefreshToken(token: string): void {
+    this.refreshTokens.delete(token);
+  }
+
+  private clientCredentials(req: TokenRequest, ctx: TokenContext): Record<string, string> {
+    if (!ctx.myDomain) throw new OAuthError('invalid_grant', 'request not supported on this domain');
     const { clientId, clientSecret } = credentials(req);
     const client = this.clients.find((c) => c.clientId === clientId);
     if (!client) throw new OAuthError('invalid_client_id', 'client identifier invalid');
     if (client.clientSecret !== clientSecret) throw new OAuthError('invalid_client', 'invalid client credentials');
     if (client.flowEnabled === false) throw new OAuthError('unsupported_grant_type', 'grant type not supported');
     if (client.runAsUser === false) throw new OAuthError('invalid_grant', 'no client credentials user enabled');
+    if (client.ipRestricted) throw new OAuthError('invalid_grant', 'ip restricted');
+    return this.answer(client, ctx);
+  }
 
-    const token = this.newToken(dry);
+  private refresh(req: TokenRequest, ctx: TokenContext): Record<string, string> {
+    const { clientId, clientSecret } = credentials(req);
+    const client = this.clients.find((c) => c.clientId === clientId);
+    if (!client) throw new OAuthError('invalid_client_id', 'client identifier invalid');
+    if (clientSecret !== null && client.clientSecret !== clientSecret) throw new OAuthError('invalid_client', 'invalid client credentials');
+    const used = req.form.get('refresh_token') ?? '';
+    if (this.refreshTokens.get(used) !== client.clientId || client.refreshTokenPolicy === 'immediately') {
+      throw new OAuthError('invalid_grant', 'expired access/refresh token');
+    }
+    if (client.ipRestricted) throw new OAuthError('invalid_grant', 'ip restricted');
+    const answer = this.answer(client, ctx);
+    if (!client.rotateRefreshTokens) return answer;
+    this.refreshTokens.delete(used);
+    this.rotations++;
+    return { ...answer, refresh_token: this.issueRefreshToken(client.clientId) };
+  }
+
+  private jwtBearer(req: TokenRequest, ctx: TokenContext): Record<string, string> {
+    const parts = (req.form.get('assertion') ?? '').split('.');
+    if (parts.length !== 3) throw new OAuthError('invalid_grant', 'invalid assertion');
+    let header: Record<string, unknown>;
+    let claims: Record<string, unknown>;
+    try {
+      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as Record<string, unknown>;
+      claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      throw new OAuthError('invalid_grant', 'invalid assertion');
+    }
+    const client = this.clients.find((c) => c.clientId === claims.iss);
+    if (!client) throw new OAuthError('invalid_client_id', 'client identifier invalid');
+    const key = client.certificate ? publicKeyOf(client.certificate) : undefined;
+    const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
+    if (header.alg !== 'RS256' || !key || !verify('RSA-SHA256', signed, key, Buffer.from(parts[2], 'base64url'))) {
+      throw new OAuthError('invalid_grant', 'invalid assertion');
+    }
+    const audiences = [ctx.sandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com', ctx.url];
+    if (typeof claims.aud !== 'string' || !audiences.includes(claims.aud)) throw new OAuthError('invalid_grant', 'audience is invalid');
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= ctx.now) throw new OAuthError('invalid_grant', 'expired authorization code');
+    if (!(client.preAuthorizedUsers ?? [EMULATOR_USERNAME]).includes(String(claims.sub))) {
+      throw new OAuthError('invalid_grant', "user hasn't approved this consumer");
+    }
+    if (client.ipRestricted) throw new OAuthError('invalid_grant', 'ip restricted');
+    return this.answer(client, ctx);
+  }
+
+  private answer(client: EmulatorClient, ctx: TokenContext): Record<string, string> {
+    const token = this.newToken(ctx.dry);
     const issuedAt = String(Date.now());
-    const id = `${instanceUrl}/id/${this.ids.orgId}/${this.ids.userId}`;
-    if (!dry) this.issued++;
+    const id = `${ctx.url}/id/${this.ids.orgId}/${this.ids.userId}`;
+    if (!ctx.dry) this.issued++;
     return {
       access_token: token,
       signature: createHmac('sha256', client.clientSecret)
         .update(id + issuedAt)
         .digest('base64'),
       scope: 'api',
-      instance_url: instanceUrl,
+      instance_url: ctx.instanceUrl,
       id,
       token_type: 'Bearer',
       issued_at: issuedAt,
@@ -78,10 +173,7 @@ export class TokenService {
   }
 
   private newToken(dry: boolean): string {
-    const bytes = randomBytes(96);
-    let body = '';
-    for (const b of bytes) body += TOKEN_ALPHABET[b % TOKEN_ALPHABET.length];
-    const token = `${this.ids.orgId.slice(0, 15)}!AQ${body}`;
+    const token = `${this.ids.orgId.slice(0, 15)}!AQ${randomToken(96)}`;
     if (!dry) this.sessions.set(token, { mintedAt: Date.now(), uses: 0, generation: this.generation });
     return token;
   }
@@ -126,6 +218,21 @@ export class TokenService {
   expireAll(): void {
     this.generation++;
     this.sessions.clear();
+  }
+}
+
+function randomToken(length: number): string {
+  let body = '';
+  for (const b of randomBytes(length)) body += TOKEN_ALPHABET[b % TOKEN_ALPHABET.length];
+  return body;
+}
+
+/** The public key of an uploaded certificate (or of a bare public key, for tests). */
+function publicKeyOf(pem: string): KeyObject | undefined {
+  try {
+    return pem.includes('CERTIFICATE') ? new X509Certificate(pem).publicKey : createPublicKey(pem);
+  } catch {
+    return undefined;
   }
 }
 

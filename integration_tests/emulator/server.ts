@@ -39,6 +39,12 @@ export interface ServerState {
   cursors: CursorStore;
   bulk: BulkJobs;
   myDomain: boolean;
+  /** a sandbox org: JWTs must name https://test.salesforce.com */
+  sandbox: boolean;
+  /** what token answers name as instance_url (undefined: the emulator's own URL) */
+  instanceUrl: string | undefined;
+  /** how far the org's clock runs ahead of this machine's (JWT expiry checks) */
+  clockAheadMs: number;
   maxBatchSize: number;
   dailyApiLimit: number;
   /** Queries whose result is larger than this fail with QUERY_TIMEOUT (null: never). */
@@ -125,7 +131,10 @@ async function tokenAnswer(state: ServerState, req: IncomingMessage, url: URL, d
     const form = new URLSearchParams(body);
     // Salesforce also reads the parameters from the query string.
     for (const [k, v] of url.searchParams) if (!form.has(k)) form.set(k, v);
-    const answer = state.tokens.mint({ form, authorization: req.headers.authorization }, state.url, state.myDomain, dry);
+    const answer = state.tokens.mint(
+      { form, authorization: req.headers.authorization },
+      { url: state.url, instanceUrl: state.instanceUrl ?? state.url, myDomain: state.myDomain, sandbox: state.sandbox, now: Date.now() + state.clockAheadMs, dry },
+    );
     return jsonAnswer(200, answer, { 'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
   } catch (err) {
     return errorAnswer(err, {});

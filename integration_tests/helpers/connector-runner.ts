@@ -88,9 +88,12 @@ async function withInputFiles(command: string, input: RunInput, run: (argv: stri
   }
 }
 
+/** Every secret the config holds (the private key line by line too), plus the ones the test names. */
 function secretsOf(input: RunInput): string[] {
-  const configSecret = (input.config as { client_secret?: unknown } | undefined)?.client_secret;
-  return [...(input.secrets ?? []), ...(typeof configSecret === 'string' && configSecret.length >= 4 ? [configSecret] : [])];
+  const config = (input.config ?? {}) as Record<string, unknown>;
+  const found = ['client_secret', 'refresh_token', 'private_key'].map((key) => config[key]).filter((v): v is string => typeof v === 'string');
+  const keyLines = typeof config.private_key === 'string' ? config.private_key.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----')) : [];
+  return [...(input.secrets ?? []), ...found, ...keyLines].filter((secret) => secret.length >= 4);
 }
 
 /** What cli.ts would make of `env`, plus the CA file a process would trust through NODE_EXTRA_CA_CERTS. */

@@ -1,7 +1,9 @@
 /**
  * Turns what the connector printed into a RunResult, the same way whichever runner ran it: every
  * line is validated against the protocol schema, and no output (stdout or stderr) may contain the
- * config's client secret, the emulator's tokens or anything shaped like a Salesforce access token.
+ * config's secrets, the emulator's tokens or anything shaped like a Salesforce access token. The
+ * one exception is a CONTROL message, whose job is to hand the platform the config to store; it
+ * may hold the config's secrets but still no access token.
  */
 import { nativeImport } from './native.js';
 
@@ -21,6 +23,8 @@ export interface RunResult {
   errors: Message[];
   statuses: Message[];
   estimates: Message[];
+  /** CONTROL messages: configs the platform is asked to store */
+  controls: Message[];
   connectionStatus?: Message;
   catalog?: Message;
   spec?: Message;
@@ -53,9 +57,11 @@ export function resultFromOutput({ exitCode, stdout, stderr, killed }: Output, s
 
   const nonRecordOutput =
     messages
-      .filter((m) => m.type !== 'RECORD')
+      .filter((m) => m.type !== 'RECORD' && m.type !== 'CONTROL')
       .map((m) => JSON.stringify(m))
       .join('\n') + stderr;
+  const controls = messages.filter((m) => m.type === 'CONTROL').map((m) => JSON.stringify(m));
+  if (controls.some((line) => SESSION_TOKEN.test(line))) throw new Error('a CONTROL message carried an access token');
   for (const secret of secrets) {
     if (nonRecordOutput.includes(secret)) throw new Error(`connector output leaked a secret (${secret.slice(0, 3)}…)`);
   }
@@ -74,6 +80,7 @@ export function resultFromOutput({ exitCode, stdout, stderr, killed }: Output, s
     errors: traces.filter((m) => m.trace.type === 'ERROR'),
     statuses: traces.filter((m) => m.trace.type === 'STREAM_STATUS'),
     estimates: traces.filter((m) => m.trace.type === 'ESTIMATE'),
+    controls: ofType('CONTROL'),
     connectionStatus: ofType('CONNECTION_STATUS')[0],
     catalog: ofType('CATALOG')[0],
     spec: ofType('SPEC')[0],

@@ -122,7 +122,10 @@ export class SalesforceClient {
   }
 
   async describe(object: string): Promise<DescribeResult> {
-    return this.getJson<DescribeResult>(`${DATA_PATH}/sobjects/${object}/describe`, { object, action: `describe ${object}` });
+    const context = { object, action: `describe ${object}` };
+    const described = await this.getJson<DescribeResult>(`${DATA_PATH}/sobjects/${object}/describe`, context);
+    if (!Array.isArray(described?.fields)) throw new MalformedAnswerError(`the describe of ${object}`, 'fields list').in(context);
+    return described;
   }
 
   /**
