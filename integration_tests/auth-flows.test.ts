@@ -9,9 +9,7 @@ import { CLIENT_ID, CLIENT_SECRET, startOrg, type TestOrg } from './helpers/org.
 import { nativeImport } from './helpers/native.js';
 import type { EmulatorClient, EmulatorOptions } from './emulator/index.js';
 
-const { jwtKeys, EMULATOR_USERNAME, startCaptureServer } = nativeImport<typeof import('./emulator/index.js')>(
-  new URL('./emulator/index.js', import.meta.url),
-);
+const { jwtKeys, EMULATOR_USERNAME, startCaptureServer } = nativeImport<typeof import('./emulator/index.js')>(new URL('./emulator/index.js', import.meta.url));
 
 const COUNTS = { Account: 12, Contact: 30, Lead: 8, Opportunity: 9, Case: 7, User: 4 };
 const OBJECTS = Object.keys(COUNTS) as (keyof typeof COUNTS)[];
@@ -138,7 +136,12 @@ describe('refresh token flow', () => {
   });
 
   it.each([
-    ['a revoked refresh token', {}, (o: TestOrg, token: string) => o.emulator.revokeRefreshToken(token), /no longer accepts the refresh_token.*authorize the source again/],
+    [
+      'a revoked refresh token',
+      {},
+      (o: TestOrg, token: string) => o.emulator.revokeRefreshToken(token),
+      /no longer accepts the refresh_token.*authorize the source again/,
+    ],
     ['an app whose Refresh Token Policy expires tokens at once', { refreshTokenPolicy: 'immediately' as const }, () => undefined, /Refresh Token Policy/],
     ['a wrong client_secret', {}, () => undefined, /client_secret/, { client_secret: 'not-the-secret' }],
     ['an IP restriction', { ipRestricted: true }, () => undefined, /Login IP Ranges/],
@@ -153,7 +156,10 @@ describe('refresh token flow', () => {
     const { org: started, config } = await refreshTokenOrg();
     const { refresh_token: _dropped, ...rest } = config;
     const check = await runConnector('check', { config: rest, env: started.env });
-    expect(checkStatus(check)).toEqual({ status: 'FAILED', message: expect.stringMatching(/'refresh_token' is missing, but auth_type refresh_token needs it/) });
+    expect(checkStatus(check)).toEqual({
+      status: 'FAILED',
+      message: expect.stringMatching(/'refresh_token' is missing, but auth_type refresh_token needs it/),
+    });
     expect(started.emulator.requests).toEqual([]);
   });
 });
@@ -197,7 +203,11 @@ describe('JWT bearer flow', () => {
 
   it.each([
     ['a certificate instead of the key', (k: { certificate: string }) => k.certificate, /holds a certificate, not a private key/],
-    ['an encrypted key', () => '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----', /encrypted private key/],
+    [
+      'an encrypted key',
+      () => '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----',
+      /encrypted private key/,
+    ],
     ['half a key', (k: { privateKey: string }) => k.privateKey.slice(0, 600) + '\n-----END PRIVATE KEY-----', /does not parse as a private key/],
     ['no key at all', () => 'my-key.pem', /not a PEM private key/],
   ])('refuses %s in private_key before any call, naming the field', async (_what, make, message) => {

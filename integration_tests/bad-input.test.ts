@@ -25,7 +25,22 @@ describe('malformed configs', () => {
   it.each([
     ['not JSON', '{"hostname": ', /config file .*config\.json is not valid JSON/],
     ['an array', '[]', /config file .* must hold a JSON object/],
-    ['a missing client_secret', { hostname: 'acme.my.salesforce.com', client_id: 'x' }, /config file .* missing the required field 'client_secret'/],
+    [
+      'a missing client_secret',
+      { hostname: 'acme.my.salesforce.com', client_id: 'x' },
+      /config file .* field 'client_secret' is missing, but auth_type client_credentials needs it/,
+    ],
+    [
+      'a missing refresh_token',
+      { ...good, auth_type: 'refresh_token' },
+      /config file .* field 'refresh_token' is missing, but auth_type refresh_token needs it/,
+    ],
+    [
+      'a missing username',
+      { ...good, auth_type: 'jwt_bearer', private_key: 'x' },
+      /config file .* field 'username' is missing, but auth_type jwt_bearer needs it/,
+    ],
+    ['an unknown auth_type', { ...good, auth_type: 'password' }, /field 'auth_type' must be one of "client_credentials"/],
     ['a wrong-typed client_id', { ...good, client_id: 42 }, /field 'client_id' must be of type string/],
     ['a wrong-typed num_workers', { ...good, num_workers: 'many' }, /field 'num_workers' must be of type integer/],
     ['an unknown object', { ...good, objects: ['Account', 'Invoice__c'] }, /field 'objects\.1' must be one of "Account"/],

@@ -22,16 +22,20 @@ describe('spec', () => {
     const connection = spec.connectionSpecification;
     expect(Object.keys(connection.properties)).toEqual([
       'hostname',
+      'auth_type',
       'client_id',
       'client_secret',
+      'refresh_token',
+      'username',
+      'private_key',
       'start_date',
       'objects',
       'read_api',
       'num_workers',
       'api_budget_percent',
     ]);
-    expect(connection.required).toEqual(['hostname', 'client_id', 'client_secret']);
-    expect(connection.properties.client_secret.airbyte_secret).toBe(true);
+    expect(connection.required).toEqual(['hostname', 'client_id']);
+    for (const secret of ['client_secret', 'refresh_token', 'private_key']) expect(connection.properties[secret].airbyte_secret).toBe(true);
     expect(connection.properties.objects.default).toEqual(['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User']);
     expect(connection.$schema).toMatch(/draft-07/);
   });

@@ -39,11 +39,11 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
     expect(specProblems(spec.connectionSpecification)).toEqual([]);
   });
 
-  it('marks the client secret, and only it, as a secret', () => {
+  it('marks every credential, and only those, as a secret', () => {
     const secrets = schemaNodes(spec.connectionSpecification)
       .filter((n) => n.schema.airbyte_secret === true)
       .map((n) => n.name);
-    expect(secrets).toEqual(['client_secret']);
+    expect(secrets).toEqual(['client_secret', 'refresh_token', 'private_key']);
   });
 
   it('accepts the test config (private keys removed)', () => {
@@ -54,9 +54,27 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
     expect(validate(config) ? [] : validate.errors).toEqual([]);
   });
 
-  it('requires exactly hostname, client_id and client_secret, so every other option has a default', () => {
+  it('requires exactly hostname and client_id (every flow needs them); the rest has a default or depends on auth_type', () => {
     const cs = spec.connectionSpecification;
-    expect([...cs.required].sort()).toEqual(['client_id', 'client_secret', 'hostname']);
+    expect([...cs.required].sort()).toEqual(['client_id', 'hostname']);
+    expect(cs.properties.auth_type.default).toBe('client_credentials');
+  });
+
+  it('declares advanced_auth for the refresh token flow: the platform runs the consent and stores the refresh token', () => {
+    const auth = spec.advanced_auth;
+    expect(auth).toMatchObject({ auth_flow_type: 'oauth2.0', predicate_key: ['auth_type'], predicate_value: 'refresh_token' });
+    const oauth = auth.oauth_config_specification;
+    expect(Object.keys(oauth.complete_oauth_server_input_specification.properties)).toEqual(['client_id', 'client_secret']);
+    expect(oauth.complete_oauth_output_specification.properties.refresh_token.path_in_connector_config).toEqual(['refresh_token']);
+    for (const spec_ of [
+      oauth.complete_oauth_output_specification,
+      oauth.complete_oauth_server_output_specification,
+      oauth.oauth_user_input_from_connector_config_specification,
+    ]) {
+      for (const field of Object.values(spec_.properties) as { path_in_connector_config: string[] }[]) {
+        expect(Object.keys(spec.connectionSpecification.properties)).toContain(field.path_in_connector_config[0]);
+      }
+    }
   });
 
   it('gives every top-level property a title, a description and a unique order', () => {

@@ -133,7 +133,14 @@ async function tokenAnswer(state: ServerState, req: IncomingMessage, url: URL, d
     for (const [k, v] of url.searchParams) if (!form.has(k)) form.set(k, v);
     const answer = state.tokens.mint(
       { form, authorization: req.headers.authorization },
-      { url: state.url, instanceUrl: state.instanceUrl ?? state.url, myDomain: state.myDomain, sandbox: state.sandbox, now: Date.now() + state.clockAheadMs, dry },
+      {
+        url: state.url,
+        instanceUrl: state.instanceUrl ?? state.url,
+        myDomain: state.myDomain,
+        sandbox: state.sandbox,
+        now: Date.now() + state.clockAheadMs,
+        dry,
+      },
     );
     return jsonAnswer(200, answer, { 'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
   } catch (err) {

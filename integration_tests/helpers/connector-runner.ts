@@ -92,7 +92,8 @@ async function withInputFiles(command: string, input: RunInput, run: (argv: stri
 function secretsOf(input: RunInput): string[] {
   const config = (input.config ?? {}) as Record<string, unknown>;
   const found = ['client_secret', 'refresh_token', 'private_key'].map((key) => config[key]).filter((v): v is string => typeof v === 'string');
-  const keyLines = typeof config.private_key === 'string' ? config.private_key.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----')) : [];
+  const keyLines =
+    typeof config.private_key === 'string' ? config.private_key.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----')) : [];
   return [...(input.secrets ?? []), ...found, ...keyLines].filter((secret) => secret.length >= 4);
 }
 

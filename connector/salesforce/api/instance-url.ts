@@ -25,9 +25,11 @@ export function apiOrigin(org: OrgHost, flow: LoginFlow, instanceUrl: unknown): 
   } catch {
     url = undefined;
   }
-  const shown = url ? `${url.protocol}//${url.host}` : JSON.stringify(instanceUrl)?.slice(0, 80) ?? 'nothing';
+  const shown = url ? `${url.protocol}//${url.host}` : (JSON.stringify(instanceUrl)?.slice(0, 80) ?? 'nothing');
   if (!url || url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search) throw new UntrustedInstanceError(org.host, shown);
-  const trusted = isLoopbackHost(url.hostname) ? url.protocol === 'http:' || url.protocol === 'https:' : url.protocol === 'https:' && isSalesforceHost(url.hostname);
+  const trusted = isLoopbackHost(url.hostname)
+    ? url.protocol === 'http:' || url.protocol === 'https:'
+    : url.protocol === 'https:' && isSalesforceHost(url.hostname);
   if (!trusted) throw new UntrustedInstanceError(org.host, shown);
   return url.origin;
 }

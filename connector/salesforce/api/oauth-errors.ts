@@ -55,8 +55,8 @@ function clientCredentials(code: string, description: string, request: TokenRequ
 function refreshToken(code: string, description: string): string | undefined {
   if (code === 'invalid_grant' && (description.includes('expired') || description.includes('revoked'))) {
     return (
-      'Salesforce no longer accepts the refresh_token (expired access/refresh token): it was revoked, expired under the app\'s Refresh Token Policy, ' +
-      'or replaced by rotation in a run whose new token was not saved; authorize the source again to get a new refresh token, and set the app\'s ' +
+      "Salesforce no longer accepts the refresh_token (expired access/refresh token): it was revoked, expired under the app's Refresh Token Policy, " +
+      "or replaced by rotation in a run whose new token was not saved; authorize the source again to get a new refresh token, and set the app's " +
       'Refresh Token Policy to "Refresh token is valid until revoked".'
     );
   }
@@ -80,7 +80,10 @@ function jwtBearer(code: string, description: string, request: TokenRequestFacts
       'My Domain host (acme--dev.sandbox.my.salesforce.com), for production to login.salesforce.com or its My Domain host.'
     );
   }
-  if (code === 'invalid_grant' && (description.includes('not approved') || description.includes("hasn't approved") || description.includes('not admin approved'))) {
+  if (
+    code === 'invalid_grant' &&
+    (description.includes('not approved') || description.includes("hasn't approved") || description.includes('not admin approved'))
+  ) {
     return (
       `The user${user} is not pre-authorized for this app (user hasn't approved this consumer); set the app's Permitted Users to ` +
       '"Admin approved users are pre-authorized" and add the app to that user\'s profile or a permission set, and check that username is exact.'
@@ -88,7 +91,7 @@ function jwtBearer(code: string, description: string, request: TokenRequestFacts
   }
   if (code === 'invalid_grant' && description.includes('invalid assertion')) {
     return (
-      "Salesforce could not verify the JWT's signature (invalid assertion): the certificate uploaded to the app under \"Use digital signatures\" " +
+      'Salesforce could not verify the JWT\'s signature (invalid assertion): the certificate uploaded to the app under "Use digital signatures" ' +
       'is missing or was not made from private_key; upload the certificate of this key, or paste the key of the uploaded certificate.'
     );
   }
@@ -106,7 +109,9 @@ export function classifyOAuthError(status: number, body: OAuthErrorBody, request
   const description = (body.error_description ?? '').toLowerCase();
   const internalMessage = `token endpoint answered ${status}: ${code}${body.error_description ? ` (${body.error_description})` : ''}`;
   if (status >= 500 || status === 429) {
-    return new TransientError(`Salesforce's token endpoint on ${request.host} is unavailable (HTTP ${status}); the next run will try again.`, { internalMessage });
+    return new TransientError(`Salesforce's token endpoint on ${request.host} is unavailable (HTTP ${status}); the next run will try again.`, {
+      internalMessage,
+    });
   }
   const specific =
     anyFlow(code, description, request) ??

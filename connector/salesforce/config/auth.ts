@@ -20,7 +20,7 @@ const NEEDS: Record<LoginFlow, { field: 'client_secret' | 'refresh_token' | 'use
     { field: 'refresh_token', fix: 'paste the refresh token the authorization-code flow returned (docs: "Refresh token setup")' },
   ],
   jwt_bearer: [
-    { field: 'username', fix: 'set it to the integration user\'s Salesforce username, such as integration@acme.com' },
+    { field: 'username', fix: "set it to the integration user's Salesforce username, such as integration@acme.com" },
     { field: 'private_key', fix: 'paste the RSA private key whose certificate is uploaded to the app' },
   ],
 };
@@ -43,7 +43,8 @@ export function resolveAuth(config: SalesforceConfig, org: OrgHost, fail: (messa
   const clientId = value('client_id');
   if (!clientId) fail("The field 'client_id' is empty; paste the Consumer Key from your External Client App.");
   for (const { field, fix } of NEEDS[flow]) {
-    if (!value(field)) fail(`The field '${field}' is ${config[field] === undefined ? 'missing' : 'empty'}, but auth_type ${flow} needs it; ${fix}.`);
+    const state = config[field] === undefined ? 'missing' : 'empty';
+    if (!value(field)) fail(`The field '${field}' is ${state}, but auth_type ${flow} needs it; ${fix}.`);
   }
   switch (flow) {
     case 'client_credentials':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../../runtime/errors.js';
-import { isLoopbackHost, parseHostname } from './hostname.js';
+import { isLoopbackHost, parseHostname, type LoginFlow } from './hostname.js';
 
 describe('parseHostname', () => {
   it.each([
@@ -14,7 +14,14 @@ describe('parseHostname', () => {
     ['http://127.0.0.5:8080/', 'http://127.0.0.5:8080', '127.0.0.5:8080'],
     ['http://[::1]:8080', 'http://[::1]:8080', '[::1]:8080'],
   ])('accepts %s', (input, origin, host) => {
-    expect(parseHostname(input)).toEqual({ origin, host });
+    expect(parseHostname(input)).toEqual({ origin, host, kind: /localhost|127\.0\.0|::1/.test(host) ? 'loopback' : 'my_domain' });
+  });
+
+  it.each([
+    ['login.salesforce.com', 'refresh_token'],
+    ['https://test.salesforce.com', 'jwt_bearer'],
+  ] as [string, LoginFlow][])('accepts the shared login host %s for the %s flow, whose answer names the org host', (input, flow) => {
+    expect(parseHostname(input, 'config', flow)).toMatchObject({ origin: `https://${input.replace('https://', '')}`, kind: 'login' });
   });
 
   it.each([
