@@ -144,12 +144,13 @@ describe('misbehave', () => {
 
     it('drip: one byte per interval, and the answer never completes', async () => {
       emu.misbehave('describe', { kind: 'drip', intervalMs: 20 });
-      const x = await get(`${V}/sobjects/Account/describe`, {}, { abortAfterMs: 200 });
+      // 20 intervals' time, so that a loaded machine (late timers, a slow first byte) still sees several.
+      const x = await get(`${V}/sobjects/Account/describe`, {}, { abortAfterMs: 400 });
       expect(x.status).toBe(200);
       expect(Number(x.headers['content-length'])).toBeGreaterThan(1000);
       expect(x.body.toString()).toBe('{"actionOverrides":[],"activateable":false'.slice(0, x.body.length));
       expect(x.arrivals.length).toBeGreaterThanOrEqual(4);
-      expect(x.arrivals.length).toBeLessThanOrEqual(11);
+      expect(x.arrivals.length).toBeLessThanOrEqual(21);
       // One byte per chunk, spaced by the interval on average (a late timer tick shortens the next gap).
       expect(x.body.length).toBe(x.arrivals.length);
       const n = x.arrivals.length;

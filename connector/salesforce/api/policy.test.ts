@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -112,6 +112,10 @@ describe('RequestPolicy against a real server', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  // A test whose policy gave up before using every scripted answer must not hand the rest to the next test.
+  beforeEach(() => {
+    script.length = 0;
   });
   afterAll(async () => {
     server.closeAllConnections();
