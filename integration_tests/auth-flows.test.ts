@@ -10,6 +10,7 @@ import { nativeImport } from './helpers/native.js';
 import type { EmulatorClient, EmulatorOptions } from './emulator/index.js';
 
 const { jwtKeys, EMULATOR_USERNAME, startCaptureServer } = nativeImport<typeof import('./emulator/index.js')>(new URL('./emulator/index.js', import.meta.url));
+const { lineProblems } = nativeImport<typeof import('./helpers/protocol-validator.js')>(new URL('./helpers/protocol-validator.js', import.meta.url));
 
 const COUNTS = { Account: 12, Contact: 30, Lead: 8, Opportunity: 9, Case: 7, User: 4 };
 const OBJECTS = Object.keys(COUNTS) as (keyof typeof COUNTS)[];
@@ -91,6 +92,7 @@ describe('refresh token flow', () => {
     expect(checkStatus(check).status).toBe('SUCCEEDED');
     expect(check.controls).toHaveLength(1);
     const control = check.controls[0];
+    expect(lineProblems(JSON.stringify(control))).toEqual([]);
     expect(control.control.type).toBe('CONNECTOR_CONFIG');
     expect(typeof control.control.emitted_at).toBe('number');
     const rotated = refreshTokenOf(control);

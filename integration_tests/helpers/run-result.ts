@@ -10,6 +10,8 @@ import { nativeImport } from './native.js';
 const { lineProblems } = nativeImport<typeof import('./protocol-validator.js')>(new URL('./protocol-validator.js', import.meta.url));
 
 const SESSION_TOKEN = /00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?![\w.]{8,}/;
+// A signed JWT (the bearer flow's assertion): three base64url parts, the first two JSON objects.
+const SIGNED_JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{20,}/;
 
 export type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- protocol messages are checked by the schema validator, tests index them freely
 
@@ -67,6 +69,7 @@ export function resultFromOutput({ exitCode, stdout, stderr, killed }: Output, s
   }
   // Salesforce access tokens start with the 15- or 18-character org Id and '!'.
   if (SESSION_TOKEN.test(nonRecordOutput)) throw new Error('connector output leaked an access token');
+  if (SIGNED_JWT.test(nonRecordOutput + controls.join('\n'))) throw new Error('connector output leaked a JWT assertion');
 
   const ofType = (type: string) => messages.filter((m) => m.type === type);
   const traces = ofType('TRACE');
