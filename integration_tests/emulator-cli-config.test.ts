@@ -64,4 +64,21 @@ describe('npm run emulator', () => {
     expect(code).toBe(0);
     expect(existsSync(path.dirname(caFile))).toBe(false);
   });
+
+  it('with --auth prints a ready config for the refresh token or JWT bearer flow, which check accepts', async () => {
+    for (const [flow, fields] of [
+      ['refresh_token', ['refresh_token', 'client_secret']],
+      ['jwt_bearer', ['username', 'private_key']],
+    ] as const) {
+      const code = await withEmulator(['--auth', flow, '--rotate-refresh-tokens'], async (info) => {
+        expect(info.config).toMatchObject({ hostname: info.hostname, auth_type: flow, client_id: info.clientId });
+        for (const field of fields) expect(typeof info.config[field]).toBe('string');
+        const check = await runConnector('check', { config: info.config });
+        expect(check.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
+        // Rotation is on: a refresh token config gets its successor, JWT has nothing to rotate.
+        expect(check.controls).toHaveLength(flow === 'refresh_token' ? 1 : 0);
+      });
+      expect(code).toBe(0);
+    }
+  });
 });

@@ -36,8 +36,11 @@ async function laggingRead(lagMs: number): Promise<{ child: ChildProcessWithoutN
   await new Promise((resolve) => child.stdout.once('data', resolve));
   child.stdout.pause();
   // Long enough for the socket between us and the connector's own output queue to fill (a page of
-  // 2,000 contacts is about a megabyte, more than both hold).
-  await new Promise((resolve) => setTimeout(resolve, lagMs));
+  // 2,000 contacts is about a megabyte, more than both hold), and on a loaded machine at least until
+  // the connector has asked for its second page: by then the first is written and stuck in the pipe.
+  const queried = () => org.emulator.requests.filter((r) => r.path.includes('/query')).length;
+  const started = Date.now();
+  while (Date.now() - started < lagMs || queried() < 2) await new Promise((resolve) => setTimeout(resolve, 50));
   return { child, stdout: () => stdout, exited };
 }
 

@@ -1,16 +1,30 @@
 /**
  * CLI: `node dist/integration_tests/emulator/main.js [--port N] [--https] [--seed N] [--latency-ms N]
- * [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N]`.
+ * [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N] [--auth client_credentials|refresh_token|jwt_bearer]
+ * [--rotate-refresh-tokens]`.
  * Prints one JSON line with the connection details, then serves until SIGINT/SIGTERM. Its `hostname`
  * is what the connector's config takes for the mode it started in: `http://127.0.0.1:PORT` over
  * HTTP (the connector refuses plain http:// unless the scheme is written out, and only on loopback),
  * `localhost:PORT` over HTTPS, trusted through `caFile` (NODE_EXTRA_CA_CERTS). The fault and size
  * flags let a benchmark run the emulator in its own process, so its CPU does not skew the timing.
+ * `--auth` prints a config for that login flow instead: a refresh token the emulator issued, or a
+ * freshly made private key whose certificate the emulator's app holds.
  */
 import { DEFAULT_CLIENT, startEmulator, type EmulatorOptions } from './emulator.js';
+import { jwtKeys } from './jwt-keys.js';
+import { EMULATOR_USERNAME } from './oauth.js';
 import { SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
 
-const USAGE = 'usage: main.js [--port N] [--https] [--seed N] [--latency-ms N] [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N]';
+const USAGE =
+  'usage: main.js [--port N] [--https] [--seed N] [--latency-ms N] [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N] ' +
+  '[--auth client_credentials|refresh_token|jwt_bearer] [--rotate-refresh-tokens]';
+const FLOWS = ['client_credentials', 'refresh_token', 'jwt_bearer'] as const;
+type Flow = (typeof FLOWS)[number];
+
+interface CliOptions extends EmulatorOptions {
+  auth: Flow;
+  rotate: boolean;
+}
 
 function parseCounts(text: string): Partial<Record<SObjectName, number>> {
   const counts: Partial<Record<SObjectName, number>> = {};
@@ -23,8 +37,8 @@ function parseCounts(text: string): Partial<Record<SObjectName, number>> {
   return counts;
 }
 
-function parseArgs(argv: string[]): EmulatorOptions {
-  const out: EmulatorOptions = { https: false };
+function parseArgs(argv: string[]): CliOptions {
+  const out: CliOptions = { https: false, auth: 'client_credentials', rotate: false };
   const faults: NonNullable<EmulatorOptions['faults']> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -46,7 +60,12 @@ function parseArgs(argv: string[]): EmulatorOptions {
     else if (flag === '--latency-ms') faults.latencyMs = int();
     else if (flag === '--max-batch-size') out.maxBatchSize = int();
     else if (flag === '--counts') out.counts = parseCounts(raw());
-    else if (flag === '--error-rate') {
+    else if (flag === '--rotate-refresh-tokens') out.rotate = true;
+    else if (flag === '--auth') {
+      const v = raw();
+      if (!(FLOWS as readonly string[]).includes(v)) throw new Error(`--auth needs one of ${FLOWS.join(', ')}, got '${v}'`);
+      out.auth = v as Flow;
+    } else if (flag === '--error-rate') {
       const v = raw();
       const rate = Number(v);
       if (!/^\d*\.?\d+$/.test(v) || rate > 1) throw new Error(`--error-rate needs a fraction between 0 and 1, got '${v}'`);
@@ -59,8 +78,20 @@ function parseArgs(argv: string[]): EmulatorOptions {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const emulator = await startEmulator(args);
+  const keys = args.auth === 'jwt_bearer' ? await jwtKeys() : undefined;
+  const client = { ...DEFAULT_CLIENT, rotateRefreshTokens: args.rotate, certificate: keys?.certificate };
+  const emulator = await startEmulator({ ...args, clients: [client] });
   const hostname = args.https ? emulator.hostname : emulator.url;
+  const credentials: Record<Flow, () => Record<string, string>> = {
+    client_credentials: () => ({ client_id: client.clientId, client_secret: client.clientSecret }),
+    refresh_token: () => ({
+      auth_type: 'refresh_token',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      refresh_token: emulator.issueRefreshToken(),
+    }),
+    jwt_bearer: () => ({ auth_type: 'jwt_bearer', client_id: client.clientId, username: EMULATOR_USERNAME, private_key: keys!.privateKey }),
+  };
   process.stdout.write(
     JSON.stringify({
       url: emulator.url,
@@ -69,7 +100,7 @@ async function main(): Promise<void> {
       clientId: DEFAULT_CLIENT.clientId,
       clientSecret: DEFAULT_CLIENT.clientSecret,
       // Ready to save as the connector's config.json.
-      config: { hostname, client_id: DEFAULT_CLIENT.clientId, client_secret: DEFAULT_CLIENT.clientSecret },
+      config: { hostname, ...credentials[args.auth]() },
     }) + '\n',
   );
   const stop = () => {
