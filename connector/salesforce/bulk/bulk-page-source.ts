@@ -5,8 +5,9 @@
 import { SalesforceApiError } from '../api/failures.js';
 import type { SalesforceClient } from '../api/client.js';
 import type { DescribeField } from '../api/types.js';
+import type { StreamKeys } from '../objects.js';
 import { streamQuery } from '../soql.js';
-import type { PageSource } from '../streams/pages.js';
+import type { PageSource, ReadChoices } from '../streams/pages.js';
 import { DEFAULTS } from '../defaults.js';
 import { BulkQueryJob } from './bulk-job.js';
 import { planBulkFields } from './bulk-fields.js';
@@ -25,7 +26,8 @@ export function bulkPageSource(
   object: string,
   selected: readonly DescribeField[],
   describe: readonly DescribeField[],
-  includeDeleted: boolean,
+  choices: ReadChoices,
+  keys: StreamKeys,
   onWaiting?: (message: string) => Promise<void>,
 ): PageSource {
   const plan = planBulkFields(selected, describe);
@@ -33,7 +35,7 @@ export function bulkPageSource(
   return async function* (bounds) {
     let job: BulkQueryJob;
     try {
-      job = await BulkQueryJob.create(client, streamQuery(object, plan.select, bounds), object, includeDeleted);
+      job = await BulkQueryJob.create(client, streamQuery(object, plan.select, bounds, keys), object, choices.includeDeleted);
     } catch (error) {
       if (error instanceof SalesforceApiError && error.status === 400) throw new BulkRefusedError(`${error.errorCode}: ${error.sfMessage}`);
       throw error;
