@@ -39,15 +39,14 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
       catalogMessage(await discoverStreams(config, log, writer.redactor, settings, progress && ((done, total) => progress.update(done, total)))),
     );
   }
-  const [{ loadCatalog }, { loadStateFile }, { runRead }, { SalesforceRead }, { everyObject }] = await Promise.all([
+  const [{ loadCatalog }, { loadStateFile }, { runRead }, { SalesforceRead }, { offeredStreams }] = await Promise.all([
     import('./runtime/configured-catalog.js'),
     import('./runtime/state-file.js'),
     import('./runtime/read-runner.js'),
     import('./salesforce/commands/read.js'),
     import('./salesforce/catalog/org-objects.js'),
   ]);
-  // With "*" any object may be a stream: each is checked when it is described.
-  const offered = everyObject(config.objects) ? undefined : config.objects;
+  const offered = offeredStreams(config.objects);
   const streams = await loadCatalog(args.catalog!, { streams: offered });
   const loaded: LoadedState = args.state ? await loadStateFile(args.state, offered) : { states: new Map() };
   if (loaded.warning) await writer.log('WARN', loaded.warning);

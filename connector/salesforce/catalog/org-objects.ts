@@ -13,6 +13,15 @@ import { exclusionReason, type GlobalObject } from './exclusions.js';
 
 export const everyObject = (objects: readonly string[]): boolean => objects.length === 1 && objects[0] === EVERY_OBJECT;
 
+/**
+ * The streams a read accepts before calling Salesforce: the six and the named objects (a catalog
+ * may still hold one of the six after the config dropped it); with "*", any name, each checked
+ * when it is described.
+ */
+export function offeredStreams(objects: readonly string[]): string[] | undefined {
+  return everyObject(objects) ? undefined : [...new Set([...DEFAULT_OBJECTS, ...objects])];
+}
+
 /** The org's global describe: every object the Run As user can see (unreadable ones are absent). */
 export async function listOrgObjects(client: SalesforceClient): Promise<GlobalObject[]> {
   const context = { action: 'list the org objects' };
@@ -52,16 +61,17 @@ export function selectObjects(requested: readonly string[], available: readonly 
   const problems: string[] = [];
   for (const name of requested) {
     const object = byName.get(name);
-    if (object?.queryable === false) problems.push(`'${name}' cannot be queried (Salesforce marks it not queryable); remove it`);
+    if (object?.queryable === false) problems.push(`Salesforce does not allow ${name} to be queried; remove it from the config field 'objects'.`);
     else if (!object) {
+      // Salesforce leaves objects the user cannot read out of the global describe: a typo and a missing permission look alike.
       const near = closestNames(name, names);
-      const hint = near.length ? `did you mean ${near.join(', ')}? ` : '';
+      const hint = near.length ? `; did you mean ${near.join(', ')}?` : '';
       problems.push(
-        `'${name}' is not an object this org shows the Run As user; ${hint}use the exact API name (custom objects end in __c) and check the user's object permissions`,
+        `The Run As user cannot read ${name} (the org does not list it${hint}): grant Read on it in the user's permission set, use its exact API name (custom objects end in __c), or remove it from the config field 'objects'.`,
       );
     }
   }
-  if (problems.length) throw new ConfigError(`The config field 'objects' names ${problems.join('; ')}.`);
+  if (problems.length) throw new ConfigError(problems.length === 1 ? problems[0] : problems.map((p, i) => `(${i + 1}) ${p}`).join(' '));
   return { objects: [...requested], excluded };
 }
 

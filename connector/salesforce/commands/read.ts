@@ -16,7 +16,8 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import type { Settings } from '../settings.js';
 import { readCursor, type CursorReading } from '../state/cursor.js';
 import { FUTURE_SLACK_MS } from '../streams/page-order.js';
-import { readStream } from '../streams/read-stream.js';
+import { checkCursorChoice, readStream } from '../streams/read-stream.js';
+import { LEGACY_CURSOR, requiredFields } from '../objects.js';
 import { RetryLog } from './retry-log.js';
 
 export class SalesforceRead implements ReadSession {
@@ -54,6 +55,8 @@ export class SalesforceRead implements ReadSession {
         );
       }
     }
+    // The six are always keyed on SystemModstamp: a catalog naming another cursor fails before any call.
+    for (const stream of this.streams) if (stream.syncMode === 'incremental' && requiredFields(stream.name).length) checkCursorChoice(stream, LEGACY_CURSOR);
     await this.client.tokens.current(); // wrong credentials fail the whole sync once, not once per stream
   }
 

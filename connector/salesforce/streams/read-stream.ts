@@ -146,7 +146,7 @@ function noCursorReason(keys: StreamKeys): string {
 }
 
 /** An incremental stream must have a cursor, and a catalog that names one must name the stream's own. */
-function checkCursorChoice(stream: ConfiguredStream, cursor: string | undefined): void {
+export function checkCursorChoice(stream: ConfiguredStream, cursor: string | undefined): void {
   if (!cursor) {
     throw new ConfigError(
       `The catalog asks for ${stream.name} in incremental mode, but ${stream.name} has no cursor field, so it can only be read in full refresh; set its sync_mode to full_refresh.`,
