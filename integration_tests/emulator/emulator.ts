@@ -157,6 +157,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const cursors = new CursorStore();
   const bulk = new BulkJobs(store, access, {
     unsupportedObjects: new Set(opts.bulkUnsupportedObjects ?? []),
+    queryAllUnsupported: new Set(opts.queryAllUnsupportedObjects ?? []),
     pollsBeforeComplete: opts.bulkPollsBeforeComplete ?? 0,
     runAsUserId: store.runAsUserId,
   });

@@ -9,25 +9,18 @@
 import { BulkRefusedError, bulkPageSource } from '../bulk/bulk-page-source.js';
 import type { Log } from '../../runtime/source.js';
 import type { SalesforceClient } from '../api/client.js';
-import { SalesforceApiError } from '../api/failures.js';
 import type { DescribeField } from '../api/types.js';
 import type { StreamKeys } from '../objects.js';
 import { streamQuery } from '../soql.js';
 import { createRecordShaper } from './record-shaper.js';
 import { chunkFields, lookupQueries } from './wide-query.js';
 import type { PageSource, ReadChoices } from './pages.js';
+import { fallBackToQuery, refusesQueryAll } from './query-all.js';
 
 export type ReadApi = 'auto' | 'rest' | 'bulk';
 
 /** Above this many records in a window, `auto` reads it through Bulk. */
 export const BULK_THRESHOLD = 20_000;
-
-// What Salesforce answers a queryAll on an object that only supports query.
-const QUERY_ALL_REFUSALS = new Set(['INVALID_TYPE_FOR_OPERATION', 'EXTERNAL_OBJECT_UNSUPPORTED_EXCEPTION']);
-
-export function refusesQueryAll(error: unknown): error is SalesforceApiError {
-  return error instanceof SalesforceApiError && error.status === 400 && QUERY_ALL_REFUSALS.has(error.errorCode ?? '');
-}
 
 export function restPageSource(
   client: SalesforceClient,
@@ -35,7 +28,7 @@ export function restPageSource(
   fields: readonly DescribeField[],
   choices: ReadChoices,
   keys: StreamKeys,
-  log?: Log,
+  log: Log,
 ): PageSource {
   const names = fields.map((f) => f.name);
   const shape = createRecordShaper(fields);
@@ -55,11 +48,7 @@ export function restPageSource(
       } catch (error) {
         // Only the first call of a read can be refused: its pages have not started.
         if (!first || !choices.includeDeleted || !refusesQueryAll(error)) throw error;
-        choices.includeDeleted = false;
-        await log?.(
-          'WARN',
-          `${object}: Salesforce refuses queryAll on this object (${error.errorCode}), so it is read with query: records deleted since the last sync are not visible for ${object}.`,
-        );
+        await fallBackToQuery(object, error, choices, log);
         pages = client.query(soql, { object, includeDeleted: false });
       }
     }
@@ -97,7 +86,7 @@ export function choosePageSource(options: SourceOptions): PageSource {
   const rest = restPageSource(client, object, selected, choices, keys, log);
   // Bulk results cannot be resumed after a record without Id: such objects are read through REST.
   if (readApi === 'rest' || !keys.primaryKey) return rest;
-  const bulk = bulkPageSource(client, object, selected, describe, choices, keys, (message) => log('INFO', message));
+  const bulk = bulkPageSource(client, object, selected, describe, choices, keys, log);
   const bulkOrRest: PageSource = async function* (bounds) {
     if (choices.bulkRefused) return yield* rest(bounds);
     try {
