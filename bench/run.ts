@@ -105,7 +105,7 @@ async function soqlFor(emulator: EmulatorProcess, stream: DiscoveredStream, api:
   const describe = await emulator.getJson<DescribeResult>(`${DATA}/sobjects/${stream.name}/describe`);
   const selection = selectFields(describe, Object.keys(stream.json_schema.properties), stream.name);
   const names = api === 'rest' ? selection.fields.map((f) => f.name) : planBulkFields(selection.fields, describe.fields).select;
-  return streamQuery(stream.name, names);
+  return streamQuery(stream.name, names, {}, selection.keys);
 }
 
 interface Program {

@@ -37,18 +37,22 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
   }
   const config = await loadConfig(args.config!);
   if (args.command === 'discover') {
-    const { discoverStreams } = await import('./salesforce/commands/discover.js');
-    return writer.write(catalogMessage(await discoverStreams(config, log, writer.redactor, settings, persistConfig)));
+    const [{ discoverStreams }, { CountProgress }] = await Promise.all([import('./salesforce/commands/discover.js'), import('./runtime/progress.js')]);
+    const progress = CountProgress.forTerminal('objects described');
+    return writer.write(
+      catalogMessage(await discoverStreams(config, log, writer.redactor, settings, persistConfig, progress && ((done, total) => progress.update(done, total)))),
+    );
   }
-  const [{ loadCatalog }, { loadStateFile }, { runRead }, { SalesforceRead }, { CURSOR_FIELD, SUPPORTED_OBJECTS }] = await Promise.all([
+  const [{ loadCatalog }, { loadStateFile }, { runRead }, { SalesforceRead }, { offeredStreams }] = await Promise.all([
     import('./runtime/configured-catalog.js'),
     import('./runtime/state-file.js'),
     import('./runtime/read-runner.js'),
     import('./salesforce/commands/read.js'),
-    import('./salesforce/objects.js'),
+    import('./salesforce/catalog/org-objects.js'),
   ]);
-  const streams = await loadCatalog(args.catalog!, { streams: SUPPORTED_OBJECTS, cursorField: CURSOR_FIELD });
-  const loaded: LoadedState = args.state ? await loadStateFile(args.state, SUPPORTED_OBJECTS) : { states: new Map() };
+  const offered = offeredStreams(config.objects);
+  const streams = await loadCatalog(args.catalog!, { streams: offered });
+  const loaded: LoadedState = args.state ? await loadStateFile(args.state, offered) : { states: new Map() };
   if (loaded.warning) await writer.log('WARN', loaded.warning);
   const session = new SalesforceRead(config, streams, loaded.states, log, writer.redactor, settings, persistConfig);
   return runRead(writer, session, streams, config.numWorkers);

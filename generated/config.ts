@@ -33,14 +33,11 @@ export type PrivateKeyPEM = string;
  */
 export type StartDate = string;
 /**
- * The objects check tests and discover offers; a sync reads the streams selected in the connection. Defaults to all six.
+ * API names of the objects check tests and discover offers (standard or custom, such as Invoice__c), or ["*"] for every object the org lets the Run As user query, less those the docs list as left out; a sync reads the streams selected in the connection. Defaults to Account, Contact, Lead, Opportunity, Case and User.
  *
  * @minItems 1
  */
-export type Objects = [
-  "Account" | "Contact" | "Lead" | "Opportunity" | "Case" | "User",
-  ...("Account" | "Contact" | "Lead" | "Opportunity" | "Case" | "User")[]
-];
+export type Objects = [string, ...string[]];
 /**
  * Which Salesforce API reads records. auto uses REST for small reads and Bulk API 2.0 when a stream's window holds many records (and falls back to REST when Salesforce refuses a Bulk job for an object); rest and bulk force one.
  */
@@ -55,7 +52,7 @@ export type ConcurrentStreams = number;
 export type APIBudget = number;
 
 /**
- * Reads Account, Contact, Lead, Opportunity, Case and User from one Salesforce org, authenticating through an External Client App (or Connected App) with the OAuth 2.0 Client Credentials, refresh token or JWT bearer flow.
+ * Reads any queryable object of one Salesforce org (by default Account, Contact, Lead, Opportunity, Case and User), authenticating through an External Client App (or Connected App) with the OAuth 2.0 Client Credentials, refresh token or JWT bearer flow.
  */
 export interface SalesforceConfig {
   hostname: SalesforceHost;

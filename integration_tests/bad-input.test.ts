@@ -43,7 +43,11 @@ describe('malformed configs', () => {
     ['an unknown auth_type', { ...good, auth_type: 'password' }, /field 'auth_type' must be one of "client_credentials"/],
     ['a wrong-typed client_id', { ...good, client_id: 42 }, /field 'client_id' must be of type string/],
     ['a wrong-typed num_workers', { ...good, num_workers: 'many' }, /field 'num_workers' must be of type integer/],
-    ['an unknown object', { ...good, objects: ['Account', 'Invoice__c'] }, /field 'objects\.1' must be one of "Account"/],
+    [
+      'an object name that is no API name',
+      { ...good, objects: ['Account', 'Invoice Report'] },
+      /field 'objects' lists "Invoice Report", which is not an object API name/,
+    ],
     ['a hostname with a path', { ...good, hostname: 'https://acme.my.salesforce.com/home' }, /config file .* field 'hostname' .* has a path/],
     ['login.salesforce.com', { ...good, hostname: 'login.salesforce.com' }, /field 'hostname' is login\.salesforce\.com.*My Domain/],
     [

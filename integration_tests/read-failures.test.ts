@@ -114,7 +114,7 @@ describe('read with bad input', () => {
       'a foreign cursor',
       { streams: [{ stream, sync_mode: 'incremental', cursor_field: ['Name'], destination_sync_mode: 'append' }] },
       undefined,
-      /cursor is always \["SystemModstamp"\]/,
+      /cursor for Account is \["SystemModstamp"\]/,
     ],
     [
       'a state that is not JSON',

@@ -108,7 +108,10 @@ describe('incremental read', () => {
     expect(result.exitCode).toBe(0);
     expect(result.records).toEqual([]);
     for (const s of future) {
-      expect(result.lastStateOf(s.stream.stream_descriptor.name)!.state.stream.stream_state).toEqual({ SystemModstamp: '2999-01-01T00:00:00.000Z' });
+      expect(result.lastStateOf(s.stream.stream_descriptor.name)!.state.stream.stream_state).toEqual({
+        cursor_field: 'SystemModstamp',
+        SystemModstamp: '2999-01-01T00:00:00.000Z',
+      });
     }
   });
 

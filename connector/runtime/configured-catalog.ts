@@ -12,6 +12,8 @@ export type SyncMode = 'full_refresh' | 'incremental';
 export interface ConfiguredStream {
   name: string;
   syncMode: SyncMode;
+  /** The catalog's cursor_field, when it sets one; the source checks it against the stream's cursor. */
+  cursorField?: string[];
   /** Property names of the configured json_schema; undefined when the catalog gives none. */
   fields?: string[];
 }
@@ -46,14 +48,13 @@ interface RawConfiguredStream {
   cursor_field?: string[];
 }
 
-/** What the source offers: its stream names, and the cursor it always uses. */
+/** What the source offers: its stream names, or undefined when any name may be a stream (checked when it is read). */
 export interface StreamOffer {
-  streams: readonly string[];
-  cursorField: string;
+  streams?: readonly string[];
 }
 
 export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): ConfiguredStream[] {
-  const { streams: offered, cursorField } = offer;
+  const { streams: offered } = offer;
   const role = `catalog file ${path}`;
   if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'CATALOG') {
     // The most common first mistake: passing what discover printed, which says nothing of sync modes.
@@ -67,7 +68,7 @@ export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): 
   const seen = new Set<string>();
   return streams.map((entry, index): ConfiguredStream => {
     const name = entry.stream.name;
-    if (!offered.includes(name)) {
+    if (offered && !offered.includes(name)) {
       throw new ConfigError(
         `The ${role} names the unknown stream '${name}' (streams.${index}); this source offers ${offered.join(', ')}. Run discover and rebuild the catalog.`,
       );
@@ -75,13 +76,13 @@ export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): 
     if (seen.has(name)) throw new ConfigError(`The ${role} lists the stream ${name} twice; keep one entry.`);
     seen.add(name);
     const cursor = entry.cursor_field;
-    if (entry.sync_mode === 'incremental' && cursor && cursor.length > 0 && (cursor.length !== 1 || cursor[0] !== cursorField)) {
-      throw new ConfigError(
-        `The ${role} sets cursor_field ${JSON.stringify(cursor)} for ${name}, but this source's cursor is always ["${cursorField}"]; remove cursor_field or set it to ["${cursorField}"].`,
-      );
-    }
     const properties = entry.stream.json_schema.properties;
-    return { name, syncMode: entry.sync_mode, fields: properties ? Object.keys(properties) : undefined };
+    return {
+      name,
+      syncMode: entry.sync_mode,
+      cursorField: cursor && cursor.length > 0 ? cursor : undefined,
+      fields: properties ? Object.keys(properties) : undefined,
+    };
   });
 }
 

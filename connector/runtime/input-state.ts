@@ -12,15 +12,15 @@ export type StreamStates = Map<string, Record<string, unknown>>;
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** `known`: the source's stream names; a state for any other stream is refused. */
-export function parseStateInput(raw: unknown, path: string, known: readonly string[]): StreamStates {
+/** `known`: the source's stream names, a state for any other stream being refused; undefined when any name may be a stream. */
+export function parseStateInput(raw: unknown, path: string, known: readonly string[] | undefined): StreamStates {
   const states: StreamStates = new Map();
   const fail = (what: string): never => {
     throw new ConfigError(`The state file ${path} ${what}; pass the state printed by an earlier read, or no --state to start over.`);
   };
   const put = (name: unknown, state: unknown) => {
     if (typeof name !== 'string' || !name) fail('has a stream state without a stream name');
-    if (!known.includes(name as string)) fail(`names the unknown stream '${String(name)}'`);
+    if (known && !known.includes(name as string)) fail(`names the unknown stream '${String(name)}'`);
     if (state !== undefined && state !== null && !isObject(state)) fail(`holds a state for ${String(name)} that is not an object`);
     states.set(name as string, (state as Json | null | undefined) ?? {});
   };

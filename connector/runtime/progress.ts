@@ -41,3 +41,25 @@ export class ProgressDisplay {
     this.linesDrawn = lines.length;
   }
 }
+
+/** One line counting work done (`420/1000 objects described`), for a terminal, redrawn at most four times a second. */
+export class CountProgress {
+  private lastDraw = 0;
+
+  constructor(
+    private readonly what: string,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  static forTerminal(what: string): CountProgress | undefined {
+    return process.stderr.isTTY ? new CountProgress(what) : undefined;
+  }
+
+  update(done: number, total: number): void {
+    const now = Date.now();
+    const last = done >= total;
+    if (!last && now - this.lastDraw < 250) return;
+    this.lastDraw = now;
+    this.out.write(`\r\x1b[2K${done}/${total} ${this.what}${last ? '\n' : ''}`);
+  }
+}

@@ -24,7 +24,8 @@ type Scan =
   | { kind: 'single'; value: unknown }
   | { kind: 'lines'; latest: LatestStates; lines: number; skipped: number };
 
-export async function loadStateFile(path: string, known: readonly string[]): Promise<LoadedState> {
+/** `known`: as parseStateInput takes it. */
+export async function loadStateFile(path: string, known: readonly string[] | undefined): Promise<LoadedState> {
   const scan = await scanLines(path);
   if (scan.kind === 'document') return { states: parseStateInput(await readJsonFile(path, 'state'), path, known) };
   if (scan.kind === 'single') return { states: parseStateInput(scan.value, path, known) };

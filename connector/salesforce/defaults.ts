@@ -2,10 +2,10 @@
  * Every default in one place. spec.json states the same values for the platform's form; a test
  * (defaults.test.ts) keeps the two equal.
  */
-import { SUPPORTED_OBJECTS } from './objects.js';
+import { DEFAULT_OBJECTS } from './objects.js';
 
 export const DEFAULTS = {
-  objects: SUPPORTED_OBJECTS,
+  objects: DEFAULT_OBJECTS,
   readApi: 'auto',
   numWorkers: 6,
   apiBudgetPercent: 80,

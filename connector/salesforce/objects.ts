@@ -1,6 +1,43 @@
-/** The Salesforce objects this connector syncs, in the order streams are read and listed. */
-export const SUPPORTED_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
-export type SObjectName = (typeof SUPPORTED_OBJECTS)[number];
+/**
+ * What a stream is keyed on. Any object the org exposes can be a stream; the six below are the
+ * default selection. Each object's cursor is chosen from its own describe, in this order of
+ * preference, because not every object has SystemModstamp (history objects only have CreatedDate).
+ */
+import type { DescribeField } from './api/types.js';
+
+/** The objects selected when the config names none, in the order streams are read and listed. */
+export const DEFAULT_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
+
+/** The config's `objects: ["*"]`: every object the org lets us replicate (see catalog/exclusions.ts). */
+export const EVERY_OBJECT = '*';
 
 export const PRIMARY_KEY = 'Id';
-export const CURSOR_FIELD = 'SystemModstamp';
+
+/**
+ * Cursor candidates, best first. SystemModstamp moves on every change, system ones included;
+ * LastModifiedDate misses changes made by the system; CreatedDate only suits append-only objects.
+ */
+export const CURSOR_CANDIDATES = ['SystemModstamp', 'LastModifiedDate', 'CreatedDate'] as const;
+
+/** The cursor of streams whose state was saved before the state named its cursor. */
+export const LEGACY_CURSOR = 'SystemModstamp';
+
+export interface StreamKeys {
+  /** `Id` when the object has one; without it a stream is full refresh only and cannot resume. */
+  primaryKey?: string;
+  /** Set only with a primary key: incremental reads order ties by Id. */
+  cursor?: string;
+}
+
+/** The keys of an object from its readable fields. */
+export function streamKeys(fields: readonly DescribeField[]): StreamKeys {
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  if (byName.get(PRIMARY_KEY)?.type !== 'id') return {};
+  const cursor = CURSOR_CANDIDATES.find((name) => byName.get(name)?.type === 'datetime');
+  return { primaryKey: PRIMARY_KEY, cursor };
+}
+
+/** The six promise Id and SystemModstamp (schemas/<Object>.json): hidden ones are a permission problem, not a cursor choice. */
+export function requiredFields(object: string): string[] {
+  return (DEFAULT_OBJECTS as readonly string[]).includes(object) ? [PRIMARY_KEY, LEGACY_CURSOR] : [];
+}

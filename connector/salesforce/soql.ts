@@ -2,7 +2,7 @@
  * SOQL text for each kind of read. Literals are produced here only, from values we validated, so no
  * caller ever splices raw input into a query.
  */
-import { CURSOR_FIELD, PRIMARY_KEY } from './objects.js';
+import { PRIMARY_KEY, type StreamKeys } from './objects.js';
 
 /** SOQL datetime literals are unquoted ISO-8601 in UTC. */
 export function soqlDateTime(iso: string): string {
@@ -16,37 +16,43 @@ export function soqlId(id: string): string {
   return `'${id}'`;
 }
 
-/** A slice of a stream: SystemModstamp in [from, to), strictly after the `after` record. */
+/** A slice of a stream: cursor in [from, to), strictly after the `after` record. */
 export interface QueryBounds {
   from?: string;
   to?: string;
-  /** the last record already written in this run: resume exactly after it */
-  after?: { stamp: string; id: string };
+  /** the last record already written in this run: resume exactly after it (no stamp: a stream without cursor) */
+  after?: { stamp?: string; id: string };
 }
 
 /**
- * One stream read. The total order (SystemModstamp, then Id) lets a run resume exactly after the
- * last record it wrote when Salesforce drops a cursor or a window has to be split, with no record
- * skipped or repeated even inside a tie group.
+ * One stream read. The total order (cursor, then Id) lets a run resume exactly after the last record
+ * it wrote when Salesforce drops a cursor or a window has to be split, with no record skipped or
+ * repeated even inside a tie group. A stream without cursor is ordered by Id alone; one without Id
+ * (full refresh only) in no order at all.
  */
-export function streamQuery(object: string, fields: readonly string[], bounds: QueryBounds = {}): string {
+export function streamQuery(object: string, fields: readonly string[], bounds: QueryBounds, keys: StreamKeys): string {
+  const { cursor, primaryKey } = keys;
   const conditions: string[] = [];
-  if (bounds.from) conditions.push(`${CURSOR_FIELD} >= ${soqlDateTime(bounds.from)}`);
-  if (bounds.to) conditions.push(`${CURSOR_FIELD} < ${soqlDateTime(bounds.to)}`);
-  if (bounds.after) {
-    const stamp = soqlDateTime(bounds.after.stamp);
-    conditions.push(`(${CURSOR_FIELD} > ${stamp} OR (${CURSOR_FIELD} = ${stamp} AND ${PRIMARY_KEY} > ${soqlId(bounds.after.id)}))`);
+  if (cursor && bounds.from) conditions.push(`${cursor} >= ${soqlDateTime(bounds.from)}`);
+  if (cursor && bounds.to) conditions.push(`${cursor} < ${soqlDateTime(bounds.to)}`);
+  if (bounds.after && primaryKey) {
+    const id = soqlId(bounds.after.id);
+    if (cursor && bounds.after.stamp) {
+      const stamp = soqlDateTime(bounds.after.stamp);
+      conditions.push(`(${cursor} > ${stamp} OR (${cursor} = ${stamp} AND ${primaryKey} > ${id}))`);
+    } else if (!cursor) conditions.push(`${primaryKey} > ${id}`);
   }
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
-  return `SELECT ${fields.join(',')} FROM ${object}${where} ORDER BY ${CURSOR_FIELD} ASC,${PRIMARY_KEY} ASC`;
+  const order = [cursor, primaryKey].filter((k): k is string => k !== undefined).map((k) => `${k} ASC`);
+  return `SELECT ${fields.join(',')} FROM ${object}${where}${order.length ? ` ORDER BY ${order.join(',')}` : ''}`;
 }
 
 /** The oldest change of an object: where splitting an unbounded window should start. */
-export function earliestChangeQuery(object: string): string {
-  return `SELECT ${CURSOR_FIELD} FROM ${object} ORDER BY ${CURSOR_FIELD} ASC LIMIT 1`;
+export function earliestChangeQuery(object: string, cursor: string): string {
+  return `SELECT ${cursor} FROM ${object} ORDER BY ${cursor} ASC LIMIT 1`;
 }
 
 /** The cheapest query that proves the object is readable. */
-export function probeQuery(object: string): string {
-  return `SELECT ${PRIMARY_KEY} FROM ${object} LIMIT 1`;
+export function probeQuery(object: string, keys: StreamKeys = { primaryKey: PRIMARY_KEY }): string {
+  return `SELECT ${keys.primaryKey ?? 'COUNT()'} FROM ${object}${keys.primaryKey ? ' LIMIT 1' : ''}`;
 }

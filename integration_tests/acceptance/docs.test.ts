@@ -68,7 +68,7 @@ describe('docs/salesforce.md', () => {
 
   it('lists the six streams with their key and cursor', () => {
     const rows = tableUnder('Supported streams');
-    expect(rows.map((r) => r[0])).toEqual(spec.connectionSpecification.properties.objects.items.enum);
+    expect(rows.map((r) => r[0])).toEqual(spec.connectionSpecification.properties.objects.default);
     for (const row of rows) expect([row[1], row[2]]).toEqual(['`Id`', '`SystemModstamp`']);
   });
 

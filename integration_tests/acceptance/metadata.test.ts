@@ -119,8 +119,8 @@ describe('metadata.yaml', () => {
     expect(copied?.getArguments().map((a) => a.getValue())).toEqual([relative, './docs/']);
   });
 
-  it('suggests exactly the six objects the spec offers', () => {
-    expect(data.suggestedStreams.streams).toEqual(spec.connectionSpecification.properties.objects.items.enum);
+  it('suggests exactly the six objects the spec selects by default', () => {
+    expect(data.suggestedStreams.streams).toEqual(spec.connectionSpecification.properties.objects.default);
   });
 
   it("allows the Salesforce hosts, and they cover the spec's example hosts", () => {

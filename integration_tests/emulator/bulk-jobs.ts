@@ -16,6 +16,8 @@ import { executeSoql, type QueryAccess, type QueryResult } from './soql-engine.j
 export interface BulkOptions {
   /** Objects whose jobs are refused with INVALIDENTITY, like objects the Bulk API does not support. */
   unsupportedObjects: ReadonlySet<SObjectName>;
+  /** Objects whose queryAll jobs are refused, as their REST queryAll is. */
+  queryAllUnsupported: ReadonlySet<SObjectName>;
   /** Status polls that report InProgress before a job reports JobComplete. */
   pollsBeforeComplete: number;
   runAsUserId: string;
@@ -89,6 +91,9 @@ export class BulkJobs {
     const result = executeSoql(soql, this.store, this.access, operation === 'queryAll');
     if (this.options.unsupportedObjects.has(result.object)) {
       throw bad('INVALIDENTITY', `Entity '${result.object}' is not supported by the Bulk API.`);
+    }
+    if (operation === 'queryAll' && this.options.queryAllUnsupported.has(result.object)) {
+      throw bad('EXTERNAL_OBJECT_UNSUPPORTED_EXCEPTION', `Getting all ${result.object} is unsupported`);
     }
     if (result.countOnly) throw bad('INVALIDJOB', 'Aggregate functions such as COUNT() are not supported in Bulk Query');
     if (result.singlePage) throw bad('INVALIDJOB', 'OFFSET clause is not supported in Bulk Query');

@@ -2,7 +2,7 @@
  * Deterministic, realistic field values for each object. Field values depend only on the seed and
  * the record's position, so a given seed always yields the same org.
  */
-import { blankRecord, PICKLISTS, type SObjectName, type SRecord } from './field-catalog.js';
+import { blankRecord, PICKLISTS, specOf, type SObjectName, type SRecord } from './field-catalog.js';
 import { makeId, KEY_PREFIX } from './ids.js';
 import { Rng } from './rng.js';
 import * as S from './sample-values.js';
@@ -311,7 +311,7 @@ const FILLERS: Record<SObjectName, Filler> = {
 /** One complete record. `n` is the record's creation number (used for unique-looking names and emails). */
 export function generateRecord(object: SObjectName, ctx: GenContext, idCounter: number, modstamp: number): SRecord {
   const rec = blankRecord(object);
-  const id = makeId(KEY_PREFIX[object], idCounter);
+  const id = makeId(specOf(object).keyPrefix!, idCounter);
   fillSystem(rec, object, id, modstamp, ctx);
   FILLERS[object](rec, ctx, idCounter, modstamp);
   flattenStrings(rec);

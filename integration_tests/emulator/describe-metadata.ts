@@ -2,7 +2,7 @@
  * Describe responses (global and per object) built from the field catalog, shaped like a real org's:
  * every key present, nulls where there is no value, keys in the order Salesforce emits them.
  */
-import { CATALOG, type FieldSpec, type FieldType, type ObjectSpec, type SObjectName } from './field-catalog.js';
+import { specOf, type FieldSpec, type FieldType, type ObjectSpec, type SObjectName } from './field-catalog.js';
 
 const SOAP_TYPE: Record<FieldType, string> = {
   id: 'tns:ID',
@@ -22,12 +22,19 @@ const SOAP_TYPE: Record<FieldType, string> = {
   datetime: 'xsd:dateTime',
   address: 'urn:address',
   location: 'urn:location',
+  long: 'xsd:long',
+  time: 'xsd:time',
+  combobox: 'xsd:string',
+  encryptedstring: 'xsd:string',
+  base64: 'xsd:base64Binary',
+  anyType: 'xsd:anyType',
+  json: 'tns:json',
 };
 
-const TEXTUAL = new Set<FieldType>(['string', 'textarea', 'picklist', 'email', 'phone', 'url']);
+const TEXTUAL = new Set<FieldType>(['string', 'textarea', 'picklist', 'email', 'phone', 'url', 'combobox', 'encryptedstring']);
 
 function isFilterable(fs: FieldSpec): boolean {
-  if (fs.type === 'address' || fs.type === 'location') return false;
+  if (fs.type === 'address' || fs.type === 'location' || fs.type === 'base64' || fs.type === 'anyType' || fs.type === 'json') return false;
   return !(fs.type === 'textarea' && fs.length > 255);
 }
 
@@ -113,13 +120,14 @@ function objectUrls(spec: ObjectSpec, version: string): Record<string, string> {
 /** The flags shared by the global-describe entry and the full describe. */
 function objectFlags(spec: ObjectSpec): Record<string, unknown> {
   const isUser = spec.name === 'User';
+  const deletable = spec.byName.has('isdeleted');
   return {
     activateable: false,
-    createable: true,
-    custom: false,
+    createable: spec.byName.has('id'),
+    custom: /__(c|x|e|b)$/.test(spec.name),
     customSetting: false,
     deepCloneable: false,
-    deletable: !isUser,
+    deletable,
     deprecatedAndHidden: false,
     feedEnabled: true,
     hasSubtypes: false,
@@ -132,12 +140,12 @@ function objectFlags(spec: ObjectSpec): Record<string, unknown> {
     mergeable: ['Account', 'Contact', 'Lead', 'Case'].includes(spec.name),
     mruEnabled: true,
     name: spec.name,
-    queryable: true,
-    replicateable: true,
-    retrieveable: true,
-    searchable: true,
-    triggerable: true,
-    undeletable: !isUser,
+    queryable: spec.queryable,
+    replicateable: spec.queryable && spec.byName.has('id'),
+    retrieveable: spec.byName.has('id'),
+    searchable: spec.byName.has('name'),
+    triggerable: spec.byName.has('id'),
+    undeletable: deletable && !isUser,
     updateable: true,
   };
 }
@@ -147,7 +155,7 @@ export function globalDescribe(objects: SObjectName[], version: string): Record<
     encoding: 'UTF-8',
     maxBatchSize: 200,
     sobjects: objects.map((name) => {
-      const spec = CATALOG[name];
+      const spec = specOf(name);
       const urls = objectUrls(spec, version);
       return {
         ...objectFlags(spec),
@@ -159,7 +167,7 @@ export function globalDescribe(objects: SObjectName[], version: string): Record<
 
 /** Full describe of one object; `hidden` holds lower-cased names of fields the user cannot read. */
 export function objectDescribe(name: SObjectName, hidden: ReadonlySet<string>, version: string, instanceHost: string): Record<string, unknown> {
-  const spec = CATALOG[name];
+  const spec = specOf(name);
   const flags = objectFlags(spec);
   const urls = objectUrls(spec, version);
   const visible = spec.fields.filter((fs) => !hidden.has(fs.name.toLowerCase()));
@@ -238,7 +246,7 @@ export function objectDescribe(name: SObjectName, hidden: ReadonlySet<string>, v
 
 /** `GET …/sobjects/{Name}`: the short form with recent items. */
 export function objectBasicInfo(name: SObjectName, version: string): Record<string, unknown> {
-  const spec = CATALOG[name];
+  const spec = specOf(name);
   const urls = objectUrls(spec, version);
   return {
     objectDescribe: { ...objectFlags(spec), urls: { sobject: urls.sobject, describe: urls.describe, rowTemplate: urls.rowTemplate } },

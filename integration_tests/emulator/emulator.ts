@@ -2,7 +2,8 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
-import type { SObjectName, SRecord } from './field-catalog.js';
+import { isDefined, SOBJECT_NAMES, type SObjectName, type SRecord } from './field-catalog.js';
+import { defineCustomObject, defineGeneratedObjects, type CustomObjectOptions } from './extra-objects.js';
 import { TokenService, type EmulatorClient } from './oauth.js';
 import { OrgAccess } from './org-access.js';
 import { OrgStore } from './org-store.js';
@@ -20,6 +21,17 @@ export interface EmulatorOptions {
   clients?: EmulatorClient[];
   seed?: number;
   counts?: Partial<Record<SObjectName, number>>;
+  /**
+   * The org's objects, in the order its global describe lists them: any of the six, of
+   * extra-objects.ts (RICH_ORG_OBJECTS lists them all) and of `customObjects`. Default: the six.
+   */
+  objects?: SObjectName[];
+  /** Custom objects to define (name, fields) and add to the org's objects. */
+  customObjects?: CustomObjectOptions[];
+  /** Adds `count` generated custom objects of `fields` fields each, described and filled on first use. */
+  generatedObjects?: { count: number; fields: number };
+  /** queryAll on these objects is refused (400 EXTERNAL_OBJECT_UNSUPPORTED_EXCEPTION); query works. */
+  queryAllUnsupportedObjects?: SObjectName[];
   grantedObjects?: SObjectName[];
   apiDisabled?: boolean;
   hiddenFields?: Partial<Record<SObjectName, string[]>>;
@@ -135,9 +147,19 @@ function closeServer(server: Server, open: Set<Socket>): Promise<void> {
   });
 }
 
+/** The org's objects: the ones named, then the custom and generated ones the options add. */
+function orgObjects(opts: EmulatorOptions): SObjectName[] {
+  for (const custom of opts.customObjects ?? []) defineCustomObject(custom);
+  const objects = [...(opts.objects ?? SOBJECT_NAMES)];
+  for (const custom of opts.customObjects ?? []) if (!objects.includes(custom.name)) objects.push(custom.name);
+  if (opts.generatedObjects) objects.push(...defineGeneratedObjects(opts.generatedObjects.count, opts.generatedObjects.fields));
+  for (const object of objects) if (!isDefined(object)) throw new Error(`The emulator defines no object named ${object}`);
+  return objects;
+}
+
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const store = new OrgStore(opts.seed ?? 42, opts.counts ?? {});
-  const access = new OrgAccess(opts);
+  const access = new OrgAccess({ ...opts, objects: orgObjects(opts) });
   const tokens = new TokenService(
     opts.clients ?? [DEFAULT_CLIENT],
     { ttlRequests: opts.tokenTtlRequests, ttlMs: opts.tokenTtlMs },
@@ -149,6 +171,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const cursors = new CursorStore();
   const bulk = new BulkJobs(store, access, {
     unsupportedObjects: new Set(opts.bulkUnsupportedObjects ?? []),
+    queryAllUnsupported: new Set(opts.queryAllUnsupportedObjects ?? []),
     pollsBeforeComplete: opts.bulkPollsBeforeComplete ?? 0,
     runAsUserId: store.runAsUserId,
   });
@@ -169,6 +192,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     maxBatchSize: opts.maxBatchSize ?? 2000,
     dailyApiLimit: opts.dailyApiLimit ?? 15000,
     queryTimeoutRows: opts.queryTimeoutRows ?? null,
+    queryAllUnsupported: new Set(opts.queryAllUnsupportedObjects ?? []),
     pendingFailures: [],
     pendingTokenTruncations: 0,
     faults,

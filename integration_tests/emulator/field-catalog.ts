@@ -10,14 +10,19 @@ import { account, contact, kase, lead, opportunity, user } from './object-fields
 export type { FieldSpec, FieldType } from './field-spec.js';
 export { PICKLISTS } from './picklists.js';
 
-export type SObjectName = 'Account' | 'Contact' | 'Lead' | 'Opportunity' | 'Case' | 'User';
+/** An object's API name, as the org spells it. */
+export type SObjectName = string;
+/** The six objects of the default org, with hand-written data (data-generator.ts). */
 export const SOBJECT_NAMES: readonly SObjectName[] = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'];
 
 export interface ObjectSpec {
   name: SObjectName;
   label: string;
   labelPlural: string;
-  keyPrefix: string;
+  /** null for an object without Id */
+  keyPrefix: string | null;
+  /** false: listed by the global describe but refused by SOQL */
+  queryable: boolean;
   fields: FieldSpec[];
   byName: Map<string, FieldSpec>; // lower-cased name → spec, because SOQL names are case-insensitive
   children: { childSObject: string; field: string; relationshipName: string | null; cascadeDelete: boolean }[];
@@ -30,22 +35,32 @@ const child = (childSObject: string, field: string, relationshipName: string | n
   cascadeDelete,
 });
 
-function objectSpec(name: SObjectName, label: string, labelPlural: string, fields: FieldSpec[], children: ObjectSpec['children']): ObjectSpec {
+export function objectSpec(
+  name: SObjectName,
+  label: string,
+  labelPlural: string,
+  fields: FieldSpec[],
+  children: ObjectSpec['children'],
+  keyPrefix: string | null = KEY_PREFIX[name as keyof typeof KEY_PREFIX],
+  queryable = true,
+): ObjectSpec {
   // Text fields report byteLength 3×length, which describe derives; lengths of short text parts default here.
   for (const fs of fields) {
-    if (fs.length === 0 && (fs.type === 'string' || fs.type === 'picklist')) fs.length = 255;
+    if (fs.length === 0 && (fs.type === 'string' || fs.type === 'picklist' || fs.type === 'combobox')) fs.length = 255;
   }
   return {
     name,
     label,
     labelPlural,
-    keyPrefix: KEY_PREFIX[name],
+    keyPrefix,
+    queryable,
     fields,
     children,
     byName: new Map(fields.map((fs) => [fs.name.toLowerCase(), fs])),
   };
 }
 
+/** The six objects' schemas; every other object is defined (eagerly or lazily) through defineObject. */
 export const CATALOG: Record<SObjectName, ObjectSpec> = {
   Account: objectSpec('Account', 'Account', 'Accounts', account, [
     child('Account', 'ParentId', 'ChildAccounts'),
@@ -60,9 +75,37 @@ export const CATALOG: Record<SObjectName, ObjectSpec> = {
   User: objectSpec('User', 'User', 'Users', user, [child('User', 'ManagerId', 'ManagedUsers')]),
 };
 
+const lazy = new Map<SObjectName, () => ObjectSpec>();
+
+/**
+ * Adds an object to the schemas this process knows (built on first use: an org of 1,000 objects
+ * must not cost their 50,000 fields at start-up). Which objects an org has is the org's choice
+ * (EmulatorOptions.objects); a name defined twice keeps its latest definition.
+ */
+export function defineObject(name: SObjectName, build: () => ObjectSpec): void {
+  delete CATALOG[name];
+  factories.delete(name);
+  lazy.set(name, build);
+}
+
+export function isDefined(name: SObjectName): boolean {
+  return name in CATALOG || lazy.has(name);
+}
+
+/** The schema of an object this process defined. */
+export function specOf(name: SObjectName): ObjectSpec {
+  let spec = CATALOG[name];
+  if (!spec) {
+    const build = lazy.get(name);
+    if (!build) throw new Error(`The emulator defines no object named ${name}`);
+    spec = CATALOG[name] = build();
+  }
+  return spec;
+}
+
 /** Fields that hold values in storage (compound fields are views over their parts). */
 export function storedFields(object: SObjectName): FieldSpec[] {
-  return CATALOG[object].fields.filter((fs) => fs.components === null);
+  return specOf(object).fields.filter((fs) => fs.components === null);
 }
 
 export type FieldValue = string | number | boolean | null;

@@ -21,7 +21,14 @@ export type FieldType =
   | 'date'
   | 'datetime'
   | 'address'
-  | 'location';
+  | 'location'
+  | 'long'
+  | 'time'
+  | 'combobox'
+  | 'encryptedstring'
+  | 'base64'
+  | 'anyType'
+  | 'json';
 
 export interface FieldSpec {
   name: string;

@@ -10,10 +10,20 @@ export const DEFAULT_HIDDEN: Partial<Record<SObjectName, string[]>> = { Account:
 export class OrgAccess {
   private readonly granted: Set<SObjectName>;
   private readonly hidden = new Map<SObjectName, Set<string>>();
+  /** Every object of the org, in the order the global describe lists them. */
+  private readonly orgObjects: readonly SObjectName[];
+  private readonly byLowerName: Map<string, SObjectName>;
   apiDisabled: boolean;
 
-  constructor(opts: { grantedObjects?: SObjectName[]; hiddenFields?: Partial<Record<SObjectName, string[]>>; apiDisabled?: boolean }) {
-    this.granted = new Set(opts.grantedObjects ?? SOBJECT_NAMES);
+  constructor(opts: {
+    objects?: readonly SObjectName[];
+    grantedObjects?: SObjectName[];
+    hiddenFields?: Partial<Record<SObjectName, string[]>>;
+    apiDisabled?: boolean;
+  }) {
+    this.orgObjects = opts.objects ?? SOBJECT_NAMES;
+    this.byLowerName = new Map(this.orgObjects.map((o) => [o.toLowerCase(), o]));
+    this.granted = new Set(opts.grantedObjects ?? this.orgObjects);
     for (const [object, fields] of Object.entries(opts.hiddenFields ?? DEFAULT_HIDDEN)) {
       for (const field of fields ?? []) this.hideField(object as SObjectName, field);
     }
@@ -24,9 +34,15 @@ export class OrgAccess {
     return this.granted.has(object);
   }
 
-  /** Granted objects in the canonical order. */
+  /** The granted object of that name, matched case-insensitively as Salesforce does. */
+  resolve(name: string): SObjectName | undefined {
+    const object = this.byLowerName.get(name.toLowerCase());
+    return object && this.granted.has(object) ? object : undefined;
+  }
+
+  /** Granted objects in the org's order. */
   grantedObjects(): SObjectName[] {
-    return SOBJECT_NAMES.filter((o) => this.granted.has(o));
+    return this.orgObjects.filter((o) => this.granted.has(o));
   }
 
   grant(object: SObjectName): void {

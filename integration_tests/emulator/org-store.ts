@@ -5,12 +5,16 @@
  * connectors read in, so the common query needs no sort. Mutations never edit a row in place: they
  * replace it, so a query snapshot taken earlier keeps seeing the rows as they were.
  */
-import { SOBJECT_NAMES, storedFields, type SObjectName, type SRecord } from './field-catalog.js';
+import { SOBJECT_NAMES, specOf, storedFields, type SObjectName, type SRecord } from './field-catalog.js';
 import { generateRecord, type GenContext } from './data-generator.js';
+import { genericRecord, stampField } from './generic-records.js';
 import { KEY_PREFIX, makeId } from './ids.js';
 import { Rng } from './rng.js';
 import { formatDateTime, parseStoredDateTime } from './sf-time.js';
 import { buildTimeline, type MassUpdate } from './timeline.js';
+
+/** Rows of an object beyond the six when the options give no count (made on first use). */
+export const DEFAULT_EXTRA_COUNT = 40;
 
 export const DEFAULT_COUNTS: Record<SObjectName, number> = {
   Account: 150,
@@ -33,14 +37,20 @@ function massUpdatesFor(object: SObjectName, n: number): MassUpdate[] {
 const GENERATION_ORDER: SObjectName[] = ['User', 'Account', 'Contact', 'Opportunity', 'Lead', 'Case'];
 const DELETED_SHARE = 0.03;
 
-function compareRows(a: SRecord, b: SRecord): number {
-  const ma = a.SystemModstamp as string;
-  const mb = b.SystemModstamp as string;
-  if (ma !== mb) return ma < mb ? -1 : 1;
-  const ia = a.Id as string;
-  const ib = b.Id as string;
-  return ia < ib ? -1 : ia > ib ? 1 : 0;
+/** Storage order: (stamp, Id), where the stamp is SystemModstamp for the six and an object's best cursor for the others. */
+function rowComparator(stamp: string | null): (a: SRecord, b: SRecord) => number {
+  return (a, b) => {
+    if (stamp) {
+      const ma = a[stamp] as string;
+      const mb = b[stamp] as string;
+      if (ma !== mb) return ma < mb ? -1 : 1;
+    }
+    const ia = (a.Id ?? '') as string;
+    const ib = (b.Id ?? '') as string;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
+  };
 }
+const compareRows = rowComparator('SystemModstamp');
 
 export class OrgStore {
   readonly orgId: string;
@@ -51,9 +61,11 @@ export class OrgStore {
   private readonly nextCounter = new Map<SObjectName, number>();
   private readonly ctx: GenContext;
   private readonly seed: number;
+  private readonly counts: Partial<Record<SObjectName, number>>;
 
   constructor(seed: number, counts: Partial<Record<SObjectName, number>>) {
     this.seed = seed;
+    this.counts = counts;
     this.orgId = makeId(KEY_PREFIX.Organization, 1);
     this.ctx = { rng: new Rng(seed), orgId: this.orgId, users: [], accounts: [], contacts: [], opportunities: [], caseCounter: 1000 };
     for (const object of GENERATION_ORDER) this.generate(object, counts[object] ?? DEFAULT_COUNTS[object]);
@@ -86,9 +98,43 @@ export class OrgStore {
     }
   }
 
+  private isGeneric(object: SObjectName): boolean {
+    return !SOBJECT_NAMES.includes(object);
+  }
+
+  /** The field rows are stamped and ordered by (SystemModstamp for the six), or null when the object has none. */
+  stampField(object: SObjectName): string | null {
+    return this.isGeneric(object) ? stampField(object) : 'SystemModstamp';
+  }
+
+  private compare(object: SObjectName): (a: SRecord, b: SRecord) => number {
+    return this.isGeneric(object) ? rowComparator(this.stampField(object)) : compareRows;
+  }
+
+  /** Rows of an object beyond the six, made on first use so that an org of a thousand objects starts at once. */
+  private generateGeneric(object: SObjectName): SRecord[] {
+    const n = this.counts[object] ?? DEFAULT_EXTRA_COUNT;
+    const rng = new Rng(this.seed * 31 + [...object].reduce((h, c) => (h * 33 + c.charCodeAt(0)) % 1_000_003, 7));
+    const ctx = { ...this.ctx, rng };
+    const { modstamps, idCounters } = buildTimeline(n, rng, []);
+    const deletable = specOf(object).byName.has('isdeleted');
+    const rows = Array.from({ length: n }, (_, p) => {
+      const rec = genericRecord(object, ctx, idCounters[p], modstamps[p]);
+      if (deletable && rng.chance(DELETED_SHARE)) rec.IsDeleted = true;
+      return rec;
+    });
+    rows.sort(this.compare(object));
+    this.rowsByObject.set(object, rows);
+    this.nextCounter.set(object, n);
+    if (this.byIdIndex) for (const r of rows) if (typeof r.Id === 'string') this.byIdIndex.set(r.Id, r);
+    return rows;
+  }
+
   /** The live sorted array; callers must not modify it. */
   rows(object: SObjectName): readonly SRecord[] {
-    return this.rowsByObject.get(object) ?? [];
+    const rows = this.rowsByObject.get(object);
+    if (rows) return rows;
+    return this.isGeneric(object) ? this.generateGeneric(object) : [];
   }
 
   private get byId(): Map<string, SRecord> {
@@ -100,13 +146,16 @@ export class OrgStore {
   }
 
   get(object: SObjectName, id: string): SRecord | undefined {
+    this.rows(object);
+    const prefix = specOf(object).keyPrefix;
     const rec = this.byId.get(id);
-    return rec && (rec.Id as string).startsWith(KEY_PREFIX[object]) ? rec : undefined;
+    return rec && prefix && (rec.Id as string).startsWith(prefix) ? rec : undefined;
   }
 
   newestModstamp(object: SObjectName): number | null {
     const rows = this.rows(object);
-    return rows.length ? parseStoredDateTime(rows[rows.length - 1].SystemModstamp as string) : null;
+    const stamp = this.stampField(object);
+    return rows.length && stamp ? parseStoredDateTime(rows[rows.length - 1][stamp] as string) : null;
   }
 
   /** The emulator clock: now, but always after the object's newest change, so a mutation is the newest row. */
@@ -127,9 +176,8 @@ export class OrgStore {
   update(object: SObjectName, id: string, fields: Record<string, unknown> = {}): SRecord {
     const old = this.mustGet(object, id);
     const stamp = formatDateTime(this.tick(object));
-    const next: SRecord = { ...old, ...this.checkFields(object, fields), SystemModstamp: stamp };
-    if (!('LastModifiedDate' in fields)) next.LastModifiedDate = stamp;
-    next.LastModifiedById = this.runAsUserId;
+    const next: SRecord = { ...old, ...this.checkFields(object, fields) };
+    this.stampChange(object, next, stamp, !('LastModifiedDate' in fields));
     this.fixDerived(object, next);
     this.replace(object, old, next);
     return { ...next };
@@ -138,13 +186,27 @@ export class OrgStore {
   softDelete(object: SObjectName, id: string): SRecord {
     if (object === 'User') throw new Error('User records cannot be deleted in Salesforce; deactivate them instead');
     const old = this.mustGet(object, id);
+    if (!('IsDeleted' in old)) throw new Error(`${object} records cannot be deleted`);
     const stamp = formatDateTime(this.tick(object));
-    const next: SRecord = { ...old, IsDeleted: true, SystemModstamp: stamp, LastModifiedDate: stamp, LastModifiedById: this.runAsUserId };
+    const next: SRecord = { ...old, IsDeleted: true };
+    this.stampChange(object, next, stamp, true);
     this.replace(object, old, next);
     return { ...next };
   }
 
+  /** A change moves SystemModstamp, and LastModifiedDate/ById unless told otherwise, where the object has them. */
+  private stampChange(object: SObjectName, rec: SRecord, stamp: string, lastModified: boolean): void {
+    if ('SystemModstamp' in rec) rec.SystemModstamp = stamp;
+    if (lastModified && 'LastModifiedDate' in rec) rec.LastModifiedDate = stamp;
+    if ('LastModifiedById' in rec) rec.LastModifiedById = this.runAsUserId;
+    if (!this.isGeneric(object)) return;
+    // An append-only object (history) changes nothing in place: its only stamp is when a row was created.
+    const field = this.stampField(object);
+    if (field && field !== 'CreatedDate' && field !== 'LoginTime') rec[field] = stamp;
+  }
+
   private create(object: SObjectName, modstamp: number, fields: Record<string, unknown>): SRecord {
+    if (this.isGeneric(object)) return this.createGeneric(object, modstamp, fields);
     const counter = this.nextCounter.get(object) ?? 0;
     this.nextCounter.set(object, counter + 1);
     const ctx = { ...this.ctx, rng: new Rng(this.seed * 7919 + counter * 13 + GENERATION_ORDER.indexOf(object)) };
@@ -158,6 +220,18 @@ export class OrgStore {
     this.insertSorted(object, rec);
     this.byId.set(rec.Id as string, rec);
     this.remember(object, rec);
+    return { ...rec };
+  }
+
+  private createGeneric(object: SObjectName, modstamp: number, fields: Record<string, unknown>): SRecord {
+    this.rows(object);
+    const counter = this.nextCounter.get(object) ?? 0;
+    this.nextCounter.set(object, counter + 1);
+    const ctx = { ...this.ctx, rng: new Rng(this.seed * 7919 + counter * 13) };
+    const rec = genericRecord(object, ctx, counter, modstamp);
+    Object.assign(rec, this.checkFields(object, fields));
+    this.insertSorted(object, rec);
+    if (typeof rec.Id === 'string') this.byId.set(rec.Id, rec);
     return { ...rec };
   }
 
@@ -191,7 +265,7 @@ export class OrgStore {
 
   private replace(object: SObjectName, old: SRecord, next: SRecord): void {
     const rows = this.rowsByObject.get(object)!;
-    const at = this.position(rows, old);
+    const at = this.position(object, rows, old);
     if (rows[at] === old) rows.splice(at, 1);
     else rows.splice(rows.indexOf(old), 1);
     this.insertSorted(object, next);
@@ -200,17 +274,18 @@ export class OrgStore {
 
   private insertSorted(object: SObjectName, rec: SRecord): void {
     const rows = this.rowsByObject.get(object)!;
-    if (!rows.length || compareRows(rows[rows.length - 1], rec) < 0) rows.push(rec);
-    else rows.splice(this.position(rows, rec), 0, rec);
+    if (!rows.length || this.compare(object)(rows[rows.length - 1], rec) < 0) rows.push(rec);
+    else rows.splice(this.position(object, rows, rec), 0, rec);
   }
 
   /** First index whose row does not sort before `rec` (binary search). */
-  private position(rows: SRecord[], rec: SRecord): number {
+  private position(object: SObjectName, rows: SRecord[], rec: SRecord): number {
+    const compare = this.compare(object);
     let lo = 0;
     let hi = rows.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareRows(rows[mid], rec) < 0) lo = mid + 1;
+      if (compare(rows[mid], rec) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;

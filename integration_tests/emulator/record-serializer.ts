@@ -49,8 +49,10 @@ export function compileRowWriter(object: string, version: string, columns: Colum
   const head = `{"attributes":{"type":${JSON.stringify(object)},"url":${urlPrefix}`;
   const keys = columns.map((c) => `,${JSON.stringify(c.key)}:`);
   const emitters = columns.map(columnEmitter);
+  // An object without Id has no record URL: its attributes carry the type alone.
+  const bare = `{"attributes":{"type":${JSON.stringify(object)}}`;
   return (row) => {
-    let out = `${head}${row.Id as string}"}`;
+    let out = row.Id === undefined ? bare : `${head}${row.Id as string}"}`;
     for (let i = 0; i < emitters.length; i++) out += keys[i] + emitters[i](row);
     return out + '}';
   };

@@ -4,7 +4,7 @@
  * permission, then the resource.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CATALOG, SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
+import { specOf, type SObjectName } from './field-catalog.js';
 import { objectBasicInfo, globalDescribe, objectDescribe } from './describe-metadata.js';
 import { apiDisabled, invalidSession, notFound, OAuthError, SalesforceError } from './errors.js';
 import { readBody, sendJson, wantsGzip } from './http-util.js';
@@ -47,6 +47,8 @@ export interface ServerState {
   clockAheadMs: number;
   maxBatchSize: number;
   dailyApiLimit: number;
+  /** Objects whose queryAll is refused (only query works on them). */
+  queryAllUnsupported: ReadonlySet<SObjectName>;
   /** Queries whose result is larger than this fail with QUERY_TIMEOUT (null: never). */
   queryTimeoutRows: number | null;
   /** HTTP statuses the next data API requests fail with, in order (transient-fault injection). */
@@ -249,15 +251,53 @@ async function bulkResource(state: ServerState, req: IncomingMessage, url: URL, 
 }
 
 function grantedObject(state: ServerState, name: string): SObjectName {
-  const object = SOBJECT_NAMES.find((o) => o.toLowerCase() === name.toLowerCase());
-  if (!object || !state.access.isGranted(object)) throw notFound();
+  const object = state.access.resolve(name);
+  if (!object) throw notFound();
   return object;
+}
+
+/** Salesforce's limit of subrequests in one Composite request. */
+const MAX_SUBREQUESTS = 25;
+
+/**
+ * `POST …/composite`: up to 25 subrequests answered in one body, each with its own status; the
+ * whole request is metered as one call. The emulator runs GET subrequests (describes, queries).
+ */
+async function composite(state: ServerState, version: string, pass: Pass): Promise<unknown> {
+  let body: { compositeRequest?: Array<{ method?: string; url?: string; referenceId?: string }> };
+  try {
+    body = JSON.parse(await pass.body()) as typeof body;
+  } catch {
+    throw new SalesforceError(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON.');
+  }
+  const requests = body?.compositeRequest;
+  if (!Array.isArray(requests) || requests.length === 0) throw new SalesforceError(400, 'INVALID_API_INPUT', 'compositeRequest is required');
+  if (requests.length > MAX_SUBREQUESTS) {
+    throw new SalesforceError(400, 'INVALID_API_INPUT', `Composite requests may contain no more than ${MAX_SUBREQUESTS} subrequests.`);
+  }
+  const compositeResponse = [];
+  for (const sub of requests) {
+    const referenceId = sub.referenceId ?? '';
+    try {
+      const target = new URL(sub.url ?? '', 'http://emulator.invalid');
+      const m = /^\/services\/data\/v(\d+)\.0(\/.*)$/.exec(target.pathname);
+      if (!m || Number(m[1]) > Number(version)) throw notFound();
+      const fake = { method: sub.method ?? 'GET', headers: {} } as IncomingMessage;
+      const result = await resource(state, fake, target, `${m[1]}.0`, m[2], pass);
+      compositeResponse.push({ body: typeof result === 'string' ? JSON.parse(result) : result, httpHeaders: {}, httpStatusCode: 200, referenceId });
+    } catch (err) {
+      if (!(err instanceof SalesforceError)) throw err;
+      compositeResponse.push({ body: err.body(), httpHeaders: {}, httpStatusCode: err.status, referenceId });
+    }
+  }
+  return { compositeResponse };
 }
 
 async function resource(state: ServerState, req: IncomingMessage, url: URL, version: string, rest: string, pass: Pass): Promise<unknown> {
   const parts = rest.split('/').filter(Boolean).map(decodeURIComponent);
   const [head, a, b] = parts;
   if (head === 'jobs' && a === 'query') return bulkResource(state, req, url, version, parts, pass);
+  if (head === 'composite' && parts.length === 1 && req.method === 'POST') return composite(state, version, pass);
   requireRead(req);
   if (parts.length === 0) return resourceMap(version);
   if (head === 'limits' && parts.length === 1) return limits(state.apiCalls, state.dailyApiLimit);
@@ -283,11 +323,20 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
     const q = url.searchParams.get('q');
     if (q === null) throw new SalesforceError(400, 'MALFORMED_QUERY', 'SOQL statements cannot be empty or null');
     const result = executeSoql(q, state.store, state.access, head === 'queryAll');
+    if (head === 'queryAll' && state.queryAllUnsupported.has(result.object)) {
+      throw new SalesforceError(400, 'EXTERNAL_OBJECT_UNSUPPORTED_EXCEPTION', `Getting all ${result.object} is unsupported`);
+    }
     if (state.queryTimeoutRows !== null && !result.countOnly && result.rows.length > state.queryTimeoutRows) {
       throw queryTimeout();
     }
     const windowMs = state.faults.queryTimeoutWindowMs;
-    if (windowMs !== undefined && !result.countOnly && !result.limited && windowWidth(state, result) > windowMs) {
+    if (
+      windowMs !== undefined &&
+      state.store.stampField(result.object) === 'SystemModstamp' &&
+      !result.countOnly &&
+      !result.limited &&
+      windowWidth(state, result) > windowMs
+    ) {
       if (!pass.dry) state.faults.counts.query_timeout++;
       throw queryTimeout();
     }
@@ -320,7 +369,7 @@ function record(state: ServerState, object: SObjectName, id: string, url: URL, v
   if (row.IsDeleted === true) throw new SalesforceError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
   const hidden = state.access.hiddenFields(object);
   const wanted = url.searchParams.get('fields');
-  const specs = CATALOG[object].fields.filter((fs) => !hidden.has(fs.name.toLowerCase()));
+  const specs = specOf(object).fields.filter((fs) => !hidden.has(fs.name.toLowerCase()));
   const columns: Column[] = [];
   if (wanted) {
     for (const name of wanted

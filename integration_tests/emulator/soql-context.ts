@@ -2,8 +2,11 @@
  * What a SOQL query may see (the object's fields minus the ones field-level security hides) and
  * the Salesforce-shaped errors raised while compiling it, with the caret pointing into the query.
  */
-import { CATALOG, type FieldSpec, type SObjectName } from './field-catalog.js';
+import { specOf, type FieldSpec, type SObjectName } from './field-catalog.js';
 import { noSuchColumn, SalesforceError, soqlError } from './errors.js';
+
+// Compound, binary and untyped fields: Salesforce neither filters nor sorts on them.
+const UNFILTERABLE = new Set(['address', 'location', 'base64', 'anyType', 'json']);
 
 export class SoqlContext {
   constructor(
@@ -22,11 +25,11 @@ export class SoqlContext {
   }
 
   field(name: string): FieldSpec {
-    const fs = CATALOG[this.object].byName.get(name.toLowerCase());
+    const fs = specOf(this.object).byName.get(name.toLowerCase());
     if (!fs || this.hidden.has(fs.name.toLowerCase())) {
       if (name.includes('.')) {
         const rel = name.split('.')[0];
-        const known = CATALOG[this.object].fields.some((f) => f.relationshipName?.toLowerCase() === rel.toLowerCase());
+        const known = specOf(this.object).fields.some((f) => f.relationshipName?.toLowerCase() === rel.toLowerCase());
         if (known) throw SoqlContext.unsupported(`relationship fields such as ${name}`);
         throw soqlError(
           'INVALID_FIELD',
@@ -43,7 +46,7 @@ export class SoqlContext {
   /** A field usable in WHERE: address/location and long text areas cannot be filtered. */
   filterableField(name: string): FieldSpec {
     const fs = this.field(name);
-    if (fs.type === 'address' || fs.type === 'location' || (fs.type === 'textarea' && fs.length > 255)) {
+    if (UNFILTERABLE.has(fs.type) || (fs.type === 'textarea' && fs.length > 255)) {
       throw this.invalidField(`field '${fs.name}' can not be filtered in a query call`, name);
     }
     return fs;
@@ -51,7 +54,7 @@ export class SoqlContext {
 
   sortableField(name: string): FieldSpec {
     const fs = this.field(name);
-    if (fs.type === 'address' || fs.type === 'location' || (fs.type === 'textarea' && fs.length > 255)) {
+    if (UNFILTERABLE.has(fs.type) || (fs.type === 'textarea' && fs.length > 255)) {
       throw this.invalidField(`field '${fs.name}' can not be sorted in a query call`, name);
     }
     return fs;

@@ -5,7 +5,7 @@
  */
 import soqlParser from 'soql-parser-js';
 import type { FieldType as ParsedField, OrderByClause, Query } from 'soql-parser-js';
-import { CATALOG, SOBJECT_NAMES, type SObjectName, type SRecord } from './field-catalog.js';
+import { specOf, type SObjectName, type SRecord } from './field-catalog.js';
 import { SalesforceError, soqlError, unsupportedType } from './errors.js';
 import type { OrgStore } from './org-store.js';
 import type { Column } from './record-serializer.js';
@@ -16,6 +16,8 @@ import { compileWhere, type ModstampRange, type Predicate } from './soql-where.j
 const { parseQuery } = soqlParser;
 
 export interface QueryAccess {
+  /** The granted object of that name (case-insensitive), as the org spells it. */
+  resolve(name: string): SObjectName | undefined;
   isGranted(object: SObjectName): boolean;
   hiddenFields(object: SObjectName): ReadonlySet<string>;
 }
@@ -51,10 +53,13 @@ function parse(soql: string): Query {
 
 function resolveObject(soql: string, query: Query, access: QueryAccess): SObjectName {
   const name = query.sObject ?? '';
-  const object = SOBJECT_NAMES.find((o) => o.toLowerCase() === name.toLowerCase());
-  if (!object || !access.isGranted(object)) {
+  const object = access.resolve(name);
+  if (!object) {
     const ctx = new SoqlContext(soql, 'Account', new Set());
     throw soqlError('INVALID_TYPE', soql, ctx.positionOf(name, Math.max(0, soql.search(/\bfrom\b/i))), unsupportedType(name));
+  }
+  if (!specOf(object).queryable) {
+    throw soqlError('INVALID_TYPE_FOR_OPERATION', soql, soql.search(/\bfrom\b/i), `entity type ${object} does not support query`);
   }
   return object;
 }
@@ -83,7 +88,7 @@ function selectColumns(fields: ParsedField[], ctx: SoqlContext, limit: number | 
         if (which === 'ALL' && (limit === undefined || limit > 200)) {
           throw ctx.malformed('The SOQL FIELDS function must have a LIMIT of at most 200', ctx.positionOf('FIELDS'));
         }
-        for (const spec of CATALOG[ctx.object].fields) {
+        for (const spec of specOf(ctx.object).fields) {
           if (which === 'ALL' || (which === 'CUSTOM') === spec.custom) {
             try {
               add(spec.name);
@@ -116,10 +121,11 @@ function sortKeys(orderBy: OrderByClause | OrderByClause[] | undefined, ctx: Soq
   });
 }
 
-/** Storage order is (SystemModstamp, Id) ascending; a query asking for that needs no sort. */
-function isStorageOrder(keys: SortKey[]): boolean {
+/** Storage order is (stamp, Id) ascending; a query asking for that needs no sort. */
+function isStorageOrder(keys: SortKey[], stamp: string | null): boolean {
   if (keys.length === 0) return true;
-  if (keys[0].name !== 'SystemModstamp' || keys[0].desc) return false;
+  if (!stamp) return keys.length === 1 && keys[0].name === 'Id' && !keys[0].desc;
+  if (keys[0].name !== stamp || keys[0].desc) return false;
   return keys.length === 1 || (keys[1].name === 'Id' && !keys[1].desc);
 }
 
@@ -194,14 +200,17 @@ export function executeSoql(soql: string, store: OrgStore, access: QueryAccess, 
       `Maximum SOQL offset allowed is ${MAX_OFFSET}`,
     );
   }
-  const { out, count } = scan(store.rows(object), compiled?.range ?? null, compiled?.predicate ?? null, includeDeleted, columns !== null);
+  const stamp = store.stampField(object);
+  // The WHERE's SystemModstamp bounds narrow the scan only where rows are stored in SystemModstamp order.
+  const range = stamp === 'SystemModstamp' ? (compiled?.range ?? null) : null;
+  const { out, count } = scan(store.rows(object), range, compiled?.predicate ?? null, includeDeleted, columns !== null);
   const offset = query.offset ?? 0;
   const limit = query.limit ?? Infinity;
   if (columns === null) {
     const totalSize = Math.max(0, Math.min(count - offset, limit));
     return { object, columns: [], rows: [], totalSize, countOnly: true, singlePage: true, window: compiled?.range ?? null, limited: query.limit !== undefined };
   }
-  let rows = isStorageOrder(keys) ? out : sortRows(out, keys);
+  let rows = isStorageOrder(keys, stamp) ? out : sortRows(out, keys);
   if (offset > 0 || limit < rows.length) rows = rows.slice(offset, offset + limit);
   return {
     object,

@@ -126,12 +126,16 @@ export function configuredCatalog(catalog: Message, syncMode: 'full_refresh' | '
   return {
     streams: catalog.catalog.streams
       .filter((s: Message) => !only || only.includes(s.name))
-      .map((stream: Message) => ({
-        stream,
-        sync_mode: syncMode,
-        destination_sync_mode: syncMode === 'incremental' ? 'append_dedup' : 'overwrite',
-        ...(syncMode === 'incremental' ? { cursor_field: ['SystemModstamp'], primary_key: [['Id']] } : {}),
-      })),
+      .map((stream: Message) => {
+        // A stream offering full refresh only (no cursor) stays in full refresh in an incremental catalog.
+        const incremental = syncMode === 'incremental' && stream.supported_sync_modes.includes('incremental');
+        return {
+          stream,
+          sync_mode: incremental ? 'incremental' : 'full_refresh',
+          destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+          ...(incremental ? { cursor_field: stream.default_cursor_field, primary_key: stream.source_defined_primary_key } : {}),
+        };
+      }),
   };
 }
 

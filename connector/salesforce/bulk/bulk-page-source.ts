@@ -5,8 +5,11 @@
 import { SalesforceApiError } from '../api/failures.js';
 import type { SalesforceClient } from '../api/client.js';
 import type { DescribeField } from '../api/types.js';
+import type { StreamKeys } from '../objects.js';
 import { streamQuery } from '../soql.js';
-import type { PageSource } from '../streams/pages.js';
+import type { PageSource, ReadChoices } from '../streams/pages.js';
+import { fallBackToQuery, refusesQueryAll } from '../streams/query-all.js';
+import type { Log } from '../../runtime/source.js';
 import { DEFAULTS } from '../defaults.js';
 import { BulkQueryJob } from './bulk-job.js';
 import { planBulkFields } from './bulk-fields.js';
@@ -25,21 +28,27 @@ export function bulkPageSource(
   object: string,
   selected: readonly DescribeField[],
   describe: readonly DescribeField[],
-  includeDeleted: boolean,
-  onWaiting?: (message: string) => Promise<void>,
+  choices: ReadChoices,
+  keys: StreamKeys,
+  log: Log,
 ): PageSource {
   const plan = planBulkFields(selected, describe);
   const output = selected.map((f) => f.name);
   return async function* (bounds) {
+    const soql = streamQuery(object, plan.select, bounds, keys);
     let job: BulkQueryJob;
     try {
-      job = await BulkQueryJob.create(client, streamQuery(object, plan.select, bounds), object, includeDeleted);
+      job = await BulkQueryJob.create(client, soql, object, choices.includeDeleted).catch(async (error: unknown) => {
+        if (!choices.includeDeleted || !refusesQueryAll(error)) throw error;
+        await fallBackToQuery(object, error, choices, log);
+        return BulkQueryJob.create(client, soql, object, false);
+      });
     } catch (error) {
       if (error instanceof SalesforceApiError && error.status === 400) throw new BulkRefusedError(`${error.errorCode}: ${error.sfMessage}`);
       throw error;
     }
     try {
-      const total = await job.waitUntilComplete(onWaiting);
+      const total = await job.waitUntilComplete((message) => log('INFO', message));
       let estimate: number | undefined = total;
       let page: Array<Record<string, unknown>> = [];
       // Every result page repeats the header; the converter is rebuilt only if it ever changes.

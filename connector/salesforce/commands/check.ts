@@ -1,5 +1,6 @@
 /**
- * `check`: mints a token and proves every selected object can be described and queried. Every
+ * `check`: mints a token and proves every selected object can be described and queried (with
+ * `objects: ["*"]`, a sample of them: checking a thousand objects would cost a thousand calls). Every
  * problem found is listed with its fix in one failed result, so an operator fixes them all in one
  * round instead of one per attempt.
  */
@@ -11,6 +12,8 @@ import { describeFailure } from '../api/describe-failure.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { hiddenBaselineFields } from '../schema/baseline.js';
 import type { Settings } from '../settings.js';
+import { everyObject, resolveObjects } from '../catalog/org-objects.js';
+import { DEFAULT_OBJECTS } from '../objects.js';
 import { probeQuery } from '../soql.js';
 import { selectFields } from '../streams/field-selection.js';
 import { RetryLog } from './retry-log.js';
@@ -35,13 +38,21 @@ export async function checkConnection(
   } catch (error) {
     return { ok: false, message: checkProblem(error).message };
   }
+  const every = everyObject(config.objects);
+  let objects: string[];
+  try {
+    objects = await resolveObjects(client, config.objects, log);
+  } catch (error) {
+    return { ok: false, message: checkProblem(error).message };
+  }
+  const probed = every ? checkSample(objects) : objects;
   const problems: string[] = [];
   const notes: string[] = [];
-  for (const object of config.objects) {
+  for (const object of probed) {
     try {
       const describe = await client.describe(object);
-      selectFields(describe, undefined, object);
-      for await (const page of client.query(probeQuery(object), { object, includeDeleted: false })) void page;
+      const { keys } = selectFields(describe, undefined, object);
+      for await (const page of client.query(probeQuery(object, keys), { object, includeDeleted: false })) void page;
       const hidden = hiddenBaselineFields(object, describe);
       if (hidden.length) notes.push(`${object}: ${hidden.join(', ')} hidden by field-level security`);
     } catch (error) {
@@ -57,5 +68,14 @@ export async function checkConnection(
     );
   }
   if (problems.length) return { ok: false, message: problems.length === 1 ? problems[0] : problems.map((p, i) => `(${i + 1}) ${p}`).join(' ') };
+  if (every) {
+    return { ok: true, message: `Connected to ${client.host}; "*" selects ${objects.length} objects, and ${probed.join(', ')} are readable.` };
+  }
   return { ok: true, message: `Connected to ${client.host}; ${config.objects.join(', ')} are readable.` };
+}
+
+/** What check probes for "*": the default objects the org has, else the first few, never more than three. */
+export function checkSample(objects: readonly string[]): string[] {
+  const defaults = objects.filter((o) => (DEFAULT_OBJECTS as readonly string[]).includes(o));
+  return (defaults.length ? defaults : objects).slice(0, 3);
 }

@@ -14,14 +14,15 @@ import { describeFailure } from '../api/describe-failure.js';
 import { QuotaReachedError } from '../api/quota.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Settings } from '../settings.js';
-import { readCursor } from '../state/cursor.js';
+import { readCursor, type CursorReading } from '../state/cursor.js';
 import { FUTURE_SLACK_MS } from '../streams/page-order.js';
-import { readStream } from '../streams/read-stream.js';
+import { checkCursorChoice, readStream } from '../streams/read-stream.js';
+import { LEGACY_CURSOR, requiredFields } from '../objects.js';
 import { RetryLog } from './retry-log.js';
 
 export class SalesforceRead implements ReadSession {
   private readonly client: SalesforceClient;
-  private readonly cursors = new Map<string, string | undefined>();
+  private readonly cursors = new Map<string, CursorReading>();
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -38,28 +39,31 @@ export class SalesforceRead implements ReadSession {
   async start(): Promise<void> {
     // Every stream's cursor is read (and repaired, if an older release saved a bad one) before any call.
     for (const { name } of this.streams) {
-      const { cursor, repairedFrom } = readCursor(this.states.get(name));
-      this.cursors.set(name, cursor);
+      const reading = readCursor(this.states.get(name));
+      const { cursor, repairedFrom, field } = reading;
+      this.cursors.set(name, reading);
       if (repairedFrom !== undefined) {
         const from = cursor ? `${cursor}, the newest change the state still lists` : (this.config.startDate ?? 'the beginning');
         await this.log(
           'WARN',
-          `${name}: the state's SystemModstamp ${JSON.stringify(repairedFrom)} is not a date-time (an earlier release could save one), so ${name} is read again from ${from}; records already delivered may arrive again.`,
+          `${name}: the state's ${field} ${JSON.stringify(repairedFrom)} is not a date-time (an earlier release could save one), so ${name} is read again from ${from}; records already delivered may arrive again.`,
         );
       }
       if (cursor && Date.parse(cursor) > Date.now() + FUTURE_SLACK_MS) {
         await this.log(
           'WARN',
-          `${name}: the state's SystemModstamp ${cursor} is in the future, so nothing changed before then is read; remove that stream's state to read it again.`,
+          `${name}: the state's ${field} ${cursor} is in the future, so nothing changed before then is read; remove that stream's state to read it again.`,
         );
       }
     }
+    // The six are always keyed on SystemModstamp: a catalog naming another cursor fails before any call.
+    for (const stream of this.streams) if (stream.syncMode === 'incremental' && requiredFields(stream.name).length) checkCursorChoice(stream, LEGACY_CURSOR);
     await this.client.tokens.current(); // wrong credentials fail the whole sync once, not once per stream
   }
 
   async read(stream: ConfiguredStream, sink: StreamSink): Promise<void> {
     const ctx = { client: this.client, sink, startDate: this.config.startDate, readApi: this.config.readApi };
-    await readStream(ctx, stream, this.cursors.get(stream.name), this.states.get(stream.name));
+    await readStream(ctx, stream, this.cursors.get(stream.name) ?? {}, this.states.get(stream.name));
   }
 
   describe(error: unknown): ConnectorError {

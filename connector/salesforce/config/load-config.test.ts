@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SUPPORTED_OBJECTS } from '../objects.js';
+import { DEFAULT_OBJECTS } from '../objects.js';
 import { loadConfig, resolveConfig } from './load-config.js';
 
 const base = { hostname: 'acme.my.salesforce.com', client_id: 'id', client_secret: 'secret-value' };
@@ -10,7 +10,7 @@ const base = { hostname: 'acme.my.salesforce.com', client_id: 'id', client_secre
 describe('resolveConfig', () => {
   it('defaults to all six objects and the whole history', () => {
     const config = resolveConfig(base, 'c.json');
-    expect(config.objects).toEqual([...SUPPORTED_OBJECTS]);
+    expect(config.objects).toEqual([...DEFAULT_OBJECTS]);
     expect(config.startDate).toBeUndefined();
     expect(config.org.origin).toBe('https://acme.my.salesforce.com');
   });
@@ -29,7 +29,8 @@ describe('resolveConfig', () => {
     [{ ...base, client_id: undefined }, /missing the required field 'client_id'/],
     [{ ...base, client_secret: 7 }, /'client_secret' must be of type string/],
     [{ ...base, start_date: 'yesterday' }, /'start_date' is not a valid/],
-    [{ ...base, objects: ['Account', 'Widget'] }, /'objects\.1' must be one of/],
+    [{ ...base, objects: ['Account', 'Widget Report'] }, /'objects' lists "Widget Report", which is not an object API name/],
+    [{ ...base, objects: ['*', 'Account'] }, /'objects' mixes "\*" with object names/],
     [{ ...base, objects: [] }, /'objects' must not be empty/],
     [{ ...base, client_id: '  ' }, /'client_id' is empty/],
     ['a string', /must hold a JSON object/],

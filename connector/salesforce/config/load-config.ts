@@ -8,13 +8,16 @@ import { readFileSync } from 'node:fs';
 import type { SalesforceConfig } from '../../../generated/config.js';
 import { ConfigError } from '../../runtime/errors.js';
 import { DEFAULTS } from '../defaults.js';
-import type { SObjectName } from '../objects.js';
+import { EVERY_OBJECT } from '../objects.js';
 import { packagePath } from '../../runtime/package-root.js';
 import { createAjv } from '../../runtime/ajv.js';
 import { parseHostname, type OrgHost } from './hostname.js';
 import { resolveAuth, type Auth } from './auth.js';
 import { readJsonFile } from '../../runtime/json-file.js';
 import { describeSchemaError } from '../../runtime/schema-errors.js';
+
+// Salesforce API names: a letter, then letters, digits and underscores (Invoice__c, ns__Thing__c).
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 export interface ResolvedConfig {
   org: OrgHost;
@@ -23,7 +26,8 @@ export interface ResolvedConfig {
   given: Record<string, unknown>;
   /** ISO-8601 UTC with milliseconds, or undefined for the whole history */
   startDate?: string;
-  objects: SObjectName[];
+  /** API names, or the single entry "*" (every replicable object, resolved against the org). */
+  objects: string[];
   readApi: 'auto' | 'rest' | 'bulk';
   numWorkers: number;
   apiBudgetPercent: number;
@@ -51,6 +55,15 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     const ms = Date.parse(config.start_date);
     if (Number.isNaN(ms)) throw new ConfigError(`The ${role} field 'start_date' is not a valid date-time; use a form like 2024-01-01T00:00:00Z.`);
     startDate = new Date(ms).toISOString();
+  }
+  if (config.objects && config.objects.length > 1 && config.objects.includes(EVERY_OBJECT)) {
+    throw new ConfigError(`The ${role} field 'objects' mixes "*" with object names; use ["*"] alone for every object, or list the names.`);
+  }
+  const badName = config.objects?.find((name) => name !== EVERY_OBJECT && !API_NAME.test(name));
+  if (badName !== undefined) {
+    throw new ConfigError(
+      `The ${role} field 'objects' lists ${JSON.stringify(badName)}, which is not an object API name; use names like Account or Invoice__c, or ["*"].`,
+    );
   }
   return {
     org,

@@ -18,6 +18,12 @@ describe('field mapping', () => {
     ['reference', { type: ['null', 'string'] }],
     ['id', { type: ['null', 'string'] }],
     ['anyType', { type: ['null', 'string'] }],
+    ['time', { type: ['null', 'string'], format: 'time', airbyte_type: 'time_with_timezone' }],
+    ['encryptedstring', { type: ['null', 'string'] }],
+    ['combobox', { type: ['null', 'string'] }],
+    ['json', { type: ['null', 'string'] }],
+    ['textarea', { type: ['null', 'string'] }],
+    ['multipicklist', { type: ['null', 'string'] }],
   ])('maps %s', (type, schema) => {
     expect(fieldSchema(f('X', type))).toEqual(schema);
   });

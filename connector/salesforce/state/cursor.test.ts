@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { LATE_COMMIT_LOOKBACK_MS, incrementalLowerBound, laterOf, readCursor } from './cursor.js';
-import { SUPPORTED_OBJECTS as SIX } from '../objects.js';
+import { DEFAULT_OBJECTS as SIX } from '../objects.js';
 import { parseStateInput } from '../../runtime/input-state.js';
 
 const streamState = (name: string, state: unknown) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: state } });
@@ -39,17 +39,30 @@ describe('parseStateInput', () => {
 
 describe('cursor', () => {
   it('reads and normalises the cursor', () => {
-    expect(readCursor({ SystemModstamp: '2024-01-01T00:00:00Z' })).toEqual({ cursor: '2024-01-01T00:00:00.000Z' });
-    expect(readCursor({ SystemModstamp: '2024-01-01T00:00:00.000+0000' })).toEqual({ cursor: '2024-01-01T00:00:00.000Z' });
+    expect(readCursor({ SystemModstamp: '2024-01-01T00:00:00Z' })).toEqual({ cursor: '2024-01-01T00:00:00.000Z', field: 'SystemModstamp' });
+    expect(readCursor({ SystemModstamp: '2024-01-01T00:00:00.000+0000' })).toEqual({ cursor: '2024-01-01T00:00:00.000Z', field: 'SystemModstamp' });
     expect(readCursor({})).toEqual({});
     expect(readCursor(undefined)).toEqual({});
   });
 
+  it('reads the cursor of the field the state names, so a stream keyed on CreatedDate keeps it', () => {
+    expect(readCursor({ cursor_field: 'CreatedDate', CreatedDate: '2024-05-01T00:00:00Z' })).toEqual({
+      cursor: '2024-05-01T00:00:00.000Z',
+      field: 'CreatedDate',
+    });
+    // A state naming its field but holding no value of it has no cursor.
+    expect(readCursor({ cursor_field: 'CreatedDate', SystemModstamp: '2024-05-01T00:00:00Z' })).toEqual({});
+  });
+
   it('repairs a cursor that is not a date-time from the newest valid version the state lists', () => {
     const recent = { '001000000000001AAA': '2024-03-01T00:00:00.000Z', '001000000000002AAA': 'null', '001000000000003AAA': '2024-03-02T00:00:00.000Z' };
-    expect(readCursor({ SystemModstamp: 'null', recently_delivered: recent })).toEqual({ cursor: '2024-03-02T00:00:00.000Z', repairedFrom: 'null' });
-    expect(readCursor({ SystemModstamp: 'soon' })).toEqual({ cursor: undefined, repairedFrom: 'soon' });
-    expect(readCursor({ SystemModstamp: 1714000000000 })).toEqual({ cursor: undefined, repairedFrom: 1714000000000 });
+    expect(readCursor({ SystemModstamp: 'null', recently_delivered: recent })).toEqual({
+      cursor: '2024-03-02T00:00:00.000Z',
+      field: 'SystemModstamp',
+      repairedFrom: 'null',
+    });
+    expect(readCursor({ SystemModstamp: 'soon' })).toEqual({ cursor: undefined, field: 'SystemModstamp', repairedFrom: 'soon' });
+    expect(readCursor({ SystemModstamp: 1714000000000 })).toEqual({ cursor: undefined, field: 'SystemModstamp', repairedFrom: 1714000000000 });
   });
 
   it('starts the next query one look-back window before the cursor, never before start_date', () => {

@@ -1,14 +1,21 @@
 /**
- * The incremental cursor: the newest SystemModstamp delivered, and where the next query starts.
+ * The incremental cursor: the newest cursor value delivered (SystemModstamp, or the stream's own
+ * cursor field), and where the next query starts.
  *
  * A record can commit with a SystemModstamp older than records already delivered: Salesforce stamps
  * it when the transaction writes, not when it commits. So the next query starts a fixed look-back
  * before the cursor and delivers that window again; destinations deduplicate on Id. Records in the
  * window are re-sent, never skipped, and tie groups of any size are covered by `>=`.
  */
-import { CURSOR_FIELD } from '../objects.js';
+import { LEGACY_CURSOR } from '../objects.js';
 
 export const LATE_COMMIT_LOOKBACK_MS = 5 * 60 * 1000;
+
+/**
+ * The state key naming the field the cursor value is of. A state saved before it existed holds a
+ * SystemModstamp; a state naming another field than the stream's cursor today is not read as one.
+ */
+export const CURSOR_FIELD_KEY = 'cursor_field';
 
 /** The state key of the versions delivered inside the look-back window (recent-deliveries.ts). */
 export const RECENT_STATE_KEY = 'recently_delivered';
@@ -22,6 +29,8 @@ export function asInstant(value: unknown): string | undefined {
 
 export interface CursorReading {
   cursor?: string;
+  /** the field the state's cursor is a value of, when the state holds one */
+  field?: string;
   /** set when the saved cursor was not a date-time and the read falls back to `cursor` */
   repairedFrom?: unknown;
 }
@@ -33,10 +42,12 @@ export interface CursorReading {
  * the versions delivered just before (their newest stamp), or none (start_date or the beginning).
  */
 export function readCursor(streamState: Record<string, unknown> | undefined): CursorReading {
-  const value = streamState?.[CURSOR_FIELD];
+  const declared = streamState?.[CURSOR_FIELD_KEY];
+  const field = typeof declared === 'string' && declared ? declared : LEGACY_CURSOR;
+  const value = streamState?.[field];
   if (value === undefined || value === null) return {};
   const cursor = asInstant(value);
-  if (cursor) return { cursor };
+  if (cursor) return { cursor, field };
   const recent = streamState?.[RECENT_STATE_KEY];
   const stamps =
     recent && typeof recent === 'object'
@@ -44,7 +55,7 @@ export function readCursor(streamState: Record<string, unknown> | undefined): Cu
           .map(asInstant)
           .filter((s): s is string => s !== undefined)
       : [];
-  return { cursor: stamps.reduce<string | undefined>((a, b) => laterOf(a, b), undefined), repairedFrom: value };
+  return { cursor: stamps.reduce<string | undefined>((a, b) => laterOf(a, b), undefined), field, repairedFrom: value };
 }
 
 /** Where an incremental query starts: the look-back before the cursor, never before start_date. */

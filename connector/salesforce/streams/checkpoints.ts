@@ -4,12 +4,13 @@
  * run's position (the last record read) so the reader can resume precisely after it.
  */
 import type { StreamSink } from '../../runtime/source.js';
-import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
-import { RECENT_STATE_KEY, laterOf } from '../state/cursor.js';
+import type { StreamKeys } from '../objects.js';
+import { CURSOR_FIELD_KEY, RECENT_STATE_KEY, laterOf } from '../state/cursor.js';
 import { RecentDeliveries } from '../state/recent-deliveries.js';
 
 export interface Position {
-  stamp: string;
+  /** absent for a stream without cursor, ordered by Id alone */
+  stamp?: string;
   id: string;
 }
 
@@ -22,6 +23,7 @@ export class StreamCheckpoints {
     private readonly incremental: boolean,
     inputCursor: string | undefined,
     private readonly recent: RecentDeliveries = new RecentDeliveries(),
+    private readonly keys: StreamKeys = { primaryKey: 'Id', cursor: 'SystemModstamp' },
   ) {
     this.cursor = incremental ? inputCursor : undefined;
   }
@@ -33,13 +35,17 @@ export class StreamCheckpoints {
    * still moves the position and cursor.
    */
   async page(page: Record<string, unknown>[]): Promise<void> {
-    const records = this.incremental
-      ? page.filter((r) => r[CURSOR_FIELD] === null || !this.recent.wasDelivered(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD])))
-      : page;
-    if (this.incremental) for (const r of records) if (r[CURSOR_FIELD] !== null) this.recent.add(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD]));
-    const last = page.findLast((r) => typeof r[CURSOR_FIELD] === 'string');
+    const { cursor, primaryKey } = this.keys;
+    if (!primaryKey) return this.sink.checkpoint(page, {});
+    if (!cursor) {
+      if (page.length) this.position = { id: String(page[page.length - 1][primaryKey]) };
+      return this.sink.checkpoint(page, {});
+    }
+    const records = this.incremental ? page.filter((r) => r[cursor] === null || !this.recent.wasDelivered(String(r[primaryKey]), String(r[cursor]))) : page;
+    if (this.incremental) for (const r of records) if (r[cursor] !== null) this.recent.add(String(r[primaryKey]), String(r[cursor]));
+    const last = page.findLast((r) => typeof r[cursor] === 'string');
     if (last) {
-      this.position = { stamp: String(last[CURSOR_FIELD]), id: String(last[PRIMARY_KEY]) };
+      this.position = { stamp: String(last[cursor]), id: String(last[primaryKey]) };
       if (this.incremental) this.cursor = laterOf(this.cursor, this.position.stamp);
     }
     await this.sink.checkpoint(records, this.state());
@@ -47,8 +53,9 @@ export class StreamCheckpoints {
 
   private state(): Record<string, unknown> {
     const state: Record<string, unknown> = {};
-    if (this.incremental && this.cursor) {
-      state[CURSOR_FIELD] = this.cursor;
+    if (this.incremental && this.cursor && this.keys.cursor) {
+      state[CURSOR_FIELD_KEY] = this.keys.cursor;
+      state[this.keys.cursor] = this.cursor;
       const recent = this.recent.forState(this.cursor);
       if (recent) state[RECENT_STATE_KEY] = recent;
     }

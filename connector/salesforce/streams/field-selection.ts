@@ -4,7 +4,7 @@
  * of failing the whole query with INVALID_FIELD.
  */
 import { ConfigError } from '../../runtime/errors.js';
-import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
+import { requiredFields, streamKeys, type StreamKeys } from '../objects.js';
 import { isSupportedField } from '../schema/field-mapping.js';
 import type { DescribeField, DescribeResult } from '../api/types.js';
 
@@ -12,19 +12,22 @@ export interface FieldSelection {
   fields: DescribeField[];
   /** configured fields the org no longer lets us read */
   dropped: string[];
+  /** the object's primary key and cursor, always selected */
+  keys: StreamKeys;
 }
 
 export function selectFields(describe: DescribeResult, configured: readonly string[] | undefined, object: string): FieldSelection {
   const readable = new Map(describe.fields.filter(isSupportedField).map((f) => [f.name, f]));
-  for (const required of [PRIMARY_KEY, CURSOR_FIELD]) {
+  for (const required of requiredFields(object)) {
     if (!readable.has(required)) {
       throw new ConfigError(`The Run As user cannot read ${object}.${required}; make it visible through field-level security in the user's permission set.`, {
         stream: object,
       });
     }
   }
-  if (!configured) return { fields: [...readable.values()], dropped: [] };
-  const wanted = new Set([PRIMARY_KEY, CURSOR_FIELD, ...configured]);
+  const keys = streamKeys([...readable.values()]);
+  if (!configured) return { fields: [...readable.values()], dropped: [], keys };
+  const wanted = new Set([...[keys.primaryKey, keys.cursor].filter((k): k is string => k !== undefined), ...configured]);
   const fields: DescribeField[] = [];
   const dropped: string[] = [];
   for (const name of wanted) {
@@ -32,5 +35,5 @@ export function selectFields(describe: DescribeResult, configured: readonly stri
     if (field) fields.push(field);
     else dropped.push(name);
   }
-  return { fields, dropped };
+  return { fields, dropped, keys };
 }

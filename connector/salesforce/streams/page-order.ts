@@ -1,12 +1,13 @@
 /**
  * The guarantees a STATE rests on, checked on every page before it is written: records arrive in
- * (SystemModstamp, Id) order across the whole stream, and every SystemModstamp is a date-time. A
+ * (cursor, Id) order across the whole stream (Id order for a stream without cursor), and every
+ * cursor value is a date-time. A
  * page that goes backwards would let a STATE claim records not yet written, so it stops the stream
  * before its records or STATE go out. A record without a valid stamp is still delivered (its data is
  * real), with SystemModstamp null, and never becomes the cursor. A stamp far in the future counts as
  * invalid: as the cursor it would hide every real change until then.
  */
-import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
+import { LEGACY_CURSOR, PRIMARY_KEY, type StreamKeys } from '../objects.js';
 import { PagingError } from '../api/failures.js';
 import { asInstant } from '../state/cursor.js';
 
@@ -23,31 +24,48 @@ export const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 export class PageOrder {
   private last?: { stamp: string; id: string };
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly keys: StreamKeys = { primaryKey: PRIMARY_KEY, cursor: LEGACY_CURSOR },
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Throws a PagingError when the page breaks the order; returns the records whose stamp was invalid. */
   check(records: Array<Record<string, unknown>>): StampProblem[] {
+    const { cursor, primaryKey } = this.keys;
+    if (!primaryKey) return []; // no Id, no order: such a stream is read whole, in one go
+    if (!cursor) {
+      this.checkIds(records, primaryKey);
+      return [];
+    }
     const problems: StampProblem[] = [];
     // Once per page, not per record: the latest stamp accepted, as a string the stamps compare with.
     const latest = new Date(this.now() + FUTURE_SLACK_MS).toISOString();
     for (const record of records) {
-      const raw = record[CURSOR_FIELD];
+      const raw = record[cursor];
       // The shapers already wrote stamps as 24-character UTC: those need no rewriting, only a validity check.
       const stamp = typeof raw === 'string' && SHAPED_UTC.test(raw) ? (Number.isNaN(Date.parse(raw)) ? undefined : raw) : asInstant(raw);
-      const id = String(record[PRIMARY_KEY]);
+      const id = String(record[primaryKey]);
       if (stamp === undefined || stamp > latest) {
         problems.push({ id, value: raw });
-        record[CURSOR_FIELD] = null;
+        record[cursor] = null;
         continue;
       }
       const last = this.last;
       // ISO-8601 UTC strings of one length compare as their instants do.
       if (last && (stamp < last.stamp || (stamp === last.stamp && idNotAfter(id, last.id)))) {
-        throw new PagingError(`record ${id} (SystemModstamp ${stamp}) came after ${last.id} (${last.stamp}), out of (SystemModstamp, Id) order`);
+        throw new PagingError(`record ${id} (${cursor} ${stamp}) came after ${last.id} (${last.stamp}), out of (${cursor}, Id) order`);
       }
       this.last = { stamp, id };
     }
     return problems;
+  }
+
+  private checkIds(records: Array<Record<string, unknown>>, key: string): void {
+    for (const record of records) {
+      const id = String(record[key]);
+      if (this.last && idNotAfter(id, this.last.id)) throw new PagingError(`record ${id} came after ${this.last.id}, out of Id order`);
+      this.last = { stamp: '', id };
+    }
   }
 }
 

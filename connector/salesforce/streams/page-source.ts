@@ -2,31 +2,55 @@
  * Where a stream's pages come from. REST pages arrive 2,000 records a call; Bulk API 2.0 costs a
  * handful of calls per job whatever its size but has a start-up delay. `auto` starts with REST, and
  * when the first page says the window is large, drops that cursor and reads the window through Bulk.
+ *
+ * Some objects refuse queryAll or Bulk jobs. Each refusal is learnt once per object (ReadChoices),
+ * logged, and every later window of the stream goes straight to what works.
  */
 import { BulkRefusedError, bulkPageSource } from '../bulk/bulk-page-source.js';
 import type { Log } from '../../runtime/source.js';
 import type { SalesforceClient } from '../api/client.js';
 import type { DescribeField } from '../api/types.js';
+import type { StreamKeys } from '../objects.js';
 import { streamQuery } from '../soql.js';
 import { createRecordShaper } from './record-shaper.js';
 import { chunkFields, lookupQueries } from './wide-query.js';
-import type { PageSource } from './pages.js';
+import type { PageSource, ReadChoices } from './pages.js';
+import { fallBackToQuery, refusesQueryAll } from './query-all.js';
 
 export type ReadApi = 'auto' | 'rest' | 'bulk';
 
 /** Above this many records in a window, `auto` reads it through Bulk. */
 export const BULK_THRESHOLD = 20_000;
 
-export function restPageSource(client: SalesforceClient, object: string, fields: readonly DescribeField[], includeDeleted: boolean): PageSource {
+export function restPageSource(
+  client: SalesforceClient,
+  object: string,
+  fields: readonly DescribeField[],
+  choices: ReadChoices,
+  keys: StreamKeys,
+  log: Log,
+): PageSource {
   const names = fields.map((f) => f.name);
   const shape = createRecordShaper(fields);
   return async function* (bounds) {
-    const [driving, ...others] = chunkFields(object, names, bounds, client.settings.maxUrlBytes);
+    const [driving, ...others] = chunkFields(object, names, bounds, client.settings.maxUrlBytes, keys);
     let first = true;
-    for await (const page of client.query(streamQuery(object, driving, bounds), { object, includeDeleted })) {
-      if (others.length) await joinChunks(client, object, others, page.records, includeDeleted);
-      yield { records: page.records.map(shape), estimate: first ? page.totalSize : undefined };
-      first = false;
+    const soql = streamQuery(object, driving, bounds, keys);
+    let pages = client.query(soql, { object, includeDeleted: choices.includeDeleted });
+    for (;;) {
+      try {
+        for await (const page of pages) {
+          if (others.length) await joinChunks(client, object, others, page.records, choices.includeDeleted);
+          yield { records: page.records.map(shape), estimate: first ? page.totalSize : undefined };
+          first = false;
+        }
+        return;
+      } catch (error) {
+        // Only the first call of a read can be refused: its pages have not started.
+        if (!first || !choices.includeDeleted || !refusesQueryAll(error)) throw error;
+        await fallBackToQuery(object, error, choices, log);
+        pages = client.query(soql, { object, includeDeleted: false });
+      }
     }
   };
 }
@@ -52,21 +76,25 @@ export interface SourceOptions {
   object: string;
   selected: readonly DescribeField[];
   describe: readonly DescribeField[];
-  includeDeleted: boolean;
+  choices: ReadChoices;
+  keys: StreamKeys;
   readApi: ReadApi;
 }
 
 export function choosePageSource(options: SourceOptions): PageSource {
-  const { client, log, object, selected, describe, includeDeleted, readApi } = options;
-  const rest = restPageSource(client, object, selected, includeDeleted);
-  if (readApi === 'rest') return rest;
-  const bulk = bulkPageSource(client, object, selected, describe, includeDeleted, (message) => log('INFO', message));
+  const { client, log, object, selected, describe, choices, keys, readApi } = options;
+  const rest = restPageSource(client, object, selected, choices, keys, log);
+  // Bulk results cannot be resumed after a record without Id: such objects are read through REST.
+  if (readApi === 'rest' || !keys.primaryKey) return rest;
+  const bulk = bulkPageSource(client, object, selected, describe, choices, keys, log);
   const bulkOrRest: PageSource = async function* (bounds) {
+    if (choices.bulkRefused) return yield* rest(bounds);
     try {
       yield* bulk(bounds);
     } catch (error) {
       if (!(error instanceof BulkRefusedError)) throw error;
-      await log('WARN', `${object}: Salesforce refused a Bulk job (${error.reason}); reading it through REST instead.`);
+      choices.bulkRefused = true;
+      await log('WARN', `${object}: Salesforce refused a Bulk job (${error.reason}); ${object} is read through REST for the rest of this sync.`);
       yield* rest(bounds);
     }
   };

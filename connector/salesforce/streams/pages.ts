@@ -13,3 +13,11 @@ export interface SourcePage {
 }
 
 export type PageSource = (bounds: QueryBounds) => AsyncIterable<SourcePage>;
+
+/** What one stream's read has learnt about its object; decided once, then kept for every window. */
+export interface ReadChoices {
+  /** queryAll (soft-deleted records too) until the object refuses it */
+  includeDeleted: boolean;
+  /** set once Salesforce refused a Bulk job on the object */
+  bulkRefused?: boolean;
+}

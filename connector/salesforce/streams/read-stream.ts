@@ -1,5 +1,5 @@
 /**
- * Reads one stream: describe, select fields, then read its SystemModstamp window page by page
+ * Reads one stream: describe, select fields, then read its cursor window page by page
  * through REST (or Bulk, see page-source.ts), handing the runtime a checkpoint after every page. When Salesforce
  * times out on a window it is split in two; when it drops a query cursor the read resumes right
  * after the last record written. Either way no record is skipped or repeated within the run.
@@ -7,15 +7,16 @@
 import type { ConfiguredStream } from '../../runtime/configured-catalog.js';
 import { SalesforceApiError, SalesforceFailure } from '../api/failures.js';
 import type { SalesforceClient } from '../api/client.js';
+import type { StreamKeys } from '../objects.js';
 import { earliestChangeQuery, type QueryBounds } from '../soql.js';
-import { CURSOR_FIELD } from '../objects.js';
-import { incrementalLowerBound } from '../state/cursor.js';
+import { ConfigError } from '../../runtime/errors.js';
+import { incrementalLowerBound, type CursorReading } from '../state/cursor.js';
 import { selectFields } from './field-selection.js';
 import { StreamCheckpoints } from './checkpoints.js';
 import { RecentDeliveries } from '../state/recent-deliveries.js';
 import { normalizeDateTime } from './record-shaper.js';
 import { choosePageSource, type ReadApi } from './page-source.js';
-import type { PageSource } from './pages.js';
+import type { PageSource, ReadChoices } from './pages.js';
 import { PageOrder } from './page-order.js';
 import { splitWindow } from './windows.js';
 import type { StreamSink } from '../../runtime/source.js';
@@ -30,9 +31,9 @@ export interface StreamReadContext {
 
 const MAX_CURSOR_RESTARTS = 5;
 
-async function earliestChange(client: SalesforceClient, object: string, includeDeleted: boolean): Promise<string | undefined> {
-  for await (const page of client.query(earliestChangeQuery(object), { object, includeDeleted })) {
-    const stamp = page.records[0]?.[CURSOR_FIELD];
+async function earliestChange(client: SalesforceClient, object: string, cursor: string, includeDeleted: boolean): Promise<string | undefined> {
+  for await (const page of client.query(earliestChangeQuery(object, cursor), { object, includeDeleted })) {
+    const stamp = page.records[0]?.[cursor];
     return typeof stamp === 'string' ? normalizeDateTime(stamp) : undefined;
   }
   return undefined;
@@ -41,13 +42,26 @@ async function earliestChange(client: SalesforceClient, object: string, includeD
 export async function readStream(
   ctx: StreamReadContext,
   stream: ConfiguredStream,
-  inputCursor: string | undefined,
+  reading: CursorReading,
   inputState?: Record<string, unknown>,
 ): Promise<void> {
   const { client, sink } = ctx;
   const object = stream.name;
   const describe = await client.describe(object);
   const selection = selectFields(describe, stream.fields, object);
+  const { keys } = selection;
+  const incremental = stream.syncMode === 'incremental';
+  if (incremental) checkCursorChoice(stream, keys.cursor);
+  let inputCursor = reading.cursor;
+  if (incremental && reading.field && reading.field !== keys.cursor) {
+    // A cursor value of another field says nothing about this one: reading from it could skip records.
+    await sink.log(
+      'WARN',
+      `${object}: the state holds a ${reading.field} cursor but ${object} is now read on ${keys.cursor}, so ${object} is read again from ${ctx.startDate ?? 'the beginning'}; records already delivered may arrive again.`,
+    );
+    inputCursor = undefined;
+    inputState = undefined;
+  }
   if (selection.dropped.length) {
     const verb = selection.dropped.length === 1 ? 'is' : 'are';
     await sink.log(
@@ -55,22 +69,29 @@ export async function readStream(
       `${object}: ${selection.dropped.join(', ')} ${verb} in the catalog but no longer readable (deleted, or hidden by field-level security); left out of this sync. Run discover to refresh the schema.`,
     );
   }
-  const incremental = stream.syncMode === 'incremental';
+  const choices: ReadChoices = { includeDeleted: incremental };
   const source: PageSource = choosePageSource({
     client,
     log: sink.log,
     object,
     selected: selection.fields,
     describe: describe.fields,
-    includeDeleted: incremental,
+    choices,
+    keys,
     readApi: ctx.readApi ?? DEFAULTS.readApi,
   });
-  const from = incremental ? incrementalLowerBound(inputCursor, ctx.startDate) : ctx.startDate;
-  await sink.log('INFO', `${object}: ${incremental ? `incremental from ${from ?? 'the beginning'}` : 'full refresh'}, ${selection.fields.length} fields.`);
+  // start_date bounds what a stream with a cursor reads; one without is read whole.
+  const from = incremental ? incrementalLowerBound(inputCursor, ctx.startDate) : keys.cursor ? ctx.startDate : undefined;
+  const mode = incremental
+    ? `incremental on ${keys.cursor} from ${from ?? 'the beginning'}`
+    : keys.cursor
+      ? 'full refresh'
+      : `full refresh only (${noCursorReason(keys)})`;
+  await sink.log('INFO', `${object}: ${mode}, ${selection.fields.length} fields.`);
 
-  const pages = new StreamCheckpoints(sink, incremental, inputCursor, RecentDeliveries.fromState(inputState));
+  const pages = new StreamCheckpoints(sink, incremental, inputCursor, RecentDeliveries.fromState(inputState), keys);
   const windows: QueryBounds[] = [{ from }];
-  const order = new PageOrder();
+  const order = new PageOrder(keys);
   let badStamps = 0;
   let restarts = 0;
   let estimated = false;
@@ -87,7 +108,7 @@ export async function readStream(
         if (problems.length && badStamps === 0) {
           await sink.log(
             'WARN',
-            `${object}: Salesforce sent record ${problems[0].id} without a valid SystemModstamp (${JSON.stringify(problems[0].value) ?? 'none'}; missing, not a date-time, or more than a day ahead); such records are delivered with SystemModstamp null and never move the saved cursor.`,
+            `${object}: Salesforce sent record ${problems[0].id} without a valid ${keys.cursor} (${JSON.stringify(problems[0].value) ?? 'none'}; missing, not a date-time, or more than a day ahead); such records are delivered with ${keys.cursor} null and never move the saved cursor.`,
           );
         }
         badStamps += problems.length;
@@ -97,9 +118,9 @@ export async function readStream(
       const code = error instanceof SalesforceApiError ? error.errorCode : undefined;
       // Resume after the last record written in this window, if any.
       const resume: QueryBounds = pages.position !== startedAt && pages.position ? { ...window, after: pages.position } : window;
-      if (code === 'QUERY_TIMEOUT') {
+      if (code === 'QUERY_TIMEOUT' && keys.cursor) {
         // Split from the oldest change, not from the dawn of time: halves of empty years cost calls too.
-        if (!resume.from && !resume.after) resume.from = await earliestChange(client, object, incremental);
+        if (!resume.from && !resume.after) resume.from = await earliestChange(client, object, keys.cursor, choices.includeDeleted);
         const halves = splitWindow(resume, Date.now());
         if (!halves) throw error;
         await sink.log(
@@ -109,7 +130,7 @@ export async function readStream(
         windows.unshift(...halves);
         continue;
       }
-      if (code === 'INVALID_QUERY_LOCATOR' && restarts++ < MAX_CURSOR_RESTARTS) {
+      if (code === 'INVALID_QUERY_LOCATOR' && keys.primaryKey && restarts++ < MAX_CURSOR_RESTARTS) {
         await sink.log('WARN', `${object}: Salesforce dropped the query cursor; continuing after the last record written.`);
         windows.unshift(resume);
         continue;
@@ -117,5 +138,26 @@ export async function readStream(
       throw error instanceof SalesforceFailure ? error.in({ object, action: `read ${object}` }) : error;
     }
   }
-  if (badStamps > 1) await sink.log('WARN', `${object}: ${badStamps} records in all arrived without a valid SystemModstamp.`);
+  if (badStamps > 1) await sink.log('WARN', `${object}: ${badStamps} records in all arrived without a valid ${keys.cursor}.`);
+}
+
+function noCursorReason(keys: StreamKeys): string {
+  return keys.primaryKey ? 'no SystemModstamp, LastModifiedDate or CreatedDate' : 'no Id';
+}
+
+/** An incremental stream must have a cursor, and a catalog that names one must name the stream's own. */
+export function checkCursorChoice(stream: ConfiguredStream, cursor: string | undefined): void {
+  if (!cursor) {
+    throw new ConfigError(
+      `The catalog asks for ${stream.name} in incremental mode, but ${stream.name} has no cursor field, so it can only be read in full refresh; set its sync_mode to full_refresh.`,
+      { stream: stream.name },
+    );
+  }
+  const named = stream.cursorField;
+  if (named && (named.length !== 1 || named[0] !== cursor)) {
+    throw new ConfigError(
+      `The catalog sets cursor_field ${JSON.stringify(named)} for ${stream.name}, but this source's cursor for ${stream.name} is ["${cursor}"]; remove cursor_field or set it to ["${cursor}"].`,
+      { stream: stream.name },
+    );
+  }
 }

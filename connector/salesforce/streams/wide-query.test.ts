@@ -2,23 +2,25 @@ import { describe, expect, it } from '@jest/globals';
 import { streamQuery } from '../soql.js';
 import { chunkFields, fitsInUrl, lookupQueries } from './wide-query.js';
 
+const SM = { primaryKey: 'Id', cursor: 'SystemModstamp' };
+
 const many = Array.from({ length: 600 }, (_, i) => `Custom_Field_Number_${i}__c`);
 const names = ['Id', 'SystemModstamp', ...many];
 
 describe('wide queries', () => {
   it('keeps a narrow query whole', () => {
-    expect(chunkFields('Account', ['Id', 'SystemModstamp', 'Name'], {}, 16_000)).toEqual([['Id', 'SystemModstamp', 'Name']]);
+    expect(chunkFields('Account', ['Id', 'SystemModstamp', 'Name'], {}, 16_000, SM)).toEqual([['Id', 'SystemModstamp', 'Name']]);
   });
 
   it('splits a wide query into chunks that each fit, the first driving order, all joinable by Id', () => {
     const bounds = { from: '2024-01-01T00:00:00Z' };
-    expect(fitsInUrl(streamQuery('Account', names, bounds), 16_000)).toBe(false);
-    const chunks = chunkFields('Account', names, bounds, 16_000);
+    expect(fitsInUrl(streamQuery('Account', names, bounds, SM), 16_000)).toBe(false);
+    const chunks = chunkFields('Account', names, bounds, 16_000, SM);
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks[0].slice(0, 2)).toEqual(['Id', 'SystemModstamp']);
     for (const chunk of chunks) {
       expect(chunk[0]).toBe('Id');
-      expect(fitsInUrl(streamQuery('Account', chunk, bounds), 16_000)).toBe(true);
+      expect(fitsInUrl(streamQuery('Account', chunk, bounds, SM), 16_000)).toBe(true);
     }
     expect(
       chunks

@@ -1,5 +1,5 @@
 /**
- * Splitting a SystemModstamp window in two when Salesforce times out on it (QUERY_TIMEOUT): the
+ * Splitting a cursor window in two when Salesforce times out on it (QUERY_TIMEOUT): the
  * smaller the window, the fewer rows the query has to sort.
  */
 import type { QueryBounds } from '../soql.js';
@@ -11,7 +11,7 @@ export const MIN_WINDOW_MS = 1000;
 const EARLIEST = Date.parse('1999-01-01T00:00:00.000Z');
 
 export function splitWindow(bounds: QueryBounds, now: number): [QueryBounds, QueryBounds] | undefined {
-  const lower = Math.max(bounds.after ? Date.parse(bounds.after.stamp) : -Infinity, bounds.from ? Date.parse(bounds.from) : EARLIEST);
+  const lower = Math.max(bounds.after?.stamp ? Date.parse(bounds.after.stamp) : -Infinity, bounds.from ? Date.parse(bounds.from) : EARLIEST);
   const upper = bounds.to ? Date.parse(bounds.to) : Math.max(now, lower + 2 * MIN_WINDOW_MS);
   if (upper - lower < 2 * MIN_WINDOW_MS) return undefined;
   const mid = new Date(lower + Math.floor((upper - lower) / 2)).toISOString();
