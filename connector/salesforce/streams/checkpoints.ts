@@ -29,9 +29,9 @@ export class StreamCheckpoints {
   }
 
   /**
-   * `page` is already shaped, checked and ordered by (SystemModstamp, Id); a record whose stamp was
-   * not valid carries SystemModstamp null (see page-order.ts) and never moves the cursor or the
-   * position. Versions an earlier run delivered inside the look-back window are skipped; the page
+   * `page` is already shaped, checked and ordered by (cursor, Id); a record whose stamp was not
+   * valid carries a null cursor (see page-order.ts) and never moves the cursor or the position. A
+   * stream without cursor only tracks the last Id read; one without Id tracks nothing. Versions an earlier run delivered inside the look-back window are skipped; the page
    * still moves the position and cursor.
    */
   async page(page: Record<string, unknown>[]): Promise<void> {

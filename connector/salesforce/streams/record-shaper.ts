@@ -25,8 +25,8 @@ export type RecordShaper = (raw: Record<string, unknown>) => Record<string, unkn
 export function createRecordShaper(fields: readonly DescribeField[]): RecordShaper {
   const names = fields.map((f) => f.name);
   const isDateTime = fields.map((f) => f.type === 'datetime');
-  // anyType fields are typed string in the schema but can carry numbers or booleans.
-  const isAnyType = fields.map((f) => f.type === 'anyType');
+  // anyType fields are typed string in the schema but can carry numbers or booleans; json fields, objects.
+  const isAnyType = fields.map((f) => f.type === 'anyType' || f.type === 'json');
   const special = names.map((_, i) => isDateTime[i] || isAnyType[i]);
   return (raw) => {
     if (raw.attributes !== undefined) raw.attributes = undefined;

@@ -45,6 +45,29 @@ describe('record shaping', () => {
     expect(shape({ Id: '1', OldValue: null })).toEqual({ Id: '1', OldValue: null });
   });
 
+  it('turns json values into their JSON text', () => {
+    const shape = createRecordShaper([{ name: 'Payload__c', type: 'json' }]);
+    expect(shape({ Payload__c: { a: [1] } })).toEqual({ Payload__c: '{"a":[1]}' });
+    expect(shape({ Payload__c: '{"a":1}' })).toEqual({ Payload__c: '{"a":1}' });
+  });
+
+  it('selects the keys each object offers: a history object is keyed on CreatedDate', () => {
+    const history = selectFields(
+      {
+        name: 'AccountHistory',
+        fields: [
+          { name: 'Id', type: 'id' },
+          { name: 'CreatedDate', type: 'datetime' },
+          { name: 'Field', type: 'picklist' },
+        ],
+      },
+      ['Field'],
+      'AccountHistory',
+    );
+    expect(history.keys).toEqual({ primaryKey: 'Id', cursor: 'CreatedDate' });
+    expect(history.fields.map((f) => f.name)).toEqual(['Id', 'CreatedDate', 'Field']);
+  });
+
   it('serialises without attributes, with nulls for absent fields and normalised datetimes', () => {
     const shape = createRecordShaper(fields);
     const out = shape({ attributes: { type: 'Account' }, Id: '001', SystemModstamp: '2024-01-01T00:00:00.000+0000', NumberOfEmployees: 5 });
