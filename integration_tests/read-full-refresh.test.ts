@@ -53,12 +53,13 @@ describe('full refresh read', () => {
     expect(read.recordsOf('Account').some((r) => r.BillingAddress !== null && typeof r.BillingAddress === 'object')).toBe(true);
   });
 
-  it('reports STARTED, RUNNING, COMPLETE and a final STATE with sourceStats per stream', () => {
+  it('reports STARTED, RUNNING, COMPLETE and a final STATE that marks the full refresh complete, with sourceStats per stream', () => {
     for (const object of OBJECTS) {
       expect(read.statusesOf(object)).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
       const last = read.lastStateOf(object)!;
       expect(last.state.type).toBe('STREAM');
-      expect(last.state.sourceStats.recordCount).toBeGreaterThan(0);
+      expect(last.state.stream.stream_state).toEqual({ full_refresh: 'complete' });
+      expect(last.state.sourceStats.recordCount).toBe(0);
     }
     const counted = read.states.reduce((sum, s) => sum + s.state.sourceStats.recordCount, 0);
     expect(counted).toBe(read.records.length);

@@ -26,6 +26,10 @@ export interface Settings {
   maxCsvRecordBytes: number;
   /** First pause between Bulk job status polls; it doubles up to 20 s. */
   bulkFirstPollMs: number;
+  /** A Bulk job still running after this long is given up, and its window split (or read through REST). */
+  bulkJobMaxWaitMs: number;
+  /** A window whose Bulk job failed is split in halves down to this width, then read through REST. */
+  bulkMinWindowMs: number;
   /** A token older than this is renewed before use (orgs can time sessions out after 15 minutes). */
   tokenMaxAgeMs: number;
   /** Longest query URL sent; wider queries select their fields in chunks. */
@@ -46,6 +50,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   maxAnswerBytes: 64 * 1024 * 1024,
   maxCsvRecordBytes: 8 * 1024 * 1024,
   bulkFirstPollMs: 1000,
+  bulkJobMaxWaitMs: 60 * 60 * 1000,
+  bulkMinWindowMs: 60 * 60 * 1000,
   tokenMaxAgeMs: 10 * 60 * 1000,
   maxUrlBytes: 16_000,
 });

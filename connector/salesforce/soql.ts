@@ -28,9 +28,11 @@ export interface QueryBounds {
  * One stream read. The total order (cursor, then Id) lets a run resume exactly after the last record
  * it wrote when Salesforce drops a cursor or a window has to be split, with no record skipped or
  * repeated even inside a tie group. A stream without cursor is ordered by Id alone; one without Id
- * (full refresh only) in no order at all.
+ * (full refresh only) in no order at all. `ordered: false` leaves ORDER BY out (Bulk jobs: it turns
+ * off Salesforce's PK chunking, the classic cause of failed jobs on huge objects); such a window is
+ * then one unit whose state moves only once it is whole.
  */
-export function streamQuery(object: string, fields: readonly string[], bounds: QueryBounds, keys: StreamKeys): string {
+export function streamQuery(object: string, fields: readonly string[], bounds: QueryBounds, keys: StreamKeys, ordered = true): string {
   const { cursor, primaryKey } = keys;
   const conditions: string[] = [];
   if (cursor && bounds.from) conditions.push(`${cursor} >= ${soqlDateTime(bounds.from)}`);
@@ -43,7 +45,7 @@ export function streamQuery(object: string, fields: readonly string[], bounds: Q
     } else if (!cursor) conditions.push(`${primaryKey} > ${id}`);
   }
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
-  const order = [cursor, primaryKey].filter((k): k is string => k !== undefined).map((k) => `${k} ASC`);
+  const order = ordered ? [cursor, primaryKey].filter((k): k is string => k !== undefined).map((k) => `${k} ASC`) : [];
   return `SELECT ${fields.join(',')} FROM ${object}${where}${order.length ? ` ORDER BY ${order.join(',')}` : ''}`;
 }
 

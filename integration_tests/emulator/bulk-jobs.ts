@@ -12,6 +12,21 @@ import type { BulkResultsAlteration } from './misbehaviour.js';
 import type { OrgStore } from './org-store.js';
 import { formatDateTime } from './sf-time.js';
 import { executeSoql, type QueryAccess, type QueryResult } from './soql-engine.js';
+import { windowWidth } from './query-window.js';
+import type { SRecord } from './field-catalog.js';
+
+/** The rows in a fixed pseudo-random order (seeded by their Ids), so every run sees the same one. */
+function scrambled(rows: readonly SRecord[]): SRecord[] {
+  const key = (row: SRecord) => {
+    let h = 2166136261;
+    for (const c of String(row.Id)) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
+    return h >>> 0;
+  };
+  return rows
+    .map((row) => ({ row, k: key(row) }))
+    .sort((a, b) => a.k - b.k)
+    .map((e) => e.row);
+}
 
 export interface BulkOptions {
   /** Objects whose jobs are refused with INVALIDENTITY, like objects the Bulk API does not support. */
@@ -20,10 +35,25 @@ export interface BulkOptions {
   queryAllUnsupported: ReadonlySet<SObjectName>;
   /** Status polls that report InProgress before a job reports JobComplete. */
   pollsBeforeComplete: number;
+  /** Jobs that end Failed (QUERY_TIMEOUT), as jobs on huge objects do; see BulkFailureModes. */
+  failures?: BulkFailureModes;
   runAsUserId: string;
 }
 
+/**
+ * When a job fails instead of completing. On a real org with tens of millions of rows, a query job
+ * times out when its window holds too much, and ORDER BY (which turns off PK chunking) makes that
+ * far likelier: a job with ORDER BY fails past `orderByOverRows` rows, and any job whose
+ * SystemModstamp window is wider than `widerThanMs` fails.
+ */
+export interface BulkFailureModes {
+  widerThanMs?: number;
+  orderByOverRows?: number;
+}
+
 type State = 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Aborted' | 'Failed';
+
+const JOB_TIMEOUT_MESSAGE = 'QUERY_TIMEOUT: Your query request was running for too long.';
 
 interface Job {
   id: string;
@@ -38,6 +68,8 @@ interface Job {
   polls: number;
   result: QueryResult;
   startedAt: number;
+  /** why the job will end Failed, if it will */
+  failure?: string;
 }
 
 export interface BulkReply {
@@ -63,6 +95,10 @@ function decodeLocator(locator: string): number | null {
 export class BulkJobs {
   private readonly jobs = new Map<string, Job>();
   created = 0;
+  /** The SOQL of every job created, in order (tests check what was asked). */
+  readonly queries: string[] = [];
+  /** Jobs that ended Failed. */
+  failed = 0;
 
   constructor(
     private readonly store: OrgStore,
@@ -88,7 +124,10 @@ export class BulkJobs {
     if (!(lineEnding in LINE_ENDINGS)) throw bad('INVALIDJOB', `Invalid line ending: ${lineEnding}`);
 
     const soql = body.query;
-    const result = executeSoql(soql, this.store, this.access, operation === 'queryAll');
+    const executed = executeSoql(soql, this.store, this.access, operation === 'queryAll');
+    const ordered = /\bORDER\s+BY\b/i.test(soql);
+    // Without ORDER BY a job answers in the order its PK chunks finish: no order a reader may rely on.
+    const result = ordered ? executed : { ...executed, rows: scrambled(executed.rows) };
     if (this.options.unsupportedObjects.has(result.object)) {
       throw bad('INVALIDENTITY', `Entity '${result.object}' is not supported by the Bulk API.`);
     }
@@ -115,10 +154,12 @@ export class BulkJobs {
       polls: 0,
       result,
       startedAt: Date.now(),
+      failure: this.failureOf(result, ordered),
     };
     if (!dry) {
       this.jobs.set(job.id, job);
       this.created++;
+      this.queries.push(soql);
     }
     return { status: 200, body: this.info(job, false) };
   }
@@ -128,7 +169,8 @@ export class BulkJobs {
     const job = this.get(id);
     if (!dry && (job.state === 'UploadComplete' || job.state === 'InProgress')) {
       job.polls++;
-      job.state = job.polls > this.options.pollsBeforeComplete ? 'JobComplete' : 'InProgress';
+      job.state = job.polls > this.options.pollsBeforeComplete ? (job.failure ? 'Failed' : 'JobComplete') : 'InProgress';
+      if (job.state === 'Failed') this.failed++;
       job.systemModstamp = formatDateTime(Date.now());
     }
     return { status: 200, body: this.info(job, true) };
@@ -206,6 +248,14 @@ export class BulkJobs {
     return job;
   }
 
+  private failureOf(result: QueryResult, ordered: boolean): string | undefined {
+    const modes = this.options.failures;
+    if (!modes) return undefined;
+    if (ordered && modes.orderByOverRows !== undefined && result.rows.length > modes.orderByOverRows) return JOB_TIMEOUT_MESSAGE;
+    if (modes.widerThanMs !== undefined && windowWidth(this.store, result) > modes.widerThanMs) return JOB_TIMEOUT_MESSAGE;
+    return undefined;
+  }
+
   private info(job: Job, detailed: boolean): Record<string, unknown> {
     const base: Record<string, unknown> = {
       id: job.id,
@@ -221,6 +271,7 @@ export class BulkJobs {
       lineEnding: job.lineEnding,
       columnDelimiter: job.columnDelimiter,
     };
+    if (job.state === 'Failed') base.errorMessage = job.failure;
     if (!detailed) return base;
     return {
       ...base,

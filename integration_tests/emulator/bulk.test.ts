@@ -74,7 +74,40 @@ describe('Bulk API 2.0 query jobs', () => {
       }
     } while (locator !== 'null');
     expect(pages).toBe(3);
-    expect(ids).toEqual(emu.records('Account', { includeDeleted: true }).map((r) => r.Id));
+    // Without ORDER BY the rows come in the order chunks finish: all of them, not in storage order.
+    const stored = emu.records('Account', { includeDeleted: true }).map((r) => r.Id);
+    expect([...ids].sort()).toEqual([...stored].sort());
+    expect(ids).not.toEqual(stored);
+  });
+
+  it('answers in ORDER BY order when asked, and fails jobs as a huge org would: ORDER BY over many rows, or too wide a window', async () => {
+    const ordered = await createJob('SELECT Id FROM Account ORDER BY SystemModstamp ASC, Id ASC');
+    await send('GET', `${V}/jobs/query/${ordered.id}`);
+    const done = (await send('GET', `${V}/jobs/query/${ordered.id}`)).json() as Job;
+    expect(done.state).toBe('JobComplete');
+    const rows = (await send('GET', `${V}/jobs/query/${ordered.id}/results`)).text.trimEnd().split('\n').slice(1);
+    expect(rows.map((l) => l.replace(/"/g, ''))).toEqual(emu.records('Account', { includeDeleted: false }).map((r) => r.Id));
+
+    const failing = await startEmulator({ counts: { Account: 50 }, bulkFailures: { orderByOverRows: 10, widerThanMs: 3_600_000 } });
+    try {
+      const poll = async (soql: string) => {
+        const created = (await fetch(`${failing.url}${V}/jobs/query`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${await mintToken(failing)}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ operation: 'query', query: soql }),
+        }).then((r) => r.json())) as Job;
+        const reply = await fetch(`${failing.url}${V}/jobs/query/${created.id}`, { headers: { authorization: `Bearer ${await mintToken(failing)}` } });
+        return (await reply.json()) as Job & { errorMessage?: string };
+      };
+      expect(await poll('SELECT Id FROM Account ORDER BY Id ASC')).toMatchObject({ state: 'Failed', errorMessage: expect.stringMatching(/QUERY_TIMEOUT/) });
+      expect((await poll('SELECT Id FROM Account')).state).toBe('Failed'); // the whole history is wider than an hour
+      const recent = new Date(Date.now() - 60_000).toISOString();
+      expect((await poll(`SELECT Id FROM Account WHERE SystemModstamp >= ${recent}`)).state).toBe('JobComplete');
+      expect(failing.bulkJobsFailed).toBe(2);
+      expect(failing.bulkQueries).toHaveLength(3);
+    } finally {
+      await failing.close();
+    }
   });
 
   it('writes datetimes with Z, nulls as empty fields and doubles inner quotes', async () => {
@@ -96,7 +129,7 @@ describe('Bulk API 2.0 query jobs', () => {
 
   /** A completed job over every live Contact (more than 500: a page of 500 spans several rendered chunks). */
   const completedContactJob = async () => {
-    const job = await createJob('SELECT Id, Name, Email, SystemModstamp FROM Contact');
+    const job = await createJob('SELECT Id, Name, Email, SystemModstamp FROM Contact ORDER BY SystemModstamp ASC, Id ASC');
     await send('GET', `${V}/jobs/query/${job.id}`);
     await send('GET', `${V}/jobs/query/${job.id}`);
     return job;

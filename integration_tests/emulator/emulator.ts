@@ -8,7 +8,7 @@ import { TokenService, type EmulatorClient } from './oauth.js';
 import { OrgAccess } from './org-access.js';
 import { OrgStore } from './org-store.js';
 import { CursorStore } from './query-cursors.js';
-import { BulkJobs } from './bulk-jobs.js';
+import { BulkJobs, type BulkFailureModes } from './bulk-jobs.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
 import { Misbehaviours, type Misbehaviour, type MisbehaviourKind, type MisbehaviourTarget } from './misbehaviour.js';
 import { createRequestHandler, type RequestLogEntry, type ServerState } from './server.js';
@@ -55,6 +55,8 @@ export interface EmulatorOptions {
   bulkUnsupportedObjects?: SObjectName[];
   /** Status polls of a Bulk job that answer InProgress before JobComplete. Default 0. */
   bulkPollsBeforeComplete?: number;
+  /** Bulk jobs that end Failed: too wide a SystemModstamp window, or ORDER BY over too many rows. */
+  bulkFailures?: BulkFailureModes;
   /** Latency, seeded transient faults, session expiry and window-width query timeouts; off by default. */
   faults?: FaultOptions;
 }
@@ -87,6 +89,10 @@ export interface Emulator {
   close(): Promise<void>;
   // Failure injection, beyond the connector's contract.
   readonly bulkJobsCreated: number;
+  /** Bulk jobs that ended Failed (see `bulkFailures`). */
+  readonly bulkJobsFailed: number;
+  /** The SOQL of every Bulk job created, in order. */
+  readonly bulkQueries: readonly string[];
   /** Every open query locator becomes invalid (next page → 400 INVALID_QUERY_LOCATOR). */
   expireQueryLocators(): void;
   setQueryTimeoutRows(rows: number | null): void;
@@ -173,6 +179,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     unsupportedObjects: new Set(opts.bulkUnsupportedObjects ?? []),
     queryAllUnsupported: new Set(opts.queryAllUnsupportedObjects ?? []),
     pollsBeforeComplete: opts.bulkPollsBeforeComplete ?? 0,
+    failures: opts.bulkFailures,
     runAsUserId: store.runAsUserId,
   });
   const faults = new FaultInjector(opts.faults);
@@ -261,6 +268,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     setInstanceUrl: (url) => {
       state.instanceUrl = url;
+    },
+    get bulkJobsFailed() {
+      return bulk.failed;
+    },
+    get bulkQueries() {
+      return bulk.queries;
     },
     get bulkJobsCreated() {
       return bulk.created;

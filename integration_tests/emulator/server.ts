@@ -22,7 +22,7 @@ import { batchSizeFrom, pageJson, type CursorStore, type QueryPage } from './que
 import { rowToObject, type Column } from './record-serializer.js';
 import { limits, NEWEST_VERSION, OLDEST_VERSION, resourceMap, versionList } from './rest-resources.js';
 import { executeSoql, type QueryResult } from './soql-engine.js';
-import { parseStoredDateTime } from './sf-time.js';
+import { windowWidth } from './query-window.js';
 import type { TcpSockets } from './tcp-sockets.js';
 
 export interface RequestLogEntry {
@@ -335,7 +335,7 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
       state.store.stampField(result.object) === 'SystemModstamp' &&
       !result.countOnly &&
       !result.limited &&
-      windowWidth(state, result) > windowMs
+      windowWidth(state.store, result) > windowMs
     ) {
       if (!pass.dry) state.faults.counts.query_timeout++;
       throw queryTimeout();
@@ -346,15 +346,6 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
 }
 
 const queryTimeout = () => new SalesforceError(400, 'QUERY_TIMEOUT', 'Your query request was running for too long.');
-
-/** Milliseconds between the query's SystemModstamp bounds; an open start is the oldest row, an open end now. */
-function windowWidth(state: ServerState, result: QueryResult): number {
-  const rows = state.store.rows(result.object);
-  const oldest = rows.length ? parseStoredDateTime(rows[0].SystemModstamp as string) : Date.now();
-  const lower = result.window?.lower ? parseStoredDateTime(result.window.lower.value) : oldest;
-  const upper = result.window?.upper ? parseStoredDateTime(result.window.upper.value) : Math.max(Date.now(), state.store.newestModstamp(result.object) ?? 0);
-  return upper - lower;
-}
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];

@@ -18,6 +18,7 @@ import {
   UnreadableAnswerError,
   UnsafeUrlError,
   UntrustedInstanceError,
+  BulkJobFailedError,
   type CallContext,
 } from './failures.js';
 import { classifyNetworkError } from './network-errors.js';
@@ -88,6 +89,10 @@ export function describeFailure(error: unknown): ConnectorError {
     );
   }
   if (error instanceof RedirectError) return describeRedirect(error, context, opts);
+  if (error instanceof BulkJobFailedError) {
+    const what = error.timedOut ? `was still ${error.state} after the longest wait` : `ended ${error.state} (${error.errorMessage ?? 'no reason given'})`;
+    return new TransientError(`Salesforce's Bulk job${on} ${what}; the next run retries from the last saved state.`, opts);
+  }
   if (error instanceof UntrustedInstanceError) {
     return new ConfigError(
       `The token answer from ${error.tokenHost} named ${error.shown} as the org's API host, which is not a Salesforce host, so the connector sent it nothing; set hostname to your org's My Domain host (Setup > My Domain).`,

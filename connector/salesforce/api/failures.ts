@@ -185,3 +185,20 @@ export class PagingError extends SalesforceFailure {
     super(rule);
   }
 }
+
+/**
+ * A Bulk query job ended Failed or Aborted (QUERY_TIMEOUT, an internal error), or was still running
+ * past the bound the connector waits. Nothing of its window was delivered: the window can be split
+ * and tried again.
+ */
+export class BulkJobFailedError extends SalesforceFailure {
+  constructor(
+    readonly jobId: string,
+    /** Failed, Aborted, or the state it was stuck in */
+    readonly state: string,
+    readonly errorMessage: string | undefined,
+    readonly timedOut: boolean,
+  ) {
+    super(`Bulk job ${jobId} ${timedOut ? `still ${state} past the wait bound` : `ended ${state}`}${errorMessage ? `: ${errorMessage}` : ''}`);
+  }
+}

@@ -5,11 +5,18 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse';
-import { TransientError } from '../../runtime/errors.js';
 import { DATA_PATH } from '../api/api-version.js';
 import { isSalesforceId } from '../api/api-url.js';
 import type { SalesforceClient } from '../api/client.js';
-import { AnswerTooLargeError, PagingError, TransportError, UnreadableAnswerError, UnsafeUrlError, type CallContext } from '../api/failures.js';
+import {
+  AnswerTooLargeError,
+  BulkJobFailedError,
+  PagingError,
+  TransportError,
+  UnreadableAnswerError,
+  UnsafeUrlError,
+  type CallContext,
+} from '../api/failures.js';
 
 interface JobInfo {
   id: string;
@@ -21,7 +28,6 @@ interface JobInfo {
 /** Rows per result request: few calls per job, while each CSV page is streamed, never held whole. */
 export const RESULT_PAGE_RECORDS = 100_000;
 const MAX_POLL_MS = 20_000;
-const MAX_WAIT_MS = 3 * 60 * 60 * 1000;
 
 export class BulkQueryJob {
   private constructor(
@@ -56,16 +62,8 @@ export class BulkQueryJob {
         await onWaiting(`${this.context.object}: Bulk job ${this.id} is ${job.state} after ${Math.round((lastNote - started) / 1000)} s.`);
       }
       if (job.state === 'JobComplete') return job.numberRecordsProcessed ?? 0;
-      if (job.state === 'Failed' || job.state === 'Aborted') {
-        throw new TransientError(`Salesforce's Bulk job for ${this.context.object} ended ${job.state}; the next run retries from the last saved state.`, {
-          internalMessage: `job ${this.id}: ${job.errorMessage ?? job.state}`,
-        });
-      }
-      if (Date.now() - started > MAX_WAIT_MS) {
-        throw new TransientError(`Salesforce's Bulk job for ${this.context.object} did not finish within 3 hours; the next run retries.`, {
-          internalMessage: `job ${this.id}`,
-        });
-      }
+      if (job.state === 'Failed' || job.state === 'Aborted') throw new BulkJobFailedError(this.id, job.state, job.errorMessage, false).in(this.context);
+      if (Date.now() - started > this.client.settings.bulkJobMaxWaitMs) throw new BulkJobFailedError(this.id, job.state, undefined, true).in(this.context);
     }
   }
 

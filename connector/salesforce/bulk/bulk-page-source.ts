@@ -35,7 +35,8 @@ export function bulkPageSource(
   const plan = planBulkFields(selected, describe);
   const output = selected.map((f) => f.name);
   return async function* (bounds) {
-    const soql = streamQuery(object, plan.select, bounds, keys);
+    // No ORDER BY: it would turn off PK chunking. The window is one unit instead (see pages.ts `held`).
+    const soql = streamQuery(object, plan.select, bounds, keys, false);
     let job: BulkQueryJob;
     try {
       job = await BulkQueryJob.create(client, soql, object, choices.includeDeleted).catch(async (error: unknown) => {
@@ -62,12 +63,13 @@ export function bulkPageSource(
       for await (const row of job.rows(onHeader)) {
         page.push(convert!(row));
         if (page.length === DEFAULTS.pageRecords) {
-          yield { records: page, estimate };
+          yield { records: page, estimate, unordered: true, held: true };
           estimate = undefined;
           page = [];
         }
       }
-      if (page.length || estimate !== undefined) yield { records: page, estimate };
+      // The last page, even an empty one, releases the window's state.
+      yield { records: page, estimate, unordered: true };
     } finally {
       await job.delete();
     }

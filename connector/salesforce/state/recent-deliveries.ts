@@ -7,12 +7,18 @@
 import { LATE_COMMIT_LOOKBACK_MS, RECENT_STATE_KEY } from './cursor.js';
 
 export const MAX_RECENT = 1000;
+/** This run's list is pruned when it grows past this (a tie group can exceed MAX_RECENT; then it is not saved). */
+const PRUNE_AT = 4 * MAX_RECENT;
 
 export class RecentDeliveries {
+  /** what an earlier run delivered, as its state said: fixed, and never larger than MAX_RECENT */
+  private readonly previous = new Map<string, string>();
+  /** what this run delivered, pruned to what can still fall inside the final look-back window */
   private readonly delivered = new Map<string, string>();
+  private newest?: string;
 
   constructor(previous?: Record<string, string>) {
-    if (previous) for (const [id, stamp] of Object.entries(previous)) this.delivered.set(id, stamp);
+    if (previous) for (const [id, stamp] of Object.entries(previous)) this.previous.set(id, stamp);
   }
 
   /** The state's list, or nothing when it is missing or malformed (then nothing is skipped). */
@@ -24,19 +30,44 @@ export class RecentDeliveries {
   }
 
   wasDelivered(id: string, stamp: string): boolean {
-    return this.delivered.get(id) === stamp;
+    return this.delivered.get(id) === stamp || this.previous.get(id) === stamp;
   }
 
+  /**
+   * Records arrive in cursor order, or in none (a Bulk window): either way a version older than the
+   * look-back before the newest stamp seen can never be inside the final window, so it is dropped
+   * once the list grows, keeping memory bounded on windows of millions of records.
+   */
   add(id: string, stamp: string): void {
     this.delivered.set(id, stamp);
+    if (!this.newest || stamp > this.newest) this.newest = stamp;
+    if (this.delivered.size > PRUNE_AT) this.prune(this.newest);
   }
 
   /** What the next run needs for a cursor: the versions inside its look-back window. */
   forState(cursor: string | undefined): Record<string, string> | undefined {
     if (!cursor) return undefined;
-    const floor = Date.parse(cursor) - LATE_COMMIT_LOOKBACK_MS;
-    for (const [id, stamp] of this.delivered) if (Date.parse(stamp) < floor) this.delivered.delete(id);
-    if (this.delivered.size === 0 || this.delivered.size > MAX_RECENT) return undefined;
-    return Object.fromEntries(this.delivered);
+    const floor = this.prune(cursor);
+    const kept: Record<string, string> = {};
+    let size = 0;
+    for (const [id, stamp] of this.previous) {
+      if (Date.parse(stamp) >= floor && !this.delivered.has(id)) {
+        kept[id] = stamp;
+        size++;
+      }
+    }
+    for (const [id, stamp] of this.delivered) {
+      kept[id] = stamp;
+      size++;
+    }
+    if (size === 0 || size > MAX_RECENT) return undefined;
+    return kept;
+  }
+
+  /** Drops this run's versions older than the look-back before `stamp`; returns that floor. */
+  private prune(stamp: string): number {
+    const floor = Date.parse(stamp) - LATE_COMMIT_LOOKBACK_MS;
+    for (const [id, kept] of this.delivered) if (Date.parse(kept) < floor) this.delivered.delete(id);
+    return floor;
   }
 }

@@ -29,12 +29,17 @@ export class PageOrder {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Throws a PagingError when the page breaks the order; returns the records whose stamp was invalid. */
-  check(records: Array<Record<string, unknown>>): StampProblem[] {
+  /**
+   * Throws a PagingError when the page breaks the order; returns the records whose stamp was invalid.
+   * An `unordered` page (a Bulk window, a unit of its own) is checked for valid stamps only, and the
+   * order starts afresh after it.
+   */
+  check(records: Array<Record<string, unknown>>, unordered = false): StampProblem[] {
     const { cursor, primaryKey } = this.keys;
     if (!primaryKey) return []; // no Id, no order: such a stream is read whole, in one go
+    if (unordered) this.last = undefined;
     if (!cursor) {
-      this.checkIds(records, primaryKey);
+      if (!unordered) this.checkIds(records, primaryKey);
       return [];
     }
     const problems: StampProblem[] = [];
@@ -50,6 +55,7 @@ export class PageOrder {
         record[cursor] = null;
         continue;
       }
+      if (unordered) continue;
       const last = this.last;
       // ISO-8601 UTC strings of one length compare as their instants do.
       if (last && (stamp < last.stamp || (stamp === last.stamp && idNotAfter(id, last.id)))) {

@@ -4,12 +4,20 @@ import type { QueryBounds } from '../soql.js';
 export interface SourcePage {
   /**
    * Records as the RECORD messages carry them (typed, datetimes normalized), ordered by
-   * (SystemModstamp, Id). Each source shapes its own: Bulk builds them straight from CSV cells,
+   * (cursor, Id), except in a window whose pages are `held`. Each source shapes its own: Bulk builds them straight from CSV cells,
    * where a second pass over every record would cost as much as building it.
    */
   records: Array<Record<string, unknown>>;
   /** how many records the whole window holds, when the source knows (first page only) */
   estimate?: number;
+  /** the page comes from a window read in no order (a Bulk job without ORDER BY) */
+  unordered?: boolean;
+  /**
+   * The window is read in no order and this is not its last page: its
+   * records go out, but the stream's state stays where it was before the window until the last page
+   * (the one without `held`), so a STATE never claims records of the window not yet written.
+   */
+  held?: boolean;
 }
 
 export type PageSource = (bounds: QueryBounds) => AsyncIterable<SourcePage>;

@@ -1,21 +1,24 @@
 /**
  * Reads one stream: describe, select fields, then read its cursor window page by page
  * through REST (or Bulk, see page-source.ts), handing the runtime a checkpoint after every page. When Salesforce
- * times out on a window it is split in two; when it drops a query cursor the read resumes right
- * after the last record written. Either way no record is skipped or repeated within the run.
+ * times out on a window (a REST QUERY_TIMEOUT, or a Bulk job that fails or never ends) it is split
+ * in two, and a Bulk window too narrow to split is read through REST; when Salesforce drops a query
+ * cursor the read resumes right after the last record written. Either way no record is skipped or
+ * repeated within the run. A full refresh cut off in an earlier run resumes where that run stopped.
  */
 import type { ConfiguredStream } from '../../runtime/configured-catalog.js';
-import { SalesforceApiError, SalesforceFailure } from '../api/failures.js';
+import { BulkJobFailedError, SalesforceApiError, SalesforceFailure } from '../api/failures.js';
+import { isSalesforceId } from '../api/api-url.js';
 import type { SalesforceClient } from '../api/client.js';
 import type { StreamKeys } from '../objects.js';
 import { earliestChangeQuery, type QueryBounds } from '../soql.js';
 import { ConfigError } from '../../runtime/errors.js';
 import { incrementalLowerBound, type CursorReading } from '../state/cursor.js';
 import { selectFields } from './field-selection.js';
-import { StreamCheckpoints } from './checkpoints.js';
+import { AFTER_ID_KEY, FULL_REFRESH_KEY, StreamCheckpoints } from './checkpoints.js';
 import { RecentDeliveries } from '../state/recent-deliveries.js';
 import { normalizeDateTime } from './record-shaper.js';
-import { choosePageSource, type ReadApi } from './page-source.js';
+import { choosePageSource, restPageSource, type ReadApi } from './page-source.js';
 import type { PageSource, ReadChoices } from './pages.js';
 import { PageOrder } from './page-order.js';
 import { splitWindow } from './windows.js';
@@ -30,6 +33,12 @@ export interface StreamReadContext {
 }
 
 const MAX_CURSOR_RESTARTS = 5;
+
+/** A window to read, and whether Bulk already failed on it at its narrowest (then REST reads it). */
+interface Window {
+  bounds: QueryBounds;
+  viaRest?: boolean;
+}
 
 async function earliestChange(client: SalesforceClient, object: string, cursor: string, includeDeleted: boolean): Promise<string | undefined> {
   for await (const page of client.query(earliestChangeQuery(object, cursor), { object, includeDeleted })) {
@@ -80,31 +89,37 @@ export async function readStream(
     keys,
     readApi: ctx.readApi ?? DEFAULTS.readApi,
   });
+  const resumed = incremental ? undefined : fullRefreshResume(inputState, keys, reading);
   // start_date bounds what a stream with a cursor reads; one without is read whole.
-  const from = incremental ? incrementalLowerBound(inputCursor, ctx.startDate) : keys.cursor ? ctx.startDate : undefined;
+  const from = incremental
+    ? incrementalLowerBound(inputCursor, ctx.startDate)
+    : keys.cursor
+      ? incrementalLowerBound(resumed?.cursor, ctx.startDate)
+      : undefined;
   const mode = incremental
     ? `incremental on ${keys.cursor} from ${from ?? 'the beginning'}`
-    : keys.cursor
-      ? 'full refresh'
-      : `full refresh only (${noCursorReason(keys)})`;
+    : `${keys.cursor ? 'full refresh' : `full refresh only (${noCursorReason(keys)})`}${resumed ? `, resumed where the last run stopped (${resumed.cursor ?? resumed.afterId})` : ''}`;
   await sink.log('INFO', `${object}: ${mode}, ${selection.fields.length} fields.`);
 
-  const pages = new StreamCheckpoints(sink, incremental, inputCursor, RecentDeliveries.fromState(inputState), keys);
-  const windows: QueryBounds[] = [{ from }];
+  const pages = incremental
+    ? new StreamCheckpoints(sink, true, inputCursor, RecentDeliveries.fromState(inputState), keys)
+    : new StreamCheckpoints(sink, false, resumed?.cursor, RecentDeliveries.fromState(resumed ? inputState : undefined), keys, resumed?.afterId);
+  const rest = restPageSource(client, object, selection.fields, choices, keys, sink.log);
+  const windows: Window[] = [{ bounds: { from, ...(resumed?.afterId ? { after: { id: resumed.afterId } } : {}) } }];
   const order = new PageOrder(keys);
   let badStamps = 0;
   let restarts = 0;
   let estimated = false;
   while (windows.length) {
-    const window = windows.shift()!;
+    const { bounds: window, viaRest } = windows.shift()!;
     const startedAt = pages.position;
     try {
-      for await (const page of source(window)) {
+      for await (const page of (viaRest ? rest : source)(window)) {
         if (!estimated && page.estimate !== undefined) {
           estimated = true;
           await sink.estimate(page.estimate);
         }
-        const problems = order.check(page.records);
+        const problems = order.check(page.records, page.unordered);
         if (problems.length && badStamps === 0) {
           await sink.log(
             'WARN',
@@ -112,7 +127,7 @@ export async function readStream(
           );
         }
         badStamps += problems.length;
-        await pages.page(page.records);
+        await pages.page(page.records, page.held);
       }
     } catch (error) {
       const code = error instanceof SalesforceApiError ? error.errorCode : undefined;
@@ -127,18 +142,53 @@ export async function readStream(
           'WARN',
           `${object}: Salesforce timed out on the window from ${resume.after?.stamp ?? resume.from ?? 'the beginning'} to ${resume.to ?? 'now'}; reading it in two halves.`,
         );
-        windows.unshift(...halves);
+        windows.unshift(...halves.map((bounds) => ({ bounds })));
+        continue;
+      }
+      if (error instanceof BulkJobFailedError && keys.cursor) {
+        // A failed job delivered nothing of its window: split it, down to a width Bulk should manage, then use REST.
+        if (!window.from && !window.after) window.from = await earliestChange(client, object, keys.cursor, choices.includeDeleted);
+        const halves = splitWindow(window, Date.now(), client.settings.bulkMinWindowMs);
+        const span = `the window from ${window.from ?? 'the beginning'} to ${window.to ?? 'now'}`;
+        await sink.log(
+          'WARN',
+          `${object}: ${describeJobFailure(error)} on ${span}; ${halves ? 'reading it in two halves' : 'reading it through REST instead'}.`,
+        );
+        windows.unshift(...(halves ? halves.map((bounds) => ({ bounds })) : [{ bounds: window, viaRest: true }]));
         continue;
       }
       if (code === 'INVALID_QUERY_LOCATOR' && keys.primaryKey && restarts++ < MAX_CURSOR_RESTARTS) {
         await sink.log('WARN', `${object}: Salesforce dropped the query cursor; continuing after the last record written.`);
-        windows.unshift(resume);
+        windows.unshift({ bounds: resume, viaRest });
         continue;
       }
       throw error instanceof SalesforceFailure ? error.in({ object, action: `read ${object}` }) : error;
     }
   }
+  await pages.finish();
   if (badStamps > 1) await sink.log('WARN', `${object}: ${badStamps} records in all arrived without a valid ${keys.cursor}.`);
+}
+
+function describeJobFailure(error: BulkJobFailedError): string {
+  return error.timedOut
+    ? `Salesforce's Bulk job ${error.jobId} was still ${error.state} after the longest wait`
+    : `Salesforce's Bulk job ${error.jobId} ended ${error.state} (${error.errorMessage ?? 'no reason given'})`;
+}
+
+/**
+ * Where a full refresh cut off in an earlier run resumes: the cursor (and the versions delivered
+ * near it) of its last state, or the last Id for a stream without cursor. Nothing when the last
+ * full refresh completed, or the state is of another cursor field: the refresh then starts over.
+ */
+function fullRefreshResume(
+  state: Record<string, unknown> | undefined,
+  keys: StreamKeys,
+  reading: CursorReading,
+): { cursor?: string; afterId?: string } | undefined {
+  if (state?.[FULL_REFRESH_KEY] !== 'in_progress' || !keys.primaryKey) return undefined;
+  if (keys.cursor) return reading.field === keys.cursor && reading.cursor && !reading.repairedFrom ? { cursor: reading.cursor } : undefined;
+  const afterId = state[AFTER_ID_KEY];
+  return typeof afterId === 'string' && isSalesforceId(afterId) ? { afterId } : undefined;
 }
 
 function noCursorReason(keys: StreamKeys): string {

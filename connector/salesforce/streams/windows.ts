@@ -10,10 +10,11 @@ export const MIN_WINDOW_MS = 1000;
 // SystemModstamp cannot predate Salesforce; an open lower bound is split from here.
 const EARLIEST = Date.parse('1999-01-01T00:00:00.000Z');
 
-export function splitWindow(bounds: QueryBounds, now: number): [QueryBounds, QueryBounds] | undefined {
+/** The two halves of `bounds`, or nothing when a half would be narrower than `minWidthMs`. */
+export function splitWindow(bounds: QueryBounds, now: number, minWidthMs = MIN_WINDOW_MS): [QueryBounds, QueryBounds] | undefined {
   const lower = Math.max(bounds.after?.stamp ? Date.parse(bounds.after.stamp) : -Infinity, bounds.from ? Date.parse(bounds.from) : EARLIEST);
-  const upper = bounds.to ? Date.parse(bounds.to) : Math.max(now, lower + 2 * MIN_WINDOW_MS);
-  if (upper - lower < 2 * MIN_WINDOW_MS) return undefined;
+  const upper = bounds.to ? Date.parse(bounds.to) : Math.max(now, lower + 2 * minWidthMs);
+  if (upper - lower < 2 * minWidthMs) return undefined;
   const mid = new Date(lower + Math.floor((upper - lower) / 2)).toISOString();
   return [
     { ...bounds, to: mid },
