@@ -21,7 +21,7 @@ import { alterPage } from './page-alterations.js';
 import { batchSizeFrom, pageJson, type CursorStore, type QueryPage } from './query-cursors.js';
 import { rowToObject, type Column } from './record-serializer.js';
 import { limits, NEWEST_VERSION, OLDEST_VERSION, resourceMap, versionList } from './rest-resources.js';
-import { executeSoql, type QueryResult } from './soql-engine.js';
+import { executeSoql } from './soql-engine.js';
 import { windowWidth } from './query-window.js';
 import type { TcpSockets } from './tcp-sockets.js';
 
