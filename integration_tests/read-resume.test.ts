@@ -1,0 +1,109 @@
+/**
+ * Reads that must survive what huge objects and platforms do to them: Bulk jobs that fail on wide
+ * windows (and never carry ORDER BY), a full refresh killed again and again, Bulk reads killed in the
+ * middle of a window. The union of what each run committed (records before its last STATE) is the
+ * whole object every time.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { configuredCatalog, idsOf, runConnector, runConnectorProcess, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
+import { startOrg, type TestOrg } from './helpers/org.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Ids a killed run committed: its records up to its last STATE (the platform keeps no more). */
+function committedIds(run: RunResult, stream: string): string[] {
+  const last = run.states.filter((s) => s.state.stream.stream_descriptor.name === stream).at(-1);
+  const ids: string[] = [];
+  for (const m of run.messages) {
+    if (m === last) break;
+    if (m.type === 'RECORD' && m.record.stream === stream) ids.push(String(m.record.data.Id));
+  }
+  return last ? ids : [];
+}
+
+async function catalogOf(org: TestOrg, mode: 'incremental' | 'full_refresh', only: string[], config = org.config): Promise<Message> {
+  const discovered = await runConnector('discover', { config, env: org.env });
+  return configuredCatalog(discovered.catalog!, mode, only);
+}
+
+describe('Bulk windows on objects that make jobs fail', () => {
+  let org: TestOrg;
+  beforeAll(async () => {
+    // Jobs fail on windows wider than 120 days (the org's history spans years) and on any ORDER BY.
+    org = await startOrg({ counts: { Account: 1500 }, bulkFailures: { widerThanMs: 120 * DAY, orderByOverRows: 0 } });
+  });
+  afterAll(() => org.emulator.close());
+
+  it('splits the window of a failed job until the jobs succeed, never sends ORDER BY, and delivers every record once', async () => {
+    const config = { ...org.config, read_api: 'bulk' };
+    const catalog = await catalogOf(org, 'incremental', ['Account'], config);
+    const read = await runConnector('read', { config, catalog, env: { ...org.env, SOURCE_SALESFORCE_BULK_MIN_WINDOW_MS: String(DAY) } });
+    expect(read.exitCode).toBe(0);
+    expect(org.emulator.bulkJobsFailed).toBeGreaterThan(2);
+    expect(org.emulator.bulkQueries.length).toBeGreaterThan(org.emulator.bulkJobsFailed);
+    expect(org.emulator.bulkQueries.filter((q) => /ORDER BY/i.test(q))).toEqual([]);
+    const ids = idsOf(read.recordsOf('Account'));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(idsOf(org.emulator.records('Account', { includeDeleted: true })).sort());
+    expect(read.logs.some((l) => /Bulk job \w+ ended Failed \(QUERY_TIMEOUT.*reading it in two halves/.test(l.log.message))).toBe(true);
+    // Each window is one unit: its STATE moves once, after its last page; none claims more than was written.
+    const stamps = read.states.map((s) => s.state.stream.stream_state.SystemModstamp).filter(Boolean);
+    expect([...stamps].sort()).toEqual(stamps);
+  });
+
+  it('reads a window through REST once it is too narrow to split, and says so', async () => {
+    const config = { ...org.config, read_api: 'bulk' };
+    const catalog = await catalogOf(org, 'incremental', ['Account'], config);
+    const read = await runConnector('read', { config, catalog, env: { ...org.env, SOURCE_SALESFORCE_BULK_MIN_WINDOW_MS: String(10_000 * DAY) } });
+    expect(read.exitCode).toBe(0);
+    expect(read.logs.some((l) => /reading it through REST instead/.test(l.log.message))).toBe(true);
+    expect(idsOf(read.recordsOf('Account')).sort()).toEqual(idsOf(org.emulator.records('Account', { includeDeleted: true })).sort());
+  });
+});
+
+describe('kills', () => {
+  let org: TestOrg;
+  let all: string[];
+  beforeAll(async () => {
+    org = await startOrg({ counts: { Contact: 3000, Account: 1000 }, maxBatchSize: 150 });
+    all = idsOf(org.emulator.records('Contact', { includeDeleted: true })).sort();
+  });
+  afterAll(() => org.emulator.close());
+
+  it('a full refresh killed at five points resumes each time where it stopped, and the union is complete', async () => {
+    const config = { ...org.config, read_api: 'rest' };
+    const catalog = await catalogOf(org, 'full_refresh', ['Account']);
+    const live = idsOf(org.emulator.records('Account')).sort();
+    const seen = new Set<string>();
+    let state: Message[] | undefined;
+    for (const killAfterLines of [160, 170, 200, 180, 175]) {
+      const killed = await runConnectorProcess('read', { config, catalog, state, env: org.env, killAfterLines });
+      for (const id of committedIds(killed, 'Account')) seen.add(id);
+      if (state) expect(killed.logs.some((l) => /resumed where the last run stopped/.test(l.log.message))).toBe(true);
+      state = killed.states.length ? stateFrom(killed.states) : state;
+      expect(state?.[0].stream.stream_state.full_refresh).toBe('in_progress');
+    }
+    const last = await runConnector('read', { config, catalog, state, env: org.env });
+    for (const id of idsOf(last.recordsOf('Account'))) seen.add(id);
+    expect([...seen].sort()).toEqual(live);
+    // It read only what was left, and its last STATE marks the refresh complete: the next one starts over.
+    expect(last.recordsOf('Account').length).toBeLessThan(live.length / 2);
+    expect(last.lastStateOf('Account')!.state.stream.stream_state).toEqual({ full_refresh: 'complete' });
+    const again = await runConnector('read', { config, catalog, state: stateFrom(last.states), env: org.env });
+    expect(idsOf(again.recordsOf('Account')).sort()).toEqual(live);
+  });
+
+  it('a Bulk read killed inside its window resumes from the state before the window, losing nothing', async () => {
+    const config = { ...org.config, read_api: 'bulk' };
+    const catalog = await catalogOf(org, 'incremental', ['Contact']);
+    const kills = [1200, 2700];
+    const killedRuns = await Promise.all(kills.map((killAfterLines) => runConnectorProcess('read', { config, catalog, env: org.env, killAfterLines })));
+    for (const [i, killed] of killedRuns.entries()) {
+      // Inside the one window of a first read, no STATE but the initial may claim anything.
+      for (const s of killed.states) expect(s.state.stream.stream_state.SystemModstamp).toBeUndefined();
+      const resumed = await runConnector('read', { config, catalog, state: killed.states.length ? stateFrom(killed.states) : undefined, env: org.env });
+      const union = new Set([...committedIds(killed, 'Contact'), ...idsOf(resumed.recordsOf('Contact'))]);
+      expect({ kill: kills[i], missing: all.filter((id) => !union.has(id)) }).toEqual({ kill: kills[i], missing: [] });
+    }
+  });
+});
