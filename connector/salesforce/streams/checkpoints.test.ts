@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import type { StreamSink } from '../../runtime/source.js';
+import { StreamCheckpoints } from './checkpoints.js';
+
+/** A sink that keeps what it is handed, as the runtime would write it. */
+function collectingSink(): StreamSink & { checkpoints: { records: string[]; state: Record<string, unknown> }[] } {
+  const checkpoints: { records: string[]; state: Record<string, unknown> }[] = [];
+  return {
+    checkpoints,
+    log: async () => undefined,
+    estimate: async () => undefined,
+    checkpoint: async (records, state) => {
+      checkpoints.push({ records: records.map((r) => String(r.Id)), state: structuredClone(state) });
+    },
+  };
+}
+
+const rec = (id: string, stamp: string) => ({ Id: id, SystemModstamp: stamp });
+
+describe('StreamCheckpoints', () => {
+  it('keeps the state from before an unordered window until its last page, then moves it to the newest stamp of the window', async () => {
+    const sink = collectingSink();
+    const pages = new StreamCheckpoints(sink, true, '2024-01-01T00:00:00.000Z');
+    await pages.page([rec('001A', '2024-03-01T00:00:00.000Z'), rec('001B', '2024-02-01T00:00:00.000Z')], true);
+    await pages.page([rec('001C', '2024-01-15T00:00:00.000Z')], true);
+    await pages.page([rec('001D', '2024-02-15T00:00:00.000Z')]);
+    expect(sink.checkpoints.map((c) => c.state.SystemModstamp)).toEqual(['2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z']);
+    expect(sink.checkpoints.flatMap((c) => c.records)).toEqual(['001A', '001B', '001C', '001D']);
+  });
+
+  it('marks a full refresh in progress with its position, and complete at the end', async () => {
+    const sink = collectingSink();
+    const pages = new StreamCheckpoints(sink, false, undefined);
+    await pages.page([rec('001A', '2024-01-01T00:00:00.000Z'), rec('001B', '2024-01-02T00:00:00.000Z')]);
+    await pages.finish();
+    expect(sink.checkpoints.map((c) => c.state)).toEqual([
+      {
+        full_refresh: 'in_progress',
+        cursor_field: 'SystemModstamp',
+        SystemModstamp: '2024-01-02T00:00:00.000Z',
+        recently_delivered: { '001B': '2024-01-02T00:00:00.000Z' },
+      },
+      { full_refresh: 'complete' },
+    ]);
+  });
+
+  it('keeps the last Id of a full refresh of a stream without cursor', async () => {
+    const sink = collectingSink();
+    const pages = new StreamCheckpoints(sink, false, undefined, undefined, { primaryKey: 'Id' }, '001A');
+    await pages.page([{ Id: '001B' }, { Id: '001C' }]);
+    expect(sink.checkpoints[0].state).toEqual({ full_refresh: 'in_progress', after_id: '001C' });
+  });
+});
