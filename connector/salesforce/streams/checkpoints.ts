@@ -17,6 +17,8 @@ export interface Position {
 export class StreamCheckpoints {
   cursor?: string;
   position?: Position;
+  /** State kept beside the cursor (deletions_through, formula_refreshed_at): in every state written. */
+  readonly carried: Record<string, string> = {};
 
   constructor(
     private readonly sink: StreamSink,
@@ -51,8 +53,20 @@ export class StreamCheckpoints {
     await this.sink.checkpoint(records, this.state());
   }
 
+  /**
+   * Records outside the cursor order (deletion records), delivered under the current state with
+   * `carry` applied (an undefined value drops a key): they move neither the cursor nor the position.
+   */
+  async aside(records: Record<string, unknown>[], carry: Record<string, string | undefined>): Promise<void> {
+    for (const [key, value] of Object.entries(carry)) {
+      if (value === undefined) delete this.carried[key];
+      else this.carried[key] = value;
+    }
+    await this.sink.checkpoint(records, this.state());
+  }
+
   private state(): Record<string, unknown> {
-    const state: Record<string, unknown> = {};
+    const state: Record<string, unknown> = { ...this.carried };
     if (this.incremental && this.cursor && this.keys.cursor) {
       state[CURSOR_FIELD_KEY] = this.keys.cursor;
       state[this.keys.cursor] = this.cursor;

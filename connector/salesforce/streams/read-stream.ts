@@ -21,12 +21,16 @@ import { PageOrder } from './page-order.js';
 import { splitWindow } from './windows.js';
 import type { StreamSink } from '../../runtime/source.js';
 import { DEFAULTS } from '../defaults.js';
+import { DELETIONS_STATE_KEY, deletionsFrom, listsDeletions, readDeletions } from './deleted-records.js';
+import { FORMULA_STATE_KEY, formulaFields, formulaRefreshDue, refreshReadApi, type FormulaPlan } from './formula-refresh.js';
 
 export interface StreamReadContext {
   client: SalesforceClient;
   sink: StreamSink;
   startDate?: string;
   readApi?: ReadApi;
+  /** the config's formula_refresh_hours (formula-refresh.ts) */
+  formulaRefreshHours?: number;
 }
 
 const MAX_CURSOR_RESTARTS = 5;
@@ -69,6 +73,18 @@ export async function readStream(
       `${object}: ${selection.dropped.join(', ')} ${verb} in the catalog but no longer readable (deleted, or hidden by field-level security); left out of this sync. Run discover to refresh the schema.`,
     );
   }
+  const readStartedAt = new Date().toISOString();
+  const formulas: FormulaPlan = incremental
+    ? formulaRefreshDue({
+        hours: ctx.formulaRefreshHours,
+        formulas: formulaFields(selection.fields),
+        streamState: inputState,
+        cursor: inputCursor,
+        now: readStartedAt,
+      })
+    : { refresh: false };
+  const deletionsStart = incremental && keys.primaryKey && listsDeletions(describe) ? deletionsFrom(inputState, readStartedAt) : undefined;
+  const readApi = ctx.readApi ?? DEFAULTS.readApi;
   const choices: ReadChoices = { includeDeleted: incremental };
   const source: PageSource = choosePageSource({
     client,
@@ -78,18 +94,25 @@ export async function readStream(
     describe: describe.fields,
     choices,
     keys,
-    readApi: ctx.readApi ?? DEFAULTS.readApi,
+    readApi: formulas.refresh ? refreshReadApi(readApi) : readApi,
   });
   // start_date bounds what a stream with a cursor reads; one without is read whole.
-  const from = incremental ? incrementalLowerBound(inputCursor, ctx.startDate) : keys.cursor ? ctx.startDate : undefined;
+  const from = formulas.refresh ? ctx.startDate : incremental ? incrementalLowerBound(inputCursor, ctx.startDate) : keys.cursor ? ctx.startDate : undefined;
   const mode = incremental
     ? `incremental on ${keys.cursor} from ${from ?? 'the beginning'}`
     : keys.cursor
       ? 'full refresh'
       : `full refresh only (${noCursorReason(keys)})`;
   await sink.log('INFO', `${object}: ${mode}, ${selection.fields.length} fields.`);
+  if (formulas.refresh) {
+    await sink.log('INFO', `${object}: re-reading every record from ${from ?? 'the beginning'} for its formula fields, because ${formulas.reason}.`);
+  }
 
-  const pages = new StreamCheckpoints(sink, incremental, inputCursor, RecentDeliveries.fromState(inputState), keys);
+  // A formula refresh delivers every record again, those an earlier run sent inside the look-back window too.
+  const recent = formulas.refresh ? new RecentDeliveries() : RecentDeliveries.fromState(inputState);
+  const pages = new StreamCheckpoints(sink, incremental, inputCursor, recent, keys);
+  if (deletionsStart) pages.carried[DELETIONS_STATE_KEY] = deletionsStart;
+  if (formulas.during) pages.carried[FORMULA_STATE_KEY] = formulas.during;
   const windows: QueryBounds[] = [{ from }];
   const order = new PageOrder(keys);
   let badStamps = 0;
@@ -139,6 +162,10 @@ export async function readStream(
     }
   }
   if (badStamps > 1) await sink.log('WARN', `${object}: ${badStamps} records in all arrived without a valid ${keys.cursor}.`);
+  if (formulas.after && formulas.after !== formulas.during) await pages.aside([], { [FORMULA_STATE_KEY]: formulas.after });
+  if (deletionsStart && keys.cursor) {
+    await readDeletions({ client, log: sink.log, object, cursor: keys.cursor, deliver: (records, carry) => pages.aside(records, carry) }, deletionsStart);
+  }
 }
 
 function noCursorReason(keys: StreamKeys): string {
