@@ -50,6 +50,10 @@ export type ConcurrentStreams = number;
  * Stop the sync cleanly, with its progress saved, once the org's rolling 24-hour API usage reaches this percentage of its daily allocation, leaving the rest for the org's other integrations.
  */
 export type APIBudget = number;
+/**
+ * Formula fields change when what they read changes, without the record's SystemModstamp moving, so incremental syncs keep their old values. Set this to re-read every incremental stream that has formula fields in full, all selected fields, once this many hours have passed since its last refresh (through Bulk unless read_api is rest). Leave it empty to never refresh.
+ */
+export type FormulaRefreshIntervalHours = number;
 
 /**
  * Reads any queryable object of one Salesforce org (by default Account, Contact, Lead, Opportunity, Case and User), authenticating through an External Client App (or Connected App) with the OAuth 2.0 Client Credentials, refresh token or JWT bearer flow.
@@ -67,5 +71,6 @@ export interface SalesforceConfig {
   read_api?: ReadAPI;
   num_workers?: ConcurrentStreams;
   api_budget_percent?: APIBudget;
+  formula_refresh_hours?: FormulaRefreshIntervalHours;
   [k: string]: unknown | undefined;
 }

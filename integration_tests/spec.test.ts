@@ -33,6 +33,7 @@ describe('spec', () => {
       'read_api',
       'num_workers',
       'api_budget_percent',
+      'formula_refresh_hours',
     ]);
     expect(connection.required).toEqual(['hostname', 'client_id']);
     for (const secret of ['client_secret', 'refresh_token', 'private_key']) expect(connection.properties[secret].airbyte_secret).toBe(true);

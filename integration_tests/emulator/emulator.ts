@@ -9,11 +9,13 @@ import { OrgAccess } from './org-access.js';
 import { OrgStore } from './org-store.js';
 import { CursorStore } from './query-cursors.js';
 import { BulkJobs, type BulkFailureModes } from './bulk-jobs.js';
+import { DeleteLog } from './delete-log.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
 import { Misbehaviours, type Misbehaviour, type MisbehaviourKind, type MisbehaviourTarget } from './misbehaviour.js';
 import { createRequestHandler, type RequestLogEntry, type ServerState } from './server.js';
 import { TcpSockets } from './tcp-sockets.js';
 import { loopbackCertificate } from './tls.js';
+import { parseStoredDateTime } from './sf-time.js';
 
 export interface EmulatorOptions {
   https?: boolean;
@@ -57,6 +59,10 @@ export interface EmulatorOptions {
   bulkPollsBeforeComplete?: number;
   /** Bulk jobs that end Failed: too wide a SystemModstamp window, or ORDER BY over too many rows. */
   bulkFailures?: BulkFailureModes;
+  /** Get Deleted on these objects answers 404 NOT_FOUND, as on objects Salesforce does not replicate. */
+  getDeletedUnsupportedObjects?: SObjectName[];
+  /** Get Deleted answers EXCEEDED_ID_LIMIT past this many ids. Default 600,000, Salesforce's limit. */
+  deletedIdLimit?: number;
   /** Latency, seeded transient faults, session expiry and window-width query timeouts; off by default. */
   faults?: FaultOptions;
 }
@@ -74,6 +80,20 @@ export interface Emulator {
   update(object: SObjectName, id: string, fields?: Record<string, unknown>): Record<string, unknown>;
   softDelete(object: SObjectName, id: string): Record<string, unknown>;
   lateCommit(object: SObjectName, msBeforeNewest: number, fields?: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * A record purged from the Recycle Bin: queryAll no longer shows it, Get Deleted still lists it,
+   * deleted when it was soft-deleted, or at `deletedAt` (ms; default now) when it was live.
+   */
+  purge(object: SObjectName, id: string, deletedAt?: number): void;
+  /** A record hard-deleted through the API at `deletedAt` (ms; default now): gone at once, listed by Get Deleted. */
+  hardDelete(object: SObjectName, id: string, deletedAt?: number): void;
+  /**
+   * Empties the object's Recycle Bin at `at` (ms; default now): its soft-deleted records are purged
+   * and Get Deleted lists nothing deleted before then (earliestDateAvailable moves forward).
+   */
+  emptyRecycleBin(object: SObjectName, at?: number): void;
+  /** Changes fields (formula results) without moving SystemModstamp, as a formula does when what it reads changes. */
+  recalculate(object: SObjectName, id: string, fields: Record<string, unknown>): Record<string, unknown>;
   revokeObject(object: SObjectName): void;
   grantObject(object: SObjectName): void;
   hideField(object: SObjectName, field: string): void;
@@ -182,6 +202,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     failures: opts.bulkFailures,
     runAsUserId: store.runAsUserId,
   });
+  const deletes = new DeleteLog(new Set(opts.getDeletedUnsupportedObjects ?? []), opts.deletedIdLimit);
   const faults = new FaultInjector(opts.faults);
   const misbehaviours = new Misbehaviours();
   const tcp = new TcpSockets();
@@ -192,6 +213,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     tokens,
     cursors,
     bulk,
+    deletes,
     myDomain: opts.myDomain ?? true,
     sandbox: opts.sandbox ?? false,
     instanceUrl: opts.instanceUrl,
@@ -254,6 +276,21 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     update: (object, id, fields) => copy(store.update(object, id, fields)),
     softDelete: (object, id) => copy(store.softDelete(object, id)),
     lateCommit: (object, ms, fields) => copy(store.lateCommit(object, ms, fields)),
+    purge: (object, id, deletedAt) => {
+      const row = store.remove(object, id);
+      const at =
+        row.IsDeleted === true && typeof row.SystemModstamp === 'string' ? parseStoredDateTime(row.SystemModstamp) : (deletedAt ?? store.deletionTime(object));
+      deletes.record(object, id, at);
+    },
+    hardDelete: (object, id, deletedAt) => {
+      store.remove(object, id);
+      deletes.record(object, id, deletedAt ?? store.deletionTime(object));
+    },
+    emptyRecycleBin: (object, at = Date.now()) => {
+      for (const row of store.records(object, true)) if (row.IsDeleted === true) store.remove(object, String(row.Id));
+      deletes.empty(object, at);
+    },
+    recalculate: (object, id, fields) => copy(store.recalculate(object, id, fields)),
     revokeObject: (object) => access.revoke(object),
     grantObject: (object) => access.grant(object),
     hideField: (object, field) => access.hideField(object, field),

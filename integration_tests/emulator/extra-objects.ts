@@ -285,6 +285,8 @@ export interface CustomObjectOptions {
   name: string;
   /** Custom fields (name → type) besides the system fields and Name; default: Invoice__c's fields. */
   fields?: Record<string, FieldType>;
+  /** Formula fields (name → result type): read-only, described `calculated: true`. */
+  formulas?: Record<string, FieldType>;
 }
 
 let customPrefixes = 0;
@@ -302,7 +304,10 @@ export function defineCustomObject(options: CustomObjectOptions): void {
         nameField(),
         ...Object.entries(options.fields).map(([name, type]) => f(name, type, type === 'string' ? { length: 255 } : {})),
       ]
-    : INVOICE_FIELDS;
+    : [...INVOICE_FIELDS];
+  for (const [name, type] of Object.entries(options.formulas ?? {})) {
+    fields.push(f(name, type, { createable: false, updateable: false, calculated: true, ...(type === 'string' ? { length: 1300 } : {}) }));
+  }
   const { name } = options;
   defineObject(name, () =>
     objectSpec(

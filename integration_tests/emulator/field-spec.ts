@@ -55,6 +55,8 @@ export interface FieldSpec {
   compoundFieldName: string | null;
   /** For compound fields: their parts, keyed by the wire property name (street, latitude, ...). */
   components: Record<string, string> | null;
+  /** A formula field: its value is computed, and changes without moving the record's SystemModstamp. */
+  calculated: boolean;
 }
 
 export type Opts = Partial<Omit<FieldSpec, 'name' | 'type'>>;
@@ -90,6 +92,7 @@ export function f(name: string, type: FieldType, o: Opts = {}): FieldSpec {
     picklist: o.picklist ?? [],
     compoundFieldName: o.compoundFieldName ?? null,
     components: o.components ?? null,
+    calculated: o.calculated ?? false,
   };
 }
 

@@ -194,6 +194,33 @@ export class OrgStore {
     return { ...next };
   }
 
+  /** New field values without a new SystemModstamp: a formula's result moves when what it reads changes. */
+  recalculate(object: SObjectName, id: string, fields: Record<string, unknown>): SRecord {
+    const old = this.mustGet(object, id);
+    const next: SRecord = { ...old, ...this.checkFields(object, fields) };
+    this.replace(object, old, next);
+    return { ...next };
+  }
+
+  /**
+   * Takes a record out of the org for good (purged from the Recycle Bin, or hard-deleted): no query
+   * sees it any more. Returns the row as it was.
+   */
+  remove(object: SObjectName, id: string): SRecord {
+    if (object === 'User') throw new Error('User records cannot be deleted in Salesforce; deactivate them instead');
+    const old = this.mustGet(object, id);
+    const rows = this.rowsByObject.get(object)!;
+    const at = this.position(object, rows, old);
+    rows.splice(rows[at] === old ? at : rows.indexOf(old), 1);
+    this.byId.delete(id);
+    return { ...old };
+  }
+
+  /** The emulator clock for a deletion: now, after the object's newest change. */
+  deletionTime(object: SObjectName): number {
+    return this.tick(object);
+  }
+
   /** A change moves SystemModstamp, and LastModifiedDate/ById unless told otherwise, where the object has them. */
   private stampChange(object: SObjectName, rec: SRecord, stamp: string, lastModified: boolean): void {
     if ('SystemModstamp' in rec) rec.SystemModstamp = stamp;

@@ -10,6 +10,7 @@ import { apiDisabled, invalidSession, notFound, OAuthError, SalesforceError } fr
 import { readBody, sendJson, wantsGzip } from './http-util.js';
 import { errorAnswer, jsonAnswer, sendAnswer, type Answer } from './answer.js';
 import type { BulkJobs, BulkReply } from './bulk-jobs.js';
+import type { DeleteLog } from './delete-log.js';
 import type { FaultInjector } from './faults.js';
 import { cutBody, sendMisbehaving } from './hostile-wire.js';
 import { normalizeId } from './ids.js';
@@ -38,6 +39,8 @@ export interface ServerState {
   tokens: TokenService;
   cursors: CursorStore;
   bulk: BulkJobs;
+  /** purged and hard-deleted records, and the Get Deleted resource */
+  deletes: DeleteLog;
   myDomain: boolean;
   /** a sandbox org: JWTs must name https://test.salesforce.com */
   sandbox: boolean;
@@ -308,6 +311,7 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
     if (parts.length === 3 && b === 'describe') {
       return objectDescribe(object, state.access.hiddenFields(object), version, state.hostname);
     }
+    if (parts.length === 3 && b === 'deleted') return state.deletes.answer(object, state.store.rows(object), url, Date.now());
     if (parts.length === 3) return record(state, object, b, url, version);
     throw notFound();
   }

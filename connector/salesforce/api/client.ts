@@ -20,7 +20,7 @@ import { RequestPolicy, type Answer, type RetryEvent } from './request-policy.js
 import { parseRetryAfter } from './retry-rules.js';
 import { TokenProvider, type AccessToken } from './token-provider.js';
 import type { PersistConfig } from '../../runtime/source.js';
-import type { DescribeResult, QueryPage } from './types.js';
+import type { DeletedPage, DescribeResult, QueryPage } from './types.js';
 
 // Under heavy concurrency a renewed session can expire again before every waiting call has used it.
 const MAX_RENEWALS_PER_CALL = 4;
@@ -126,6 +126,15 @@ export class SalesforceClient {
     const described = await this.getJson<DescribeResult>(`${DATA_PATH}/sobjects/${object}/describe`, context);
     if (!Array.isArray(described?.fields)) throw new MalformedAnswerError(`the describe of ${object}`, 'fields list').in(context);
     return described;
+  }
+
+  /** The ids of `object` deleted from `start` to `end` (Get Deleted; Salesforce ignores the seconds of both). */
+  async getDeleted(object: string, start: string, end: string): Promise<DeletedPage> {
+    const context = { object, action: `list the deleted records of ${object}` };
+    const query = `start=${encodeURIComponent(start)}&end=${encodeURIComponent(end)}`;
+    const answer = await this.getJson<DeletedPage>(`${DATA_PATH}/sobjects/${object}/deleted/?${query}`, context);
+    if (!Array.isArray(answer?.deletedRecords)) throw new MalformedAnswerError(`the deleted records of ${object}`, 'deletedRecords list').in(context);
+    return answer;
   }
 
   /**

@@ -7,12 +7,23 @@ export interface DescribeField {
   compoundFieldName?: string | null;
   custom?: boolean;
   label?: string;
+  /** a formula field: its value can change without the record's SystemModstamp moving */
+  calculated?: boolean;
 }
 
 export interface DescribeResult {
   name: string;
   queryable?: boolean;
+  /** false when Salesforce keeps no replication log (Get Deleted) for the object */
+  replicateable?: boolean;
   fields: DescribeField[];
+}
+
+/** The Get Deleted resource's answer (sobjects/{Object}/deleted). */
+export interface DeletedPage {
+  deletedRecords: Array<{ id: string; deletedDate: string }>;
+  earliestDateAvailable?: string;
+  latestDateCovered?: string;
 }
 
 export interface QueryPage {

@@ -16,6 +16,7 @@ import type { Settings } from '../settings.js';
 import { RetryLog } from './retry-log.js';
 import { streamSchema } from '../schema/field-mapping.js';
 import { selectFields } from '../streams/field-selection.js';
+import { DELETED_AT_FIELD, listsDeletions } from '../streams/deleted-records.js';
 
 /** Hears how many objects are described so far (a terminal's progress line). */
 export type DiscoverProgress = (done: number, total: number) => void;
@@ -29,6 +30,14 @@ export function catalogStream(object: string, describe: DescribeResult): Airbyte
     source_defined_cursor: keys.cursor !== undefined,
     is_resumable: keys.primaryKey !== undefined,
   };
+  // Deletion records (deleted-records.ts) carry the deletion time there; dedup destinations drop the record.
+  if (keys.cursor && keys.primaryKey && listsDeletions(describe)) {
+    (stream.json_schema.properties as Record<string, unknown>)[DELETED_AT_FIELD] = {
+      type: ['null', 'string'],
+      format: 'date-time',
+      airbyte_type: 'timestamp_with_timezone',
+    };
+  }
   if (keys.cursor) stream.default_cursor_field = [keys.cursor];
   if (keys.primaryKey) stream.source_defined_primary_key = [[keys.primaryKey]];
   return stream;

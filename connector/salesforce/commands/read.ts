@@ -62,7 +62,13 @@ export class SalesforceRead implements ReadSession {
   }
 
   async read(stream: ConfiguredStream, sink: StreamSink): Promise<void> {
-    const ctx = { client: this.client, sink, startDate: this.config.startDate, readApi: this.config.readApi };
+    const ctx = {
+      client: this.client,
+      sink,
+      startDate: this.config.startDate,
+      readApi: this.config.readApi,
+      formulaRefreshHours: this.config.formulaRefreshHours,
+    };
     await readStream(ctx, stream, this.cursors.get(stream.name) ?? {}, this.states.get(stream.name));
   }
 

@@ -31,6 +31,8 @@ export interface ResolvedConfig {
   readApi: 'auto' | 'rest' | 'bulk';
   numWorkers: number;
   apiBudgetPercent: number;
+  /** hours between full re-reads of an incremental stream with formula fields; undefined: never */
+  formulaRefreshHours?: number;
 }
 
 export function loadSpec(): { connectionSpecification: Record<string, unknown>; [key: string]: unknown } {
@@ -75,6 +77,7 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     readApi: config.read_api ?? DEFAULTS.readApi,
     numWorkers: config.num_workers ?? DEFAULTS.numWorkers,
     apiBudgetPercent: config.api_budget_percent ?? DEFAULTS.apiBudgetPercent,
+    formulaRefreshHours: config.formula_refresh_hours,
   };
 }
 

@@ -61,11 +61,17 @@ export function fieldSchema(field: DescribeField): JsonSchema {
   }
 }
 
+/** What a formula field's schema says of it: an incremental sync alone can keep an old value. */
+export const FORMULA_DESCRIPTION =
+  "A formula field: its value can change without the record's cursor (SystemModstamp) changing, so incremental syncs can keep an old value; set formula_refresh_hours to re-read it on a schedule.";
+
 /** The stream's json_schema: every readable field of the object's describe, in describe order. */
 export function streamSchema(describe: DescribeResult): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const field of describe.fields) {
-    if (isSupportedField(field)) properties[field.name] = fieldSchema(field);
+    if (!isSupportedField(field)) continue;
+    properties[field.name] = fieldSchema(field);
+    if (field.calculated === true) properties[field.name].description = FORMULA_DESCRIPTION;
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

@@ -29,6 +29,8 @@ export class StreamCheckpoints {
   position?: Position;
   /** the state pages of an unordered window go out under, frozen when the window began */
   private heldState?: Record<string, unknown>;
+  /** State kept beside the cursor (deletions_through, formula_refreshed_at): in every state written. */
+  readonly carried: Record<string, string> = {};
 
   constructor(
     private readonly sink: StreamSink,
@@ -78,9 +80,21 @@ export class StreamCheckpoints {
     if (!this.incremental && this.keys.primaryKey) await this.sink.checkpoint([], { [FULL_REFRESH_KEY]: 'complete' });
   }
 
+  /**
+   * Records outside the cursor order (deletion records), delivered under the current state with
+   * `carry` applied (an undefined value drops a key): they move neither the cursor nor the position.
+   */
+  async aside(records: Record<string, unknown>[], carry: Record<string, string | undefined>): Promise<void> {
+    for (const [key, value] of Object.entries(carry)) {
+      if (value === undefined) delete this.carried[key];
+      else this.carried[key] = value;
+    }
+    await this.sink.checkpoint(records, this.state());
+  }
+
   private state(): Record<string, unknown> {
     const { cursor, primaryKey } = this.keys;
-    const state: Record<string, unknown> = {};
+    const state: Record<string, unknown> = { ...this.carried };
     if (!this.incremental) {
       state[FULL_REFRESH_KEY] = 'in_progress';
       if (!cursor && this.position) state[AFTER_ID_KEY] = this.position.id;

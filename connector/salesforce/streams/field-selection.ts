@@ -7,6 +7,7 @@ import { ConfigError } from '../../runtime/errors.js';
 import { requiredFields, streamKeys, type StreamKeys } from '../objects.js';
 import { isSupportedField } from '../schema/field-mapping.js';
 import type { DescribeField, DescribeResult } from '../api/types.js';
+import { DELETED_AT_FIELD } from './deleted-records.js';
 
 export interface FieldSelection {
   fields: DescribeField[];
@@ -27,7 +28,8 @@ export function selectFields(describe: DescribeResult, configured: readonly stri
   }
   const keys = streamKeys([...readable.values()]);
   if (!configured) return { fields: [...readable.values()], dropped: [], keys };
-  const wanted = new Set([...[keys.primaryKey, keys.cursor].filter((k): k is string => k !== undefined), ...configured]);
+  // The deletion time is no field of the object: only deletion records carry it.
+  const wanted = new Set([...[keys.primaryKey, keys.cursor].filter((k): k is string => k !== undefined), ...configured.filter((n) => n !== DELETED_AT_FIELD)]);
   const fields: DescribeField[] = [];
   const dropped: string[] = [];
   for (const name of wanted) {

@@ -24,12 +24,16 @@ import { PageOrder } from './page-order.js';
 import { splitWindow } from './windows.js';
 import type { StreamSink } from '../../runtime/source.js';
 import { DEFAULTS } from '../defaults.js';
+import { DELETIONS_STATE_KEY, deletionsFrom, listsDeletions, readDeletions } from './deleted-records.js';
+import { FORMULA_STATE_KEY, formulaFields, formulaRefreshDue, refreshReadApi, type FormulaPlan } from './formula-refresh.js';
 
 export interface StreamReadContext {
   client: SalesforceClient;
   sink: StreamSink;
   startDate?: string;
   readApi?: ReadApi;
+  /** the config's formula_refresh_hours (formula-refresh.ts) */
+  formulaRefreshHours?: number;
 }
 
 const MAX_CURSOR_RESTARTS = 5;
@@ -78,6 +82,18 @@ export async function readStream(
       `${object}: ${selection.dropped.join(', ')} ${verb} in the catalog but no longer readable (deleted, or hidden by field-level security); left out of this sync. Run discover to refresh the schema.`,
     );
   }
+  const readStartedAt = new Date().toISOString();
+  const formulas: FormulaPlan = incremental
+    ? formulaRefreshDue({
+        hours: ctx.formulaRefreshHours,
+        formulas: formulaFields(selection.fields),
+        streamState: inputState,
+        cursor: inputCursor,
+        now: readStartedAt,
+      })
+    : { refresh: false };
+  const deletionsStart = incremental && keys.primaryKey && listsDeletions(describe) ? deletionsFrom(inputState, readStartedAt) : undefined;
+  const readApi = ctx.readApi ?? DEFAULTS.readApi;
   const choices: ReadChoices = { includeDeleted: incremental };
   const source: PageSource = choosePageSource({
     client,
@@ -87,23 +103,30 @@ export async function readStream(
     describe: describe.fields,
     choices,
     keys,
-    readApi: ctx.readApi ?? DEFAULTS.readApi,
+    readApi: formulas.refresh ? refreshReadApi(readApi) : readApi,
   });
   const resumed = incremental ? undefined : fullRefreshResume(inputState, keys, reading);
   // start_date bounds what a stream with a cursor reads; one without is read whole.
-  const from = incremental
-    ? incrementalLowerBound(inputCursor, ctx.startDate)
-    : keys.cursor
-      ? incrementalLowerBound(resumed?.cursor, ctx.startDate)
-      : undefined;
+  const from = formulas.refresh
+    ? ctx.startDate
+    : incremental
+      ? incrementalLowerBound(inputCursor, ctx.startDate)
+      : keys.cursor
+        ? incrementalLowerBound(resumed?.cursor, ctx.startDate)
+        : undefined;
   const mode = incremental
     ? `incremental on ${keys.cursor} from ${from ?? 'the beginning'}`
     : `${keys.cursor ? 'full refresh' : `full refresh only (${noCursorReason(keys)})`}${resumed ? `, resumed where the last run stopped (${resumed.cursor ?? resumed.afterId})` : ''}`;
   await sink.log('INFO', `${object}: ${mode}, ${selection.fields.length} fields.`);
+  if (formulas.refresh) {
+    await sink.log('INFO', `${object}: re-reading every record from ${from ?? 'the beginning'} for its formula fields, because ${formulas.reason}.`);
+  }
 
-  const pages = incremental
-    ? new StreamCheckpoints(sink, true, inputCursor, RecentDeliveries.fromState(inputState), keys)
-    : new StreamCheckpoints(sink, false, resumed?.cursor, RecentDeliveries.fromState(resumed ? inputState : undefined), keys, resumed?.afterId);
+  // A formula refresh delivers every record again, those an earlier run sent inside the look-back window too.
+  const recent = formulas.refresh ? new RecentDeliveries() : RecentDeliveries.fromState(incremental || resumed ? inputState : undefined);
+  const pages = new StreamCheckpoints(sink, incremental, incremental ? inputCursor : resumed?.cursor, recent, keys, resumed?.afterId);
+  if (deletionsStart) pages.carried[DELETIONS_STATE_KEY] = deletionsStart;
+  if (formulas.during) pages.carried[FORMULA_STATE_KEY] = formulas.during;
   const rest = restPageSource(client, object, selection.fields, choices, keys, sink.log);
   const windows: Window[] = [{ bounds: { from, ...(resumed?.afterId ? { after: { id: resumed.afterId } } : {}) } }];
   const order = new PageOrder(keys);
@@ -167,6 +190,10 @@ export async function readStream(
   }
   await pages.finish();
   if (badStamps > 1) await sink.log('WARN', `${object}: ${badStamps} records in all arrived without a valid ${keys.cursor}.`);
+  if (formulas.after && formulas.after !== formulas.during) await pages.aside([], { [FORMULA_STATE_KEY]: formulas.after });
+  if (deletionsStart && keys.cursor) {
+    await readDeletions({ client, log: sink.log, object, cursor: keys.cursor, deliver: (records, carry) => pages.aside(records, carry) }, deletionsStart);
+  }
 }
 
 function describeJobFailure(error: BulkJobFailedError): string {
