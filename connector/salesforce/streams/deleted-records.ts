@@ -58,6 +58,8 @@ export function deletionsFrom(streamState: Record<string, unknown> | undefined, 
 const floorMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 const ceilMinute = (ms: number) => Math.ceil(ms / MINUTE_MS) * MINUTE_MS;
 const iso = (ms: number) => new Date(ms).toISOString();
+/** The form Salesforce documents for these bounds (`2013-05-05T00:00:00+00:00`); seconds are whole minutes here anyway. */
+const bound = (ms: number) => iso(ms).replace(/\.\d{3}Z$/, '+00:00');
 
 /** The record a deleted id becomes: Id, IsDeleted, and the deletion time as cursor and as `_ab_cdc_deleted_at`. */
 export function deletionRecord(id: string, deletedDate: string, cursor: string): Record<string, unknown> {
@@ -132,7 +134,7 @@ async function readWindows(read: DeletionRead, from: number, end: number, moved:
     const to = Math.min(from + span, end);
     let page: DeletedPage;
     try {
-      page = await client.getDeleted(object, iso(from), iso(to));
+      page = await client.getDeleted(object, bound(from), bound(to));
     } catch (error) {
       const shorter = isCode(error, 'EXCEEDED_ID_LIMIT') ? halveSpan(to - from) : undefined;
       if (shorter === undefined) throw error;
@@ -157,7 +159,7 @@ async function readWindows(read: DeletionRead, from: number, end: number, moved:
 /** What the delete log still holds, from a two-minute window ending now; undefined when even that is refused. */
 async function earliestKept(client: SalesforceClient, object: string, end: number): Promise<string | undefined> {
   try {
-    const page = await client.getDeleted(object, iso(end - SHORTEST_WINDOW_MS), iso(end));
+    const page = await client.getDeleted(object, bound(end - SHORTEST_WINDOW_MS), bound(end));
     return asInstant(page.earliestDateAvailable);
   } catch (error) {
     if (isCode(error, 'INVALID_REPLICATION_DATE')) return undefined;
