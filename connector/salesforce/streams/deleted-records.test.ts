@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SalesforceApiError } from '../api/failures.js';
-import { DELETIONS_STATE_KEY, deletionRecord, deletionsFrom, halveSpan, listsDeletions, refusesGetDeleted } from './deleted-records.js';
+import { DELETIONS_STATE_KEY, deletionRecord, deletionsFrom, halveSpan, listsDeletions, parts, refusesGetDeleted } from './deleted-records.js';
 
 const MINUTE = 60_000;
 const apiError = (status: number, code: string, message = '') => new SalesforceApiError(status, code, message, '/services/data/v62.0/sobjects/X/deleted/');
@@ -32,6 +32,15 @@ describe('deletion records', () => {
     expect(halveSpan(60 * MINUTE)).toBe(30 * MINUTE);
     expect(halveSpan(5 * MINUTE)).toBe(2 * MINUTE);
     expect(halveSpan(3 * MINUTE)).toBeUndefined();
+  });
+
+  it('are delivered in parts of a checkpoint each, an answer without any as one empty part', () => {
+    expect(parts([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(parts([1, 2, 3, 4], 2)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(parts([], 2)).toEqual([[]]);
   });
 
   it('are skipped for objects that refuse Get Deleted, not for a bad date or a failure', () => {

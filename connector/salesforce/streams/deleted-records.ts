@@ -11,7 +11,7 @@
  */
 import type { Log } from '../../runtime/source.js';
 import type { SalesforceClient } from '../api/client.js';
-import { SalesforceApiError, SalesforceFailure } from '../api/failures.js';
+import { SalesforceApiError } from '../api/failures.js';
 import type { DeletedPage, DescribeResult } from '../api/types.js';
 import { asInstant } from '../state/cursor.js';
 
@@ -58,6 +58,8 @@ export function deletionsFrom(streamState: Record<string, unknown> | undefined, 
 const floorMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 const ceilMinute = (ms: number) => Math.ceil(ms / MINUTE_MS) * MINUTE_MS;
 const iso = (ms: number) => new Date(ms).toISOString();
+/** The form Salesforce documents for these bounds (`2013-05-05T00:00:00+00:00`); seconds are whole minutes here anyway. */
+const bound = (ms: number) => iso(ms).replace(/\.\d{3}Z$/, '+00:00');
 
 /** The record a deleted id becomes: Id, IsDeleted, and the deletion time as cursor and as `_ab_cdc_deleted_at`. */
 export function deletionRecord(id: string, deletedDate: string, cursor: string): Record<string, unknown> {
@@ -81,6 +83,13 @@ export function halveSpan(span: number): number | undefined {
   return half >= SHORTEST_WINDOW_MS ? half : undefined;
 }
 
+/** `items` in parts of `size`, in order; one empty part when there are none. */
+export function parts<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out.length ? out : [[]];
+}
+
 /** Reads and delivers the deletions from `savedFrom` to now. */
 export async function readDeletions(read: DeletionRead, savedFrom: string, now = Date.now()): Promise<void> {
   const { client, log, object } = read;
@@ -101,18 +110,19 @@ export async function readDeletions(read: DeletionRead, savedFrom: string, now =
       );
       return read.deliver([], { [DELETIONS_STATE_KEY]: undefined });
     }
-    if (!isCode(error, 'INVALID_REPLICATION_DATE')) throw wrap(error, object);
+    if (!isCode(error, 'INVALID_REPLICATION_DATE')) throw error;
     // The Recycle Bin was emptied since: ask what is still kept, then read from there.
     const earliest = await earliestKept(client, object, end);
     const resume = earliest === undefined ? end : Math.max(from, ceilMinute(Date.parse(earliest)));
-    if (resume <= from) throw wrap(error, object);
+    if (resume <= from) throw error;
     await warnGap(log, object, from, resume);
     if (earliest === undefined) return read.deliver([], { [DELETIONS_STATE_KEY]: iso(end) });
-    await readWindows(read, resume, end, true).catch((again: unknown) => Promise.reject(wrap(again, object)));
+    await readWindows(read, resume, end, true);
   }
 }
 
 /** Windows from `from` to `end`, each delivered with how far it covered; halved while Salesforce finds too many ids. */
+/** `moved`: `from` is not the saved position (a gap was skipped), so it is saved even when nothing is read. */
 async function readWindows(read: DeletionRead, from: number, end: number, moved: boolean): Promise<void> {
   const { client, log, object, cursor, deliver } = read;
   const start = from;
@@ -124,7 +134,7 @@ async function readWindows(read: DeletionRead, from: number, end: number, moved:
     const to = Math.min(from + span, end);
     let page: DeletedPage;
     try {
-      page = await client.getDeleted(object, iso(from), iso(to));
+      page = await client.getDeleted(object, bound(from), bound(to));
     } catch (error) {
       const shorter = isCode(error, 'EXCEEDED_ID_LIMIT') ? halveSpan(to - from) : undefined;
       if (shorter === undefined) throw error;
@@ -136,9 +146,9 @@ async function readWindows(read: DeletionRead, from: number, end: number, moved:
     const covered = reported ? Math.min(to, Date.parse(reported)) : to;
     const records = page.deletedRecords.map((r) => deletionRecord(String(r.id), String(r.deletedDate), cursor));
     listed += records.length;
-    for (let i = 0; i + RECORDS_PER_CHECKPOINT < records.length; i += RECORDS_PER_CHECKPOINT) await deliver(records.slice(i, i + RECORDS_PER_CHECKPOINT), {});
-    const last = records.length ? records.slice(Math.floor((records.length - 1) / RECORDS_PER_CHECKPOINT) * RECORDS_PER_CHECKPOINT) : [];
-    await deliver(last, { [DELETIONS_STATE_KEY]: iso(Math.max(covered, from)) });
+    // Only the last part moves the saved position: the state after it covers the whole window.
+    const all = parts(records, RECORDS_PER_CHECKPOINT);
+    for (const [i, part] of all.entries()) await deliver(part, i === all.length - 1 ? { [DELETIONS_STATE_KEY]: iso(Math.max(covered, from)) } : {});
     // Covering less than asked means deletes still in progress there: the next run starts from it.
     if (covered < to) break;
     from = covered;
@@ -149,11 +159,11 @@ async function readWindows(read: DeletionRead, from: number, end: number, moved:
 /** What the delete log still holds, from a two-minute window ending now; undefined when even that is refused. */
 async function earliestKept(client: SalesforceClient, object: string, end: number): Promise<string | undefined> {
   try {
-    const page = await client.getDeleted(object, iso(end - SHORTEST_WINDOW_MS), iso(end));
+    const page = await client.getDeleted(object, bound(end - SHORTEST_WINDOW_MS), bound(end));
     return asInstant(page.earliestDateAvailable);
   } catch (error) {
     if (isCode(error, 'INVALID_REPLICATION_DATE')) return undefined;
-    throw wrap(error, object);
+    throw error;
   }
 }
 
@@ -162,8 +172,4 @@ async function warnGap(log: Log, object: string, from: number, to: number): Prom
     'WARN',
     `${object}: deletions between ${iso(from)} and ${iso(to)} could not be read (Salesforce keeps deleted records for 15 days at most, less once the Recycle Bin is emptied); run a full refresh of ${object} to drop records deleted then.`,
   );
-}
-
-function wrap(error: unknown, object: string): unknown {
-  return error instanceof SalesforceFailure ? error.in({ object, action: `list the deleted records of ${object}` }) : error;
 }
