@@ -112,7 +112,9 @@ describe('fault injection', () => {
     emu.setFaults(undefined);
     const quick = Date.now();
     await run(3);
-    expect(Date.now() - quick).toBeLessThan(150);
+    // Without the fault the three answers come sooner than the injected latency alone would allow
+    // (a bound relative to it, not to an idle machine's speed).
+    expect(Date.now() - quick).toBeLessThan(3 * 140);
   });
 
   it('sends Retry-After on 503 and 429 only when configured, and the documented bodies', async () => {

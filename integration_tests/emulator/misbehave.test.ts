@@ -163,7 +163,8 @@ describe('misbehave', () => {
       const x = await get(soqlPath(CONTACTS));
       expect(Date.now() - start).toBeGreaterThanOrEqual(95);
       expect(x.error?.message).toBe('aborted');
-      expect(x.body.length).toBeGreaterThan(3);
+      // Some bytes dripped before the hang-up (how many depends on how punctual the timers were).
+      expect(x.body.length).toBeGreaterThan(0);
       expect(x.body.length).toBeLessThan(Number(x.headers['content-length']));
     });
 
