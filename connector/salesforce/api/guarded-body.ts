@@ -43,6 +43,11 @@ export class GuardedBody extends Readable {
     });
   }
 
+  /** Decompressed bytes received so far. */
+  get received(): number {
+    return this.bytes;
+  }
+
   override _read(): void {
     if (this.wantingSince === undefined) {
       this.wantingSince = Date.now();
@@ -101,9 +106,9 @@ export class GuardedBody extends Readable {
   }
 }
 
-/** The whole body as text, under the same bounds. */
-export async function readText(body: GuardedBody): Promise<string> {
+/** The whole body as text, under the same bounds (`latin1`: one character per byte, see client.ts). */
+export async function readText(body: GuardedBody, encoding: 'utf8' | 'latin1' = 'utf8'): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString(encoding);
 }

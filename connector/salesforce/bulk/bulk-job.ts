@@ -24,6 +24,9 @@ const MAX_POLL_MS = 20_000;
 const MAX_WAIT_MS = 3 * 60 * 60 * 1000;
 
 export class BulkQueryJob {
+  /** Decompressed bytes of result pages received so far (a page fetched again counts again). */
+  bytesReceived = 0;
+
   private constructor(
     private readonly client: SalesforceClient,
     readonly id: string,
@@ -96,8 +99,10 @@ export class BulkQueryJob {
           body.on('error', (error) => parser.destroy(error));
           let header = true;
           let seenRows = 0;
+          const before = this.bytesReceived;
           try {
             for await (const cells of parser) {
+              this.bytesReceived = before + body.received;
               const row = cells as string[];
               if (header) {
                 header = false;

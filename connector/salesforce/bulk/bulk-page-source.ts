@@ -1,6 +1,7 @@
 /**
  * Pages of a window read through Bulk API 2.0: one queryAll (or query) job per window, ordered like
- * the REST read so that a STATE after each page of 2,000 rows is as safe to resume from.
+ * the REST read so that a STATE after each page of 2,000 rows (fewer when rows are wide: a page
+ * stays within the client's page bytes) is as safe to resume from.
  */
 import { SalesforceApiError } from '../api/failures.js';
 import type { SalesforceClient } from '../api/client.js';
@@ -8,6 +9,7 @@ import type { DescribeField } from '../api/types.js';
 import { streamQuery } from '../soql.js';
 import type { PageSource } from '../streams/pages.js';
 import { DEFAULTS } from '../defaults.js';
+import type { Lease } from '../../runtime/byte-budget.js';
 import { BulkQueryJob } from './bulk-job.js';
 import { planBulkFields } from './bulk-fields.js';
 import { createRowConverter, sameHeader, type RowConverter } from './csv-records.js';
@@ -30,8 +32,10 @@ export function bulkPageSource(
 ): PageSource {
   const plan = planBulkFields(selected, describe);
   const output = selected.map((f) => f.name);
+  const pageBytes = client.pageBytes;
   return async function* (bounds) {
     let job: BulkQueryJob;
+    let lease: Lease | undefined;
     try {
       job = await BulkQueryJob.create(client, streamQuery(object, plan.select, bounds), object, includeDeleted);
     } catch (error) {
@@ -50,16 +54,26 @@ export function bulkPageSource(
         header = next;
         convert = createRowConverter(next, describe, plan.compounds, output);
       };
+      // Each page holds its bytes in the read's shared budget while it is gathered and written;
+      // waiting for the budget pauses the download, which TCP passes back to Salesforce.
+      lease = await client.budget.acquire(pageBytes);
+      let pageStart = 0;
       for await (const row of job.rows(onHeader)) {
         page.push(convert!(row));
-        if (page.length === DEFAULTS.pageRecords) {
+        const bytes = job.bytesReceived - pageStart;
+        if (page.length === DEFAULTS.pageRecords || bytes >= pageBytes) {
+          lease.resize(bytes);
           yield { records: page, estimate };
+          lease.release();
           estimate = undefined;
           page = [];
+          pageStart = job.bytesReceived;
+          lease = await client.budget.acquire(pageBytes);
         }
       }
       if (page.length || estimate !== undefined) yield { records: page, estimate };
     } finally {
+      lease?.release();
       await job.delete();
     }
   };

@@ -4,6 +4,7 @@
  * run's position (the last record read) so the reader can resume precisely after it.
  */
 import type { StreamSink } from '../../runtime/source.js';
+import type { TextEncoding } from '../api/types.js';
 import { CURSOR_FIELD, PRIMARY_KEY } from '../objects.js';
 import { RECENT_STATE_KEY, laterOf } from '../state/cursor.js';
 import { RecentDeliveries } from '../state/recent-deliveries.js';
@@ -32,7 +33,7 @@ export class StreamCheckpoints {
    * position. Versions an earlier run delivered inside the look-back window are skipped; the page
    * still moves the position and cursor.
    */
-  async page(page: Record<string, unknown>[]): Promise<void> {
+  async page(page: Record<string, unknown>[], encoding?: TextEncoding): Promise<void> {
     const records = this.incremental
       ? page.filter((r) => r[CURSOR_FIELD] === null || !this.recent.wasDelivered(String(r[PRIMARY_KEY]), String(r[CURSOR_FIELD])))
       : page;
@@ -42,7 +43,7 @@ export class StreamCheckpoints {
       this.position = { stamp: String(last[CURSOR_FIELD]), id: String(last[PRIMARY_KEY]) };
       if (this.incremental) this.cursor = laterOf(this.cursor, this.position.stamp);
     }
-    await this.sink.checkpoint(records, this.state());
+    await this.sink.checkpoint(records, this.state(), encoding);
   }
 
   private state(): Record<string, unknown> {

@@ -20,16 +20,22 @@ export const BULK_THRESHOLD = 20_000;
 export function restPageSource(client: SalesforceClient, object: string, fields: readonly DescribeField[], includeDeleted: boolean): PageSource {
   const names = fields.map((f) => f.name);
   const shape = createRecordShaper(fields);
+  const wide = fields.some(isLongText);
   return async function* (bounds) {
     const [driving, ...others] = chunkFields(object, names, bounds, client.settings.maxUrlBytes);
     let first = true;
-    for await (const page of client.query(streamQuery(object, driving, bounds), { object, includeDeleted })) {
+    // Records joined from several queries could mix pages decoded both ways: those stay UTF-8.
+    const latin1 = others.length === 0;
+    for await (const page of client.query(streamQuery(object, driving, bounds), { object, includeDeleted, wide, latin1 })) {
       if (others.length) await joinChunks(client, object, others, page.records, includeDeleted);
-      yield { records: page.records.map(shape), estimate: first ? page.totalSize : undefined };
+      yield { records: page.records.map(shape), estimate: first ? page.totalSize : undefined, encoding: page.encoding };
       first = false;
     }
   };
 }
+
+/** A text area longer than a short text field can hold: its values may run to 128 KB per record. */
+export const isLongText = (field: DescribeField) => field.type === 'textarea' && (field.length ?? 0) > 255;
 
 /** Fills each record of a page with the fields of the other chunks, looked up by Id. */
 async function joinChunks(client: SalesforceClient, object: string, chunks: string[][], records: Array<Record<string, unknown>>, includeDeleted: boolean) {

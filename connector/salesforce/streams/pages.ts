@@ -1,5 +1,6 @@
 /** What a page source yields, REST or Bulk alike (shared by both, so neither imports the other). */
 import type { QueryBounds } from '../soql.js';
+import type { TextEncoding } from '../api/types.js';
 
 export interface SourcePage {
   /**
@@ -10,6 +11,8 @@ export interface SourcePage {
   records: Array<Record<string, unknown>>;
   /** how many records the whole window holds, when the source knows (first page only) */
   estimate?: number;
+  /** how the records' strings are to be written (see TextEncoding); utf8 when absent */
+  encoding?: TextEncoding;
 }
 
 export type PageSource = (bounds: QueryBounds) => AsyncIterable<SourcePage>;

@@ -91,7 +91,7 @@ export async function readStream(
           );
         }
         badStamps += problems.length;
-        await pages.page(page.records);
+        await pages.page(page.records, page.encoding);
       }
     } catch (error) {
       const code = error instanceof SalesforceApiError ? error.errorCode : undefined;
