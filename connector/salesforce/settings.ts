@@ -53,7 +53,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   bulkFirstPollMs: 1000,
   tokenMaxAgeMs: 10 * 60 * 1000,
   maxUrlBytes: 16_000,
-  maxBytesInFlight: 16 * 1024 * 1024,
+  // A third of it is a page: 2,000 records of some 50 fields (~3.5 MB) fit, so REST calls stay at one per 2,000 records.
+  maxBytesInFlight: 12 * 1024 * 1024,
 });
 
 export function resolveSettings(overrides: Partial<Settings> = {}): Settings {

@@ -1,7 +1,8 @@
 /**
  * CLI: `node dist/integration_tests/emulator/main.js [--port N] [--https] [--seed N] [--latency-ms N]
  * [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N]
- * [--long-text-chars N]`.
+ * [--long-text-chars N]
+ * [--bulk-polls N]`.
  * Prints one JSON line with the connection details, then serves until SIGINT/SIGTERM. Its `hostname`
  * is what the connector's config takes for the mode it started in: `http://127.0.0.1:PORT` over
  * HTTP (the connector refuses plain http:// unless the scheme is written out, and only on loopback),
@@ -11,7 +12,8 @@
 import { DEFAULT_CLIENT, startEmulator, type EmulatorOptions } from './emulator.js';
 import { SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
 
-const USAGE = 'usage: main.js [--port N] [--https] [--seed N] [--latency-ms N] [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N] [--long-text-chars N]';
+const USAGE =
+  'usage: main.js [--port N] [--https] [--seed N] [--latency-ms N] [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N] [--long-text-chars N] [--bulk-polls N]';
 
 function parseCounts(text: string): Partial<Record<SObjectName, number>> {
   const counts: Partial<Record<SObjectName, number>> = {};
@@ -47,6 +49,7 @@ function parseArgs(argv: string[]): EmulatorOptions {
     else if (flag === '--latency-ms') faults.latencyMs = int();
     else if (flag === '--max-batch-size') out.maxBatchSize = int();
     else if (flag === '--long-text-chars') out.longTextChars = int();
+    else if (flag === '--bulk-polls') out.bulkPollsBeforeComplete = int();
     else if (flag === '--counts') out.counts = parseCounts(raw());
     else if (flag === '--error-rate') {
       const v = raw();

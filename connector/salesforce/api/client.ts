@@ -244,9 +244,12 @@ export class SalesforceClient {
     }
   }
 
-  /** Bytes one page may take: a quarter of the budget, so a few streams can each hold a page and one ahead. */
+  /**
+   * Bytes one page may take: a third of the budget, so one stream can hold a page and the next one
+   * ahead, and many streams share three pages between them whatever their number.
+   */
   get pageBytes(): number {
-    return Math.max(MIN_PAGE_BYTES, Math.floor(this.budget.limit / 4));
+    return Math.max(MIN_PAGE_BYTES, Math.floor(this.budget.limit / 3));
   }
 
   private resolve(target: string, what: string, context: CallContext): URL {
