@@ -63,7 +63,7 @@ export function bulkPageSource(
         const bytes = job.bytesReceived - pageStart;
         if (page.length === DEFAULTS.pageRecords || bytes >= pageBytes) {
           lease.resize(bytes);
-          yield { records: page, estimate };
+          yield { records: page, estimate, encoding: 'latin1' };
           lease.release();
           estimate = undefined;
           page = [];
@@ -71,7 +71,7 @@ export function bulkPageSource(
           lease = await client.budget.acquire(pageBytes);
         }
       }
-      if (page.length || estimate !== undefined) yield { records: page, estimate };
+      if (page.length || estimate !== undefined) yield { records: page, estimate, encoding: 'latin1' };
     } finally {
       lease?.release();
       await job.delete();
