@@ -97,9 +97,7 @@ export class BulkQueryJob {
           // No cast, no relax_* and no info: each costs csv-parse work per field or per row.
           // latin1: cells hold the UTF-8 bytes as they came and are written back byte for byte
           // (TextEncoding); CSV has no escapes that could spell a character any other way.
-          const parser = body.pipe(
-            parse({ columns: false, bom: true, encoding: 'latin1', max_record_size: this.client.settings.maxCsvRecordBytes }),
-          );
+          const parser = body.pipe(parse({ columns: false, bom: true, encoding: 'latin1', max_record_size: this.client.settings.maxCsvRecordBytes }));
           body.on('error', (error) => parser.destroy(error));
           let header = true;
           let seenRows = 0;
