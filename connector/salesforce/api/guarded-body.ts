@@ -110,5 +110,9 @@ export class GuardedBody extends Readable {
 export async function readText(body: GuardedBody, encoding: 'utf8' | 'latin1' = 'utf8'): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(chunk as Buffer);
+  // latin1 is one character per byte, so each chunk decodes alone. Joined, the pieces make one string
+  // on V8's heap; a page decoded whole (and its Buffer.concat copy) would be megabytes of external
+  // memory, which V8 lets pile up to 64 MB before it collects any of it.
+  if (encoding === 'latin1') return chunks.map((chunk) => chunk.toString('latin1')).join('');
   return Buffer.concat(chunks).toString(encoding);
 }
