@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
 import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
 
-const OBJECTS = ['Account', 'Contact', 'Lead'];
-const COUNTS = { Account: 1200, Contact: 1200, Lead: 1200, Opportunity: 0, Case: 0, User: 3 };
+const OBJECTS = ['Account', 'Contact'];
+const COUNTS = { Account: 1200, Contact: 1200, Lead: 0, Opportunity: 0, Case: 0, User: 3 };
 const BUDGET = 6 * 1024 * 1024;
 
 let org: TestOrg;
