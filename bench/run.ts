@@ -343,14 +343,20 @@ async function loopback(): Promise<void> {
   });
 }
 
+/** The six objects' catalog, and the REST SOQL of each for the floor and jsforce. */
+async function sixStreams(emulator: EmulatorProcess): Promise<{ path: string; floorStreams: FloorJob['streams'] }> {
+  const { path, streams } = await catalogFor(emulator, OBJECTS);
+  const floorStreams = [];
+  for (const stream of streams) floorStreams.push({ object: stream.name, soql: await soqlFor(emulator, stream, 'rest'), includeDeleted: true });
+  return { path, floorStreams };
+}
+
 async function latency(): Promise<void> {
   const n = SIZES.latencyPerStream;
   const counts = Object.fromEntries(OBJECTS.map((o) => [o, n]));
   const settings: Settings = { latencyMs: LATENCY_MS };
   await withEmulator(counts, settings, async (emulator) => {
-    const { path, streams } = await catalogFor(emulator, OBJECTS);
-    const floorStreams = [];
-    for (const stream of streams) floorStreams.push({ object: stream.name, soql: await soqlFor(emulator, stream, 'rest'), includeDeleted: true });
+    const { path, floorStreams } = await sixStreams(emulator);
     const scenario = `6 streams × ${fmt(n)} records, num_workers 12; ${describeSettings(settings)}`;
     const config = { objects: [...OBJECTS], num_workers: 12 };
     const measured = await measure(
@@ -401,9 +407,7 @@ async function wide(): Promise<void> {
   const counts = Object.fromEntries(OBJECTS.map((o) => [o, n]));
   const settings: Settings = { longTextChars: LONG_TEXT_CHARS };
   await withEmulator(counts, settings, async (emulator) => {
-    const { path, streams } = await catalogFor(emulator, OBJECTS);
-    const floorStreams = [];
-    for (const stream of streams) floorStreams.push({ object: stream.name, soql: await soqlFor(emulator, stream, 'rest'), includeDeleted: true });
+    const { path, floorStreams } = await sixStreams(emulator);
     const scenario = `6 streams × ${fmt(n)} records of ~30 KB (User: no Description), num_workers 12; ${describeSettings(settings)}`;
     const config = { objects: [...OBJECTS], num_workers: 12 };
     const measured = await measure(
