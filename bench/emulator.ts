@@ -19,6 +19,18 @@ export interface EmulatorProcessOptions {
   seed: number;
   counts: Record<string, number>;
   latencyMs?: number;
+  /** every Description this many characters long (records of tens of KB) */
+  longTextChars?: number;
+  /** status polls that answer InProgress before a Bulk job completes */
+  bulkPolls?: number;
+}
+
+/** What a reader needs to rerun a scenario: the emulator's settings in words. */
+export function describeSettings(options: Omit<EmulatorProcessOptions, 'seed' | 'counts'>): string {
+  const parts = ['gzip', `${options.latencyMs ?? 0} ms latency`, 'REST pages ≤ 2,000 records'];
+  parts.push(options.longTextChars ? `Description ${options.longTextChars.toLocaleString('en-US')} chars` : 'short Descriptions');
+  if (options.bulkPolls) parts.push(`Bulk job done at poll ${options.bulkPolls + 1}`);
+  return parts.join(', ');
 }
 
 export const DATA = '/services/data/v62.0';
@@ -38,6 +50,8 @@ export class EmulatorProcess {
       .join(',');
     const args = [mainJs, '--port', '0', '--seed', String(options.seed), '--counts', counts];
     if (options.latencyMs) args.push('--latency-ms', String(options.latencyMs));
+    if (options.longTextChars) args.push('--long-text-chars', String(options.longTextChars));
+    if (options.bulkPolls) args.push('--bulk-polls', String(options.bulkPolls));
     const started = Date.now();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

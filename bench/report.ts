@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { chartSvg, perCpuSecond } from './chart.js';
 
 export interface Measured {
   scenario: string;
@@ -60,11 +61,24 @@ function machine(info: RunInfo): string[] {
   return [
     `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- Machine: ${sh('nproc', [])} CPUs (nproc), ${cpus()[0]?.model ?? '?'}, ${mem} RAM (free -h), Linux ${sh('uname', ['-r'])}`,
-    `- Node ${process.version}; repository at commit ${sh('git', ['-C', info.root, 'rev-parse', '--short', 'HEAD'])}${sh('git', ['-C', info.root, 'status', '--porcelain', 'connector']) ? ' (connector/ has uncommitted changes)' : ''}`,
+    `- Node ${process.version}; repository at commit ${commitOf(info)}`,
     `- Mode: ${info.quick ? 'quick (sizes / 10)' : 'full'}, ${info.reps} repetition(s) of the loopback and latency runs (median wall time, largest peak RSS), emulator seed ${info.seed}`,
     `- Connector node flags: ${info.connectorNodeFlags.length > 0 ? `\`${info.connectorNodeFlags.join(' ')}\`` : 'none'} (the CLI's shebang unless BENCH_CONNECTOR_NODE_FLAGS is set)`,
     `- Load average (1 min) at start ${info.loadAtStart}, at end ${loadavg()[0].toFixed(2)}: anything else running on the machine shows up in wall times, not in CPU times`,
   ];
+}
+
+/** The commit the figures come from, flagged when the measured code differs from it. */
+function commitOf(info: RunInfo): string {
+  try {
+    const hash = execFileSync('git', ['-C', info.root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['-C', info.root, 'status', '--porcelain', 'connector', 'bench', 'integration_tests/emulator'], {
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${hash} (with uncommitted changes in connector/, bench/ or the emulator)` : hash;
+  } catch {
+    return '?';
+  }
 }
 
 function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string[] {
@@ -77,7 +91,7 @@ export function summary(info: RunInfo, targets: readonly Target[]): string[] {
     ...machine(info),
     '',
     ...table(
-      ['Target (issue 3)', 'Measured', 'Result'],
+      ['Target (issues 3 and 15)', 'Measured', 'Result'],
       targets.map((t) => [t.target, t.measured, t.pass === undefined ? '—' : t.pass ? 'PASS' : '**FAIL**']),
       ['l', 'l', 'l'],
     ),
@@ -94,6 +108,7 @@ export function report(info: RunInfo, results: readonly Measured[], targets: rea
       fmt(m.records),
       fmt(m.wallMs / 1000, 2),
       fmt(rate(m)),
+      fmt(perCpuSecond(m)),
       fmt(mb(m.stdoutBytes) / (m.wallMs / 1000), 1),
       fmt(m.peakRssKb / 1024),
       fmt(m.cpuMs / 1000, 1),
@@ -108,9 +123,22 @@ export function report(info: RunInfo, results: readonly Measured[], targets: rea
     '### Runs',
     '',
     ...table(
-      ['Scenario', 'Program', 'Records', 'Wall s', 'Records/s', 'stdout MB/s', 'Peak RSS MB', 'CPU s', 'Emulator CPU s', 'API calls', 'Rate / REST floor'],
+      [
+        'Scenario (emulator settings)',
+        'Program',
+        'Records',
+        'Wall s',
+        'Records/s',
+        'Records/CPU-s',
+        'stdout MB/s',
+        'Peak RSS MiB',
+        'CPU s',
+        'Emulator CPU s',
+        'API calls',
+        'Rate / REST floor',
+      ],
       runRows,
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
     `Bench wall time: ${fmt(totalMs / 1000)} s.`,
@@ -132,9 +160,14 @@ function replaceBlock(file: string, lines: string[], fresh: string): void {
   process.stderr.write(`results written to ${file}\n`);
 }
 
-/** The full report goes to docs/performance.md, the machine and the targets to the README's performance section. */
-export function writeDocs(info: RunInfo, targets: readonly Target[], lines: string[]): void {
+/**
+ * The full report goes to docs/performance.md, the machine and the targets to the README's
+ * performance section, the chart to docs/performance.svg (which performance.md embeds).
+ */
+export function writeDocs(info: RunInfo, targets: readonly Target[], lines: string[], results: readonly Measured[]): void {
   mkdirSync(join(info.root, 'docs'), { recursive: true });
+  const caption = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commitOf(info)}, ${cpus().length} CPUs, Node ${process.version}; details in docs/performance.md`;
+  writeFileSync(join(info.root, 'docs/performance.svg'), chartSvg(results, caption));
   replaceBlock(join(info.root, 'docs/performance.md'), lines, `# Performance\n\n${START}\n${END}\n`);
   replaceBlock(join(info.root, 'README.md'), summary(info, targets), `${START}\n${END}\n`);
 }

@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: the connector against a floor (bench/floor.ts) in one run, on emulators started
- * in their own processes. Prints per-run figures and the targets of issue 3 with PASS/FAIL, and
- * writes them into docs/performance.md and README.md (bench/report.ts).
+ * `npm run bench`: the connector against a floor (bench/floor.ts) and jsforce 3 (bench/jsforce-client.ts)
+ * in one run, on emulators started in their own processes. Prints per-run figures and the targets of
+ * issues 3 and 15 with PASS/FAIL, and writes them into docs/performance.md and README.md
+ * (bench/report.ts) with a chart, docs/performance.svg (bench/chart.ts).
  *
  * Flags: --quick (sizes / 10, one repetition; does not touch the docs unless --write-docs),
- *        --write-docs, --no-docs, --reps N, --only spec,loopback,latency,memory (a subset; implies
+ *        --write-docs, --no-docs, --reps N, --only spec,loopback,latency,memory,wide,threshold (a subset; implies
  *        --no-docs), --programs REST,floor (only programs whose name has one of these words; implies
  *        --no-docs), --cpu-prof DIR (a CPU profile of every connector and floor run
  *        into DIR; summarise one with `node dist/bench/profile-summary.js FILE`).
@@ -17,10 +18,22 @@ import { planBulkFields } from '../connector/salesforce/bulk/bulk-fields.js';
 import type { DescribeResult } from '../connector/salesforce/api/types.js';
 import { streamQuery } from '../connector/salesforce/soql.js';
 import { selectFields } from '../connector/salesforce/streams/field-selection.js';
-import { DATA, EmulatorProcess } from './emulator.js';
+import { BULK_THRESHOLD } from '../connector/salesforce/streams/page-source.js';
+import { DATA, EmulatorProcess, describeSettings, type EmulatorProcessOptions } from './emulator.js';
 import type { FloorJob, FloorSummary } from './floor.js';
 import { median, parseFinalLog, runMeasured, type RunResult } from './measure.js';
-import { bulkCallTarget, bulkTarget, latencyTargets, loopbackRestTarget, memoryTargets, restCallTarget } from './targets.js';
+import {
+  bulkCallTarget,
+  bulkCpuTarget,
+  bulkTarget,
+  cpuTarget,
+  latencyTargets,
+  loopbackRestTarget,
+  memoryTargets,
+  peakRssTarget,
+  restCallTarget,
+  thresholdTarget,
+} from './targets.js';
 import { fmt, report, writeDocs, type Measured, type RunInfo, type Target } from './report.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -36,11 +49,15 @@ function shebangNodeFlags(cli: string): string {
   return /^#!.*\bnode\b(.*)$/.exec(first)?.[1].trim() ?? '';
 }
 const FLOOR = join(ROOT, 'dist/bench/floor.js');
+const JSFORCE = join(ROOT, 'dist/bench/jsforce-client.js');
 const EMULATOR = join(ROOT, 'dist/integration_tests/emulator/main.js');
 const SEED = 42;
 const LATENCY_MS = 100;
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
 const CONNECTOR_ENV = { SOURCE_SALESFORCE_BULK_FIRST_POLL_MS: '50' };
+const NO_FLAGS = ', no V8 flags';
+/** Characters of every Description in the wide-record scenario: records of about 30 KB. */
+const LONG_TEXT_CHARS = 30_000;
 
 // ---------------------------------------------------------------------------------------- options
 
@@ -62,6 +79,8 @@ const SIZES = {
   latencyPerStream: 20_000 / SCALE,
   rssSmall: 100_000 / SCALE,
   rssLarge: 1_000_000 / SCALE,
+  widePerStream: 1_000 / SCALE,
+  threshold: [5_000, 20_000, 60_000].map((n) => n / SCALE),
 };
 
 // ---------------------------------------------------------------------------------------- helpers
@@ -124,12 +143,19 @@ function profileArgs(label: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF)}`, `--cpu-prof-name=${name}`];
 }
 
-function connector(emulator: EmulatorProcess, catalog: string, label: string, config: Record<string, unknown>): Program {
+/** The connector as shipped (the CLI's node flags), or with `flags: []` as `node dist/connector/cli.js` runs it. */
+function connector(
+  emulator: EmulatorProcess,
+  catalog: string,
+  label: string,
+  config: Record<string, unknown>,
+  flags: readonly string[] = CONNECTOR_NODE_FLAGS,
+  env: NodeJS.ProcessEnv = CONNECTOR_ENV,
+): Program {
   const path = configFile(emulator, label.replace(/\W+/g, '-'), config);
   return {
     name: label,
-    run: () =>
-      runMeasured(process.execPath, [...CONNECTOR_NODE_FLAGS, ...profileArgs(label), CLI, 'read', '--config', path, '--catalog', catalog], CONNECTOR_ENV),
+    run: () => runMeasured(process.execPath, [...flags, ...profileArgs(label), CLI, 'read', '--config', path, '--catalog', catalog], env),
     records: (run) => run.recordLines,
     perStream: (run) => parseFinalLog(run.otherLines),
   };
@@ -149,6 +175,27 @@ function floor(emulator: EmulatorProcess, label: string, job: Omit<FloorJob, 'ur
       const streams = job.streams.length > 1 ? ` (summed over its ${job.streams.length} concurrent streams)` : '';
       return `${label} spent ${fmt(summary.waitMs / 1000, 1)} s${streams} of its ${fmt(run.wallMs / 1000, 1)} s waiting ${what}.`;
     },
+  };
+}
+
+/** The connector both as shipped and without the V8 flags. */
+function withAndWithoutFlags(emulator: EmulatorProcess, catalog: string, label: string, config: Record<string, unknown>): Program[] {
+  return [connector(emulator, catalog, label, config), connector(emulator, catalog, label + NO_FLAGS, config, [])];
+}
+
+function jsforce(emulator: EmulatorProcess, label: string, streams: FloorJob['streams']): Program {
+  const job: FloorJob = {
+    url: emulator.info.url,
+    clientId: emulator.info.clientId,
+    clientSecret: emulator.info.clientSecret,
+    api: 'rest',
+    gzip: true,
+    streams,
+  };
+  return {
+    name: label,
+    run: () => runMeasured(process.execPath, [...profileArgs(label), JSFORCE, JSON.stringify(job)]),
+    records: (run) => run.recordLines,
   };
 }
 
@@ -201,9 +248,11 @@ async function measure(emulator: EmulatorProcess, scenario: string, all: Program
   return out;
 }
 
-async function withEmulator<T>(counts: Record<string, number>, latencyMs: number | undefined, body: (emulator: EmulatorProcess) => Promise<T>): Promise<T> {
-  const emulator = await EmulatorProcess.start(EMULATOR, { seed: SEED, counts, latencyMs });
-  log(`emulator ${JSON.stringify(counts)}${latencyMs ? ` latency ${latencyMs} ms` : ''}: ready in ${fmt(emulator.startupMs / 1000, 1)} s`);
+type Settings = Omit<EmulatorProcessOptions, 'seed' | 'counts'>;
+
+async function withEmulator<T>(counts: Record<string, number>, settings: Settings, body: (emulator: EmulatorProcess) => Promise<T>): Promise<T> {
+  const emulator = await EmulatorProcess.start(EMULATOR, { seed: SEED, counts, ...settings });
+  log(`emulator ${JSON.stringify(counts)} (${describeSettings(settings)}): ready in ${fmt(emulator.startupMs / 1000, 1)} s`);
   try {
     return await body(emulator);
   } finally {
@@ -232,21 +281,47 @@ async function specTiming(): Promise<void> {
     measured: `${fmt(ms)} ms median of 7 (bare \`node -e 0\`: ${fmt(median(bare))} ms)`,
     pass: ms < 300,
   });
+  await discoverAndCheck();
+}
+
+/** Wall time and metered calls of `check` and `discover` for the six objects (median of 5 each). */
+async function discoverAndCheck(): Promise<void> {
+  await withEmulator({}, {}, async (emulator) => {
+    const config = configFile(emulator, 'discover-check', { objects: [...OBJECTS] });
+    for (const command of ['check', 'discover']) {
+      const walls: number[] = [];
+      let calls = 0;
+      for (let i = 0; i < 5; i++) {
+        const before = await emulator.apiUsage();
+        const run = await runMeasured(process.execPath, [...CONNECTOR_NODE_FLAGS, CLI, command, '--config', config]);
+        if (run.exitCode !== 0) throw new Error(`${command} exited ${run.exitCode}: ${run.stderr.slice(-500)}`);
+        calls = (await emulator.apiUsage()) - before;
+        walls.push(run.wallMs);
+      }
+      targets.push({
+        target: `Reference: \`${command}\` for the six objects (wall time, metered API calls)`,
+        measured: `${fmt(median(walls))} ms median of 5, ${calls} API calls (${describeSettings({})}; 1,000 objects: not measurable until any object can be read, issue 13)`,
+      });
+    }
+  });
 }
 
 async function loopback(): Promise<void> {
   const n = SIZES.loopback;
-  await withEmulator({ Account: n }, undefined, async (emulator) => {
+  const settings: Settings = {};
+  await withEmulator({ Account: n }, settings, async (emulator) => {
     const { path, streams } = await catalogFor(emulator, ['Account']);
     const [account] = streams;
     const [restSoql, bulkSoql] = [await soqlFor(emulator, account, 'rest'), await soqlFor(emulator, account, 'bulk')];
     const base = { objects: ['Account'], num_workers: 1 };
-    const scenario = `1 stream × ${fmt(n)} Account (${Object.keys(account.json_schema.properties).length} fields), loopback`;
+    const scenario = `1 stream × ${fmt(n)} Account (${Object.keys(account.json_schema.properties).length} fields); ${describeSettings(settings)}`;
+    const restStreams = [{ object: 'Account', soql: restSoql, includeDeleted: true }];
     const measured = await measure(
       emulator,
       scenario,
       [
-        floor(emulator, 'floor REST', { api: 'rest', gzip: true, streams: [{ object: 'Account', soql: restSoql, includeDeleted: true }] }),
+        floor(emulator, 'floor REST', { api: 'rest', gzip: true, streams: restStreams }),
+        jsforce(emulator, 'jsforce 3 autoFetch', restStreams),
         connector(emulator, path, 'connector REST', { ...base, read_api: 'rest' }),
         floor(emulator, 'floor Bulk', { api: 'bulk', gzip: true, streams: [{ object: 'Account', soql: bulkSoql, includeDeleted: true }] }),
         connector(emulator, path, 'connector Bulk', { ...base, read_api: 'bulk' }),
@@ -259,6 +334,8 @@ async function loopback(): Promise<void> {
       if (expected && m.records !== expected.records)
         notes.push(`${m.program} wrote ${m.records} records where ${expected.program} wrote ${expected.records}.`);
     }
+    if (floorRest && connRest) targets.push(cpuTarget(floorRest, connRest, measured.get('jsforce 3 autoFetch')));
+    if (connRest && connBulk) targets.push(bulkCpuTarget(connRest, connBulk));
     if (floorRest && connRest) targets.push(loopbackRestTarget(floorRest, connRest));
     if (connRest && connBulk) targets.push(bulkTarget(connRest, connBulk, floorRest, floorBulk));
     if (connRest) targets.push(restCallTarget(connRest));
@@ -266,34 +343,44 @@ async function loopback(): Promise<void> {
   });
 }
 
+/** The six objects' catalog, and the REST SOQL of each for the floor and jsforce. */
+async function sixStreams(emulator: EmulatorProcess): Promise<{ path: string; floorStreams: FloorJob['streams'] }> {
+  const { path, streams } = await catalogFor(emulator, OBJECTS);
+  const floorStreams = [];
+  for (const stream of streams) floorStreams.push({ object: stream.name, soql: await soqlFor(emulator, stream, 'rest'), includeDeleted: true });
+  return { path, floorStreams };
+}
+
 async function latency(): Promise<void> {
   const n = SIZES.latencyPerStream;
   const counts = Object.fromEntries(OBJECTS.map((o) => [o, n]));
-  await withEmulator(counts, LATENCY_MS, async (emulator) => {
-    const { path, streams } = await catalogFor(emulator, OBJECTS);
-    const floorStreams = [];
-    for (const stream of streams) floorStreams.push({ object: stream.name, soql: await soqlFor(emulator, stream, 'rest'), includeDeleted: true });
-    const scenario = `6 streams × ${fmt(n)} records, ${LATENCY_MS} ms latency per request`;
+  const settings: Settings = { latencyMs: LATENCY_MS };
+  await withEmulator(counts, settings, async (emulator) => {
+    const { path, floorStreams } = await sixStreams(emulator);
+    const scenario = `6 streams × ${fmt(n)} records, num_workers 12; ${describeSettings(settings)}`;
+    const config = { objects: [...OBJECTS], num_workers: 12 };
     const measured = await measure(
       emulator,
       scenario,
       [
         floor(emulator, 'floor REST', { api: 'rest', gzip: true, streams: floorStreams }),
-        connector(emulator, path, 'connector REST, 6 workers', { objects: [...OBJECTS], read_api: 'rest', num_workers: 6 }),
+        jsforce(emulator, 'jsforce 3 autoFetch', floorStreams),
+        ...withAndWithoutFlags(emulator, path, 'connector REST', { ...config, read_api: 'rest' }),
+        ...withAndWithoutFlags(emulator, path, 'connector Bulk', { ...config, read_api: 'bulk' }),
       ],
       REPS,
     );
     const floorRun = measured.get('floor REST');
-    const conn = measured.get('connector REST, 6 workers');
-    if (!conn) return;
-    targets.push(...latencyTargets(conn, floorRun, LATENCY_MS));
+    const conn = measured.get('connector REST');
+    if (conn) targets.push(...latencyTargets(conn, floorRun, LATENCY_MS));
+    targets.push(peakRssTarget(scenario, [...measured.values()]));
   });
 }
 
 async function memory(): Promise<void> {
   const rss: Record<string, Measured[]> = {};
   for (const n of [SIZES.rssSmall, SIZES.rssLarge]) {
-    await withEmulator({ Account: n }, undefined, async (emulator) => {
+    await withEmulator({ Account: n }, {}, async (emulator) => {
       const { path, streams } = await catalogFor(emulator, ['Account']);
       const soql = await soqlFor(emulator, streams[0], 'rest');
       const base = { objects: ['Account'], num_workers: 1 };
@@ -302,30 +389,85 @@ async function memory(): Promise<void> {
         ...(n === SIZES.rssSmall
           ? [floor(emulator, 'floor REST', { api: 'rest', gzip: true, streams: [{ object: 'Account', soql, includeDeleted: true }] })]
           : []),
-        connector(emulator, path, 'connector REST', { ...base, read_api: 'rest' }),
-        connector(emulator, path, 'connector Bulk', { ...base, read_api: 'bulk' }),
+        ...withAndWithoutFlags(emulator, path, 'connector REST', { ...base, read_api: 'rest' }),
+        ...withAndWithoutFlags(emulator, path, 'connector Bulk', { ...base, read_api: 'bulk' }),
       ];
-      const measured = await measure(emulator, `peak RSS, 1 stream × ${fmt(n)} Account`, programs, 1);
+      const scenario = `peak RSS, 1 stream × ${fmt(n)} Account; ${describeSettings({})}`;
+      const measured = await measure(emulator, scenario, programs, 1);
       for (const m of measured.values()) (rss[m.program] ??= []).push(m);
+      targets.push(peakRssTarget(scenario, [...measured.values()]));
     });
   }
-  targets.push(...memoryTargets(rss, SIZES, results));
+  targets.push(...memoryTargets(rss, SIZES));
+}
+
+/** Records of ~30 KB (a long text area filled), six streams at once: pages of 2,000 such records would be 60 MB each. */
+async function wide(): Promise<void> {
+  const n = SIZES.widePerStream;
+  const counts = Object.fromEntries(OBJECTS.map((o) => [o, n]));
+  const settings: Settings = { longTextChars: LONG_TEXT_CHARS };
+  await withEmulator(counts, settings, async (emulator) => {
+    const { path, floorStreams } = await sixStreams(emulator);
+    const scenario = `6 streams × ${fmt(n)} records of ~30 KB (User: no Description), num_workers 12; ${describeSettings(settings)}`;
+    const config = { objects: [...OBJECTS], num_workers: 12 };
+    const measured = await measure(
+      emulator,
+      scenario,
+      [
+        floor(emulator, 'floor REST', { api: 'rest', gzip: true, streams: floorStreams }),
+        ...withAndWithoutFlags(emulator, path, 'connector REST', { ...config, read_api: 'rest' }),
+        ...withAndWithoutFlags(emulator, path, 'connector Bulk', { ...config, read_api: 'bulk' }),
+      ],
+      1,
+    );
+    targets.push(peakRssTarget(scenario, [...measured.values()]));
+  });
+}
+
+/**
+ * The `auto` threshold: REST against Bulk for windows around it, with Bulk as Salesforce runs it
+ * (the connector's own 1 s first poll, a job that is done at its second poll) and 100 ms a request.
+ */
+async function threshold(): Promise<void> {
+  const settings: Settings = { latencyMs: LATENCY_MS, bulkPolls: 1 };
+  const rows: Array<{ records: number; rest: Measured; bulk: Measured }> = [];
+  for (const n of SIZES.threshold) {
+    await withEmulator({ Account: n }, settings, async (emulator) => {
+      const { path } = await catalogFor(emulator, ['Account']);
+      const base = { objects: ['Account'], num_workers: 1 };
+      const scenario = `auto threshold, 1 stream × ${fmt(n)} Account; ${describeSettings(settings)}, Bulk polls from 1 s`;
+      const measured = await measure(
+        emulator,
+        scenario,
+        [
+          connector(emulator, path, 'connector REST', { ...base, read_api: 'rest' }, CONNECTOR_NODE_FLAGS, {}),
+          connector(emulator, path, 'connector Bulk', { ...base, read_api: 'bulk' }, CONNECTOR_NODE_FLAGS, {}),
+        ],
+        1,
+      );
+      const rest = measured.get('connector REST');
+      const bulk = measured.get('connector Bulk');
+      if (rest && bulk) rows.push({ records: n, rest, bulk });
+    });
+  }
+  if (rows.length) targets.push(thresholdTarget(rows, BULK_THRESHOLD));
 }
 
 // ----------------------------------------------------------------------------------------- report
 
 async function main(): Promise<void> {
-  for (const file of [CLI, FLOOR, EMULATOR]) if (!existsSync(file)) throw new Error(`${file} is missing; run npm run build first (npm run bench does).`);
+  for (const file of [CLI, FLOOR, JSFORCE, EMULATOR])
+    if (!existsSync(file)) throw new Error(`${file} is missing; run npm run build first (npm run bench does).`);
   if (CPU_PROF) mkdirSync(resolve(CPU_PROF), { recursive: true });
   const started = Date.now();
   const only = option('--only')?.split(',');
-  const scenarios: Record<string, () => Promise<void>> = { spec: specTiming, loopback, latency, memory };
+  const scenarios: Record<string, () => Promise<void>> = { spec: specTiming, loopback, latency, memory, wide, threshold };
   for (const [name, run] of Object.entries(scenarios)) if (!only || only.includes(name)) await run();
   if (QUICK) for (const target of targets) judgeOnlyAtFullSize(target);
   const info: RunInfo = { root: ROOT, quick: QUICK, reps: REPS, seed: SEED, connectorNodeFlags: CONNECTOR_NODE_FLAGS, loadAtStart: LOAD_AT_START };
   const lines = report(info, results, targets, notes, Date.now() - started);
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (WRITE_DOCS) writeDocs(info, targets, lines);
+  if (WRITE_DOCS) writeDocs(info, targets, lines, results);
   const judged = targets.filter((t) => t.pass !== undefined);
   const failed = judged.filter((t) => !t.pass).length;
   log(failed ? `${failed} of ${judged.length} targets FAIL` : `all ${judged.length} targets PASS`);
@@ -336,7 +478,7 @@ async function main(): Promise<void> {
  * and wait against 20,000 records, one page per stream against the latency ideal, Node's baseline
  * memory against "flat from 10,000 to 100,000". Those are shown, not judged, in a quick run.
  */
-const FULL_SIZE_ONLY = [/^Bulk at least as fast/, /^Bulk API calls/, /^6 streams with/, /flat \(±20 %\)/];
+const FULL_SIZE_ONLY = [/^Bulk at least as fast/, /^Bulk API calls/, /^6 streams with/, /flat \(±20 %\)/, /^`auto` threshold/];
 function judgeOnlyAtFullSize(target: Target): void {
   if (target.pass === undefined || !FULL_SIZE_ONLY.some((re) => re.test(target.target))) return;
   target.pass = undefined;

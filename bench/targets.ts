@@ -1,8 +1,61 @@
 /**
- * Issue 3's targets judged from the bench's measurements: pure functions from runs to table rows.
+ * Issues 3's and 15's targets judged from the bench's measurements: pure functions from runs to table rows.
  */
 import { availableParallelism } from 'node:os';
+import { perCpuSecond } from './chart.js';
 import { fmt, rate, type Measured, type Target } from './report.js';
+
+const RSS_LIMIT_KB = 150 * 1024;
+
+/** Issue 15: records per CPU-second of the connector (as shipped) against the floor's, same run. */
+export function cpuTarget(floorRest: Measured, connRest: Measured, jsforce?: Measured): Target {
+  const ratio = perCpuSecond(connRest) / perCpuSecond(floorRest);
+  const js = jsforce ? `; jsforce 3: ${fmt(perCpuSecond(jsforce))} = ${fmt(perCpuSecond(jsforce) / perCpuSecond(floorRest), 2)} ×` : '';
+  return {
+    target: 'REST CPU efficiency ≥ 1.0 × the floor (records per CPU-second, as shipped)',
+    measured: `${fmt(perCpuSecond(connRest))} vs ${fmt(perCpuSecond(floorRest))} rec/CPU-s = ${fmt(ratio, 2)} ×${js}`,
+    pass: ratio >= 1,
+  };
+}
+
+/** Issue 15: Bulk's CPU per record no more than REST's. */
+export function bulkCpuTarget(connRest: Measured, connBulk: Measured): Target {
+  const per = (m: Measured) => (1e6 * m.cpuMs) / 1000 / m.records;
+  return {
+    target: 'Bulk CPU per record ≤ REST CPU per record',
+    measured: `Bulk ${fmt(per(connBulk), 1)} µs vs REST ${fmt(per(connRest), 1)} µs per record`,
+    pass: per(connBulk) <= per(connRest),
+  };
+}
+
+/** Issue 15: every connector run of a scenario at most 150 MiB peak RSS, with and without the V8 flags. */
+export function peakRssTarget(scenario: string, runs: readonly Measured[]): Target {
+  const connector = runs.filter((m) => m.program.startsWith('connector'));
+  const others = runs.filter((m) => !m.program.startsWith('connector'));
+  const list = (ms: readonly Measured[]) => ms.map((m) => `${m.program} ${fmt(m.peakRssKb / 1024)}`).join(', ');
+  return {
+    target: `Peak RSS ≤ 150 MiB — ${scenario.replace(/;.*$/, '')}`,
+    measured: `${list(connector)} MiB${others.length ? ` (for comparison: ${list(others)} MiB)` : ''}`,
+    pass: connector.length > 0 && connector.every((m) => m.peakRssKb <= RSS_LIMIT_KB),
+  };
+}
+
+/**
+ * Issue 15: the \`auto\` threshold from figures. Justified when Bulk costs fewer calls than REST above
+ * it, and REST is not slower than Bulk at or below it (Bulk's job start-up is a fixed wait).
+ */
+export function thresholdTarget(rows: ReadonlyArray<{ records: number; rest: Measured; bulk: Measured }>, threshold: number): Target {
+  const detail = rows
+    .map(
+      (r) =>
+        `${fmt(r.records)}: REST ${fmt(r.rest.wallMs / 1000, 1)} s/${r.rest.apiCalls} calls, Bulk ${fmt(r.bulk.wallMs / 1000, 1)} s/${r.bulk.apiCalls} calls`,
+    )
+    .join('; ');
+  const below = rows.filter((r) => r.records <= threshold);
+  const above = rows.filter((r) => r.records > threshold);
+  const pass = below.every((r) => r.rest.wallMs <= r.bulk.wallMs * 1.1) && above.every((r) => r.bulk.apiCalls < r.rest.apiCalls);
+  return { target: `\`auto\` threshold (${fmt(threshold)} records) justified by wall time and API calls`, measured: detail, pass };
+}
 
 export const restCallBound = (records: number) => Math.ceil(records / 2000) + 3;
 export const bulkCallBound = (records: number) => (10 * records) / 100_000;
@@ -74,25 +127,18 @@ export function latencyTargets(conn: Measured, floorRun: Measured | undefined, l
   return targets;
 }
 
-/** Peak RSS of each connector API at the small and the large size, and the largest peak seen in the bench. */
-export function memoryTargets(rss: Record<string, Measured[]>, sizes: { rssSmall: number; rssLarge: number }, results: readonly Measured[]): Target[] {
+/** Peak RSS of each connector API at the small and the large size: flat. */
+export function memoryTargets(rss: Record<string, Measured[]>, sizes: { rssSmall: number; rssLarge: number }): Target[] {
   const targets: Target[] = [];
-  for (const program of ['connector REST', 'connector Bulk']) {
-    if (!rss[program]) continue;
+  for (const program of Object.keys(rss).filter((p) => p.startsWith('connector'))) {
     const [small, large] = rss[program];
+    if (!large) continue;
     const growth = large.peakRssKb / small.peakRssKb;
     targets.push({
-      target: `Peak RSS ≤ 150 MB and flat (±20 %) from ${fmt(sizes.rssSmall)} to ${fmt(sizes.rssLarge)} records — ${program.replace('connector ', '')}`,
-      measured: `${fmt(small.peakRssKb / 1024)} MB → ${fmt(large.peakRssKb / 1024)} MB (× ${fmt(growth, 2)}${rss['floor REST'] ? `; the floor: ${fmt(rss['floor REST'][0].peakRssKb / 1024)} MB at ${fmt(sizes.rssSmall)}` : ''})`,
-      pass: large.peakRssKb <= 150 * 1024 && small.peakRssKb <= 150 * 1024 && growth <= 1.2 && growth >= 1 / 1.2,
+      target: `Peak RSS flat (±20 %) from ${fmt(sizes.rssSmall)} to ${fmt(sizes.rssLarge)} records — ${program.replace('connector ', '')}`,
+      measured: `${fmt(small.peakRssKb / 1024)} MiB → ${fmt(large.peakRssKb / 1024)} MiB (× ${fmt(growth, 2)}${rss['floor REST'] ? `; the floor: ${fmt(rss['floor REST'][0].peakRssKb / 1024)} MiB at ${fmt(sizes.rssSmall)}` : ''})`,
+      pass: large.peakRssKb <= RSS_LIMIT_KB && small.peakRssKb <= RSS_LIMIT_KB && growth <= 1.2 && growth >= 1 / 1.2,
     });
   }
-  const connectorRuns = results.filter((m) => m.program.startsWith('connector'));
-  if (!connectorRuns.length) return targets;
-  const worst = connectorRuns.reduce((a, b) => (b.peakRssKb > a.peakRssKb ? b : a));
-  targets.push({
-    target: 'Reference: largest connector peak RSS in this bench',
-    measured: `${fmt(worst.peakRssKb / 1024)} MB (${worst.program}, ${worst.scenario})`,
-  });
   return targets;
 }

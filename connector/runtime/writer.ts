@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import type { AirbyteMessage } from '../../generated/protocol.js';
 import { Redactor } from './redactor.js';
 import { logMessage, type LogLevel } from './messages.js';
+import type { RecordEncoding } from './source.js';
 
 // Records go out in chunks of about this many characters rather than one string per page: a
 // page-sized string and its copy queued for the pipe would each be megabytes held until drained.
@@ -48,23 +49,29 @@ export class ProtocolWriter {
 
   /**
    * A page of records as one write: far fewer syscalls and promise turns than a write per record,
-   * while backpressure still applies per page.
+   * while backpressure still applies per page. `encoding`: see RecordEncoding (the stream name in
+   * the envelope is an API name, ASCII, the same bytes either way).
    */
-  async writeRecords(stream: string, records: readonly Record<string, unknown>[], emittedAt: number): Promise<void> {
+  async writeRecords(stream: string, records: readonly Record<string, unknown>[], emittedAt: number, encoding: RecordEncoding = 'utf8'): Promise<void> {
     if (records.length === 0) return;
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
-    let chunk = '';
+    // Parts joined once per chunk: one flat string, where `+=` built a rope the write had to flatten.
+    let parts: string[] = [];
+    let length = 0;
     for (const data of records) {
-      chunk += `${prefix}${JSON.stringify(data)}}}\n`;
-      if (chunk.length >= RECORD_CHUNK_CHARS) {
+      const json = JSON.stringify(data);
+      parts.push(prefix, json, '}}\n');
+      length += prefix.length + json.length + 3;
+      if (length >= RECORD_CHUNK_CHARS) {
         // Checked before every chunk: a stop can come while the previous one waits for 'drain'.
         if (this.stopped) return NEVER;
-        if (!this.out.write(chunk)) await once(this.out, 'drain');
-        chunk = '';
+        if (!this.out.write(parts.join(''), encoding)) await once(this.out, 'drain');
+        parts = [];
+        length = 0;
       }
     }
     if (this.stopped) return NEVER;
-    if (chunk.length > 0 && !this.out.write(chunk)) await once(this.out, 'drain');
+    if (length > 0 && !this.out.write(parts.join(''), encoding)) await once(this.out, 'drain');
   }
 
   log(level: LogLevel, message: string): Promise<void> {

@@ -32,6 +32,11 @@ export interface Settings {
   bulkMinWindowMs: number;
   /** A token older than this is renewed before use (orgs can time sessions out after 15 minutes). */
   tokenMaxAgeMs: number;
+  /**
+   * Bytes of answers in flight across all streams of a read (pages fetched ahead or waiting for the
+   * writer, Bulk rows gathered into pages). Parsed records take about twice their text in memory.
+   */
+  maxBytesInFlight: number;
   /** Longest query URL sent; wider queries select their fields in chunks. */
   maxUrlBytes: number;
   /** Extra CA certificates (PEM) to trust, for tests against a local https emulator. */
@@ -54,6 +59,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   bulkMinWindowMs: 60 * 60 * 1000,
   tokenMaxAgeMs: 10 * 60 * 1000,
   maxUrlBytes: 16_000,
+  // A third of it is a page: 2,000 records of some 50 fields (~3.5 MB) fit, so REST calls stay at one per 2,000 records.
+  maxBytesInFlight: 12 * 1024 * 1024,
 });
 
 export function resolveSettings(overrides: Partial<Settings> = {}): Settings {

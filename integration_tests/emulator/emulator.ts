@@ -48,6 +48,8 @@ export interface EmulatorOptions {
   /** the org's clock runs this far ahead of ours: JWTs expiring sooner are refused as expired */
   clockAheadMs?: number;
   maxBatchSize?: number;
+  /** Every Description filled to this many characters (records of tens of KB); 0, the default, leaves them short. */
+  longTextChars?: number;
   // Beyond the connector's contract: knobs for failure-path tests.
   /** The org's daily API allocation (Sforce-Limit-Info and /limits); past it, 403 REQUEST_LIMIT_EXCEEDED. Default 15000. */
   dailyApiLimit?: number;
@@ -184,7 +186,7 @@ function orgObjects(opts: EmulatorOptions): SObjectName[] {
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const store = new OrgStore(opts.seed ?? 42, opts.counts ?? {});
+  const store = new OrgStore(opts.seed ?? 42, opts.counts ?? {}, opts.longTextChars);
   const access = new OrgAccess({ ...opts, objects: orgObjects(opts) });
   const tokens = new TokenService(
     opts.clients ?? [DEFAULT_CLIENT],

@@ -6,6 +6,7 @@
  * replace it, so a query snapshot taken earlier keeps seeing the rows as they were.
  */
 import { SOBJECT_NAMES, specOf, storedFields, type SObjectName, type SRecord } from './field-catalog.js';
+import { DESCRIPTIONS } from './sample-values.js';
 import { generateRecord, type GenContext } from './data-generator.js';
 import { genericRecord, stampField } from './generic-records.js';
 import { KEY_PREFIX, makeId } from './ids.js';
@@ -52,6 +53,17 @@ function rowComparator(stamp: string | null): (a: SRecord, b: SRecord) => number
 }
 const compareRows = rowComparator('SystemModstamp');
 
+const longTexts = new Map<number, string[]>();
+/** One of a few shared texts of `chars` characters (a pool: a million records must not hold a million copies). */
+function longText(chars: number, n: number): string {
+  let pool = longTexts.get(chars);
+  if (!pool) {
+    pool = DESCRIPTIONS.map((line, i) => `${i} ${line}\n`.repeat(Math.ceil(chars / (line.length + 1))).slice(0, chars));
+    longTexts.set(chars, pool);
+  }
+  return pool[n % pool.length];
+}
+
 export class OrgStore {
   readonly orgId: string;
   readonly runAsUserId: string;
@@ -63,7 +75,15 @@ export class OrgStore {
   private readonly seed: number;
   private readonly counts: Partial<Record<SObjectName, number>>;
 
-  constructor(seed: number, counts: Partial<Record<SObjectName, number>>) {
+  /**
+   * `longTextChars`: every Description (a long text area) filled to this many characters, as in orgs
+   * that keep notes or e-mail bodies there: records of tens of KB for the memory benchmark.
+   */
+  constructor(
+    seed: number,
+    counts: Partial<Record<SObjectName, number>>,
+    private readonly longTextChars = 0,
+  ) {
     this.seed = seed;
     this.counts = counts;
     this.orgId = makeId(KEY_PREFIX.Organization, 1);
@@ -80,6 +100,7 @@ export class OrgStore {
     for (let p = 0; p < n; p++) {
       const rec = generateRecord(object, ctx, idCounters[p], modstamps[p]);
       if (object !== 'User' && rng.chance(DELETED_SHARE)) rec.IsDeleted = true;
+      if (this.longTextChars && 'Description' in rec) rec.Description = longText(this.longTextChars, p);
       rows[p] = rec;
       this.remember(object, rec);
     }

@@ -111,8 +111,9 @@ class MemoryOutput extends Writable {
     super({ decodeStrings: false, highWaterMark: 2 ** 30 });
   }
 
-  override _write(chunk: string, _encoding: BufferEncoding, done: () => void): void {
-    this.chunks.push(chunk);
+  /** Bytes as a real stdout would send them: a latin1 write is one byte per character (the connector's raw record text). */
+  override _write(chunk: string, encoding: BufferEncoding, done: () => void): void {
+    this.chunks.push(encoding === 'latin1' ? Buffer.from(chunk, 'latin1').toString('utf8') : chunk);
     done();
   }
 

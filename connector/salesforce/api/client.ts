@@ -7,6 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Redactor } from '../../runtime/redactor.js';
+import { ByteBudget, type Lease } from '../../runtime/byte-budget.js';
 import type { Settings } from '../settings.js';
 import { DEFAULTS } from '../defaults.js';
 import { parseErrorBody } from './api-errors.js';
@@ -20,7 +21,41 @@ import { RequestPolicy, type Answer, type RetryEvent } from './request-policy.js
 import { parseRetryAfter } from './retry-rules.js';
 import { TokenProvider, type AccessToken } from './token-provider.js';
 import type { PersistConfig } from '../../runtime/source.js';
-import type { DeletedPage, DescribeResult, QueryPage } from './types.js';
+import type { DeletedPage, DescribeResult, QueryPage, TextEncoding } from './types.js';
+
+/** Salesforce's smallest REST page. */
+const MIN_BATCH = 200;
+const MIN_PAGE_BYTES = 256 * 1024;
+
+export interface QueryOptions {
+  object: string;
+  includeDeleted: boolean;
+  /** the largest page asked for (Salesforce's 2,000 by default) */
+  batchSize?: number;
+  /**
+   * Records may be large (long text areas, up to 128 KB each): the first page asks for Salesforce's
+   * smallest batch, later pages for what fits at the width the first one showed.
+   */
+  wide?: boolean;
+  /**
+   * Pages decoded as latin1 (see TextEncoding): UTF-8 decoding of every page and encoding of every
+   * record written were the largest CPU cost of a read, for text the connector only copies. Only
+   * for a caller that writes the records as they are, and passes `page.encoding` on to the writer.
+   */
+  latin1?: boolean;
+}
+
+interface SizedPage {
+  page: QueryPage;
+  bytes: number;
+  lease: Lease;
+}
+
+/** As many records as fit in `pageBytes` at `bytesPerRecord`, within Salesforce's 200 and `max`. */
+export function fitBatch(max: number, pageBytes: number, bytesPerRecord: number | undefined): number {
+  if (!bytesPerRecord) return max;
+  return Math.max(Math.min(MIN_BATCH, max), Math.min(max, Math.floor(pageBytes / bytesPerRecord)));
+}
 
 // Under heavy concurrency a renewed session can expire again before every waiting call has used it.
 const MAX_RENEWALS_PER_CALL = 4;
@@ -41,6 +76,8 @@ export class SalesforceClient {
   readonly retriesByObject = new Map<string, number>();
   readonly quota: QuotaGuard;
   readonly tokens: TokenProvider;
+  /** the read's bytes in flight, shared by every stream's pages (REST and Bulk) */
+  readonly budget: ByteBudget;
   private readonly policy: RequestPolicy;
 
   constructor(
@@ -51,6 +88,7 @@ export class SalesforceClient {
     persistConfig?: PersistConfig,
   ) {
     this.quota = new QuotaGuard(config.apiBudgetPercent);
+    this.budget = new ByteBudget(settings.maxBytesInFlight);
     this.policy = new RequestPolicy(settings, {
       onAnswer: (url, headers, context) => this.observe(url, headers, context),
       onRetry: (event) => {
@@ -143,19 +181,44 @@ export class SalesforceClient {
    * `done: false` without one, a page that brings nothing, or more records than `totalSize` each end
    * the query with a PagingError: each would otherwise loop forever or end a stream short. A caller
    * that stops early abandons the page requested ahead (no call, retry or log line outlives it).
+   *
+   * Every page holds its bytes in the read's shared budget from before it is requested until the
+   * caller asks for the next one (by then it is written), so a prefetch waits while other streams'
+   * pages fill the budget. Pages are sized to a share of the budget: after each page, the next asks
+   * for as many records as fit in `pageBytes` at the width seen so far (200 to `batchSize`).
    */
-  async *query(soql: string, options: { object: string; includeDeleted: boolean; batchSize?: number }): AsyncGenerator<QueryPage> {
+  async *query(soql: string, options: QueryOptions): AsyncGenerator<QueryPage> {
     const context = { object: options.object, action: `query ${options.object}` };
-    const headers = { 'sforce-query-options': `batchSize=${options.batchSize ?? DEFAULTS.pageRecords}` };
     const endpoint = options.includeDeleted ? 'queryAll' : 'query';
+    const maxBatch = options.batchSize ?? DEFAULTS.pageRecords;
+    const pageBytes = this.pageBytes;
     const abandon = new AbortController();
     const seen = new Set<string>();
     let delivered = 0;
     let total: number | undefined;
-    let pending = this.getJson<QueryPage>(`${DATA_PATH}/${endpoint}?q=${encodeURIComponent(soql)}`, context, headers, abandon.signal);
+    let bytesPerRecord: number | undefined;
+    let batch = options.wide ? Math.min(MIN_BATCH, maxBatch) : maxBatch;
+    const fetchPage = async (target: string, size: number): Promise<SizedPage> => {
+      const lease = await this.budget.acquire(bytesPerRecord ? size * bytesPerRecord : pageBytes, abandon.signal);
+      try {
+        const headers = { 'sforce-query-options': `batchSize=${size}` };
+        const encoding = options.latin1 ? 'latin1' : 'utf8';
+        const { value, bytes } = await this.authorized(target, { context, headers, signal: abandon.signal }, (spec) =>
+          this.policy.call(spec, (answer) => ({ value: this.queryPage(answer, spec.url.pathname, encoding), bytes: answer.text.length }), encoding),
+        );
+        lease.resize(bytes);
+        return { page: value, bytes, lease };
+      } catch (error) {
+        lease.release();
+        throw error;
+      }
+    };
+    let pending = fetchPage(`${DATA_PATH}/${endpoint}?q=${encodeURIComponent(soql)}`, batch);
+    let current: SizedPage | undefined;
     try {
       for (;;) {
-        const page = await pending;
+        current = await pending;
+        const { page, bytes } = current;
         if (!Array.isArray(page?.records)) throw new MalformedAnswerError('a query page', 'records list').in(context);
         total ??= typeof page.totalSize === 'number' ? page.totalSize : undefined;
         delivered += page.records.length;
@@ -171,18 +234,36 @@ export class SalesforceClient {
           const key = this.resolve(next, 'next page URL', context, this.tokens.apiOrigin).href;
           if (seen.has(key)) throw new PagingError('a next page URL that was already read (a loop)').in(context);
           seen.add(key);
-          pending = this.getJson<QueryPage>(next, context, headers, abandon.signal);
+          bytesPerRecord = Math.ceil(bytes / page.records.length);
+          batch = fitBatch(maxBatch, pageBytes, bytesPerRecord);
+          pending = fetchPage(next, batch);
           pending.catch(() => undefined); // observed when awaited; avoids an unhandled rejection if the caller stops early
           // Node sends a request on a later turn of the event loop: without this the prefetch would
           // leave only after the caller's synchronous work on this page, overlapping nothing.
           await new Promise((resolve) => setImmediate(resolve));
         }
         yield page;
+        current.lease.release();
+        current = undefined;
         if (!next) return;
       }
     } finally {
+      current?.lease.release();
       abandon.abort();
+      // A page requested ahead that arrives after all hands its bytes straight back.
+      pending.then(
+        (late) => late.lease.release(),
+        () => undefined,
+      );
     }
+  }
+
+  /**
+   * Bytes one page may take: a third of the budget, so one stream can hold a page and the next one
+   * ahead, and many streams share three pages between them whatever their number.
+   */
+  get pageBytes(): number {
+    return Math.max(MIN_PAGE_BYTES, Math.floor(this.budget.limit / 3));
   }
 
   private resolve(target: string, what: string, context: CallContext, origin: string): URL {
@@ -232,6 +313,20 @@ export class SalesforceClient {
         throw error.in(context);
       }
     }
+  }
+
+  /**
+   * A query page decoded as asked. A latin1 page is byte-for-byte only if JSON escapes wrote no
+   * character beyond ASCII (`\u00e9` would parse to one latin1 character, not its UTF-8 bytes), so a
+   * page with any `\u` escape, and any error answer, is decoded as UTF-8 after all.
+   */
+  private queryPage(answer: Answer, path: string, encoding: TextEncoding): QueryPage {
+    if (encoding === 'latin1' && (answer.status >= 300 || answer.text.includes('\\u'))) {
+      return this.queryPage({ ...answer, text: Buffer.from(answer.text, 'latin1').toString('utf8') }, path, 'utf8');
+    }
+    const page = this.json<QueryPage>(answer, path);
+    if (page && typeof page === 'object') page.encoding = encoding;
+    return page;
   }
 
   private json<T>(answer: Answer, path: string): T {

@@ -104,13 +104,14 @@ export class RequestPolicy {
   /**
    * One call, repeated under the retry rules. `interpret` turns an answer into the value, or throws
    * a typed failure (an error status, a body that does not parse) that the rules then judge.
+   * `encoding` is how the body becomes text (latin1 for the byte-for-byte query pages of client.ts).
    */
-  async call<T>(spec: CallSpec, interpret: (answer: Answer) => T): Promise<T> {
+  async call<T>(spec: CallSpec, interpret: (answer: Answer) => T, encoding: 'utf8' | 'latin1' = 'utf8'): Promise<T> {
     const loop = this.retries(spec.context, spec.signal);
     for (;;) {
       try {
         const { headers, status, body } = await this.send(spec);
-        return interpret({ status, headers, text: await readText(body) });
+        return interpret({ status, headers, text: await readText(body, encoding) });
       } catch (error) {
         await loop.failed(error);
       }

@@ -1,4 +1,6 @@
 /** The parts of Salesforce's REST answers this connector reads. */
+import type { RecordEncoding } from '../../runtime/source.js';
+
 export interface DescribeField {
   name: string;
   type: string;
@@ -9,6 +11,8 @@ export interface DescribeField {
   label?: string;
   /** a formula field: its value can change without the record's SystemModstamp moving */
   calculated?: boolean;
+  /** characters a text field holds */
+  length?: number;
 }
 
 export interface DescribeResult {
@@ -31,4 +35,12 @@ export interface QueryPage {
   done: boolean;
   nextRecordsUrl?: string;
   records: Array<Record<string, unknown>>;
+  /** Not on the wire: how the client decoded the page, and how its strings must be written (client.ts). */
+  encoding?: TextEncoding;
 }
+
+/**
+ * `latin1`: every string holds the UTF-8 bytes Salesforce sent, one character per byte, and goes
+ * out written as latin1, byte for byte as it came (the runtime's RecordEncoding). `utf8`: ordinary strings.
+ */
+export type TextEncoding = RecordEncoding;

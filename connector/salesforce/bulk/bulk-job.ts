@@ -30,6 +30,9 @@ export const RESULT_PAGE_RECORDS = 100_000;
 const MAX_POLL_MS = 20_000;
 
 export class BulkQueryJob {
+  /** Decompressed bytes of result pages received so far (a page fetched again counts again). */
+  bytesReceived = 0;
+
   private constructor(
     private readonly client: SalesforceClient,
     readonly id: string,
@@ -68,7 +71,7 @@ export class BulkQueryJob {
   }
 
   /**
-   * Every result row as csv-parse's array of cells, page after page; `onHeader` gets each page's
+   * Every result row as csv-parse's array of cells (latin1, see TextEncoding), page after page; `onHeader` gets each page's
    * header row before that page's rows, to map names to indexes once instead of per row. A result
    * page is stable while the job exists, so a download that breaks off is fetched again (under the
    * request policy's retry rules) and the rows already yielded are skipped. A locator seen before
@@ -90,12 +93,16 @@ export class BulkQueryJob {
           });
           // Arrays, not objects keyed by the header (`columns: true`): one allocation less per row.
           // No cast, no relax_* and no info: each costs csv-parse work per field or per row.
-          const parser = body.pipe(parse({ columns: false, bom: true, max_record_size: this.client.settings.maxCsvRecordBytes }));
+          // latin1: cells hold the UTF-8 bytes as they came and are written back byte for byte
+          // (TextEncoding); CSV has no escapes that could spell a character any other way.
+          const parser = body.pipe(parse({ columns: false, bom: true, encoding: 'latin1', max_record_size: this.client.settings.maxCsvRecordBytes }));
           body.on('error', (error) => parser.destroy(error));
           let header = true;
           let seenRows = 0;
+          const before = this.bytesReceived;
           try {
             for await (const cells of parser) {
+              this.bytesReceived = before + body.received;
               const row = cells as string[];
               if (header) {
                 header = false;

@@ -1,6 +1,7 @@
 /**
  * Pages of a window read through Bulk API 2.0: one queryAll (or query) job per window, ordered like
- * the REST read so that a STATE after each page of 2,000 rows is as safe to resume from.
+ * the REST read so that a STATE after each page of 2,000 rows (fewer when rows are wide: a page
+ * stays within the client's page bytes) is as safe to resume from.
  */
 import { SalesforceApiError } from '../api/failures.js';
 import type { SalesforceClient } from '../api/client.js';
@@ -11,6 +12,7 @@ import type { PageSource, ReadChoices } from '../streams/pages.js';
 import { fallBackToQuery, refusesQueryAll } from '../streams/query-all.js';
 import type { Log } from '../../runtime/source.js';
 import { DEFAULTS } from '../defaults.js';
+import type { Lease } from '../../runtime/byte-budget.js';
 import { BulkQueryJob } from './bulk-job.js';
 import { planBulkFields } from './bulk-fields.js';
 import { createRowConverter, sameHeader, type RowConverter } from './csv-records.js';
@@ -34,10 +36,12 @@ export function bulkPageSource(
 ): PageSource {
   const plan = planBulkFields(selected, describe);
   const output = selected.map((f) => f.name);
+  const pageBytes = client.pageBytes;
   return async function* (bounds) {
     // No ORDER BY: it would turn off PK chunking. The window is one unit instead (see pages.ts `held`).
     const soql = streamQuery(object, plan.select, bounds, keys, false);
     let job: BulkQueryJob;
+    let lease: Lease | undefined;
     try {
       job = await BulkQueryJob.create(client, soql, object, choices.includeDeleted).catch(async (error: unknown) => {
         if (!choices.includeDeleted || !refusesQueryAll(error)) throw error;
@@ -60,17 +64,27 @@ export function bulkPageSource(
         header = next;
         convert = createRowConverter(next, describe, plan.compounds, output);
       };
+      // Each page holds its bytes in the read's shared budget while it is gathered and written;
+      // waiting for the budget pauses the download, which TCP passes back to Salesforce.
+      lease = await client.budget.acquire(pageBytes);
+      let pageStart = 0;
       for await (const row of job.rows(onHeader)) {
         page.push(convert!(row));
-        if (page.length === DEFAULTS.pageRecords) {
-          yield { records: page, estimate, unordered: true, held: true };
+        const bytes = job.bytesReceived - pageStart;
+        if (page.length === DEFAULTS.pageRecords || bytes >= pageBytes) {
+          lease.resize(bytes);
+          yield { records: page, estimate, encoding: 'latin1', unordered: true, held: true };
+          lease.release();
           estimate = undefined;
           page = [];
+          pageStart = job.bytesReceived;
+          lease = await client.budget.acquire(pageBytes);
         }
       }
       // The last page, even an empty one, releases the window's state.
-      yield { records: page, estimate, unordered: true };
+      yield { records: page, estimate, encoding: 'latin1', unordered: true };
     } finally {
+      lease?.release();
       await job.delete();
     }
   };

@@ -93,7 +93,9 @@ export class SalesforceRead implements ReadSession {
       )
       .join(', ');
     const usage = client.orgUsage ? `; the org has used ${client.orgUsage.used} of ${client.orgUsage.max} daily API requests` : '';
-    await this.log('INFO', `Read finished: ${perStream}; ${client.apiCalls} API calls and ${client.totalRetries} retries in all${usage}.`);
+    const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+    const inFlight = `; at most ${mib(client.budget.peak)} MiB of answers in flight (budget ${mib(client.budget.limit)} MiB)`;
+    await this.log('INFO', `Read finished: ${perStream}; ${client.apiCalls} API calls and ${client.totalRetries} retries in all${usage}${inFlight}.`);
     if (client.quota.reached) throw client.quota.trip(false);
   }
 }

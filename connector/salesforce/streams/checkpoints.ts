@@ -11,6 +11,7 @@
 import type { StreamSink } from '../../runtime/source.js';
 import type { StreamKeys } from '../objects.js';
 import { CURSOR_FIELD_KEY, RECENT_STATE_KEY, laterOf } from '../state/cursor.js';
+import type { TextEncoding } from '../api/types.js';
 import { RecentDeliveries } from '../state/recent-deliveries.js';
 
 /** The state key of a full refresh: 'in_progress' while it runs, 'complete' once it delivered everything. */
@@ -52,13 +53,13 @@ export class StreamCheckpoints {
    * tracks nothing. Versions delivered before inside the look-back window are skipped; the page
    * still moves the position and cursor.
    */
-  async page(page: Record<string, unknown>[], held = false): Promise<void> {
+  async page(page: Record<string, unknown>[], held = false, encoding?: TextEncoding): Promise<void> {
     const { cursor, primaryKey } = this.keys;
-    if (!primaryKey) return this.sink.checkpoint(page, {});
+    if (!primaryKey) return this.sink.checkpoint(page, {}, encoding);
     if (held) this.heldState ??= this.state();
     if (!cursor) {
       if (page.length) this.position = { id: String(page[page.length - 1][primaryKey]) };
-      return this.sink.checkpoint(page, this.heldState ?? this.state());
+      return this.sink.checkpoint(page, this.heldState ?? this.state(), encoding);
     }
     const records = page.filter((r) => r[cursor] === null || !this.recent.wasDelivered(String(r[primaryKey]), String(r[cursor])));
     for (const r of records) if (r[cursor] !== null) this.recent.add(String(r[primaryKey]), String(r[cursor]));
@@ -72,7 +73,7 @@ export class StreamCheckpoints {
     if (last) this.position = { stamp: String(last[cursor]), id: String(last[primaryKey]) };
     this.cursor = laterOf(this.cursor, newest);
     if (!held) this.heldState = undefined;
-    await this.sink.checkpoint(records, this.heldState ?? this.state());
+    await this.sink.checkpoint(records, this.heldState ?? this.state(), encoding);
   }
 
   /** Once every window is read: a full refresh says it is complete, so the next one starts over. */

@@ -32,16 +32,19 @@ export function restPageSource(
 ): PageSource {
   const names = fields.map((f) => f.name);
   const shape = createRecordShaper(fields);
+  const wide = fields.some(isLongText);
   return async function* (bounds) {
     const [driving, ...others] = chunkFields(object, names, bounds, client.settings.maxUrlBytes, keys);
     let first = true;
+    // Records joined from several queries could mix pages decoded both ways: those stay UTF-8.
+    const latin1 = others.length === 0;
     const soql = streamQuery(object, driving, bounds, keys);
-    let pages = client.query(soql, { object, includeDeleted: choices.includeDeleted });
+    let pages = client.query(soql, { object, includeDeleted: choices.includeDeleted, wide, latin1 });
     for (;;) {
       try {
         for await (const page of pages) {
           if (others.length) await joinChunks(client, object, others, page.records, choices.includeDeleted);
-          yield { records: page.records.map(shape), estimate: first ? page.totalSize : undefined };
+          yield { records: page.records.map(shape), estimate: first ? page.totalSize : undefined, encoding: page.encoding };
           first = false;
         }
         return;
@@ -49,11 +52,14 @@ export function restPageSource(
         // Only the first call of a read can be refused: its pages have not started.
         if (!first || !choices.includeDeleted || !refusesQueryAll(error)) throw error;
         await fallBackToQuery(object, error, choices, log);
-        pages = client.query(soql, { object, includeDeleted: false });
+        pages = client.query(soql, { object, includeDeleted: false, wide, latin1 });
       }
     }
   };
 }
+
+/** A text area longer than a short text field can hold: its values may run to 128 KB per record. */
+export const isLongText = (field: DescribeField) => field.type === 'textarea' && (field.length ?? 0) > 255;
 
 /** Fills each record of a page with the fields of the other chunks, looked up by Id. */
 async function joinChunks(client: SalesforceClient, object: string, chunks: string[][], records: Array<Record<string, unknown>>, includeDeleted: boolean) {

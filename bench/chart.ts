@@ -1,0 +1,88 @@
+/**
+ * The bench's chart: records per CPU-second and peak RSS, per program and scenario, as one SVG with
+ * two panels of horizontal bars (docs/performance.svg, embedded by docs/performance.md). Plain SVG
+ * text, no library: it renders on GitHub and in any browser.
+ */
+import { fmt, type Measured } from './report.js';
+
+const WIDTH = 960;
+const LABEL = 330;
+const BAR = 14;
+const GAP = 4;
+const PANEL_GAP = 40;
+const COLORS: Array<[RegExp, string]> = [
+  [/^floor/, '#9e9e9e'],
+  [/^jsforce/, '#e8a33d'],
+  [/no V8 flags/, '#7cb3e0'],
+  [/^connector/, '#1f6fb2'],
+];
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const color = (program: string) => COLORS.find(([re]) => re.test(program))?.[1] ?? '#555';
+
+interface Panel {
+  title: string;
+  value: (m: Measured) => number;
+  unit: string;
+  /** a vertical line (a target), if any */
+  limit?: { value: number; label: string };
+}
+
+export function perCpuSecond(m: Measured): number {
+  return m.records / Math.max(m.cpuMs / 1000, 0.001);
+}
+
+function panel(results: readonly Measured[], spec: Panel, top: number): { svg: string[]; height: number } {
+  const max = Math.max(spec.limit?.value ?? 0, ...results.map(spec.value)) * 1.08;
+  const plot = WIDTH - LABEL - 90;
+  const x = (v: number) => LABEL + (plot * v) / max;
+  const svg = [`<text x="10" y="${top + 16}" font-size="15" font-weight="bold">${escape(spec.title)}</text>`];
+  let y = top + 30;
+  let scenario = '';
+  for (const m of results) {
+    if (m.scenario !== scenario) {
+      scenario = m.scenario;
+      svg.push(`<text x="10" y="${y + 11}" font-size="11" font-style="italic" fill="#333">${escape(scenario)}</text>`);
+      y += BAR + GAP;
+    }
+    const v = spec.value(m);
+    svg.push(
+      `<text x="${LABEL - 6}" y="${y + 11}" font-size="11" text-anchor="end">${escape(m.program)}</text>`,
+      `<rect x="${LABEL}" y="${y}" width="${Math.max(1, x(v) - LABEL).toFixed(1)}" height="${BAR}" fill="${color(m.program)}"/>`,
+      `<text x="${(x(v) + 4).toFixed(1)}" y="${y + 11}" font-size="11">${fmt(v)} ${spec.unit}</text>`,
+    );
+    y += BAR + GAP;
+  }
+  if (spec.limit) {
+    const lx = x(spec.limit.value).toFixed(1);
+    svg.push(
+      `<line x1="${lx}" y1="${top + 24}" x2="${lx}" y2="${y}" stroke="#c62828" stroke-dasharray="4 3"/>`,
+      `<text x="${lx}" y="${top + 22}" font-size="10" fill="#c62828" text-anchor="middle">${escape(spec.limit.label)}</text>`,
+    );
+  }
+  return { svg, height: y - top };
+}
+
+/** `caption`: the commit and date the figures come from, printed under the title. */
+export function chartSvg(results: readonly Measured[], caption: string): string {
+  const header = [
+    `<text x="10" y="22" font-size="17" font-weight="bold">source-salesforce read: records per CPU-second and peak RSS</text>`,
+    `<text x="10" y="40" font-size="11" fill="#555">${escape(caption)}</text>`,
+  ];
+  const cpu = panel(results, { title: 'Records per CPU-second (higher is better)', value: perCpuSecond, unit: 'rec/CPU-s' }, 50);
+  const rss = panel(
+    results,
+    { title: 'Peak RSS (lower is better)', value: (m) => m.peakRssKb / 1024, unit: 'MiB', limit: { value: 150, label: '150 MiB' } },
+    50 + cpu.height + PANEL_GAP,
+  );
+  const height = 50 + cpu.height + PANEL_GAP + rss.height + 20;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    ...header,
+    ...cpu.svg,
+    ...rss.svg,
+    '</svg>',
+    '',
+  ].join('\n');
+}

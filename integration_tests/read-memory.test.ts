@@ -1,0 +1,68 @@
+/**
+ * Memory bounded by design: wide records (a long text area filled), several streams at once, and a
+ * small budget of bytes in flight. Pages shrink to fit the budget, every record still arrives as a
+ * read with the default budget delivers it, and the bytes in flight stay near the budget.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
+import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
+
+const OBJECTS = ['Account', 'Contact'];
+const COUNTS = { Account: 1200, Contact: 1200, Lead: 0, Opportunity: 0, Case: 0, User: 3 };
+const BUDGET = 6 * 1024 * 1024;
+
+let org: TestOrg;
+let catalog: Message;
+let small: RunResult;
+let roomy: RunResult;
+
+const pageSizes = (run: RunResult, stream: string) =>
+  run.states.filter((s) => s.state.stream.stream_descriptor.name === stream).map((s) => s.state.sourceStats.recordCount as number);
+const inFlight = (run: RunResult) => {
+  const final = run.logs.map((l) => l.log.message as string).find((m) => m.startsWith('Read finished'))!;
+  const [, peak, budget] = /at most ([\d.]+) MiB of answers in flight \(budget ([\d.]+) MiB\)/.exec(final)!;
+  return { peak: Number(peak) * 1024 * 1024, budget: Number(budget) * 1024 * 1024 };
+};
+
+beforeAll(async () => {
+  ({ org, catalog } = await startDiscoveredOrg({ counts: COUNTS, longTextChars: 6000, https: false }));
+  catalog = { streams: catalog.streams.filter((s: Message) => OBJECTS.includes(s.stream.name)) };
+  const config = { ...org.config, objects: OBJECTS, read_api: 'rest', num_workers: 12 };
+  small = await runConnector('read', { config, catalog, env: { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(BUDGET) } });
+  roomy = await runConnector('read', { config, catalog, env: org.env });
+});
+afterAll(() => org.emulator.close());
+
+describe('a read of wide records under a small budget of bytes in flight', () => {
+  it('delivers the same records as a read with the default budget', () => {
+    expect(small.exitCode).toBe(0);
+    expect(roomy.exitCode).toBe(0);
+    for (const object of OBJECTS) {
+      expect(small.recordsOf(object)).toHaveLength(1200);
+      expect(small.recordsOf(object)).toEqual(roomy.recordsOf(object));
+      expect(small.recordsOf(object)[0].Description).toHaveLength(6000);
+    }
+  });
+
+  it("asks for Salesforce's smallest page first, then pages that fill a third of the budget", () => {
+    for (const object of OBJECTS) {
+      const sizes = pageSizes(small, object);
+      expect(sizes[0]).toBe(200);
+      // Records of ~7 KB, 2 MiB a page: more than Salesforce's minimum, far fewer than its 2,000.
+      for (const size of sizes.slice(1, -1)) {
+        expect(size).toBeGreaterThan(200);
+        expect(size).toBeLessThan(400);
+      }
+    }
+    // The default budget is twice as large: so are its pages.
+    expect(pageSizes(roomy, 'Account')[1]).toBeGreaterThan(1.7 * pageSizes(small, 'Account')[1]);
+  });
+
+  it('keeps the bytes in flight across all streams near the budget', () => {
+    const { peak, budget } = inFlight(small);
+    expect(budget).toBe(BUDGET);
+    expect(peak).toBeGreaterThan(BUDGET / 4);
+    // A page's real size can exceed its estimate by a little (records vary in width), never by a page.
+    expect(peak).toBeLessThanOrEqual(BUDGET * 1.2);
+  });
+});
