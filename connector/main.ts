@@ -23,7 +23,12 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
     await writer.write(connectorConfigMessage(config));
     await writer.flush();
   };
-  const { loadConfig } = await import('./salesforce/config/load-config.js');
+  const { loadConfig: readConfig } = await import('./salesforce/config/load-config.js');
+  const loadConfig = async (path: string) => {
+    const config = await readConfig(path);
+    for (const warning of config.warnings) await log('WARN', warning);
+    return config;
+  };
   if (args.command === 'check') {
     // A problem the operator can fix is a FAILED status (exit 0), as the protocol wants; bugs still throw.
     const { checkConnection, checkProblem } = await import('./salesforce/commands/check.js');

@@ -56,8 +56,9 @@ function refreshToken(code: string, description: string): string | undefined {
   if (code === 'invalid_grant' && (description.includes('expired') || description.includes('revoked'))) {
     return (
       "Salesforce no longer accepts the refresh_token (expired access/refresh token): it was revoked, expired under the app's Refresh Token Policy, " +
-      "or replaced by rotation in a run whose new token was not saved; authorize the source again to get a new refresh token, and set the app's " +
-      'Refresh Token Policy to "Refresh token is valid until revoked".'
+      'or replaced by rotation in a run whose CONTROL message with the new token was not saved; use the config of that last CONTROL message, ' +
+      'or authorize the source again to get a new refresh token (and set the app\'s Refresh Token Policy to "Refresh token is valid until revoked", ' +
+      'or turn rotation off where the platform cannot store changed configs).'
     );
   }
   if (code === 'unsupported_grant_type') {

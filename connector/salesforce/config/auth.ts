@@ -34,12 +34,25 @@ export function jwtAudience(org: OrgHost): string {
   return host === 'test.salesforce.com' || host.endsWith('.sandbox.my.salesforce.com') ? 'https://test.salesforce.com' : 'https://login.salesforce.com';
 }
 
-export function resolveAuth(config: SalesforceConfig, org: OrgHost, fail: (message: string) => never): Auth {
+/** `flowGiven`: whether the operator set auth_type (the spec's default fills it in otherwise). */
+export function resolveAuth(config: SalesforceConfig, org: OrgHost, fail: (message: string) => never, flowGiven = true): Auth {
   const flow: LoginFlow = config.auth_type ?? 'client_credentials';
   const value = (field: string): string => {
     const raw = config[field];
     return typeof raw === 'string' ? raw.trim() : '';
   };
+  if (!flowGiven && !value('client_secret')) {
+    // A config written for another flow without auth_type would otherwise be told it lacks a secret it does not need.
+    const other = ['username', 'private_key'].some((f) => config[f] !== undefined)
+      ? 'jwt_bearer'
+      : config.refresh_token !== undefined
+        ? 'refresh_token'
+        : undefined;
+    if (other)
+      fail(
+        `The field 'auth_type' is not set, so the connector uses client_credentials, but the config holds the fields of the ${other} flow; set auth_type to "${other}".`,
+      );
+  }
   const clientId = value('client_id');
   if (!clientId) fail("The field 'client_id' is empty; paste the Consumer Key from your External Client App.");
   for (const { field, fix } of NEEDS[flow]) {

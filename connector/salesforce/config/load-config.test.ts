@@ -38,4 +38,21 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig(raw, 'c.json')).toThrow(message);
     expect(() => resolveConfig(raw, 'c.json')).toThrow(/c\.json/);
   });
+
+  it('warns about a field the connector does not use, suggesting the option it resembles', () => {
+    const config = resolveConfig({ ...base, start_dat: '2024-01-01T00:00:00Z', platform_note: 'x' }, 'c.json');
+    expect(config.warnings).toEqual([
+      "The config file c.json has a field 'start_dat' that this connector does not use (did you mean 'start_date'?); it is ignored.",
+      "The config file c.json has a field 'platform_note' that this connector does not use; it is ignored.",
+    ]);
+    expect(resolveConfig(base, 'c.json').warnings).toEqual([]);
+  });
+
+  it("names auth_type when the config holds another flow's fields without it", () => {
+    const { client_secret: _secret, ...rest } = base;
+    expect(() => resolveConfig({ ...rest, username: 'a@b.c', private_key: 'x' }, 'c.json')).toThrow(
+      /field 'auth_type' is not set, so the connector uses client_credentials, but the config holds the fields of the jwt_bearer flow; set auth_type to "jwt_bearer"/,
+    );
+    expect(() => resolveConfig({ ...rest, refresh_token: 'r' }, 'c.json')).toThrow(/set auth_type to "refresh_token"/);
+  });
 });

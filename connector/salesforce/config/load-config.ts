@@ -13,6 +13,7 @@ import { packagePath } from '../../runtime/package-root.js';
 import { createAjv } from '../../runtime/ajv.js';
 import { parseHostname, type OrgHost } from './hostname.js';
 import { resolveAuth, type Auth } from './auth.js';
+import { closestNames } from '../catalog/closest-names.js';
 import { readJsonFile } from '../../runtime/json-file.js';
 import { describeSchemaError } from '../../runtime/schema-errors.js';
 
@@ -24,6 +25,8 @@ export interface ResolvedConfig {
   auth: Auth;
   /** the config exactly as given, without the defaults filled in: what a CONTROL message sends back */
   given: Record<string, unknown>;
+  /** what the operator should hear about the config that does not stop the command (an unknown field) */
+  warnings: string[];
   /** ISO-8601 UTC with milliseconds, or undefined for the whole history */
   startDate?: string;
   /** API names, or the single entry "*" (every replicable object, resolved against the org). */
@@ -51,7 +54,7 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     throw new ConfigError(message.replace(/^The field /, `The ${role} field `));
   };
   const org = parseHostname(config.hostname, role, config.auth_type);
-  const auth = resolveAuth(config, org, fail);
+  const auth = resolveAuth(config, org, fail, (raw as Record<string, unknown>).auth_type !== undefined);
   let startDate: string | undefined;
   if (config.start_date) {
     const ms = Date.parse(config.start_date);
@@ -71,6 +74,7 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     org,
     auth,
     given: structuredClone(raw) as Record<string, unknown>,
+    warnings: unknownFields(raw as Record<string, unknown>, role),
     startDate,
     objects: config.objects ? [...config.objects] : [...DEFAULTS.objects],
     // ajv filled in the spec's defaults (useDefaults), so these are always set here.
@@ -79,6 +83,20 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     apiBudgetPercent: config.api_budget_percent ?? DEFAULTS.apiBudgetPercent,
     formulaRefreshHours: config.formula_refresh_hours,
   };
+}
+
+/**
+ * Fields the spec does not define are allowed (a platform may add its own), but a misspelt option
+ * would otherwise be ignored in silence: a `start_dat` would read the whole history.
+ */
+function unknownFields(raw: Record<string, unknown>, role: string): string[] {
+  const known = Object.keys(loadSpec().connectionSpecification.properties as Record<string, unknown>);
+  return Object.keys(raw)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const near = closestNames(key, known, 1);
+      return `The ${role} has a field '${key}' that this connector does not use${near.length ? ` (did you mean '${near[0]}'?)` : ''}; it is ignored.`;
+    });
 }
 
 export async function loadConfig(path: string): Promise<ResolvedConfig> {
