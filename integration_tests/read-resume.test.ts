@@ -65,7 +65,7 @@ describe('kills', () => {
   let org: TestOrg;
   let all: string[];
   beforeAll(async () => {
-    org = await startOrg({ counts: { Contact: 3000, Account: 1000 }, maxBatchSize: 150 });
+    org = await startOrg({ counts: { Contact: 2000, Account: 800 }, maxBatchSize: 80 });
     all = idsOf(org.emulator.records('Contact', { includeDeleted: true })).sort();
   });
   afterAll(() => org.emulator.close());
@@ -76,7 +76,7 @@ describe('kills', () => {
     const live = idsOf(org.emulator.records('Account')).sort();
     const seen = new Set<string>();
     let state: Message[] | undefined;
-    for (const killAfterLines of [160, 170, 200, 180, 175]) {
+    for (const killAfterLines of [90, 100, 120, 95, 110]) {
       const killed = await runConnectorProcess('read', { config, catalog, state, env: org.env, killAfterLines });
       for (const id of committedIds(killed, 'Account')) seen.add(id);
       if (state) expect(killed.logs.some((l) => /resumed where the last run stopped/.test(l.log.message))).toBe(true);
@@ -96,7 +96,7 @@ describe('kills', () => {
   it('a Bulk read killed inside its window resumes from the state before the window, losing nothing', async () => {
     const config = { ...org.config, read_api: 'bulk' };
     const catalog = await catalogOf(org, 'incremental', ['Contact']);
-    const kills = [1200, 2700];
+    const kills = [900, 1800];
     const killedRuns = await Promise.all(kills.map((killAfterLines) => runConnectorProcess('read', { config, catalog, env: org.env, killAfterLines })));
     for (const [i, killed] of killedRuns.entries()) {
       // Inside the one window of a first read, no STATE but the initial may claim anything.
