@@ -61,11 +61,31 @@ describe('Bulk windows on objects that make jobs fail', () => {
   });
 });
 
+describe('Bulk jobs that never finish', () => {
+  it('gives up on a job still running past the bound, splits its window down to the minimum, then reads through REST', async () => {
+    const org = await startOrg({ counts: { Account: 300 }, bulkPollsBeforeComplete: 1000 });
+    try {
+      const config = { ...org.config, read_api: 'bulk' };
+      const catalog = await catalogOf(org, 'incremental', ['Account'], config);
+      const env = { ...org.env, SOURCE_SALESFORCE_BULK_JOB_MAX_WAIT_MS: '30', SOURCE_SALESFORCE_BULK_MIN_WINDOW_MS: String(400 * DAY) };
+      const read = await runConnector('read', { config, catalog, env });
+      expect(read.exitCode).toBe(0);
+      const warnings = read.logs.map((l) => l.log.message).filter((m) => /was still InProgress after the longest wait/.test(m));
+      expect(warnings.some((m) => /reading it in two halves/.test(m))).toBe(true);
+      expect(warnings.some((m) => /reading it through REST instead/.test(m))).toBe(true);
+      expect(idsOf(read.recordsOf('Account')).sort()).toEqual(idsOf(org.emulator.records('Account', { includeDeleted: true })).sort());
+    } finally {
+      await org.emulator.close();
+    }
+  });
+});
+
 describe('kills', () => {
   let org: TestOrg;
   let all: string[];
   beforeAll(async () => {
-    org = await startOrg({ counts: { Contact: 2000, Account: 800 }, maxBatchSize: 80 });
+    // 25 ms a request: output arrives in big chunks, and a kill must land before a fast run could finish.
+    org = await startOrg({ counts: { Contact: 2000, Account: 800 }, maxBatchSize: 80, faults: { latencyMs: 25 } });
     all = idsOf(org.emulator.records('Contact', { includeDeleted: true })).sort();
   });
   afterAll(() => org.emulator.close());
