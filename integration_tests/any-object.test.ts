@@ -85,7 +85,7 @@ describe('named objects: a custom object, a history object and a licence object'
     const check = await runConnector('check', { config: { ...org.config, objects: ['Account', 'Invoice_c'] }, env: org.env });
     expect(check.connectionStatus?.connectionStatus.status).toBe('FAILED');
     expect(check.connectionStatus?.connectionStatus.message).toMatch(
-      /The Run As user cannot read Invoice_c \(the org does not list it; did you mean Invoice__c\?\)/,
+      /The integration user cannot read Invoice_c \(the org does not list it; did you mean Invoice__c\?\)/,
     );
   });
 

@@ -46,14 +46,14 @@ export function classifyApiError(error: SalesforceApiError, context: CallContext
       return new ConfigError(
         error.errorCode === 'API_DISABLED_FOR_ORG'
           ? "The org's edition does not allow API access; use an edition with the API (Enterprise, Unlimited, Developer or Performance) or ask Salesforce to enable it."
-          : 'The Run As user may not use the API; give it the "API Enabled" permission in its profile or a permission set.',
+          : 'The integration user may not use the API; give it the "API Enabled" permission in its profile or a permission set.',
         opts,
       );
     case 'INVALID_TYPE':
     case 'NOT_FOUND':
       if (context.object) {
         return new ConfigError(
-          `The Run As user cannot read ${object}; grant Read on ${object} in a permission set (whose licence matches the user's) and assign it to the user, or remove ${object} from the objects option.`,
+          `The integration user cannot read ${object}; grant Read on ${object} in a permission set (whose licence matches the user's) and assign it to the user, or remove ${object} from the objects option.`,
           opts,
         );
       }
@@ -73,7 +73,7 @@ export function classifyApiError(error: SalesforceApiError, context: CallContext
       );
     case 'INVALID_SESSION_ID':
       return new ConfigError(
-        'Salesforce rejects every fresh session token; check that the Run As user is active, not frozen, and has the "API Enabled" permission.',
+        'Salesforce rejects every fresh session token; check that the integration user is active, not frozen, and has the "API Enabled" permission.',
         opts,
       );
     case 'QUERY_TIMEOUT':
@@ -95,7 +95,7 @@ export function classifyApiError(error: SalesforceApiError, context: CallContext
     );
   }
   if (error.status === 403) {
-    return new ConfigError(`Salesforce refused to ${context.action} (${error.errorCode}: ${error.sfMessage}); check the Run As user's permissions.`, opts);
+    return new ConfigError(`Salesforce refused to ${context.action} (${error.errorCode}: ${error.sfMessage}); check the integration user's permissions.`, opts);
   }
   return new SystemError(`Salesforce answered ${error.status} ${error.errorCode} to ${context.action}; see the internal message.`, opts);
 }

@@ -22,7 +22,7 @@ export function offeredStreams(objects: readonly string[]): string[] | undefined
   return everyObject(objects) ? undefined : [...new Set([...DEFAULT_OBJECTS, ...objects])];
 }
 
-/** The org's global describe: every object the Run As user can see (unreadable ones are absent). */
+/** The org's global describe: every object the integration user can see (unreadable ones are absent). */
 export async function listOrgObjects(client: SalesforceClient): Promise<GlobalObject[]> {
   const context = { action: 'list the org objects' };
   const answer = await client.getJson<{ sobjects?: unknown }>(`${DATA_PATH}/sobjects`, context);
@@ -67,7 +67,7 @@ export function selectObjects(requested: readonly string[], available: readonly 
       const near = closestNames(name, names);
       const hint = near.length ? `; did you mean ${near.join(', ')}?` : '';
       problems.push(
-        `The Run As user cannot read ${name} (the org does not list it${hint}): grant Read on it in the user's permission set, use its exact API name (custom objects end in __c), or remove it from the config field 'objects'.`,
+        `The integration user cannot read ${name} (the org does not list it${hint}): grant Read on it in the user's permission set, use its exact API name (custom objects end in __c), or remove it from the config field 'objects'.`,
       );
     }
   }

@@ -64,7 +64,7 @@ export async function checkConnection(
   if (notes.length) {
     await log(
       'WARN',
-      `Some standard fields are not readable and will be missing from the data: ${notes.join('; ')}. Grant Read on them in the Run As user's permission set if you need them.`,
+      `Some standard fields are not readable and will be missing from the data: ${notes.join('; ')}. Grant Read on them in the integration user's permission set if you need them.`,
     );
   }
   if (problems.length) return { ok: false, message: problems.length === 1 ? problems[0] : problems.map((p, i) => `(${i + 1}) ${p}`).join(' ') };

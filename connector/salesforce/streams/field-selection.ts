@@ -21,9 +21,12 @@ export function selectFields(describe: DescribeResult, configured: readonly stri
   const readable = new Map(describe.fields.filter(isSupportedField).map((f) => [f.name, f]));
   for (const required of requiredFields(object)) {
     if (!readable.has(required)) {
-      throw new ConfigError(`The Run As user cannot read ${object}.${required}; make it visible through field-level security in the user's permission set.`, {
-        stream: object,
-      });
+      throw new ConfigError(
+        `The integration user cannot read ${object}.${required}; make it visible through field-level security in the user's permission set.`,
+        {
+          stream: object,
+        },
+      );
     }
   }
   const keys = streamKeys([...readable.values()]);
