@@ -137,6 +137,16 @@ describe('refresh token flow', () => {
     expect(checkStatus(next).status).toBe('SUCCEEDED');
   });
 
+  it('says how to recover when the answer carrying a rotated token is cut off in transit (Salesforce rotated, the connector never saw it)', async () => {
+    const { org: started, config } = await refreshTokenOrg({ rotateRefreshTokens: true });
+    started.emulator.misbehave('token', { kind: 'cutBody', gzip: false });
+    const check = await runConnector('check', { config, env: started.env });
+    // The retry sends the old token, which rotation retired: nothing to persist, and the message names the way back.
+    expect(started.emulator.misbehaviourCount('cutBody')).toBe(1);
+    expect(check.controls).toEqual([]);
+    expect(checkStatus(check)).toEqual({ status: 'FAILED', message: expect.stringMatching(/last CONTROL message, or authorize the source again/) });
+  });
+
   it.each([
     [
       'a revoked refresh token',

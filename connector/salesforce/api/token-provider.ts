@@ -60,8 +60,7 @@ export class TokenProvider {
   private token?: AccessToken;
   private pending?: Promise<AccessToken>;
   private origin?: string;
-  /** the newest refresh token: the configured one until Salesforce rotates it */
-  private refreshToken?: string;
+  /** the config as given, with the newest refresh token once Salesforce rotated it */
   private config: Record<string, unknown>;
 
   constructor(
@@ -75,7 +74,6 @@ export class TokenProvider {
   ) {
     redactConfigSecrets(resolved, redactor);
     this.config = resolved.given;
-    if (resolved.auth.flow === 'refresh_token') this.refreshToken = resolved.auth.refreshToken;
   }
 
   /** The origin API calls go to: the configured host's until a token answer names the org's own. */
@@ -108,6 +106,13 @@ export class TokenProvider {
     return this.pending;
   }
 
+  /** The newest refresh token: the configured one until Salesforce rotates it. */
+  private get refreshToken(): string | undefined {
+    const { auth } = this.resolved;
+    if (auth.flow !== 'refresh_token') return undefined;
+    return typeof this.config.refresh_token === 'string' ? this.config.refresh_token.trim() : auth.refreshToken;
+  }
+
   private facts(): TokenRequestFacts {
     const { auth, org } = this.resolved;
     return { flow: auth.flow, host: org.host, ...(auth.flow === 'jwt_bearer' ? { audience: auth.audience, username: auth.username } : {}) };
@@ -136,7 +141,6 @@ export class TokenProvider {
    */
   private async rotated(refreshToken: string): Promise<void> {
     this.redactor.add(refreshToken);
-    this.refreshToken = refreshToken;
     this.config = { ...this.config, refresh_token: refreshToken };
     await this.persistConfig?.(this.config);
   }

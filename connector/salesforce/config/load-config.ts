@@ -47,7 +47,8 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`The ${role} must hold a JSON object with hostname, client_id and the credentials of its auth_type.`);
   }
-  const validate = createAjv().compile(loadSpec().connectionSpecification);
+  const spec = loadSpec().connectionSpecification;
+  const validate = createAjv().compile(spec);
   const config = structuredClone(raw) as SalesforceConfig;
   if (!validate(config)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
   const fail = (message: string): never => {
@@ -74,7 +75,7 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     org,
     auth,
     given: structuredClone(raw) as Record<string, unknown>,
-    warnings: unknownFields(raw as Record<string, unknown>, role),
+    warnings: unknownFields(raw as Record<string, unknown>, Object.keys(spec.properties as Record<string, unknown>), role),
     startDate,
     objects: config.objects ? [...config.objects] : [...DEFAULTS.objects],
     // ajv filled in the spec's defaults (useDefaults), so these are always set here.
@@ -89,8 +90,7 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
  * Fields the spec does not define are allowed (a platform may add its own), but a misspelt option
  * would otherwise be ignored in silence: a `start_dat` would read the whole history.
  */
-function unknownFields(raw: Record<string, unknown>, role: string): string[] {
-  const known = Object.keys(loadSpec().connectionSpecification.properties as Record<string, unknown>);
+function unknownFields(raw: Record<string, unknown>, known: readonly string[], role: string): string[] {
   return Object.keys(raw)
     .filter((key) => !known.includes(key))
     .map((key) => {

@@ -21,9 +21,9 @@ describe('StreamCheckpoints', () => {
   it('keeps the state from before an unordered window until its last page, then moves it to the newest stamp of the window', async () => {
     const sink = collectingSink();
     const pages = new StreamCheckpoints(sink, true, '2024-01-01T00:00:00.000Z');
-    await pages.page([rec('001A', '2024-03-01T00:00:00.000Z'), rec('001B', '2024-02-01T00:00:00.000Z')], true);
-    await pages.page([rec('001C', '2024-01-15T00:00:00.000Z')], true);
-    await pages.page([rec('001D', '2024-02-15T00:00:00.000Z')]);
+    await pages.page({ records: [rec('001A', '2024-03-01T00:00:00.000Z'), rec('001B', '2024-02-01T00:00:00.000Z')], unordered: true, held: true });
+    await pages.page({ records: [rec('001C', '2024-01-15T00:00:00.000Z')], unordered: true, held: true });
+    await pages.page({ records: [rec('001D', '2024-02-15T00:00:00.000Z')], unordered: true });
     expect(sink.checkpoints.map((c) => c.state.SystemModstamp)).toEqual(['2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z']);
     expect(sink.checkpoints.flatMap((c) => c.records)).toEqual(['001A', '001B', '001C', '001D']);
   });
@@ -31,7 +31,7 @@ describe('StreamCheckpoints', () => {
   it('marks a full refresh in progress with its position, and complete at the end', async () => {
     const sink = collectingSink();
     const pages = new StreamCheckpoints(sink, false, undefined);
-    await pages.page([rec('001A', '2024-01-01T00:00:00.000Z'), rec('001B', '2024-01-02T00:00:00.000Z')]);
+    await pages.page({ records: [rec('001A', '2024-01-01T00:00:00.000Z'), rec('001B', '2024-01-02T00:00:00.000Z')] });
     await pages.finish();
     expect(sink.checkpoints.map((c) => c.state)).toEqual([
       {
@@ -47,7 +47,7 @@ describe('StreamCheckpoints', () => {
   it('keeps the last Id of a full refresh of a stream without cursor', async () => {
     const sink = collectingSink();
     const pages = new StreamCheckpoints(sink, false, undefined, undefined, { primaryKey: 'Id' }, '001A');
-    await pages.page([{ Id: '001B' }, { Id: '001C' }]);
+    await pages.page({ records: [{ Id: '001B' }, { Id: '001C' }] });
     expect(sink.checkpoints[0].state).toEqual({ full_refresh: 'in_progress', after_id: '001C' });
   });
 });

@@ -11,7 +11,7 @@
 import type { StreamSink } from '../../runtime/source.js';
 import type { StreamKeys } from '../objects.js';
 import { CURSOR_FIELD_KEY, RECENT_STATE_KEY, laterOf } from '../state/cursor.js';
-import type { TextEncoding } from '../api/types.js';
+import type { SourcePage } from './pages.js';
 import { RecentDeliveries } from '../state/recent-deliveries.js';
 
 /** The state key of a full refresh: 'in_progress' while it runs, 'complete' once it delivered everything. */
@@ -53,7 +53,8 @@ export class StreamCheckpoints {
    * tracks nothing. Versions delivered before inside the look-back window are skipped; the page
    * still moves the position and cursor.
    */
-  async page(page: Record<string, unknown>[], held = false, encoding?: TextEncoding): Promise<void> {
+  async page(source: SourcePage): Promise<void> {
+    const { records: page, held, unordered, encoding } = source;
     const { cursor, primaryKey } = this.keys;
     if (!primaryKey) return this.sink.checkpoint(page, {}, encoding);
     if (held) this.heldState ??= this.state();
@@ -63,15 +64,10 @@ export class StreamCheckpoints {
     }
     const records = page.filter((r) => r[cursor] === null || !this.recent.wasDelivered(String(r[primaryKey]), String(r[cursor])));
     for (const r of records) if (r[cursor] !== null) this.recent.add(String(r[primaryKey]), String(r[cursor]));
-    // Ordered pages end on their newest stamp; an unordered one's newest can be anywhere in it.
-    let newest: string | undefined;
-    for (const r of page) {
-      const stamp = r[cursor];
-      if (typeof stamp === 'string' && (!newest || stamp > newest)) newest = stamp;
-    }
     const last = page.findLast((r) => typeof r[cursor] === 'string');
     if (last) this.position = { stamp: String(last[cursor]), id: String(last[primaryKey]) };
-    this.cursor = laterOf(this.cursor, newest);
+    // An ordered page ends on its newest stamp; only an unordered one needs looking through.
+    this.cursor = laterOf(this.cursor, unordered ? newestStamp(page, cursor) : this.position?.stamp);
     if (!held) this.heldState = undefined;
     await this.sink.checkpoint(records, this.heldState ?? this.state(), encoding);
   }
@@ -108,4 +104,13 @@ export class StreamCheckpoints {
     }
     return state;
   }
+}
+
+function newestStamp(page: readonly Record<string, unknown>[], cursor: string): string | undefined {
+  let newest: string | undefined;
+  for (const r of page) {
+    const stamp = r[cursor];
+    if (typeof stamp === 'string' && (!newest || stamp > newest)) newest = stamp;
+  }
+  return newest;
 }

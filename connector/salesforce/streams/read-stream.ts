@@ -150,7 +150,7 @@ export async function readStream(
           );
         }
         badStamps += problems.length;
-        await pages.page(page.records, page.held, page.encoding);
+        await pages.page(page);
       }
     } catch (error) {
       const code = error instanceof SalesforceApiError ? error.errorCode : undefined;
