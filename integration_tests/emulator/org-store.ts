@@ -6,7 +6,7 @@
  * replace it, so a query snapshot taken earlier keeps seeing the rows as they were.
  */
 import { SOBJECT_NAMES, specOf, storedFields, type SObjectName, type SRecord } from './field-catalog.js';
-import { DESCRIPTIONS } from './sample-values.js';
+import { longText } from './sample-values.js';
 import { generateRecord, type GenContext } from './data-generator.js';
 import { genericRecord, stampField } from './generic-records.js';
 import { KEY_PREFIX, makeId } from './ids.js';
@@ -52,17 +52,6 @@ function rowComparator(stamp: string | null): (a: SRecord, b: SRecord) => number
   };
 }
 const compareRows = rowComparator('SystemModstamp');
-
-const longTexts = new Map<number, string[]>();
-/** One of a few shared texts of `chars` characters (a pool: a million records must not hold a million copies). */
-function longText(chars: number, n: number): string {
-  let pool = longTexts.get(chars);
-  if (!pool) {
-    pool = DESCRIPTIONS.map((line, i) => `${i} ${line}\n`.repeat(Math.ceil(chars / (line.length + 1))).slice(0, chars));
-    longTexts.set(chars, pool);
-  }
-  return pool[n % pool.length];
-}
 
 export class OrgStore {
   readonly orgId: string;

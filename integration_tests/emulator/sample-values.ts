@@ -239,3 +239,14 @@ export const DESCRIPTIONS = [
   'Long-standing relationship, "preferred vendor" status.',
   'Escalated by regional manager — handle with priority.',
 ];
+
+const longTexts = new Map<number, string[]>();
+/** One of a few shared texts of `chars` characters (a pool: a million records must not hold a million copies). */
+export function longText(chars: number, n: number): string {
+  let pool = longTexts.get(chars);
+  if (!pool) {
+    pool = DESCRIPTIONS.map((line, i) => `${i} ${line}\n`.repeat(Math.ceil(chars / (line.length + 1))).slice(0, chars));
+    longTexts.set(chars, pool);
+  }
+  return pool[n % pool.length];
+}

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { specOf, type SObjectName } from './field-catalog.js';
 import { objectBasicInfo, globalDescribe, objectDescribe } from './describe-metadata.js';
-import { apiDisabled, invalidSession, notFound, OAuthError, SalesforceError } from './errors.js';
+import { apiDisabled, invalidSession, notFound, SalesforceError } from './errors.js';
 import { readBody, sendJson, wantsGzip } from './http-util.js';
 import { errorAnswer, jsonAnswer, sendAnswer, type Answer } from './answer.js';
 import type { BulkJobs, BulkReply } from './bulk-jobs.js';
@@ -15,7 +15,8 @@ import type { FaultInjector } from './faults.js';
 import { cutBody, sendMisbehaving } from './hostile-wire.js';
 import { normalizeId } from './ids.js';
 import { BULK_RESULTS_KINDS, dataTarget, JOB_KINDS, PAGE_KINDS, type Misbehaviours } from './misbehaviour.js';
-import type { TokenService } from './oauth.js';
+import type { TokenContext, TokenService } from './oauth.js';
+import { tokenAnswer } from './token-endpoint.js';
 import type { OrgAccess } from './org-access.js';
 import type { OrgStore } from './org-store.js';
 import { alterPage } from './page-alterations.js';
@@ -105,8 +106,8 @@ async function route(state: ServerState, req: IncomingMessage, res: ServerRespon
   }
   if (path === '/services/oauth2/token') {
     const hostile = state.misbehaviours.takeTransport('token');
-    if (hostile) return sendMisbehaving(req, res, hostile, () => tokenAnswer(state, req, url, true), state.tcp);
-    return sendAnswer(req, res, await tokenAnswer(state, req, url, false));
+    if (hostile) return sendMisbehaving(req, res, hostile, () => tokenAnswer(state.tokens, req, url, tokenContext(state, true)), state.tcp);
+    return sendAnswer(req, res, await tokenAnswer(state.tokens, req, url, tokenContext(state, false)));
   }
   if (path === '/services/data') {
     requireRead(req);
@@ -128,29 +129,16 @@ function requireRead(req: IncomingMessage): void {
   }
 }
 
-/** The token endpoint's answer; `dry` mints a token that opens no session. */
-async function tokenAnswer(state: ServerState, req: IncomingMessage, url: URL, dry: boolean): Promise<Answer> {
-  try {
-    if (req.method !== 'POST') throw new OAuthError('invalid_request', 'must use HTTP POST');
-    const body = await readBody(req);
-    const form = new URLSearchParams(body);
-    // Salesforce also reads the parameters from the query string.
-    for (const [k, v] of url.searchParams) if (!form.has(k)) form.set(k, v);
-    const answer = state.tokens.mint(
-      { form, authorization: req.headers.authorization },
-      {
-        url: state.url,
-        instanceUrl: state.instanceUrl ?? state.url,
-        myDomain: state.myDomain,
-        sandbox: state.sandbox,
-        now: Date.now() + state.clockAheadMs,
-        dry,
-      },
-    );
-    return jsonAnswer(200, answer, { 'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
-  } catch (err) {
-    return errorAnswer(err, {});
-  }
+/** What the token endpoint needs of the org's state for one request. */
+function tokenContext(state: ServerState, dry: boolean): TokenContext {
+  return {
+    url: state.url,
+    instanceUrl: state.instanceUrl ?? state.url,
+    myDomain: state.myDomain,
+    sandbox: state.sandbox,
+    now: Date.now() + state.clockAheadMs,
+    dry,
+  };
 }
 
 const TRANSIENT_BODIES: Record<number, unknown> = {
