@@ -27,6 +27,13 @@ import { classifyOAuthError } from './oauth-errors.js';
 const RESUMES = 'the next run continues from the last saved state';
 const MB = 1024 * 1024;
 
+/** What became of a Bulk job that delivered nothing (its id first): for the final error and for the WARN of a split window alike. */
+export function bulkJobOutcome(error: BulkJobFailedError): string {
+  return error.timedOut
+    ? `${error.jobId} was still ${error.state} after the longest wait`
+    : `${error.jobId} ended ${error.state} (${error.errorMessage ?? 'no reason given'})`;
+}
+
 export function describeFailure(error: unknown): ConnectorError {
   if (isConnectorError(error)) return error;
   if (!(error instanceof SalesforceFailure)) return asConnectorError(error);
@@ -89,10 +96,8 @@ export function describeFailure(error: unknown): ConnectorError {
     );
   }
   if (error instanceof RedirectError) return describeRedirect(error, context, opts);
-  if (error instanceof BulkJobFailedError) {
-    const what = error.timedOut ? `was still ${error.state} after the longest wait` : `ended ${error.state} (${error.errorMessage ?? 'no reason given'})`;
-    return new TransientError(`Salesforce's Bulk job${on} ${what}; the next run retries from the last saved state.`, opts);
-  }
+  if (error instanceof BulkJobFailedError)
+    return new TransientError(`Salesforce's Bulk job ${bulkJobOutcome(error)}${on}; the next run retries from the last saved state.`, opts);
   if (error instanceof UntrustedInstanceError) {
     return new ConfigError(
       `The token answer from ${error.tokenHost} named ${error.shown} as the org's API host, which is not a Salesforce host, so the connector sent it nothing; set hostname to your org's My Domain host (Setup > My Domain).`,

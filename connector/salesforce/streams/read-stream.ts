@@ -9,6 +9,7 @@
 import type { ConfiguredStream } from '../../runtime/configured-catalog.js';
 import { BulkJobFailedError, SalesforceApiError, SalesforceFailure } from '../api/failures.js';
 import { isSalesforceId } from '../api/api-url.js';
+import { bulkJobOutcome } from '../api/describe-failure.js';
 import type { SalesforceClient } from '../api/client.js';
 import type { StreamKeys } from '../objects.js';
 import { earliestChangeQuery, type QueryBounds } from '../soql.js';
@@ -175,7 +176,7 @@ export async function readStream(
         const span = `the window from ${window.from ?? 'the beginning'} to ${window.to ?? 'now'}`;
         await sink.log(
           'WARN',
-          `${object}: ${describeJobFailure(error)} on ${span}; ${halves ? 'reading it in two halves' : 'reading it through REST instead'}.`,
+          `${object}: Salesforce's Bulk job ${bulkJobOutcome(error)} on ${span}; ${halves ? 'reading it in two halves' : 'reading it through REST instead'}.`,
         );
         windows.unshift(...(halves ? halves.map((bounds) => ({ bounds })) : [{ bounds: window, viaRest: true }]));
         continue;
@@ -194,12 +195,6 @@ export async function readStream(
   if (deletionsStart && keys.cursor) {
     await readDeletions({ client, log: sink.log, object, cursor: keys.cursor, deliver: (records, carry) => pages.aside(records, carry) }, deletionsStart);
   }
-}
-
-function describeJobFailure(error: BulkJobFailedError): string {
-  return error.timedOut
-    ? `Salesforce's Bulk job ${error.jobId} was still ${error.state} after the longest wait`
-    : `Salesforce's Bulk job ${error.jobId} ended ${error.state} (${error.errorMessage ?? 'no reason given'})`;
 }
 
 /**
