@@ -122,6 +122,8 @@ describe('refresh token flow', () => {
     const read = await runConnector('read', { config: current, catalog, env: started.env });
     expect(read.exitCode).toBe(0);
     expect(read.controls.length).toBeGreaterThan(1);
+    // One CONTROL message for every rotation the org made, none missed, none invented.
+    expect(started.emulator.refreshTokenRotations).toBe(discovered.controls.length + read.controls.length);
     const tokens = read.controls.map(refreshTokenOf);
     expect(new Set(tokens).size).toBe(tokens.length);
     // Rotated tokens are secrets too: no other line shows them.

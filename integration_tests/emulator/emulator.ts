@@ -106,8 +106,6 @@ export interface Emulator {
   revokeRefreshToken(token: string): void;
   /** Refresh tokens replaced by rotation so far. */
   readonly refreshTokenRotations: number;
-  /** Changes what token answers name as instance_url (undefined: the emulator's own URL). */
-  setInstanceUrl(url: string | undefined): void;
   close(): Promise<void>;
   // Failure injection, beyond the connector's contract.
   readonly bulkJobsCreated: number;
@@ -304,9 +302,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     revokeRefreshToken: (token) => tokens.revokeRefreshToken(token),
     get refreshTokenRotations() {
       return tokens.rotations;
-    },
-    setInstanceUrl: (url) => {
-      state.instanceUrl = url;
     },
     get bulkJobsFailed() {
       return bulk.failed;

@@ -2,7 +2,7 @@
 export { startEmulator, DEFAULT_CLIENT } from './emulator.js';
 export type { Emulator, EmulatorOptions } from './emulator.js';
 export type { EmulatorClient } from './oauth.js';
-export { EMULATOR_USERNAME, JWT_GRANT } from './oauth.js';
+export { EMULATOR_USERNAME } from './oauth.js';
 export { jwtKeys, type JwtKeys } from './jwt-keys.js';
 export type { SObjectName } from './field-catalog.js';
 export type { RequestLogEntry } from './server.js';

@@ -7,7 +7,7 @@ import type { Auth } from '../config/auth.js';
 
 export const JWT_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Salesforce accepts assertions that expire at most a few minutes ahead; three leaves room for clock drift. */
-export const JWT_LIFETIME_SECONDS = 180;
+const JWT_LIFETIME_SECONDS = 180;
 
 const base64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 
