@@ -11,10 +11,12 @@ import type { AirbyteMessage } from '../../generated/protocol.js';
 import { Redactor } from './redactor.js';
 import { logMessage, type LogLevel } from './messages.js';
 import type { RecordEncoding } from './source.js';
+import { EncodedRecord } from './encoded-record.js';
 
-// Records go out in chunks of about this many characters rather than one string per page: a
-// page-sized string and its copy queued for the pipe would each be megabytes held until drained.
-const RECORD_CHUNK_CHARS = 256 * 1024;
+// Records go out in chunks of about this many bytes rather than one string per page: a page-sized
+// string and its copy queued for the pipe would each be megabytes held until drained.
+const RECORD_CHUNK_BYTES = 256 * 1024;
+const RECORD_END = Buffer.from('}}\n');
 
 // What writes get once the output is stopped: they never finish, so the sync stalls where it is.
 const NEVER = new Promise<never>(() => undefined);
@@ -50,11 +52,13 @@ export class ProtocolWriter {
   /**
    * A page of records as one write: far fewer syscalls and promise turns than a write per record,
    * while backpressure still applies per page. `encoding`: see RecordEncoding (the stream name in
-   * the envelope is an API name, ASCII, the same bytes either way).
+   * the envelope is an API name, ASCII, the same bytes either way). Records already encoded
+   * (EncodedRecord) are copied as bytes.
    */
-  async writeRecords(stream: string, records: readonly Record<string, unknown>[], emittedAt: number, encoding: RecordEncoding = 'utf8'): Promise<void> {
+  async writeRecords(stream: string, records: readonly object[], emittedAt: number, encoding: RecordEncoding = 'utf8'): Promise<void> {
     if (records.length === 0) return;
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
+    if (records.some((r) => r instanceof EncodedRecord)) return this.writeBytes(Buffer.from(prefix), records, encoding);
     // Parts joined once per chunk: one flat string, where `+=` built a rope the write had to flatten.
     let parts: string[] = [];
     let length = 0;
@@ -62,16 +66,35 @@ export class ProtocolWriter {
       const json = JSON.stringify(data);
       parts.push(prefix, json, '}}\n');
       length += prefix.length + json.length + 3;
-      if (length >= RECORD_CHUNK_CHARS) {
-        // Checked before every chunk: a stop can come while the previous one waits for 'drain'.
-        if (this.stopped) return NEVER;
-        if (!this.out.write(parts.join(''), encoding)) await once(this.out, 'drain');
+      if (length >= RECORD_CHUNK_BYTES) {
+        await this.writeChunk(parts.join(''), encoding);
         parts = [];
         length = 0;
       }
     }
+    if (length > 0) await this.writeChunk(parts.join(''), encoding);
+  }
+
+  private async writeBytes(prefix: Buffer, records: readonly object[], encoding: RecordEncoding): Promise<void> {
+    let parts: Buffer[] = [];
+    let length = 0;
+    for (const data of records) {
+      const json = data instanceof EncodedRecord ? data.bytes.subarray(data.start, data.end) : Buffer.from(JSON.stringify(data), encoding);
+      parts.push(prefix, json, RECORD_END);
+      length += prefix.length + json.length + RECORD_END.length;
+      if (length >= RECORD_CHUNK_BYTES) {
+        await this.writeChunk(Buffer.concat(parts, length));
+        parts = [];
+        length = 0;
+      }
+    }
+    if (length > 0) await this.writeChunk(Buffer.concat(parts, length));
+  }
+
+  private async writeChunk(chunk: string | Buffer, encoding: RecordEncoding = 'utf8'): Promise<void> {
+    // Checked before every chunk: a stop can come while the previous one waits for 'drain'.
     if (this.stopped) return NEVER;
-    if (length > 0 && !this.out.write(parts.join(''), encoding)) await once(this.out, 'drain');
+    if (!this.out.write(chunk, encoding)) await once(this.out, 'drain');
   }
 
   log(level: LogLevel, message: string): Promise<void> {

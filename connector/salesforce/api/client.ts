@@ -21,7 +21,7 @@ import { RequestPolicy, type Answer, type RetryEvent } from './request-policy.js
 import { parseRetryAfter } from './retry-rules.js';
 import { TokenProvider, type AccessToken } from './token-provider.js';
 import type { PersistConfig } from '../../runtime/source.js';
-import type { DeletedPage, DescribeResult, QueryPage, TextEncoding } from './types.js';
+import type { DeletedPage, DescribeResult, PageDecoder, QueryPage } from './types.js';
 
 /** Salesforce's smallest REST page. */
 const MIN_BATCH = 200;
@@ -37,12 +37,8 @@ export interface QueryOptions {
    * smallest batch, later pages for what fits at the width the first one showed.
    */
   wide?: boolean;
-  /**
-   * Pages decoded as latin1 (see TextEncoding): UTF-8 decoding of every page and encoding of every
-   * record written were the largest CPU cost of a read, for text the connector only copies. Only
-   * for a caller that writes the records as they are, and passes `page.encoding` on to the writer.
-   */
-  latin1?: boolean;
+  /** How a page's bytes become a page; JSON.parse by default (streams/record-slicer.ts reads records without parsing them). */
+  decode?: PageDecoder;
 }
 
 interface SizedPage {
@@ -202,9 +198,8 @@ export class SalesforceClient {
       const lease = await this.budget.acquire(bytesPerRecord ? size * bytesPerRecord : pageBytes, abandon.signal);
       try {
         const headers = { 'sforce-query-options': `batchSize=${size}` };
-        const encoding = options.latin1 ? 'latin1' : 'utf8';
         const { value, bytes } = await this.authorized(target, { context, headers, signal: abandon.signal }, (spec) =>
-          this.policy.call(spec, (answer) => ({ value: this.queryPage(answer, spec.url.pathname, encoding), bytes: answer.text.length }), encoding),
+          this.policy.call(spec, (answer) => ({ value: this.queryPage(answer, spec.url.pathname, options.decode), bytes: answer.bytes.length })),
         );
         lease.resize(bytes);
         return { page: value, bytes, lease };
@@ -315,18 +310,13 @@ export class SalesforceClient {
     }
   }
 
-  /**
-   * A query page decoded as asked. A latin1 page is byte-for-byte only if JSON escapes wrote no
-   * character beyond ASCII (`\u00e9` would parse to one latin1 character, not its UTF-8 bytes), so a
-   * page with any `\u` escape, and any error answer, is decoded as UTF-8 after all.
-   */
-  private queryPage(answer: Answer, path: string, encoding: TextEncoding): QueryPage {
-    if (encoding === 'latin1' && (answer.status >= 300 || answer.text.includes('\\u'))) {
-      return this.queryPage({ ...answer, text: Buffer.from(answer.text, 'latin1').toString('utf8') }, path, 'utf8');
+  private queryPage(answer: Answer, path: string, decode: PageDecoder | undefined): QueryPage {
+    if (!decode || answer.status >= 300) return this.json<QueryPage>(answer, path);
+    try {
+      return decode(answer.bytes);
+    } catch (error) {
+      throw new UnreadableAnswerError(path, answer.bytes.length, (error as Error).message);
     }
-    const page = this.json<QueryPage>(answer, path);
-    if (page && typeof page === 'object') page.encoding = encoding;
-    return page;
   }
 
   private json<T>(answer: Answer, path: string): T {
@@ -334,7 +324,7 @@ export class SalesforceClient {
     try {
       return JSON.parse(answer.text) as T;
     } catch (error) {
-      throw new UnreadableAnswerError(path, Buffer.byteLength(answer.text), (error as Error).message);
+      throw new UnreadableAnswerError(path, answer.bytes.length, (error as Error).message);
     }
   }
 

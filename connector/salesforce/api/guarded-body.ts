@@ -106,13 +106,9 @@ export class GuardedBody extends Readable {
   }
 }
 
-/** The whole body as text, under the same bounds (`latin1`: one character per byte, see client.ts). */
-export async function readText(body: GuardedBody, encoding: 'utf8' | 'latin1' = 'utf8'): Promise<string> {
+/** The whole body, under the same bounds. */
+export async function readBytes(body: GuardedBody): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(chunk as Buffer);
-  // latin1 is one character per byte, so each chunk decodes alone. Joined, the pieces make one string
-  // on V8's heap; a page decoded whole (and its Buffer.concat copy) would be megabytes of external
-  // memory, which V8 lets pile up to 64 MB before it collects any of it.
-  if (encoding === 'latin1') return chunks.map((chunk) => chunk.toString('latin1')).join('');
-  return Buffer.concat(chunks).toString(encoding);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }

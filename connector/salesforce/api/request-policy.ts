@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Got, type Request, type Response } from 'got';
 import type { Settings } from '../settings.js';
 import { RedirectError, SalesforceFailure, TransportError, type CallContext } from './failures.js';
-import { GuardedBody, readText } from './guarded-body.js';
+import { GuardedBody, readBytes } from './guarded-body.js';
 import { failureSummary, isRetriable, retryDelayMs } from './retry-rules.js';
 
 export interface CallSpec {
@@ -28,7 +28,20 @@ export interface CallSpec {
 export interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
-  text: string;
+  bytes: Buffer;
+  /** the body as UTF-8 text (decoded on each read) */
+  readonly text: string;
+}
+
+function answer(status: number, headers: IncomingHttpHeaders, bytes: Buffer): Answer {
+  return {
+    status,
+    headers,
+    bytes,
+    get text() {
+      return bytes.toString('utf8');
+    },
+  };
 }
 
 /** A 2xx answer whose body is still arriving. */
@@ -104,14 +117,13 @@ export class RequestPolicy {
   /**
    * One call, repeated under the retry rules. `interpret` turns an answer into the value, or throws
    * a typed failure (an error status, a body that does not parse) that the rules then judge.
-   * `encoding` is how the body becomes text (latin1 for the byte-for-byte query pages of client.ts).
    */
-  async call<T>(spec: CallSpec, interpret: (answer: Answer) => T, encoding: 'utf8' | 'latin1' = 'utf8'): Promise<T> {
+  async call<T>(spec: CallSpec, interpret: (answer: Answer) => T): Promise<T> {
     const loop = this.retries(spec.context, spec.signal);
     for (;;) {
       try {
         const { headers, status, body } = await this.send(spec);
-        return interpret({ status, headers, text: await readText(body, encoding) });
+        return interpret(answer(status, headers, await readBytes(body)));
       } catch (error) {
         await loop.failed(error);
       }
@@ -126,7 +138,7 @@ export class RequestPolicy {
   async open(spec: CallSpec, interpret: (answer: Answer) => never): Promise<StreamedAnswer> {
     // A streamed page (a Bulk result of up to a gigabyte) is never held whole: no cap on its size.
     const { headers, status, body } = await this.send(spec, Infinity);
-    if (status >= 300) interpret({ status, headers, text: await readText(body) });
+    if (status >= 300) interpret(answer(status, headers, await readBytes(body)));
     return { headers, body };
   }
 

@@ -35,9 +35,10 @@ export interface QueryPage {
   done: boolean;
   nextRecordsUrl?: string;
   records: Array<Record<string, unknown>>;
-  /** Not on the wire: how the client decoded the page, and how its strings must be written (client.ts). */
-  encoding?: TextEncoding;
 }
+
+/** Turns a query page's bytes into the page (a 2xx answer); throws when they are not one. */
+export type PageDecoder = (body: Buffer) => QueryPage;
 
 /**
  * `latin1`: every string holds the UTF-8 bytes Salesforce sent, one character per byte, and goes

@@ -10,6 +10,7 @@
 import { LEGACY_CURSOR, PRIMARY_KEY, type StreamKeys } from '../objects.js';
 import { PagingError } from '../api/failures.js';
 import { asInstant } from '../state/cursor.js';
+import { EncodedRecord } from '../../runtime/encoded-record.js';
 
 export interface StampProblem {
   id: string;
@@ -45,14 +46,17 @@ export class PageOrder {
     const problems: StampProblem[] = [];
     // Once per page, not per record: the latest stamp accepted, as a string the stamps compare with.
     const latest = new Date(this.now() + FUTURE_SLACK_MS).toISOString();
-    for (const record of records) {
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
       const raw = record[cursor];
       // The shapers already wrote stamps as 24-character UTC: those need no rewriting, only a validity check.
       const stamp = typeof raw === 'string' && SHAPED_UTC.test(raw) ? (Number.isNaN(Date.parse(raw)) ? undefined : raw) : asInstant(raw);
       const id = String(record[primaryKey]);
       if (stamp === undefined || stamp > latest) {
         problems.push({ id, value: raw });
-        record[cursor] = null;
+        // A record still in its page's bytes is decoded, so that what goes out says null too.
+        if (record instanceof EncodedRecord) records[i] = { ...record.decode(), [cursor]: null };
+        else record[cursor] = null;
         continue;
       }
       if (unordered) continue;

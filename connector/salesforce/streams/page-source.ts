@@ -13,6 +13,7 @@ import type { DescribeField } from '../api/types.js';
 import type { StreamKeys } from '../objects.js';
 import { streamQuery } from '../soql.js';
 import { createRecordShaper } from './record-shaper.js';
+import { pageSlicer } from './record-slicer.js';
 import { chunkFields, lookupQueries } from './wide-query.js';
 import type { PageSource, ReadChoices } from './pages.js';
 import { fallBackToQuery, refusesQueryAll } from './query-all.js';
@@ -32,19 +33,20 @@ export function restPageSource(
 ): PageSource {
   const names = fields.map((f) => f.name);
   const shape = createRecordShaper(fields);
+  const slice = pageSlicer({ fields, primaryKey: keys.primaryKey, cursor: keys.cursor });
   const wide = fields.some(isLongText);
   return async function* (bounds) {
     const [driving, ...others] = chunkFields(object, names, bounds, client.settings.maxUrlBytes, keys);
     let first = true;
-    // Records joined from several queries could mix pages decoded both ways: those stay UTF-8.
-    const latin1 = others.length === 0;
+    // Records joined from several queries are filled in as objects: only a single query's are sliced.
+    const decode = others.length === 0 ? slice : undefined;
     const soql = streamQuery(object, driving, bounds, keys);
-    let pages = client.query(soql, { object, includeDeleted: choices.includeDeleted, wide, latin1 });
+    let pages = client.query(soql, { object, includeDeleted: choices.includeDeleted, wide, decode });
     for (;;) {
       try {
         for await (const page of pages) {
           if (others.length) await joinChunks(client, object, others, page.records, choices.includeDeleted);
-          yield { records: page.records.map(shape), estimate: first ? page.totalSize : undefined, encoding: page.encoding };
+          yield { records: decode ? page.records : page.records.map(shape), estimate: first ? page.totalSize : undefined };
           first = false;
         }
         return;
@@ -52,7 +54,7 @@ export function restPageSource(
         // Only the first call of a read can be refused: its pages have not started.
         if (!first || !choices.includeDeleted || !refusesQueryAll(error)) throw error;
         await fallBackToQuery(object, error, choices, log);
-        pages = client.query(soql, { object, includeDeleted: false, wide, latin1 });
+        pages = client.query(soql, { object, includeDeleted: false, wide, decode });
       }
     }
   };
