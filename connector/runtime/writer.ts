@@ -76,19 +76,23 @@ export class ProtocolWriter {
   }
 
   private async writeBytes(prefix: Buffer, records: readonly object[], encoding: RecordEncoding): Promise<void> {
-    let parts: Buffer[] = [];
-    let length = 0;
+    let chunk = Buffer.allocUnsafe(RECORD_CHUNK_BYTES);
+    let at = 0;
     for (const data of records) {
-      const json = data instanceof EncodedRecord ? data.bytes.subarray(data.start, data.end) : Buffer.from(JSON.stringify(data), encoding);
-      parts.push(prefix, json, RECORD_END);
-      length += prefix.length + json.length + RECORD_END.length;
-      if (length >= RECORD_CHUNK_BYTES) {
-        await this.writeChunk(Buffer.concat(parts, length));
-        parts = [];
-        length = 0;
+      const { bytes, start, end } = data instanceof EncodedRecord ? data : encode(data, encoding);
+      const size = prefix.length + end - start + RECORD_END.length;
+      if (at + size > chunk.length) {
+        if (at > 0) await this.writeChunk(chunk.subarray(0, at));
+        chunk = Buffer.allocUnsafe(Math.max(RECORD_CHUNK_BYTES, size));
+        at = 0;
       }
+      chunk.set(prefix, at);
+      at += prefix.length;
+      at += bytes.copy(chunk, at, start, end);
+      chunk.set(RECORD_END, at);
+      at += RECORD_END.length;
     }
-    if (length > 0) await this.writeChunk(Buffer.concat(parts, length));
+    if (at > 0) await this.writeChunk(chunk.subarray(0, at));
   }
 
   private async writeChunk(chunk: string | Buffer, encoding: RecordEncoding = 'utf8'): Promise<void> {
@@ -106,4 +110,9 @@ export class ProtocolWriter {
     if (this.out.writableNeedDrain) await once(this.out, 'drain');
     await new Promise<void>((resolve) => this.out.write('', () => resolve()));
   }
+}
+
+function encode(data: object, encoding: RecordEncoding): EncodedRecord {
+  const bytes = Buffer.from(JSON.stringify(data), encoding);
+  return new EncodedRecord(bytes, 0, bytes.length);
 }

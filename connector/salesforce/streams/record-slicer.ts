@@ -41,7 +41,7 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
-const Z_QUOTE = Buffer.from('Z"');
+const Z = 0x5a;
 
 /** `"yyyy-MM-ddTHH:mm:ss.SSS+0000"`, Salesforce's form of a UTC datetime: `d` is any digit */
 const SF_UTC = Buffer.from('"dddd-dd-ddTdd:dd:dd.ddd+0000"');
@@ -98,7 +98,11 @@ class Keys {
 class PageSlicer {
   private pos = 0;
   private out: Buffer;
+  /** where the next byte goes in `out` */
   private at = 0;
+  /** bytes of the page still to be copied to `out`, from–to (see copy) */
+  private pendingFrom = -1;
+  private pendingTo = -1;
   private readonly seen: Uint32Array;
   private recordNo = 0;
 
@@ -188,7 +192,7 @@ class PageSlicer {
           }
         }
         if (i !== ATTRIBUTES) {
-          if (!first) this.byte(COMMA);
+          if (!first) this.comma(keyStart);
           first = false;
           const kind = i >= 0 ? kinds[i] : PLAIN;
           const written = kind === PLAIN ? this.copy(keyStart, valueEnd) : this.writeTyped(kind, keyStart, keyEnd, valueStart, valueEnd);
@@ -215,7 +219,8 @@ class PageSlicer {
     const b = this.b;
     if (kind === DATETIME && this.isSalesforceUtc(valueStart, valueEnd)) {
       this.copy(keyStart, valueEnd - 6);
-      this.copyBytes(Z_QUOTE);
+      this.byte(Z);
+      this.byte(QUOTE);
       return b.toString('latin1', valueStart + 1, valueEnd - 6) + 'Z';
     }
     if (kind === DATETIME ? b[valueStart] !== QUOTE : b[valueStart] === QUOTE || this.isNull(valueStart, valueEnd)) {
@@ -286,24 +291,47 @@ class PageSlicer {
     return JSON.parse(b.toString('utf8', start, end));
   }
 
-  /** Copies bytes of the page; returns nothing, as the plain member it mostly copies needs no more. */
+  /**
+   * Copies bytes of the page. Members that follow each other in the page go out in one copy (a
+   * copy per member cost more than the bytes it moved), so a copy only extends the span pending.
+   * Returns nothing, as the plain member it mostly copies needs no more.
+   */
   private copy(start: number, end: number): undefined {
-    this.ensure(end - start);
-    this.at += this.b.copy(this.out, this.at, start, end);
+    if (start !== this.pendingTo) {
+      this.flush();
+      this.pendingFrom = start;
+    }
+    this.pendingTo = end;
     return undefined;
   }
 
+  /** The comma before the member at `keyStart`: the page's own when it directly follows the span pending. */
+  private comma(keyStart: number): void {
+    if (this.pendingTo === keyStart - 1 && this.b[keyStart - 1] === COMMA) this.pendingTo = keyStart;
+    else this.byte(COMMA);
+  }
+
+  private flush(): void {
+    if (this.pendingTo === this.pendingFrom) return;
+    this.ensure(this.pendingTo - this.pendingFrom);
+    this.at += this.b.copy(this.out, this.at, this.pendingFrom, this.pendingTo);
+    this.pendingFrom = this.pendingTo = -1;
+  }
+
   private copyBytes(bytes: Buffer): void {
+    this.flush();
     this.ensure(bytes.length);
     this.at += bytes.copy(this.out, this.at);
   }
 
   private byte(c: number): void {
+    this.flush();
     this.ensure(1);
     this.out[this.at++] = c;
   }
 
   private writeText(text: string): void {
+    this.flush();
     this.ensure(Buffer.byteLength(text));
     this.at += this.out.write(text, this.at);
   }
