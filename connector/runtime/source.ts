@@ -21,16 +21,12 @@ export interface StreamSink {
   log: Log;
   /** how many records the stream is expected to hold, once the source knows */
   estimate(rows: number): Promise<void>;
-  /** records, then the stream state that covers them: written in that order, so the state is safe to resume from */
-  checkpoint(records: readonly Record<string, unknown>[], state: Record<string, unknown>, encoding?: RecordEncoding): Promise<void>;
+  /**
+   * records (objects, or EncodedRecord for records already JSON), then the stream state that covers
+   * them: written in that order, so the state is safe to resume from
+   */
+  checkpoint(records: readonly object[], state: Record<string, unknown>): Promise<void>;
 }
-
-/**
- * How the records' strings become bytes on stdout. `latin1`: each character is one byte, for a source
- * whose strings hold the UTF-8 bytes it received (decoded as latin1), so they go out as they came
- * without a UTF-8 decode and encode of every value. `utf8` (the default): ordinary strings.
- */
-export type RecordEncoding = 'utf8' | 'latin1';
 
 /** One read of several streams, driven by the runtime (runtime/read-runner.ts). */
 export interface ReadSession {

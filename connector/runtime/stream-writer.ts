@@ -4,7 +4,7 @@
  */
 import { estimateMessage, streamStateMessage, streamStatusMessage } from './messages.js';
 import type { ProgressDisplay } from './progress.js';
-import type { Log, RecordEncoding, StreamSink } from './source.js';
+import type { Log, StreamSink } from './source.js';
 import type { ProtocolWriter } from './writer.js';
 
 export class StreamWriter implements StreamSink {
@@ -25,12 +25,12 @@ export class StreamWriter implements StreamSink {
     this.progress?.update(this.stream, { estimate: rows });
   }
 
-  async checkpoint(records: readonly Record<string, unknown>[], state: Record<string, unknown>, encoding?: RecordEncoding): Promise<void> {
+  async checkpoint(records: readonly object[], state: Record<string, unknown>): Promise<void> {
     if (!this.running) {
       this.running = true;
       await this.writer.write(streamStatusMessage(this.stream, 'RUNNING'));
     }
-    await this.writer.writeRecords(this.stream, records, Date.now(), encoding);
+    await this.writer.writeRecords(this.stream, records, Date.now());
     this.records += records.length;
     await this.writer.write(streamStateMessage(this.stream, state, records.length));
     this.progress?.update(this.stream, { records: this.records });

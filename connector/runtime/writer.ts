@@ -10,11 +10,10 @@ import { once } from 'node:events';
 import type { AirbyteMessage } from '../../generated/protocol.js';
 import { Redactor } from './redactor.js';
 import { logMessage, type LogLevel } from './messages.js';
-import type { RecordEncoding } from './source.js';
 import { EncodedRecord } from './encoded-record.js';
 
-// Records go out in chunks of about this many bytes rather than one string per page: a page-sized
-// string and its copy queued for the pipe would each be megabytes held until drained.
+// Records go out in chunks of about this many bytes rather than one per page: a page-sized chunk
+// queued for the pipe would be megabytes held until drained.
 const RECORD_CHUNK_BYTES = 256 * 1024;
 const RECORD_END = Buffer.from('}}\n');
 
@@ -51,35 +50,15 @@ export class ProtocolWriter {
 
   /**
    * A page of records as one write: far fewer syscalls and promise turns than a write per record,
-   * while backpressure still applies per page. `encoding`: see RecordEncoding (the stream name in
-   * the envelope is an API name, ASCII, the same bytes either way). Records already encoded
-   * (EncodedRecord) are copied as bytes.
+   * while backpressure still applies per chunk. Records already encoded (EncodedRecord) are copied
+   * as bytes; others are serialised here.
    */
-  async writeRecords(stream: string, records: readonly object[], emittedAt: number, encoding: RecordEncoding = 'utf8'): Promise<void> {
-    if (records.length === 0) return;
-    const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`;
-    if (records.some((r) => r instanceof EncodedRecord)) return this.writeBytes(Buffer.from(prefix), records, encoding);
-    // Parts joined once per chunk: one flat string, where `+=` built a rope the write had to flatten.
-    let parts: string[] = [];
-    let length = 0;
-    for (const data of records) {
-      const json = JSON.stringify(data);
-      parts.push(prefix, json, '}}\n');
-      length += prefix.length + json.length + 3;
-      if (length >= RECORD_CHUNK_BYTES) {
-        await this.writeChunk(parts.join(''), encoding);
-        parts = [];
-        length = 0;
-      }
-    }
-    if (length > 0) await this.writeChunk(parts.join(''), encoding);
-  }
-
-  private async writeBytes(prefix: Buffer, records: readonly object[], encoding: RecordEncoding): Promise<void> {
+  async writeRecords(stream: string, records: readonly object[], emittedAt: number): Promise<void> {
+    const prefix = Buffer.from(`{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`);
     let chunk = Buffer.allocUnsafe(RECORD_CHUNK_BYTES);
     let at = 0;
     for (const data of records) {
-      const { bytes, start, end } = data instanceof EncodedRecord ? data : encode(data, encoding);
+      const { bytes, start, end } = data instanceof EncodedRecord ? data : encode(data);
       const size = prefix.length + end - start + RECORD_END.length;
       if (at + size > chunk.length) {
         if (at > 0) await this.writeChunk(chunk.subarray(0, at));
@@ -95,10 +74,10 @@ export class ProtocolWriter {
     if (at > 0) await this.writeChunk(chunk.subarray(0, at));
   }
 
-  private async writeChunk(chunk: string | Buffer, encoding: RecordEncoding = 'utf8'): Promise<void> {
+  private async writeChunk(chunk: Buffer): Promise<void> {
     // Checked before every chunk: a stop can come while the previous one waits for 'drain'.
     if (this.stopped) return NEVER;
-    if (!this.out.write(chunk, encoding)) await once(this.out, 'drain');
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
   }
 
   log(level: LogLevel, message: string): Promise<void> {
@@ -112,7 +91,7 @@ export class ProtocolWriter {
   }
 }
 
-function encode(data: object, encoding: RecordEncoding): EncodedRecord {
-  const bytes = Buffer.from(JSON.stringify(data), encoding);
+function encode(data: object): EncodedRecord {
+  const bytes = Buffer.from(JSON.stringify(data));
   return new EncodedRecord(bytes, 0, bytes.length);
 }

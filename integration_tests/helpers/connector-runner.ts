@@ -111,10 +111,9 @@ class MemoryOutput extends Writable {
     super({ decodeStrings: false, highWaterMark: 2 ** 30 });
   }
 
-  /** Bytes as a real stdout would send them: a latin1 write is one byte per character (Bulk's raw record text). */
-  override _write(chunk: string | Buffer, encoding: BufferEncoding, done: () => void): void {
-    if (Buffer.isBuffer(chunk)) this.chunks.push(chunk.toString('utf8'));
-    else this.chunks.push(encoding === 'latin1' ? Buffer.from(chunk, 'latin1').toString('utf8') : chunk);
+  /** Records arrive as bytes (whole lines), other messages as text. */
+  override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.chunks.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk);
     done();
   }
 

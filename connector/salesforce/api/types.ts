@@ -1,5 +1,4 @@
 /** The parts of Salesforce's REST answers this connector reads. */
-import type { RecordEncoding } from '../../runtime/source.js';
 
 export interface DescribeField {
   name: string;
@@ -39,9 +38,3 @@ export interface QueryPage {
 
 /** Turns a query page's bytes into the page (a 2xx answer); throws when they are not one. */
 export type PageDecoder = (body: Buffer) => QueryPage;
-
-/**
- * `latin1`: every string holds the UTF-8 bytes Salesforce sent, one character per byte, and goes
- * out written as latin1, byte for byte as it came (the runtime's RecordEncoding). `utf8`: ordinary strings.
- */
-export type TextEncoding = RecordEncoding;

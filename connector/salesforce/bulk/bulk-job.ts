@@ -1,11 +1,12 @@
 /**
  * One Bulk API 2.0 query job: create, poll with growing pauses until it completes, stream its CSV
- * result pages (header row on each, Sforce-Locator to the next), delete it. Results are parsed by
- * csv-parse as they arrive, so memory stays flat however large the job is.
+ * result pages (header row on each, Sforce-Locator to the next), delete it. Results are read as
+ * they arrive (csv-slicer.ts), so memory stays flat however large the job is.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parse } from 'csv-parse';
 import { DATA_PATH } from '../api/api-version.js';
+import type { SlicedRecord } from '../streams/record-slicer.js';
+import { CsvError, type CsvPageSlicer } from './csv-slicer.js';
 import { isSalesforceId } from '../api/api-url.js';
 import type { SalesforceClient } from '../api/client.js';
 import {
@@ -71,13 +72,13 @@ export class BulkQueryJob {
   }
 
   /**
-   * Every result row as csv-parse's array of cells (latin1, see TextEncoding), page after page; `onHeader` gets each page's
-   * header row before that page's rows, to map names to indexes once instead of per row. A result
+   * Every result row as a record (csv-slicer.ts), in batches as the bytes arrive, page after page;
+   * `newPage` gives a slicer for each result page (each starts with its own header row). A result
    * page is stable while the job exists, so a download that breaks off is fetched again (under the
    * request policy's retry rules) and the rows already yielded are skipped. A locator seen before
    * would loop forever, and is refused.
    */
-  async *rows(onHeader: (header: string[]) => void): AsyncGenerator<string[]> {
+  async *records(newPage: () => CsvPageSlicer): AsyncGenerator<SlicedRecord[]> {
     const seen = new Set<string>();
     let locator: string | undefined;
     do {
@@ -91,33 +92,31 @@ export class BulkQueryJob {
             context: this.context,
             headers: { accept: 'text/csv' },
           });
-          // Arrays, not objects keyed by the header (`columns: true`): one allocation less per row.
-          // No cast, no relax_* and no info: each costs csv-parse work per field or per row.
-          // latin1: cells hold the UTF-8 bytes as they came and are written back byte for byte
-          // (TextEncoding); CSV has no escapes that could spell a character any other way.
-          const parser = body.pipe(parse({ columns: false, bom: true, encoding: 'latin1', max_record_size: this.client.settings.maxCsvRecordBytes }));
-          body.on('error', (error) => parser.destroy(error));
-          let header = true;
+          const page = newPage();
           let seenRows = 0;
+          // Rows an earlier attempt at this page already yielded are left out.
+          const fresh = (batch: SlicedRecord[]) => {
+            const skip = Math.max(0, yielded - seenRows);
+            seenRows += batch.length;
+            const out = skip ? batch.slice(skip) : batch;
+            yielded += out.length;
+            return out;
+          };
           const before = this.bytesReceived;
           try {
-            for await (const cells of parser) {
+            for await (const chunk of body) {
               this.bytesReceived = before + body.received;
-              const row = cells as string[];
-              if (header) {
-                header = false;
-                onHeader(row);
-              } else if (++seenRows > yielded) {
-                yielded++;
-                yield row;
-              }
+              const batch = fresh(page.push(chunk as Buffer));
+              if (batch.length) yield batch;
             }
+            const last = fresh(page.end());
+            if (last.length) yield last;
           } finally {
             body.destroy();
           }
           const declared = Number(headers['sforce-numberofrecords']);
-          if (Number.isFinite(declared) && declared !== seenRows) {
-            throw new UnreadableAnswerError(`Bulk job ${this.id} results`, seenRows, `page declared ${declared} rows, got ${seenRows}`);
+          if (Number.isFinite(declared) && declared !== page.rows) {
+            throw new UnreadableAnswerError(`Bulk job ${this.id} results`, page.rows, `page declared ${declared} rows, got ${page.rows}`);
           }
           const locatorHeader = headers['sforce-locator'];
           next = typeof locatorHeader === 'string' && locatorHeader && locatorHeader !== 'null' ? locatorHeader : undefined;
@@ -144,13 +143,9 @@ export class BulkQueryJob {
   }
 }
 
-/**
- * csv-parse reports a record over max_record_size with its own error; every other parse error of a
- * page that arrived whole is a body mangled in transit, worth fetching again.
- */
+/** A row over the size limit fails the read; any other CSV error of a page is a body mangled in transit, worth fetching again. */
 function csvFailure(error: unknown, client: SalesforceClient, context: CallContext): unknown {
-  const code = (error as { code?: string }).code;
-  if (code === 'CSV_MAX_RECORD_SIZE') return new AnswerTooLargeError('CSV record', client.settings.maxCsvRecordBytes, context.action);
-  if (typeof code === 'string' && code.startsWith('CSV_')) return new TransportError(code, 'body', client.host, (error as Error).message);
-  return error;
+  if (!(error instanceof CsvError)) return error;
+  if (error.code === 'CSV_MAX_RECORD_SIZE') return new AnswerTooLargeError('CSV record', client.settings.maxCsvRecordBytes, context.action);
+  return new TransportError(error.code, 'body', client.host, error.message);
 }

@@ -15,7 +15,7 @@ import { DEFAULTS } from '../defaults.js';
 import type { Lease } from '../../runtime/byte-budget.js';
 import { BulkQueryJob } from './bulk-job.js';
 import { planBulkFields } from './bulk-fields.js';
-import { createRowConverter, sameHeader, type RowConverter } from './csv-records.js';
+import { CsvPageSlicer } from './csv-slicer.js';
 
 /** Salesforce refused to run a Bulk job for this object: read it through REST instead. */
 export class BulkRefusedError extends Error {
@@ -56,33 +56,36 @@ export function bulkPageSource(
       const total = await job.waitUntilComplete((message) => log('INFO', message));
       let estimate: number | undefined = total;
       let page: Array<Record<string, unknown>> = [];
-      // Every result page repeats the header; the converter is rebuilt only if it ever changes.
-      let header: string[] | undefined;
-      let convert: RowConverter | undefined;
-      const onHeader = (next: string[]) => {
-        if (sameHeader(header, next)) return;
-        header = next;
-        convert = createRowConverter(next, describe, plan.compounds, output);
-      };
+      const slicer = () =>
+        new CsvPageSlicer({
+          describe,
+          compounds: plan.compounds,
+          output,
+          primaryKey: keys.primaryKey,
+          cursor: keys.cursor,
+          maxRowBytes: client.settings.maxCsvRecordBytes,
+        });
       // Each page holds its bytes in the read's shared budget while it is gathered and written;
       // waiting for the budget pauses the download, which TCP passes back to Salesforce.
       lease = await client.budget.acquire(pageBytes);
       let pageStart = 0;
-      for await (const row of job.rows(onHeader)) {
-        page.push(convert!(row));
-        const bytes = job.bytesReceived - pageStart;
-        if (page.length === DEFAULTS.pageRecords || bytes >= pageBytes) {
-          lease.resize(bytes);
-          yield { records: page, estimate, encoding: 'latin1', unordered: true, held: true };
-          lease.release();
-          estimate = undefined;
-          page = [];
-          pageStart = job.bytesReceived;
-          lease = await client.budget.acquire(pageBytes);
+      for await (const batch of job.records(slicer)) {
+        for (const record of batch) {
+          page.push(record);
+          const bytes = job.bytesReceived - pageStart;
+          if (page.length === DEFAULTS.pageRecords || bytes >= pageBytes) {
+            lease.resize(bytes);
+            yield { records: page, estimate, unordered: true, held: true };
+            lease.release();
+            estimate = undefined;
+            page = [];
+            pageStart = job.bytesReceived;
+            lease = await client.budget.acquire(pageBytes);
+          }
         }
       }
       // The last page, even an empty one, releases the window's state.
-      yield { records: page, estimate, encoding: 'latin1', unordered: true };
+      yield { records: page, estimate, unordered: true };
     } finally {
       lease?.release();
       await job.delete();

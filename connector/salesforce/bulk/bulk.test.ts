@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DescribeField } from '../api/types.js';
 import { componentKey, planBulkFields } from './bulk-fields.js';
-import { createRowConverter, sameHeader } from './csv-records.js';
+import { parse } from 'csv-parse/sync';
+import { EncodedRecord } from '../../runtime/encoded-record.js';
+import { CsvError, CsvPageSlicer } from './csv-slicer.js';
 
 const describeFields: DescribeField[] = [
   { name: 'Id', type: 'id' },
@@ -32,22 +34,39 @@ describe('bulk field plan', () => {
   });
 });
 
-describe('CSV row conversion', () => {
+describe('CSV page slicer', () => {
   const plan = planBulkFields(describeFields, describeFields);
-  const convert = createRowConverter(plan.select, describeFields, plan.compounds);
-  /** A CSV row as csv-parse gives it: cells in the order of `header`. */
-  const row = (header: readonly string[], cells: Record<string, string>) => header.map((name) => cells[name] ?? '');
+  const output = [...plan.select, ...plan.compounds.map((c) => c.name)];
+  const quote = (cell: string) => (cell === '' ? '' : `"${cell.replaceAll('"', '""')}"`);
+  const csv = (header: readonly string[], rows: Array<Record<string, string>>, eol = '\n') =>
+    [header.map(quote).join(','), ...rows.map((r) => header.map((name) => quote(r[name] ?? '')).join(','))].join(eol) + eol;
+  /** The page fed in pieces of `piece` bytes, as a download would bring it. */
+  const read = (
+    text: string | Buffer,
+    options: { fields?: DescribeField[]; out?: readonly string[]; piece?: number; compounds?: typeof plan.compounds } = {},
+  ) => {
+    const page = new CsvPageSlicer({
+      describe: options.fields ?? describeFields,
+      compounds: options.compounds ?? plan.compounds,
+      output: options.out ?? output,
+      primaryKey: 'Id',
+      cursor: 'SystemModstamp',
+      maxRowBytes: 10_000,
+    });
+    const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
+    const piece = options.piece ?? bytes.length;
+    const records = [];
+    for (let at = 0; at < bytes.length; at += piece) records.push(...page.push(bytes.subarray(at, at + piece)));
+    records.push(...page.end());
+    expect(page.rows).toBe(records.length);
+    return records.map((r) => (r instanceof EncodedRecord ? r.decode() : r));
+  };
 
   it('types values like the REST API and rebuilds compound fields', () => {
-    const out = convert(
-      row(plan.select, {
-        Id: '001',
-        NumberOfEmployees: '42',
-        AnnualRevenue: '1250000.5',
-        IsDeleted: 'false',
-        BillingStreet: '1 Main St',
-        BillingLatitude: '37.5',
-      }),
+    const [out] = read(
+      csv(plan.select, [
+        { Id: '001', NumberOfEmployees: '42', AnnualRevenue: '1250000.5', IsDeleted: 'false', BillingStreet: '1 Main St', BillingLatitude: '37.5' },
+      ]),
     );
     expect(out).toMatchObject({ Id: '001', NumberOfEmployees: 42, AnnualRevenue: 1250000.5, IsDeleted: false, BillingCity: null });
     expect(out.BillingAddress).toEqual({ city: null, latitude: 37.5, street: '1 Main St' });
@@ -57,34 +76,37 @@ describe('CSV row conversion', () => {
 
   it('emits only the selected fields when told which, in their order', () => {
     const selected = ['Id', 'BillingAddress'];
-    const narrow = createRowConverter(
-      plan.select,
-      describeFields,
-      plan.compounds.filter((c) => c.name === 'BillingAddress'),
-      selected,
-    );
-    const out = narrow(row(plan.select, { Id: '001', BillingStreet: '1 Main St', BillingCity: 'Oslo' }));
+    const compounds = plan.compounds.filter((c) => c.name === 'BillingAddress');
+    const [out] = read(csv(plan.select, [{ Id: '001', BillingStreet: '1 Main St', BillingCity: 'Oslo' }]), { out: selected, compounds });
     expect(Object.keys(out)).toEqual(selected);
     expect(out.BillingAddress).toEqual({ city: 'Oslo', latitude: null, street: '1 Main St' });
   });
 
   it('reads cells by the header, whatever its order, and gives null for a column it lacks', () => {
     const fields: DescribeField[] = [...describeFields, { name: 'SystemModstamp', type: 'datetime' }, { name: 'LastActivityDate', type: 'date' }];
-    const header = ['systemmodstamp', 'NumberOfEmployees', 'Id', 'LastActivityDate'];
-    const convertShuffled = createRowConverter(header, fields, [], ['Id', 'SystemModstamp', 'NumberOfEmployees', 'AnnualRevenue', 'LastActivityDate']);
-    const out = convertShuffled(['2024-05-01T12:00:00.000Z', '7', '001', '2024-05-01']);
-    expect(JSON.stringify(out)).toBe(
+    const text = 'systemmodstamp,NumberOfEmployees,Id,LastActivityDate\n2024-05-01T12:00:00.000Z,7,001,2024-05-01\n';
+    const page = new CsvPageSlicer({
+      describe: fields,
+      compounds: [],
+      output: ['Id', 'SystemModstamp', 'NumberOfEmployees', 'AnnualRevenue', 'LastActivityDate'],
+      primaryKey: 'Id',
+      cursor: 'SystemModstamp',
+      maxRowBytes: 1000,
+    });
+    const [record] = page.push(Buffer.from(text)).concat(page.end());
+    expect(record.bytes.toString('utf8', record.start, record.end)).toBe(
       '{"Id":"001","SystemModstamp":"2024-05-01T12:00:00.000Z","NumberOfEmployees":7,"AnnualRevenue":null,"LastActivityDate":"2024-05-01"}',
     );
+    expect([record.Id, record.SystemModstamp]).toEqual(['001', '2024-05-01T12:00:00.000Z']);
   });
 
   it('gives the final record: datetimes in UTC with Z, like the REST shaper', () => {
     const fields: DescribeField[] = [
       { name: 'Id', type: 'id' },
-      { name: 'CreatedDate', type: 'datetime' },
+      { name: 'SystemModstamp', type: 'datetime' },
     ];
-    const out = createRowConverter(['Id', 'CreatedDate'], fields, [])(['001', '2024-05-01T14:00:00.000+0200']);
-    expect(out).toEqual({ Id: '001', CreatedDate: '2024-05-01T12:00:00.000Z' });
+    const [out] = read('Id,SystemModstamp\n001,2024-05-01T14:00:00.000+0200\n', { fields, out: ['Id', 'SystemModstamp'], compounds: [] });
+    expect(out).toEqual({ Id: '001', SystemModstamp: '2024-05-01T12:00:00.000Z' });
   });
 
   it('keeps odd field names as own properties', () => {
@@ -92,14 +114,62 @@ describe('CSV row conversion', () => {
       { name: '__proto__', type: 'string' },
       { name: 'Weird "Name"', type: 'int' },
     ];
-    const out = createRowConverter(['__proto__', 'Weird "Name"'], fields, [])(['x', '3']);
+    const [out] = read('"__proto__","Weird ""Name"""\nx,3\n', { fields, out: ['__proto__', 'Weird "Name"'], compounds: [] });
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(JSON.stringify(out)).toBe('{"__proto__":"x","Weird \\"Name\\"":3}');
   });
 
-  it('compares headers cell by cell', () => {
-    expect(sameHeader(undefined, ['Id'])).toBe(false);
-    expect(sameHeader(['Id', 'Name'], ['Id', 'Name'])).toBe(true);
-    expect(sameHeader(['Id', 'Name'], ['Name', 'Id'])).toBe(false);
+  it('reads every cell as csv-parse does, in pieces of any size, and types it like the REST API', () => {
+    const fields: DescribeField[] = [
+      { name: 'Id', type: 'id' },
+      { name: 'Description', type: 'textarea' },
+      { name: 'NumberOfEmployees', type: 'int' },
+      { name: 'IsDeleted', type: 'boolean' },
+      { name: 'SystemModstamp', type: 'datetime' },
+    ];
+    const names = fields.map((f) => f.name);
+    const texts = ['plain', 'a "quoted" word', 'line\nbreak\r\nand\ttab', 'back\\slash', 'é ü 東京 🚀', '\u0001\u001f', ',,', ''];
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      Id: `001${i}`,
+      Description: texts[i % texts.length],
+      NumberOfEmployees: ['12', '-3.5', '1e3', 'n/a', ''][i % 5],
+      IsDeleted: ['true', 'false', 'maybe', ''][i % 4],
+      SystemModstamp: ['2024-05-01T12:00:00.000Z', '2024-05-01T14:00:00.000+0200', ''][i % 3],
+    }));
+    const expected = (parse(csv(names, rows), { columns: true }) as Array<Record<string, string>>).map((r) => ({
+      Id: r.Id,
+      Description: r.Description || null,
+      NumberOfEmployees: r.NumberOfEmployees === '' ? null : Number.isFinite(Number(r.NumberOfEmployees)) ? Number(r.NumberOfEmployees) : r.NumberOfEmployees,
+      IsDeleted: r.IsDeleted === '' ? null : r.IsDeleted === 'true' ? true : r.IsDeleted === 'false' ? false : r.IsDeleted,
+      SystemModstamp: r.SystemModstamp === '' ? null : new Date(r.SystemModstamp.replace('+0200', '+02:00')).toISOString(),
+    }));
+    for (const eol of ['\n', '\r\n']) {
+      for (const piece of [1, 2, 7, 64, 100_000]) {
+        expect(read(csv(names, rows, eol), { fields, out: names, compounds: [], piece })).toEqual(expected);
+      }
+    }
+    expect(read('\ufeff' + csv(names, rows.slice(0, 1)), { fields, out: names, compounds: [] })).toEqual(expected.slice(0, 1));
+    expect(read(csv(names, rows.slice(0, 2)).trimEnd(), { fields, out: names, compounds: [] })).toEqual(expected.slice(0, 2));
+    const notUtf8 = Buffer.concat([Buffer.from('Id,Description\n001,"Zo'), Buffer.from([0xeb]), Buffer.from('"\n')]);
+    expect(read(notUtf8, { fields, out: ['Id', 'Description'], compounds: [], piece: 3 })).toEqual([{ Id: '001', Description: 'Zo\ufffd' }]);
+  });
+
+  it('refuses a page that breaks CSV: an open quote at its end, a stray quote, a row of the wrong width, a row too long', () => {
+    const fields: DescribeField[] = [{ name: 'Id', type: 'id' }];
+    const fail = (text: string, code: string) => {
+      let caught: unknown;
+      try {
+        read(text, { fields, out: ['Id'], compounds: [] });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(CsvError);
+      expect((caught as CsvError).code).toBe(code);
+    };
+    fail('Id\n"001\n', 'CSV_QUOTE_NOT_CLOSED');
+    fail('Id\n00"1\n', 'CSV_INVALID_CLOSING_QUOTE');
+    fail('Id\n"001"x\n', 'CSV_INVALID_CLOSING_QUOTE');
+    fail('Id\n001,002\n', 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH');
+    fail(`Id\n"${'a'.repeat(20_000)}`, 'CSV_MAX_RECORD_SIZE');
   });
 });

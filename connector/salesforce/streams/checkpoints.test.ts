@@ -10,7 +10,7 @@ function collectingSink(): StreamSink & { checkpoints: { records: string[]; stat
     log: async () => undefined,
     estimate: async () => undefined,
     checkpoint: async (records, state) => {
-      checkpoints.push({ records: records.map((r) => String(r.Id)), state: structuredClone(state) });
+      checkpoints.push({ records: records.map((r) => String((r as { Id?: unknown }).Id)), state: structuredClone(state) });
     },
   };
 }

@@ -54,13 +54,13 @@ export class StreamCheckpoints {
    * still moves the position and cursor.
    */
   async page(source: SourcePage): Promise<void> {
-    const { records: page, held, unordered, encoding } = source;
+    const { records: page, held, unordered } = source;
     const { cursor, primaryKey } = this.keys;
-    if (!primaryKey) return this.sink.checkpoint(page, {}, encoding);
+    if (!primaryKey) return this.sink.checkpoint(page, {});
     if (held) this.heldState ??= this.state();
     if (!cursor) {
       if (page.length) this.position = { id: String(page[page.length - 1][primaryKey]) };
-      return this.sink.checkpoint(page, this.heldState ?? this.state(), encoding);
+      return this.sink.checkpoint(page, this.heldState ?? this.state());
     }
     const records = page.filter((r) => r[cursor] === null || !this.recent.wasDelivered(String(r[primaryKey]), String(r[cursor])));
     for (const r of records) if (r[cursor] !== null) this.recent.add(String(r[primaryKey]), String(r[cursor]));
@@ -69,7 +69,7 @@ export class StreamCheckpoints {
     // An ordered page ends on its newest stamp; only an unordered one needs looking through.
     this.cursor = laterOf(this.cursor, unordered ? newestStamp(page, cursor) : this.position?.stamp);
     if (!held) this.heldState = undefined;
-    await this.sink.checkpoint(records, this.heldState ?? this.state(), encoding);
+    await this.sink.checkpoint(records, this.heldState ?? this.state());
   }
 
   /** Once every window is read: a full refresh says it is complete, so the next one starts over. */

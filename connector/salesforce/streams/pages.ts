@@ -1,6 +1,5 @@
 /** What a page source yields, REST or Bulk alike (shared by both, so neither imports the other). */
 import type { QueryBounds } from '../soql.js';
-import type { TextEncoding } from '../api/types.js';
 
 export interface SourcePage {
   /**
@@ -19,8 +18,6 @@ export interface SourcePage {
    * (the one without `held`), so a STATE never claims records of the window not yet written.
    */
   held?: boolean;
-  /** how the records' strings are to be written (see TextEncoding); utf8 when absent */
-  encoding?: TextEncoding;
 }
 
 export type PageSource = (bounds: QueryBounds) => AsyncIterable<SourcePage>;

@@ -13,6 +13,7 @@
 import { isUtf8 } from 'node:buffer';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
 import type { DescribeField, PageDecoder, QueryPage } from '../api/types.js';
+import { ByteOutput } from './byte-output.js';
 import { createRecordShaper, normalizeDateTime } from './record-shaper.js';
 
 export interface SlicePlan {
@@ -97,9 +98,7 @@ class Keys {
 
 class PageSlicer {
   private pos = 0;
-  private out: Buffer;
-  /** where the next byte goes in `out` */
-  private at = 0;
+  private readonly out: ByteOutput;
   /** bytes of the page still to be copied to `out`, from–to (see copy) */
   private pendingFrom = -1;
   private pendingTo = -1;
@@ -110,7 +109,7 @@ class PageSlicer {
     private readonly b: Buffer,
     private readonly keys: Keys,
   ) {
-    this.out = Buffer.allocUnsafe(b.length + 1024);
+    this.out = new ByteOutput(b.length + 1024);
     this.seen = new Uint32Array(keys.names.length);
   }
 
@@ -161,7 +160,7 @@ class PageSlicer {
     const { b, keys } = this;
     const { kinds } = keys;
     const recordNo = ++this.recordNo;
-    const start = this.at;
+    const start = this.out.at;
     let id: unknown;
     let stamp: unknown;
     let expected = 0;
@@ -204,7 +203,7 @@ class PageSlicer {
     }
     if (count < keys.names.length) this.writeMissing(recordNo, first);
     this.byte(CLOSE_OBJECT);
-    const record = new EncodedRecord(this.out, start, this.at) as SlicedRecord;
+    const record = new EncodedRecord(this.out.buffer, start, this.out.at) as SlicedRecord;
     if (keys.id >= 0) record[keys.names[keys.id]] = id ?? null;
     if (keys.cursor >= 0) record[keys.names[keys.cursor]] = stamp ?? null;
     return record;
@@ -243,7 +242,7 @@ class PageSlicer {
     const { nulls } = this.keys;
     for (let i = 0; i < nulls.length; i++) {
       if (this.seen[i] === recordNo) continue;
-      this.copyBytes(first ? nulls[i].subarray(1) : nulls[i]);
+      this.bytes(first ? nulls[i].subarray(1) : nulls[i]);
       first = false;
     }
   }
@@ -313,35 +312,23 @@ class PageSlicer {
 
   private flush(): void {
     if (this.pendingTo === this.pendingFrom) return;
-    this.ensure(this.pendingTo - this.pendingFrom);
-    this.at += this.b.copy(this.out, this.at, this.pendingFrom, this.pendingTo);
+    this.out.copy(this.b, this.pendingFrom, this.pendingTo);
     this.pendingFrom = this.pendingTo = -1;
   }
 
-  private copyBytes(bytes: Buffer): void {
+  private bytes(bytes: Buffer): void {
     this.flush();
-    this.ensure(bytes.length);
-    this.at += bytes.copy(this.out, this.at);
+    this.out.bytes(bytes);
   }
 
   private byte(c: number): void {
     this.flush();
-    this.ensure(1);
-    this.out[this.at++] = c;
+    this.out.byte(c);
   }
 
   private writeText(text: string): void {
     this.flush();
-    this.ensure(Buffer.byteLength(text));
-    this.at += this.out.write(text, this.at);
-  }
-
-  /** Room for `n` more bytes; records already cut keep the old buffer, which stays valid. */
-  private ensure(n: number): void {
-    if (this.at + n <= this.out.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.at + n));
-    this.out.copy(bigger, 0, 0, this.at);
-    this.out = bigger;
+    this.out.text(text);
   }
 
   // ----- the strict JSON grammar, skipping values without building them -----
