@@ -7,7 +7,7 @@
 #   NPM_CONFIG_CAFILE  CA bundle for npm where the registry is reached through a TLS-inspecting proxy
 #                      (pass the bundle into the build with a volume or secret; unset elsewhere).
 
-# --- production dependencies only (got, ajv, ajv-formats, csv-parse) --------------------------------
+# --- production dependencies only (got, ajv, ajv-formats) -------------------------------------------
 # Exactly the versions in package-lock.json.
 FROM node:24-bookworm-slim AS deps
 ARG NPM_CONFIG_CAFILE
