@@ -273,7 +273,7 @@ export class CsvPageSlicer {
         continue;
       }
       // REST sends a compound field whose components are all empty as null, not as an object of nulls.
-      if (member.parts.every((p) => p.column < 0 || this.ends[p.column] === this.starts[p.column])) {
+      if (this.allEmpty(member.parts)) {
         out.bytes(NULL);
         continue;
       }
@@ -306,9 +306,17 @@ export class CsvPageSlicer {
       this.writeString(b, column, out);
       return b.toString('latin1', this.starts[column], this.ends[column]);
     }
+    if (kind === BOOLEAN && this.isCell(b, column, TRUE)) out.bytes(TRUE);
+    else if (kind === BOOLEAN && this.isCell(b, column, FALSE)) out.bytes(FALSE);
+    else if (kind === NUMBER && this.isPlainNumber(b, column)) out.copy(b, this.starts[column], this.ends[column]);
+    else return this.writeRead(b, column, kind, out);
+    return null;
+  }
+
+  /** The cells whose type needs their text read: numbers in another form, odd datetimes, anything not of its type. */
+  private writeRead(b: Buffer, column: number, kind: number, out: ByteOutput): string | null {
     const raw = this.text(b, column);
-    if (kind === BOOLEAN && (raw === 'true' || raw === 'false')) out.bytes(raw === 'true' ? TRUE : FALSE);
-    else if (kind === NUMBER && Number.isFinite(Number(raw))) out.text(JSON.stringify(Number(raw)));
+    if (kind === NUMBER && Number.isFinite(Number(raw))) out.text(JSON.stringify(Number(raw)));
     else if (kind === DATETIME) {
       const normalized = normalizeDateTime(raw);
       out.text(JSON.stringify(normalized));
@@ -345,6 +353,47 @@ export class CsvPageSlicer {
     out.byte(QUOTE);
   }
 
+  private allEmpty(parts: readonly Member[]): boolean {
+    for (const part of parts) if (part.column >= 0 && !this.isEmpty(part.column)) return false;
+    return true;
+  }
+
+  private isCell(b: Buffer, column: number, bytes: Buffer): boolean {
+    const start = this.starts[column];
+    if (this.ends[column] - start !== bytes.length) return false;
+    for (let i = 0; i < bytes.length; i++) if (b[start + i] !== bytes[i]) return false;
+    return true;
+  }
+
+  /**
+   * Whether the cell is a number as JSON.stringify writes it, so it can be copied as it is:
+   * -?(0|[1-9]\d*)(\.\d*[1-9])?, at most 15 digits (exact in a double), not -0, and no fraction
+   * that JavaScript would write with an exponent (six zeros or more after `0.`).
+   */
+  private isPlainNumber(b: Buffer, column: number): boolean {
+    const end = this.ends[column];
+    let i = this.starts[column];
+    if (b[i] === 0x2d) i++;
+    const first = i;
+    if (b[i] === 0x30) i++;
+    else while (i < end && isDigit(b[i])) i++;
+    if (i === first) return false;
+    const zero = b[first] === 0x30;
+    let digits = i - first;
+    if (i === end) return !(zero && first > this.starts[column]) && digits <= 15;
+    if (b[i] !== 0x2e) return false;
+    const fraction = ++i;
+    while (i < end && isDigit(b[i])) i++;
+    if (i !== end || i === fraction || b[end - 1] === 0x30) return false;
+    if (zero) {
+      let zeros = 0;
+      while (b[fraction + zeros] === 0x30) zeros++;
+      if (zeros >= 6) return false;
+    }
+    digits += end - fraction;
+    return digits <= 15;
+  }
+
   private isBulkUtc(b: Buffer, column: number): boolean {
     const start = this.starts[column];
     if (this.ends[column] - start !== BULK_UTC.length) return false;
@@ -366,3 +415,5 @@ export class CsvPageSlicer {
     return this.special[column] && this.quoted[column] ? text.replaceAll('""', '"') : text;
   }
 }
+
+const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
