@@ -12,6 +12,7 @@ import type { Settings } from '../settings.js';
 import { DEFAULTS } from '../defaults.js';
 import { parseErrorBody } from './api-errors.js';
 import { DATA_PATH } from './api-version.js';
+import { BufferPool } from './buffer-pool.js';
 import { dataApiUrl } from './api-url.js';
 import { MalformedAnswerError, PagingError, SalesforceApiError, SalesforceFailure, UnreadableAnswerError, type CallContext } from './failures.js';
 import type { GuardedBody } from './guarded-body.js';
@@ -74,6 +75,8 @@ export class SalesforceClient {
   readonly tokens: TokenProvider;
   /** the read's bytes in flight, shared by every stream's pages (REST and Bulk) */
   readonly budget: ByteBudget;
+  /** page-sized buffers used again (a page's bytes, the records sliced out of it) */
+  readonly buffers = new BufferPool(4);
   private readonly policy: RequestPolicy;
 
   constructor(
@@ -85,14 +88,18 @@ export class SalesforceClient {
   ) {
     this.quota = new QuotaGuard(config.apiBudgetPercent);
     this.budget = new ByteBudget(settings.maxBytesInFlight);
-    this.policy = new RequestPolicy(settings, {
-      onAnswer: (url, headers, context) => this.observe(url, headers, context),
-      onRetry: (event) => {
-        const key = event.context.object ?? '';
-        this.retriesByObject.set(key, (this.retriesByObject.get(key) ?? 0) + 1);
-        onRetry?.(event);
+    this.policy = new RequestPolicy(
+      settings,
+      {
+        onAnswer: (url, headers, context) => this.observe(url, headers, context),
+        onRetry: (event) => {
+          const key = event.context.object ?? '';
+          this.retriesByObject.set(key, (this.retriesByObject.get(key) ?? 0) + 1);
+          onRetry?.(event);
+        },
       },
-    });
+      this.buffers,
+    );
     this.tokens = new TokenProvider(this.policy, config, redactor, settings.tokenMaxAgeMs, persistConfig);
   }
 

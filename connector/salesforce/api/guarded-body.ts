@@ -3,6 +3,7 @@
  * on the time spent waiting for the server. Time counts only while the reader wants data: a Bulk
  * download paused by a slow platform reading our stdout is not the server stalling.
  */
+import type { BufferPool } from './buffer-pool.js';
 import { Readable } from 'node:stream';
 import { AnswerTooLargeError, StallError, TransportError } from './failures.js';
 
@@ -106,9 +107,9 @@ export class GuardedBody extends Readable {
   }
 }
 
-/** The whole body, under the same bounds. */
-export async function readBytes(body: GuardedBody): Promise<Buffer> {
+/** The whole body, under the same bounds, in a buffer of `buffers` (given back once read). */
+export async function readBytes(body: GuardedBody, buffers: BufferPool): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(chunk as Buffer);
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  return buffers.gather(chunks);
 }

@@ -11,6 +11,7 @@ import got, { type Got, type Request, type Response } from 'got';
 import type { Settings } from '../settings.js';
 import { RedirectError, SalesforceFailure, TransportError, type CallContext } from './failures.js';
 import { GuardedBody, readBytes } from './guarded-body.js';
+import { BufferPool } from './buffer-pool.js';
 import { failureSummary, isRetriable, retryDelayMs } from './retry-rules.js';
 
 export interface CallSpec {
@@ -98,6 +99,8 @@ export class RequestPolicy {
   constructor(
     private readonly settings: Settings,
     private readonly hooks: PolicyHooks = {},
+    /** where answers read whole are gathered (given back once interpreted) */
+    private readonly buffers = new BufferPool(),
   ) {
     this.http = got.extend({
       decompress: true,
@@ -123,7 +126,12 @@ export class RequestPolicy {
     for (;;) {
       try {
         const { headers, status, body } = await this.send(spec);
-        return interpret(answer(status, headers, await readBytes(body)));
+        const bytes = await readBytes(body, this.buffers);
+        try {
+          return interpret(answer(status, headers, bytes));
+        } finally {
+          this.buffers.give(bytes);
+        }
       } catch (error) {
         await loop.failed(error);
       }
@@ -138,7 +146,7 @@ export class RequestPolicy {
   async open(spec: CallSpec, interpret: (answer: Answer) => never): Promise<StreamedAnswer> {
     // A streamed page (a Bulk result of up to a gigabyte) is never held whole: no cap on its size.
     const { headers, status, body } = await this.send(spec, Infinity);
-    if (status >= 300) interpret(answer(status, headers, await readBytes(body)));
+    if (status >= 300) interpret(answer(status, headers, await readBytes(body, this.buffers)));
     return { headers, body };
   }
 

@@ -5,8 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DATA_PATH } from '../api/api-version.js';
-import type { SlicedRecord } from '../streams/record-slicer.js';
-import { CsvError, type CsvPageSlicer } from './csv-slicer.js';
+import { CsvError, type CsvPageSlicer, type RecordBatch } from './csv-slicer.js';
 import { isSalesforceId } from '../api/api-url.js';
 import type { SalesforceClient } from '../api/client.js';
 import {
@@ -78,7 +77,7 @@ export class BulkQueryJob {
    * request policy's retry rules) and the rows already yielded are skipped. A locator seen before
    * would loop forever, and is refused.
    */
-  async *records(newPage: () => CsvPageSlicer): AsyncGenerator<SlicedRecord[]> {
+  async *records(newPage: () => CsvPageSlicer): AsyncGenerator<RecordBatch> {
     const seen = new Set<string>();
     let locator: string | undefined;
     do {
@@ -95,22 +94,22 @@ export class BulkQueryJob {
           const page = newPage();
           let seenRows = 0;
           // Rows an earlier attempt at this page already yielded are left out.
-          const fresh = (batch: SlicedRecord[]) => {
+          const fresh = ({ records, buffers }: RecordBatch): RecordBatch => {
             const skip = Math.max(0, yielded - seenRows);
-            seenRows += batch.length;
-            const out = skip ? batch.slice(skip) : batch;
+            seenRows += records.length;
+            const out = skip ? records.slice(skip) : records;
             yielded += out.length;
-            return out;
+            return { records: out, buffers };
           };
           const before = this.bytesReceived;
           try {
             for await (const chunk of body) {
               this.bytesReceived = before + body.received;
               const batch = fresh(page.push(chunk as Buffer));
-              if (batch.length) yield batch;
+              if (batch.records.length) yield batch;
             }
             const last = fresh(page.end());
-            if (last.length) yield last;
+            if (last.records.length) yield last;
           } finally {
             body.destroy();
           }

@@ -64,18 +64,24 @@ export function bulkPageSource(
           primaryKey: keys.primaryKey,
           cursor: keys.cursor,
           maxRowBytes: client.settings.maxCsvRecordBytes,
+          pool: client.buffers,
         });
       // Each page holds its bytes in the read's shared budget while it is gathered and written;
       // waiting for the budget pauses the download, which TCP passes back to Salesforce.
       lease = await client.budget.acquire(pageBytes);
       let pageStart = 0;
+      // Buffers of batches whose records are all in pages yielded so far, or in the page being gathered.
+      let written: Buffer[] = [];
       for await (const batch of job.records(slicer)) {
-        for (const record of batch) {
+        for (const record of batch.records) {
           page.push(record);
           const bytes = job.bytesReceived - pageStart;
           if (page.length === DEFAULTS.pageRecords || bytes >= pageBytes) {
             lease.resize(bytes);
             yield { records: page, estimate, unordered: true, held: true };
+            // Asked for the next page: this one is written, and with it every batch before the current one.
+            for (const buffer of written) client.buffers.give(buffer);
+            written = [];
             lease.release();
             estimate = undefined;
             page = [];
@@ -83,6 +89,7 @@ export function bulkPageSource(
             lease = await client.budget.acquire(pageBytes);
           }
         }
+        written.push(...batch.buffers);
       }
       // The last page, even an empty one, releases the window's state.
       yield { records: page, estimate, unordered: true };

@@ -56,8 +56,8 @@ describe('CSV page slicer', () => {
     const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
     const piece = options.piece ?? bytes.length;
     const records = [];
-    for (let at = 0; at < bytes.length; at += piece) records.push(...page.push(bytes.subarray(at, at + piece)));
-    records.push(...page.end());
+    for (let at = 0; at < bytes.length; at += piece) records.push(...page.push(bytes.subarray(at, at + piece)).records);
+    records.push(...page.end().records);
     expect(page.rows).toBe(records.length);
     return records.map((r) => (r instanceof EncodedRecord ? r.decode() : r));
   };
@@ -93,7 +93,7 @@ describe('CSV page slicer', () => {
       cursor: 'SystemModstamp',
       maxRowBytes: 1000,
     });
-    const [record] = page.push(Buffer.from(text)).concat(page.end());
+    const [record] = page.push(Buffer.from(text)).records.concat(page.end().records);
     expect(record.bytes.toString('utf8', record.start, record.end)).toBe(
       '{"Id":"001","SystemModstamp":"2024-05-01T12:00:00.000Z","NumberOfEmployees":7,"AnnualRevenue":null,"LastActivityDate":"2024-05-01"}',
     );

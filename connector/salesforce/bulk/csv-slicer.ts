@@ -15,6 +15,7 @@ import { isUtf8 } from 'node:buffer';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
 import type { DescribeField } from '../api/types.js';
 import { ByteOutput } from '../streams/byte-output.js';
+import { BufferPool } from '../api/buffer-pool.js';
 import { normalizeDateTime } from '../streams/record-shaper.js';
 import type { SlicedRecord } from '../streams/record-slicer.js';
 import type { CompoundField } from './bulk-fields.js';
@@ -28,6 +29,14 @@ export interface CsvRecordPlan {
   cursor?: string;
   /** a row longer than this fails the page (AnswerTooLargeError by the caller) */
   maxRowBytes: number;
+  /** where buffers come from (the records' go back to it once written: RecordBatch.buffers) */
+  pool?: BufferPool;
+}
+
+/** Records, and the buffers they are in: give those back to the pool once the records are written. */
+export interface RecordBatch {
+  records: SlicedRecord[];
+  buffers: Buffer[];
 }
 
 /** The page breaks CSV's rules; `code` says how (the caller treats it as a body mangled in transit). */
@@ -106,19 +115,29 @@ export class CsvPageSlicer {
   constructor(private readonly plan: CsvRecordPlan) {}
 
   /** Records of the rows that `chunk` completes (rows arriving in pieces wait for their end). */
-  push(chunk: Buffer): SlicedRecord[] {
+  push(chunk: Buffer): RecordBatch {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    return this.pendingBytes >= BATCH_BYTES ? this.parse(false) : [];
+    return this.pendingBytes >= BATCH_BYTES ? this.parse(false) : { records: [], buffers: [] };
   }
 
   /** The page is complete: its last row may lack a line end; an open quote means it was cut off. */
-  end(): SlicedRecord[] {
+  end(): RecordBatch {
     return this.parse(true);
   }
 
-  private parse(final: boolean): SlicedRecord[] {
-    let data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+  private parse(final: boolean): RecordBatch {
+    const pool = this.plan.pool ?? new BufferPool();
+    const gathered = pool.gather(this.pending);
+    try {
+      return this.parseBytes(gathered, final, pool);
+    } finally {
+      pool.give(gathered);
+    }
+  }
+
+  private parseBytes(gathered: Buffer, final: boolean, pool: BufferPool): RecordBatch {
+    let data = gathered;
     this.pending = [];
     this.pendingBytes = 0;
     let pos = 0;
@@ -133,7 +152,7 @@ export class CsvPageSlicer {
       pos = 0;
     }
     const records: SlicedRecord[] = [];
-    const out = new ByteOutput(data.length + 1024);
+    const out = new ByteOutput(data.length + 1024, (size) => pool.take(size));
     while (pos < data.length) {
       const end = this.row(data, pos, final);
       if (end < 0) break;
@@ -149,7 +168,7 @@ export class CsvPageSlicer {
       this.pending = [rest];
       this.pendingBytes = rest.length;
     }
-    return records;
+    return { records, buffers: out.used };
   }
 
   private tooLong(): CsvError {

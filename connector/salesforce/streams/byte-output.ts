@@ -1,6 +1,7 @@
 /**
  * A growing buffer that records are written into as bytes (record-slicer.ts, csv-slicer.ts). When it
- * grows, records already cut from it keep the old buffer, which still holds their bytes.
+ * grows, records already cut from it keep the old buffer, which still holds their bytes. Buffers come
+ * from `take` (a BufferPool's, to use them again once the records are written: see `used`).
  */
 const SHORT = 48;
 
@@ -8,9 +9,15 @@ export class ByteOutput {
   buffer: Buffer;
   /** where the next byte goes */
   at = 0;
+  /** every buffer written into */
+  readonly used: Buffer[] = [];
 
-  constructor(size: number) {
-    this.buffer = Buffer.allocUnsafe(size);
+  constructor(
+    size: number,
+    private readonly take: (size: number) => Buffer = Buffer.allocUnsafe,
+  ) {
+    this.buffer = take(size);
+    this.used.push(this.buffer);
   }
 
   byte(c: number): void {
@@ -43,8 +50,9 @@ export class ByteOutput {
   /** Room for `n` more bytes. */
   ensure(n: number): void {
     if (this.at + n <= this.buffer.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + n));
+    const bigger = this.take(Math.max(this.buffer.length * 2, this.at + n));
     this.buffer.copy(bigger, 0, 0, this.at);
     this.buffer = bigger;
+    this.used.push(bigger);
   }
 }

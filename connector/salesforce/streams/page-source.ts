@@ -33,7 +33,7 @@ export function restPageSource(
 ): PageSource {
   const names = fields.map((f) => f.name);
   const shape = createRecordShaper(fields);
-  const slice = pageSlicer({ fields, primaryKey: keys.primaryKey, cursor: keys.cursor });
+  const slice = pageSlicer({ fields, primaryKey: keys.primaryKey, cursor: keys.cursor }, client.buffers);
   const wide = fields.some(isLongText);
   return async function* (bounds) {
     const [driving, ...others] = chunkFields(object, names, bounds, client.settings.maxUrlBytes, keys);
@@ -47,6 +47,8 @@ export function restPageSource(
         for await (const page of pages) {
           if (others.length) await joinChunks(client, object, others, page.records, choices.includeDeleted);
           yield { records: decode ? page.records : page.records.map(shape), estimate: first ? page.totalSize : undefined };
+          // Asked for the next page: this one is written.
+          page.release?.();
           first = false;
         }
         return;

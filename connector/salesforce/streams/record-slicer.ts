@@ -14,6 +14,7 @@ import { isUtf8 } from 'node:buffer';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
 import type { DescribeField, PageDecoder, QueryPage } from '../api/types.js';
 import { ByteOutput } from './byte-output.js';
+import { BufferPool } from '../api/buffer-pool.js';
 import { createRecordShaper, normalizeDateTime } from './record-shaper.js';
 
 export interface SlicePlan {
@@ -50,7 +51,8 @@ const DIGIT = 0x64;
 
 class Unsliceable extends Error {}
 
-export function pageSlicer(plan: SlicePlan): PageDecoder {
+/** `pool`: where the records' buffers come from, and go back to once the page is released (written). */
+export function pageSlicer(plan: SlicePlan, pool: BufferPool = new BufferPool()): PageDecoder {
   const { fields } = plan;
   const names = fields.map((f) => f.name);
   const shape = createRecordShaper(fields);
@@ -62,7 +64,7 @@ export function pageSlicer(plan: SlicePlan): PageDecoder {
   return (body) => {
     if (isUtf8(body)) {
       try {
-        return new PageSlicer(body, keys).page();
+        return new PageSlicer(body, keys, pool).page();
       } catch (error) {
         if (!(error instanceof Unsliceable)) throw error;
       }
@@ -99,6 +101,7 @@ class Keys {
 class PageSlicer {
   private pos = 0;
   private readonly out: ByteOutput;
+  private readonly release: () => void;
   /** bytes of the page still to be copied to `out`, from–to (see copy) */
   private pendingFrom = -1;
   private pendingTo = -1;
@@ -108,8 +111,12 @@ class PageSlicer {
   constructor(
     private readonly b: Buffer,
     private readonly keys: Keys,
+    pool: BufferPool,
   ) {
-    this.out = new ByteOutput(b.length + 1024);
+    this.out = new ByteOutput(b.length + 1024, (size) => pool.take(size));
+    this.release = () => {
+      for (const buffer of this.out.used) pool.give(buffer);
+    };
     this.seen = new Uint32Array(keys.names.length);
   }
 
@@ -137,6 +144,7 @@ class PageSlicer {
     } else this.pos++;
     this.space();
     if (this.pos !== b.length) throw new Unsliceable();
+    page.release = this.release;
     return page as unknown as QueryPage;
   }
 
