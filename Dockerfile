@@ -37,7 +37,7 @@ LABEL io.airbyte.name="airbyte/source-salesforce-ts" \
       org.opencontainers.image.licenses="MIT"
 # The same V8 flags as the CLI's shebang (see connector/cli.ts); NODE_OPTIONS so a platform can override them.
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8" \
+    NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=2" \
     AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/connector/cli.js"
 # The connector runs as an unprivileged user; its code stays owned by root and read-only to it.
 RUN groupadd --system --gid 10001 airbyte \

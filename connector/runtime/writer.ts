@@ -16,6 +16,7 @@ import { EncodedRecord } from './encoded-record.js';
 // queued for the pipe would be megabytes held until drained.
 const RECORD_CHUNK_BYTES = 256 * 1024;
 const RECORD_END = Buffer.from('}}\n');
+const SPARE_CHUNKS = 4;
 
 // What writes get once the output is stopped: they never finish, so the sync stalls where it is.
 const NEVER = new Promise<never>(() => undefined);
@@ -24,6 +25,7 @@ export class ProtocolWriter {
   readonly redactor: Redactor;
   private readonly out: Writable;
   private stopped?: Promise<void>;
+  private readonly spare: Buffer[] = [];
 
   constructor(out: Writable = process.stdout, redactor = new Redactor()) {
     this.out = out;
@@ -55,14 +57,14 @@ export class ProtocolWriter {
    */
   async writeRecords(stream: string, records: readonly object[], emittedAt: number): Promise<void> {
     const prefix = Buffer.from(`{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`);
-    let chunk = Buffer.allocUnsafe(RECORD_CHUNK_BYTES);
+    let chunk = this.chunk(RECORD_CHUNK_BYTES);
     let at = 0;
     for (const data of records) {
       const { bytes, start, end } = data instanceof EncodedRecord ? data : encode(data);
       const size = prefix.length + end - start + RECORD_END.length;
       if (at + size > chunk.length) {
-        if (at > 0) await this.writeChunk(chunk.subarray(0, at));
-        chunk = Buffer.allocUnsafe(Math.max(RECORD_CHUNK_BYTES, size));
+        if (at > 0) await this.writeChunk(chunk, at);
+        chunk = this.chunk(size);
         at = 0;
       }
       chunk.set(prefix, at);
@@ -71,13 +73,27 @@ export class ProtocolWriter {
       chunk.set(RECORD_END, at);
       at += RECORD_END.length;
     }
-    if (at > 0) await this.writeChunk(chunk.subarray(0, at));
+    if (at > 0) await this.writeChunk(chunk, at);
+    else this.keep(chunk);
   }
 
-  private async writeChunk(chunk: Buffer): Promise<void> {
+  /**
+   * A buffer of at least `size` bytes for records. Chunks the pipe has written are used again: new
+   * ones would pile up as external memory that V8 frees only at its next collection.
+   */
+  private chunk(size: number): Buffer {
+    return (size <= RECORD_CHUNK_BYTES && this.spare.pop()) || Buffer.allocUnsafeSlow(Math.max(RECORD_CHUNK_BYTES, size));
+  }
+
+  private keep(chunk: Buffer): void {
+    if (chunk.length === RECORD_CHUNK_BYTES && this.spare.length < SPARE_CHUNKS && !this.spare.includes(chunk)) this.spare.push(chunk);
+  }
+
+  /** Writes the first `length` bytes of `chunk`, which is used again once they are out (see chunk()). */
+  private async writeChunk(chunk: Buffer, length: number): Promise<void> {
     // Checked before every chunk: a stop can come while the previous one waits for 'drain'.
     if (this.stopped) return NEVER;
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    if (!this.out.write(chunk.subarray(0, length), () => this.keep(chunk))) await once(this.out, 'drain');
   }
 
   log(level: LogLevel, message: string): Promise<void> {

@@ -76,7 +76,7 @@ export class SalesforceClient {
   /** the read's bytes in flight, shared by every stream's pages (REST and Bulk) */
   readonly budget: ByteBudget;
   /** page-sized buffers used again (a page's bytes, the records sliced out of it) */
-  readonly buffers = new BufferPool(4);
+  readonly buffers = new BufferPool(2);
   private readonly policy: RequestPolicy;
 
   constructor(
