@@ -33,6 +33,12 @@ export interface RunInput {
   env?: NodeJS.ProcessEnv;
   /** Strings that must appear nowhere in the output (tokens the emulator issued, for instance). */
   secrets?: string[];
+  /**
+   * A reader that takes each write on a later turn of the event loop, as a pipe to a busy platform
+   * does: the connector then waits for 'drain', and a buffer it used again before a write was taken
+   * would show in the output.
+   */
+  slowReader?: boolean;
 }
 
 export interface ProcessRunInput extends RunInput {
@@ -42,7 +48,7 @@ export interface ProcessRunInput extends RunInput {
 
 export async function runConnector(command: string, input: RunInput = {}): Promise<RunResult> {
   return withInputFiles(command, input, async (argv) => {
-    const stdout = new MemoryOutput();
+    const stdout = new MemoryOutput(input.slowReader);
     const exitCode = await main(argv, new ProtocolWriter(stdout), settingsFor(input.env));
     return { exitCode, stdout: stdout.text(), stderr: '', killed: false };
   });
@@ -103,18 +109,22 @@ function settingsFor(env: NodeJS.ProcessEnv = {}): Partial<Settings> {
   return { ...settingsFromEnv(env), ...(caFile ? { extraCa: readFileSync(caFile, 'utf8') } : {}) };
 }
 
-/** A stdout kept in memory. Its high-water mark is out of reach: backpressure is not what these runs test. */
+/** A stdout kept in memory. Unless `slow`, its high-water mark is out of reach: backpressure is not what most runs test. */
 class MemoryOutput extends Writable {
   private readonly chunks: string[] = [];
 
-  constructor() {
-    super({ decodeStrings: false, highWaterMark: 2 ** 30 });
+  constructor(private readonly slow = false) {
+    super({ decodeStrings: false, highWaterMark: slow ? 16 * 1024 : 2 ** 30 });
   }
 
-  /** Records arrive as bytes (whole lines), other messages as text. */
+  /** Records arrive as bytes (whole lines), other messages as text; a write is done once its bytes are taken. */
   override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.chunks.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk);
-    done();
+    const take = () => {
+      this.chunks.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk);
+      done();
+    };
+    if (this.slow) setTimeout(take, 2);
+    else take();
   }
 
   text(): string {

@@ -11,7 +11,8 @@ export class BufferPool {
   /** the memory of every buffer this pool made: only those come back */
   private readonly own = new WeakSet<ArrayBufferLike>();
 
-  constructor(private readonly keep = 2) {}
+  /** `keepBytes`: how many bytes of spare buffers to keep at most */
+  constructor(private readonly keepBytes = 4 * 1024 * 1024) {}
 
   /** A buffer of at least `size` bytes: a spare one, or a new one with its own memory (never Node's shared pool). */
   take(size: number): Buffer {
@@ -37,12 +38,12 @@ export class BufferPool {
   give(bytes: Buffer): void {
     if (!this.own.has(bytes.buffer) || this.spare.some((b) => b.buffer === bytes.buffer)) return;
     const whole = Buffer.from(bytes.buffer, 0, bytes.buffer.byteLength);
-    // The largest are the most useful to keep.
-    if (this.spare.length >= this.keep) {
-      this.spare.sort((a, b) => a.length - b.length);
-      if (this.spare[0].length >= whole.length) return;
-      this.spare.shift();
-    }
+    let kept = whole.length;
+    for (const spare of this.spare) kept += spare.length;
+    // Over the bound, the smallest go first: the largest are the most useful to keep.
+    this.spare.sort((a, b) => a.length - b.length);
+    while (kept > this.keepBytes && this.spare.length && this.spare[0].length <= whole.length) kept -= this.spare.shift()!.length;
+    if (kept > this.keepBytes) return;
     this.spare.push(whole);
   }
 }

@@ -75,8 +75,8 @@ export class SalesforceClient {
   readonly tokens: TokenProvider;
   /** the read's bytes in flight, shared by every stream's pages (REST and Bulk) */
   readonly budget: ByteBudget;
-  /** page-sized buffers used again (a page's bytes, the records sliced out of it) */
-  readonly buffers = new BufferPool(2);
+  /** page-sized buffers used again (a page's bytes, the records sliced out of it), up to the budget's size spare */
+  readonly buffers: BufferPool;
   private readonly policy: RequestPolicy;
 
   constructor(
@@ -88,6 +88,7 @@ export class SalesforceClient {
   ) {
     this.quota = new QuotaGuard(config.apiBudgetPercent);
     this.budget = new ByteBudget(settings.maxBytesInFlight);
+    this.buffers = new BufferPool(settings.maxBytesInFlight);
     this.policy = new RequestPolicy(
       settings,
       {

@@ -30,9 +30,6 @@ export const RESULT_PAGE_RECORDS = 100_000;
 const MAX_POLL_MS = 20_000;
 
 export class BulkQueryJob {
-  /** Decompressed bytes of result pages received so far (a page fetched again counts again). */
-  bytesReceived = 0;
-
   private constructor(
     private readonly client: SalesforceClient,
     readonly id: string,
@@ -101,10 +98,8 @@ export class BulkQueryJob {
             yielded += out.length;
             return { records: out, buffers };
           };
-          const before = this.bytesReceived;
           try {
             for await (const chunk of body) {
-              this.bytesReceived = before + body.received;
               const batch = fresh(page.push(chunk as Buffer));
               if (batch.records.length) yield batch;
             }

@@ -66,16 +66,17 @@ export function bulkPageSource(
           maxRowBytes: client.settings.maxCsvRecordBytes,
           pool: client.buffers,
         });
-      // Each page holds its bytes in the read's shared budget while it is gathered and written;
-      // waiting for the budget pauses the download, which TCP passes back to Salesforce.
+      // Each page holds its records' bytes (their JSON, as held until written) in the read's shared
+      // budget while it is gathered and written; waiting for the budget pauses the download, which
+      // TCP passes back to Salesforce.
       lease = await client.budget.acquire(pageBytes);
-      let pageStart = 0;
+      let bytes = 0;
       // Buffers of batches whose records are all in pages yielded so far, or in the page being gathered.
       let written: Buffer[] = [];
       for await (const batch of job.records(slicer)) {
         for (const record of batch.records) {
           page.push(record);
-          const bytes = job.bytesReceived - pageStart;
+          bytes += record.end - record.start;
           if (page.length === DEFAULTS.pageRecords || bytes >= pageBytes) {
             lease.resize(bytes);
             yield { records: page, estimate, unordered: true, held: true };
@@ -85,7 +86,7 @@ export function bulkPageSource(
             lease.release();
             estimate = undefined;
             page = [];
-            pageStart = job.bytesReceived;
+            bytes = 0;
             lease = await client.budget.acquire(pageBytes);
           }
         }

@@ -111,6 +111,8 @@ export class CsvPageSlicer {
   private special = new Uint8Array(64);
   /** data rows read, the header not counted */
   rows = 0;
+  /** JSON bytes written per CSV byte read so far: the output buffer of the next batch is sized by it */
+  private growth = 2;
 
   constructor(private readonly plan: CsvRecordPlan) {}
 
@@ -152,7 +154,8 @@ export class CsvPageSlicer {
       pos = 0;
     }
     const records: SlicedRecord[] = [];
-    const out = new ByteOutput(data.length + 1024, (size) => pool.take(size));
+    const out = new ByteOutput(Math.ceil(data.length * this.growth * 1.1) + 1024, (size) => pool.take(size));
+    const start = pos;
     while (pos < data.length) {
       const end = this.row(data, pos, final);
       if (end < 0) break;
@@ -161,6 +164,7 @@ export class CsvPageSlicer {
       else records.push(this.record(data, out));
       pos = end;
     }
+    if (pos > start && out.at > 0) this.growth = out.at / (pos - start);
     if (pos < data.length) {
       if (data.length - pos > this.plan.maxRowBytes) throw this.tooLong();
       if (final) throw new CsvError('CSV_QUOTE_NOT_CLOSED', 'the page ends inside a quoted field');

@@ -64,10 +64,14 @@ export class RecentDeliveries {
     return kept;
   }
 
-  /** Drops this run's versions older than the look-back before `stamp`; returns that floor. */
+  /**
+   * Drops this run's versions older than the look-back before `stamp`; returns that floor. This
+   * run's stamps are all written alike (24-character UTC, see page-order.ts), so they compare as text.
+   */
   private prune(stamp: string): number {
     const floor = Date.parse(stamp) - LATE_COMMIT_LOOKBACK_MS;
-    for (const [id, kept] of this.delivered) if (Date.parse(kept) < floor) this.delivered.delete(id);
+    const oldest = new Date(floor).toISOString();
+    for (const [id, kept] of this.delivered) if (kept < oldest) this.delivered.delete(id);
     return floor;
   }
 }
