@@ -15,6 +15,7 @@ import { isUtf8 } from 'node:buffer';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
 import type { DescribeField } from '../api/types.js';
 import { ByteOutput } from '../streams/byte-output.js';
+import { BACKSLASH, COMMA, QUOTE, SPACE, isDigit, matches, pattern } from '../streams/bytes.js';
 import { BufferPool } from '../api/buffer-pool.js';
 import { normalizeDateTime } from '../streams/record-shaper.js';
 import type { SlicedRecord } from '../streams/record-slicer.js';
@@ -55,17 +56,13 @@ const NUMBER = 1;
 const BOOLEAN = 2;
 const DATETIME = 3;
 
-const QUOTE = 0x22;
-const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
-const BACKSLASH = 0x5c;
 const NULL = Buffer.from('null');
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 /** `yyyy-MM-ddTHH:mm:ss.SSSZ`, Bulk's form of a UTC datetime: `d` is any digit */
-const BULK_UTC = Buffer.from('dddd-dd-ddTdd:dd:dd.dddZ');
-const DIGIT = 0x64;
+const BULK_UTC = pattern('dddd-dd-ddTdd:dd:dd.dddZ');
 const ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
 /** Bytes parsed at once: fewer passes over a row that arrives in pieces, and over the header of each batch. */
 const BATCH_BYTES = 256 * 1024;
@@ -201,7 +198,7 @@ export class CsvPageSlicer {
             j += 2;
             continue;
           }
-          if (c < 0x20 || c === BACKSLASH) special = 1;
+          if (c < SPACE || c === BACKSLASH) special = 1;
           j++;
         }
         this.starts[cell] = i + 1;
@@ -214,7 +211,7 @@ export class CsvPageSlicer {
           const c = b[j];
           if (c === COMMA || c === LF || c === CR) break;
           if (c === QUOTE) throw new CsvError('CSV_INVALID_CLOSING_QUOTE', 'a quote inside a field that does not start with one');
-          if (c < 0x20 || c === BACKSLASH) special = 1;
+          if (c < SPACE || c === BACKSLASH) special = 1;
         }
         if (j >= b.length && !final) return -1;
         this.starts[cell] = i;
@@ -325,7 +322,7 @@ export class CsvPageSlicer {
       this.writeString(b, column, out);
       return null;
     }
-    if (kind === DATETIME && !this.special[column] && this.isBulkUtc(b, column)) {
+    if (kind === DATETIME && !this.special[column] && matches(b, this.starts[column], this.ends[column], BULK_UTC)) {
       this.writeString(b, column, out);
       return b.toString('latin1', this.starts[column], this.ends[column]);
     }
@@ -365,7 +362,7 @@ export class CsvPageSlicer {
     let from = start;
     for (let i = start; i < end; i++) {
       const c = b[i];
-      if (c >= 0x20 && c !== QUOTE && c !== BACKSLASH) continue;
+      if (c >= SPACE && c !== QUOTE && c !== BACKSLASH) continue;
       out.copy(b, from, i);
       out.text(ESCAPES[c] ?? `\\u${c.toString(16).padStart(4, '0')}`);
       // A quote inside a quoted cell is doubled: one goes out.
@@ -417,17 +414,6 @@ export class CsvPageSlicer {
     return digits <= 15;
   }
 
-  private isBulkUtc(b: Buffer, column: number): boolean {
-    const start = this.starts[column];
-    if (this.ends[column] - start !== BULK_UTC.length) return false;
-    for (let i = 0; i < BULK_UTC.length; i++) {
-      const want = BULK_UTC[i];
-      const c = b[start + i];
-      if (want === DIGIT ? c < 0x30 || c > 0x39 : c !== want) return false;
-    }
-    return true;
-  }
-
   private isEmpty(column: number): boolean {
     return this.ends[column] === this.starts[column];
   }
@@ -438,5 +424,3 @@ export class CsvPageSlicer {
     return this.special[column] && this.quoted[column] ? text.replaceAll('""', '"') : text;
   }
 }
-
-const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;

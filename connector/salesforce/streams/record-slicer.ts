@@ -14,6 +14,7 @@ import { isUtf8 } from 'node:buffer';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
 import type { DescribeField, PageDecoder, QueryPage } from '../api/types.js';
 import { ByteOutput } from './byte-output.js';
+import { BACKSLASH, COMMA, QUOTE, SPACE, isDigit, matches, pattern } from './bytes.js';
 import { BufferPool } from '../api/buffer-pool.js';
 import { createRecordShaper, normalizeDateTime } from './record-shaper.js';
 
@@ -34,11 +35,7 @@ const ANY = 2;
 const ATTRIBUTES = -2;
 const UNKNOWN = -1;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
 const COLON = 0x3a;
-const SPACE = 0x20;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
@@ -46,8 +43,7 @@ const CLOSE_ARRAY = 0x5d;
 const Z = 0x5a;
 
 /** `"yyyy-MM-ddTHH:mm:ss.SSS+0000"`, Salesforce's form of a UTC datetime: `d` is any digit */
-const SF_UTC = Buffer.from('"dddd-dd-ddTdd:dd:dd.ddd+0000"');
-const DIGIT = 0x64;
+const SF_UTC = pattern('"dddd-dd-ddTdd:dd:dd.ddd+0000"');
 
 class Unsliceable extends Error {}
 
@@ -224,7 +220,7 @@ class PageSlicer {
    */
   private writeTyped(kind: number, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): string | undefined {
     const b = this.b;
-    if (kind === DATETIME && this.isSalesforceUtc(valueStart, valueEnd)) {
+    if (kind === DATETIME && matches(b, valueStart, valueEnd, SF_UTC)) {
       this.copy(keyStart, valueEnd - 6);
       this.byte(Z);
       this.byte(QUOTE);
@@ -253,17 +249,6 @@ class PageSlicer {
       this.bytes(first ? nulls[i].subarray(1) : nulls[i]);
       first = false;
     }
-  }
-
-  private isSalesforceUtc(start: number, end: number): boolean {
-    if (end - start !== SF_UTC.length) return false;
-    const b = this.b;
-    for (let i = 0; i < SF_UTC.length; i++) {
-      const want = SF_UTC[i];
-      const c = b[start + i];
-      if (want === DIGIT ? c < 0x30 || c > 0x39 : c !== want) return false;
-    }
-    return true;
   }
 
   private isNull(start: number, end: number): boolean {
@@ -444,5 +429,4 @@ class PageSlicer {
   }
 }
 
-const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
 const isHex = (c: number | undefined) => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
