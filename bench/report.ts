@@ -29,6 +29,8 @@ export interface Target {
   measured: string;
   /** undefined: a reference figure, not one of issue 3's targets */
   pass?: boolean;
+  /** why a failed target fails, as far as the measurements tell */
+  cause?: string;
 }
 
 /** What the report says about the run itself. */
@@ -92,7 +94,7 @@ export function summary(info: RunInfo, targets: readonly Target[]): string[] {
     '',
     ...table(
       ['Target (issues 3 and 15)', 'Measured', 'Result'],
-      targets.map((t) => [t.target, t.measured, t.pass === undefined ? '—' : t.pass ? 'PASS' : '**FAIL**']),
+      targets.map((t) => [t.target, t.measured, t.pass === undefined ? '—' : t.pass ? 'PASS' : `**FAIL**${t.cause ? `: ${t.cause}` : ''}`]),
       ['l', 'l', 'l'],
     ),
   ];
