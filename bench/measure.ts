@@ -141,6 +141,13 @@ export function parseFinalLog(lines: string[]): Map<string, { records: number; c
   return out;
 }
 
+/** The connector's final log line: at most how many MiB of answers were in flight, and the budget. */
+export function parseInFlight(lines: string[]): { peakMiB: number; budgetMiB: number } | undefined {
+  const final = lines.filter((l) => l.includes('Read finished')).at(-1);
+  const m = final && /at most ([\d.]+) MiB of answers in flight \(budget ([\d.]+) MiB\)/.exec(final);
+  return m ? { peakMiB: Number(m[1]), budgetMiB: Number(m[2]) } : undefined;
+}
+
 export const median = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

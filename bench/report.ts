@@ -21,6 +21,8 @@ export interface Measured {
   emulatorCpuMs: number;
   /** per-stream "N records/M calls" from the connector's last LOG line */
   perStream?: Map<string, { records: number; calls: number }>;
+  /** the connector's peak of answers in flight and its budget (final log line) */
+  inFlight?: { peakMiB: number; budgetMiB: number };
   reps: number;
 }
 

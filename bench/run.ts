@@ -21,7 +21,7 @@ import { selectFields } from '../connector/salesforce/streams/field-selection.js
 import { BULK_THRESHOLD } from '../connector/salesforce/streams/page-source.js';
 import { DATA, EmulatorProcess, describeSettings, type EmulatorProcessOptions } from './emulator.js';
 import type { FloorJob, FloorSummary } from './floor.js';
-import { median, parseFinalLog, runMeasured, type RunResult } from './measure.js';
+import { median, parseFinalLog, parseInFlight, runMeasured, type RunResult } from './measure.js';
 import {
   bulkCallTarget,
   bulkCpuTarget,
@@ -132,6 +132,7 @@ interface Program {
   run: () => Promise<RunResult>;
   records: (run: RunResult) => number;
   perStream?: (run: RunResult) => Map<string, { records: number; calls: number }>;
+  inFlight?: (run: RunResult) => Measured['inFlight'];
   /** a remark on the typical run, for the notes under the tables */
   remark?: (run: RunResult) => string | undefined;
 }
@@ -158,6 +159,7 @@ function connector(
     run: () => runMeasured(process.execPath, [...flags, ...profileArgs(label), CLI, 'read', '--config', path, '--catalog', catalog], env),
     records: (run) => run.recordLines,
     perStream: (run) => parseFinalLog(run.otherLines),
+    inFlight: (run) => parseInFlight(run.otherLines),
   };
 }
 
@@ -238,6 +240,7 @@ async function measure(emulator: EmulatorProcess, scenario: string, all: Program
       apiCalls: typical.calls,
       emulatorCpuMs: median(all.map((r) => r.emuCpu)),
       perStream: program.perStream?.(typical.run),
+      inFlight: program.inFlight?.(typical.run),
       reps,
     };
     const remark = program.remark?.(typical.run);
