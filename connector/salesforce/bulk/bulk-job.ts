@@ -5,7 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DATA_PATH } from '../api/api-version.js';
-import { CsvError, type CsvPageSlicer, type RecordBatch } from './csv-slicer.js';
+import { CsvError } from './csv-rows.js';
+import type { CsvPageSlicer, RecordBatch } from './csv-slicer.js';
 import { isSalesforceId } from '../api/api-url.js';
 import type { SalesforceClient } from '../api/client.js';
 import {

@@ -3,7 +3,8 @@ import type { DescribeField } from '../api/types.js';
 import { componentKey, planBulkFields } from './bulk-fields.js';
 import { parse } from 'csv-parse/sync';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
-import { CsvError, CsvPageSlicer } from './csv-slicer.js';
+import { CsvError } from './csv-rows.js';
+import { CsvPageSlicer } from './csv-slicer.js';
 
 const describeFields: DescribeField[] = [
   { name: 'Id', type: 'id' },

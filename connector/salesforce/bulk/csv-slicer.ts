@@ -15,7 +15,8 @@ import { isUtf8 } from 'node:buffer';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
 import type { DescribeField } from '../api/types.js';
 import { ByteOutput } from '../streams/byte-output.js';
-import { BACKSLASH, COMMA, QUOTE, SPACE, isDigit, matches, pattern } from '../streams/bytes.js';
+import { BACKSLASH, QUOTE, SPACE, matches, pattern } from '../streams/bytes.js';
+import { CsvError, CsvRows } from './csv-rows.js';
 import { BufferPool } from '../api/buffer-pool.js';
 import { normalizeDateTime } from '../streams/record-shaper.js';
 import type { SlicedRecord } from '../streams/record-slicer.js';
@@ -40,24 +41,12 @@ export interface RecordBatch {
   buffers: Buffer[];
 }
 
-/** The page breaks CSV's rules; `code` says how (the caller treats it as a body mangled in transit). */
-export class CsvError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CsvError';
-  }
-}
-
 const TEXT = 0;
 const NUMBER = 1;
 const BOOLEAN = 2;
 const DATETIME = 3;
 
 const LF = 0x0a;
-const CR = 0x0d;
 const NULL = Buffer.from('null');
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
@@ -93,25 +82,21 @@ interface Member {
   parts?: Member[];
 }
 
-export class CsvPageSlicer {
+export class CsvPageSlicer extends CsvRows {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private members?: Member[];
-  private width = 0;
   private idColumn = -1;
   private cursorColumn = -1;
   private first = true;
-  // The cells of the row being read: where each starts and ends, and whether it needs escaping.
-  private starts = new Int32Array(64);
-  private ends = new Int32Array(64);
-  private quoted = new Uint8Array(64);
-  private special = new Uint8Array(64);
   /** data rows read, the header not counted */
   rows = 0;
   /** JSON bytes written per CSV byte read so far: the output buffer of the next batch is sized by it */
   private growth = 2;
 
-  constructor(private readonly plan: CsvRecordPlan) {}
+  constructor(private readonly plan: CsvRecordPlan) {
+    super();
+  }
 
   /** Records of the rows that `chunk` completes (rows arriving in pieces wait for their end). */
   push(chunk: Buffer): RecordBatch {
@@ -174,89 +159,6 @@ export class CsvPageSlicer {
 
   private tooLong(): CsvError {
     return new CsvError('CSV_MAX_RECORD_SIZE', `a row longer than ${this.plan.maxRowBytes} bytes`);
-  }
-
-  /**
-   * Reads the row starting at `pos` into the cell arrays; returns where the next row starts, or -1
-   * when the row is not complete yet.
-   */
-  private row(b: Buffer, pos: number, final: boolean): number {
-    let i = pos;
-    let cell = 0;
-    for (;;) {
-      if (cell === this.starts.length) this.grow();
-      let special = 0;
-      if (b[i] === QUOTE) {
-        let j = i + 1;
-        for (;;) {
-          if (j >= b.length) return -1;
-          const c = b[j];
-          if (c === QUOTE) {
-            if (j + 1 >= b.length && !final) return -1;
-            if (b[j + 1] !== QUOTE) break;
-            special = 1;
-            j += 2;
-            continue;
-          }
-          if (c < SPACE || c === BACKSLASH) special = 1;
-          j++;
-        }
-        this.starts[cell] = i + 1;
-        this.ends[cell] = j;
-        this.quoted[cell] = 1;
-        i = j + 1;
-      } else {
-        let j = i;
-        for (; j < b.length; j++) {
-          const c = b[j];
-          if (c === COMMA || c === LF || c === CR) break;
-          if (c === QUOTE) throw new CsvError('CSV_INVALID_CLOSING_QUOTE', 'a quote inside a field that does not start with one');
-          if (c < SPACE || c === BACKSLASH) special = 1;
-        }
-        if (j >= b.length && !final) return -1;
-        this.starts[cell] = i;
-        this.ends[cell] = j;
-        this.quoted[cell] = 0;
-        i = j;
-      }
-      this.special[cell++] = special;
-      if (i >= b.length) {
-        if (!final) return -1;
-        break;
-      }
-      const c = b[i];
-      if (c === COMMA) {
-        i++;
-        continue;
-      }
-      if (c === LF) {
-        i++;
-        break;
-      }
-      if (c === CR) {
-        if (i + 1 >= b.length && !final) return -1;
-        i += b[i + 1] === LF ? 2 : 1;
-        break;
-      }
-      throw new CsvError('CSV_INVALID_CLOSING_QUOTE', 'a character after the closing quote of a field');
-    }
-    if (this.members && cell !== this.width) {
-      throw new CsvError('CSV_RECORD_INCONSISTENT_FIELDS_LENGTH', `a row of ${cell} fields under a header of ${this.width}`);
-    }
-    if (!this.members) this.width = cell;
-    return i;
-  }
-
-  private grow(): void {
-    const size = this.starts.length * 2;
-    const widen = <T extends Int32Array | Uint8Array>(old: T, next: T): T => {
-      next.set(old);
-      return next;
-    };
-    this.starts = widen(this.starts, new Int32Array(size));
-    this.ends = widen(this.ends, new Int32Array(size));
-    this.quoted = widen(this.quoted, new Uint8Array(size));
-    this.special = widen(this.special, new Uint8Array(size));
   }
 
   /** The header row: where each selected field is, and how it is written. */
@@ -376,51 +278,5 @@ export class CsvPageSlicer {
   private allEmpty(parts: readonly Member[]): boolean {
     for (const part of parts) if (part.column >= 0 && !this.isEmpty(part.column)) return false;
     return true;
-  }
-
-  private isCell(b: Buffer, column: number, bytes: Buffer): boolean {
-    const start = this.starts[column];
-    if (this.ends[column] - start !== bytes.length) return false;
-    for (let i = 0; i < bytes.length; i++) if (b[start + i] !== bytes[i]) return false;
-    return true;
-  }
-
-  /**
-   * Whether the cell is a number as JSON.stringify writes it, so it can be copied as it is:
-   * -?(0|[1-9]\d*)(\.\d*[1-9])?, at most 15 digits (exact in a double), not -0, and no fraction
-   * that JavaScript would write with an exponent (six zeros or more after `0.`).
-   */
-  private isPlainNumber(b: Buffer, column: number): boolean {
-    const end = this.ends[column];
-    let i = this.starts[column];
-    if (b[i] === 0x2d) i++;
-    const first = i;
-    if (b[i] === 0x30) i++;
-    else while (i < end && isDigit(b[i])) i++;
-    if (i === first) return false;
-    const zero = b[first] === 0x30;
-    let digits = i - first;
-    if (i === end) return !(zero && first > this.starts[column]) && digits <= 15;
-    if (b[i] !== 0x2e) return false;
-    const fraction = ++i;
-    while (i < end && isDigit(b[i])) i++;
-    if (i !== end || i === fraction || b[end - 1] === 0x30) return false;
-    if (zero) {
-      let zeros = 0;
-      while (b[fraction + zeros] === 0x30) zeros++;
-      if (zeros >= 6) return false;
-    }
-    digits += end - fraction;
-    return digits <= 15;
-  }
-
-  private isEmpty(column: number): boolean {
-    return this.ends[column] === this.starts[column];
-  }
-
-  /** The cell's text, quotes undoubled. */
-  private text(b: Buffer, column: number): string {
-    const text = b.toString('utf8', this.starts[column], this.ends[column]);
-    return this.special[column] && this.quoted[column] ? text.replaceAll('""', '"') : text;
   }
 }

@@ -14,7 +14,8 @@ import { isUtf8 } from 'node:buffer';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
 import type { DescribeField, PageDecoder, QueryPage } from '../api/types.js';
 import { ByteOutput } from './byte-output.js';
-import { BACKSLASH, COMMA, QUOTE, SPACE, isDigit, matches, pattern } from './bytes.js';
+import { BACKSLASH, COMMA, QUOTE, matches, pattern } from './bytes.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, JsonScanner, OPEN_ARRAY, OPEN_OBJECT, Unsliceable } from './json-scanner.js';
 import { BufferPool } from '../api/buffer-pool.js';
 import { createRecordShaper, normalizeDateTime } from './record-shaper.js';
 
@@ -35,17 +36,10 @@ const ANY = 2;
 const ATTRIBUTES = -2;
 const UNKNOWN = -1;
 
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 const Z = 0x5a;
 
 /** `"yyyy-MM-ddTHH:mm:ss.SSS+0000"`, Salesforce's form of a UTC datetime: `d` is any digit */
 const SF_UTC = pattern('"dddd-dd-ddTdd:dd:dd.ddd+0000"');
-
-class Unsliceable extends Error {}
 
 /** `pool`: where the records' buffers come from, and go back to once the page is released (written). */
 export function pageSlicer(plan: SlicePlan, pool: BufferPool = new BufferPool()): PageDecoder {
@@ -94,8 +88,7 @@ class Keys {
   }
 }
 
-class PageSlicer {
-  private pos = 0;
+class PageSlicer extends JsonScanner {
   private readonly out: ByteOutput;
   private readonly release: () => void;
   /** bytes of the page still to be copied to `out`, from–to (see copy) */
@@ -105,10 +98,11 @@ class PageSlicer {
   private recordNo = 0;
 
   constructor(
-    private readonly b: Buffer,
+    b: Buffer,
     private readonly keys: Keys,
     pool: BufferPool,
   ) {
+    super(b);
     this.out = new ByteOutput(b.length + 1024, (size) => pool.take(size));
     this.release = () => {
       for (const buffer of this.out.used) pool.give(buffer);
@@ -323,110 +317,4 @@ class PageSlicer {
     this.flush();
     this.out.text(text);
   }
-
-  // ----- the strict JSON grammar, skipping values without building them -----
-
-  private space(): void {
-    while (this.b[this.pos] === SPACE) this.pos++;
-  }
-
-  private expect(c: number): void {
-    this.space();
-    if (this.b[this.pos] !== c) throw new Unsliceable();
-    this.pos++;
-  }
-
-  /** After a member or element: true at the closing `close`, false after a comma. */
-  private next(close: number): boolean {
-    this.space();
-    const c = this.b[this.pos++];
-    if (c === close) return true;
-    if (c === COMMA) return false;
-    throw new Unsliceable();
-  }
-
-  private skipString(start: number): number {
-    const b = this.b;
-    if (b[start] !== QUOTE) throw new Unsliceable();
-    for (let i = start + 1; i < b.length; i++) {
-      const c = b[i];
-      if (c === QUOTE) return i + 1;
-      if (c < SPACE) throw new Unsliceable();
-      if (c === BACKSLASH) i = this.skipEscape(i);
-    }
-    throw new Unsliceable();
-  }
-
-  /** The last byte of the escape starting at `i`. */
-  private skipEscape(i: number): number {
-    const c = this.b[i + 1];
-    if (c === 0x75) {
-      for (let j = i + 2; j < i + 6; j++) if (!isHex(this.b[j])) throw new Unsliceable();
-      return i + 5;
-    }
-    // " \ / b f n r t
-    if (c === QUOTE || c === BACKSLASH || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) return i + 1;
-    throw new Unsliceable();
-  }
-
-  private skipValue(start: number): number {
-    const b = this.b;
-    const c = b[start];
-    if (c === QUOTE) return this.skipString(start);
-    if (c === OPEN_OBJECT || c === OPEN_ARRAY) return this.skipNested(start, c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY);
-    if (c === 0x74) return this.skipLiteral(start, 'true');
-    if (c === 0x66) return this.skipLiteral(start, 'false');
-    if (c === 0x6e) return this.skipLiteral(start, 'null');
-    return this.skipNumber(start);
-  }
-
-  private skipNested(start: number, close: number): number {
-    const saved = this.pos;
-    this.pos = start + 1;
-    this.space();
-    if (this.b[this.pos] === close) this.pos++;
-    else {
-      for (;;) {
-        this.space();
-        if (close === CLOSE_OBJECT) {
-          this.pos = this.skipString(this.pos);
-          this.expect(COLON);
-          this.space();
-        }
-        this.pos = this.skipValue(this.pos);
-        if (this.next(close)) break;
-      }
-    }
-    const end = this.pos;
-    this.pos = saved;
-    return end;
-  }
-
-  private skipLiteral(start: number, literal: string): number {
-    for (let i = 0; i < literal.length; i++) if (this.b[start + i] !== literal.charCodeAt(i)) throw new Unsliceable();
-    return start + literal.length;
-  }
-
-  /** -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? */
-  private skipNumber(start: number): number {
-    const b = this.b;
-    let i = start;
-    if (b[i] === 0x2d) i++;
-    if (b[i] === 0x30) i++;
-    else if (isDigit(b[i])) while (isDigit(b[i])) i++;
-    else throw new Unsliceable();
-    if (b[i] === 0x2e) {
-      if (!isDigit(b[++i])) throw new Unsliceable();
-      while (isDigit(b[i])) i++;
-    }
-    if (b[i] === 0x65 || b[i] === 0x45) {
-      i++;
-      if (b[i] === 0x2b || b[i] === 0x2d) i++;
-      if (!isDigit(b[i])) throw new Unsliceable();
-      while (isDigit(b[i])) i++;
-    }
-    return i;
-  }
 }
-
-const isHex = (c: number | undefined) => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));

@@ -1,0 +1,126 @@
+/**
+ * A strict JSON scanner over bytes: it skips values without building them and throws Unsliceable at
+ * anything JSON.parse would refuse (a cut-off text, a raw control character in a string, a bad
+ * escape, number or literal), so what it lets through can be copied as it is. record-slicer.ts
+ * builds on it.
+ */
+import { BACKSLASH, COMMA, QUOTE, SPACE, isDigit } from './bytes.js';
+
+export const COLON = 0x3a;
+export const OPEN_OBJECT = 0x7b;
+export const CLOSE_OBJECT = 0x7d;
+export const OPEN_ARRAY = 0x5b;
+export const CLOSE_ARRAY = 0x5d;
+
+/** The bytes break JSON's grammar, or use it in a way the scanner does not take (the caller parses them instead). */
+export class Unsliceable extends Error {}
+
+export class JsonScanner {
+  protected pos = 0;
+
+  constructor(protected readonly b: Buffer) {}
+
+  protected space(): void {
+    while (this.b[this.pos] === SPACE) this.pos++;
+  }
+
+  protected expect(c: number): void {
+    this.space();
+    if (this.b[this.pos] !== c) throw new Unsliceable();
+    this.pos++;
+  }
+
+  /** After a member or element: true at the closing `close`, false after a comma. */
+  protected next(close: number): boolean {
+    this.space();
+    const c = this.b[this.pos++];
+    if (c === close) return true;
+    if (c === COMMA) return false;
+    throw new Unsliceable();
+  }
+
+  protected skipString(start: number): number {
+    const b = this.b;
+    if (b[start] !== QUOTE) throw new Unsliceable();
+    for (let i = start + 1; i < b.length; i++) {
+      const c = b[i];
+      if (c === QUOTE) return i + 1;
+      if (c < SPACE) throw new Unsliceable();
+      if (c === BACKSLASH) i = this.skipEscape(i);
+    }
+    throw new Unsliceable();
+  }
+
+  /** The last byte of the escape starting at `i`. */
+  protected skipEscape(i: number): number {
+    const c = this.b[i + 1];
+    if (c === 0x75) {
+      for (let j = i + 2; j < i + 6; j++) if (!isHex(this.b[j])) throw new Unsliceable();
+      return i + 5;
+    }
+    // " \ / b f n r t
+    if (c === QUOTE || c === BACKSLASH || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) return i + 1;
+    throw new Unsliceable();
+  }
+
+  protected skipValue(start: number): number {
+    const b = this.b;
+    const c = b[start];
+    if (c === QUOTE) return this.skipString(start);
+    if (c === OPEN_OBJECT || c === OPEN_ARRAY) return this.skipNested(start, c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY);
+    if (c === 0x74) return this.skipLiteral(start, 'true');
+    if (c === 0x66) return this.skipLiteral(start, 'false');
+    if (c === 0x6e) return this.skipLiteral(start, 'null');
+    return this.skipNumber(start);
+  }
+
+  protected skipNested(start: number, close: number): number {
+    const saved = this.pos;
+    this.pos = start + 1;
+    this.space();
+    if (this.b[this.pos] === close) this.pos++;
+    else {
+      for (;;) {
+        this.space();
+        if (close === CLOSE_OBJECT) {
+          this.pos = this.skipString(this.pos);
+          this.expect(COLON);
+          this.space();
+        }
+        this.pos = this.skipValue(this.pos);
+        if (this.next(close)) break;
+      }
+    }
+    const end = this.pos;
+    this.pos = saved;
+    return end;
+  }
+
+  protected skipLiteral(start: number, literal: string): number {
+    for (let i = 0; i < literal.length; i++) if (this.b[start + i] !== literal.charCodeAt(i)) throw new Unsliceable();
+    return start + literal.length;
+  }
+
+  /** -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? */
+  protected skipNumber(start: number): number {
+    const b = this.b;
+    let i = start;
+    if (b[i] === 0x2d) i++;
+    if (b[i] === 0x30) i++;
+    else if (isDigit(b[i])) while (isDigit(b[i])) i++;
+    else throw new Unsliceable();
+    if (b[i] === 0x2e) {
+      if (!isDigit(b[++i])) throw new Unsliceable();
+      while (isDigit(b[i])) i++;
+    }
+    if (b[i] === 0x65 || b[i] === 0x45) {
+      i++;
+      if (b[i] === 0x2b || b[i] === 0x2d) i++;
+      if (!isDigit(b[i])) throw new Unsliceable();
+      while (isDigit(b[i])) i++;
+    }
+    return i;
+  }
+}
+
+const isHex = (c: number | undefined) => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
