@@ -14,7 +14,7 @@ export class ByteOutput {
 
   constructor(
     size: number,
-    private readonly take: (size: number) => Buffer = Buffer.allocUnsafe,
+    private readonly take: (size: number) => Buffer,
   ) {
     this.buffer = take(size);
     this.used.push(this.buffer);
