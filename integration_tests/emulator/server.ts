@@ -24,6 +24,7 @@ import { batchSizeFrom, pageJson, type CursorStore, type QueryPage } from './que
 import { rowToObject, type Column } from './record-serializer.js';
 import { limits, NEWEST_VERSION, OLDEST_VERSION, resourceMap, versionList } from './rest-resources.js';
 import { executeSoql } from './soql-engine.js';
+import { composite } from './composite.js';
 import { windowWidth } from './query-window.js';
 import type { TcpSockets } from './tcp-sockets.js';
 
@@ -247,48 +248,17 @@ function grantedObject(state: ServerState, name: string): SObjectName {
   return object;
 }
 
-/** Salesforce's limit of subrequests in one Composite request. */
-const MAX_SUBREQUESTS = 25;
-
-/**
- * `POST …/composite`: up to 25 subrequests answered in one body, each with its own status; the
- * whole request is metered as one call. The emulator runs GET subrequests (describes, queries).
- */
-async function composite(state: ServerState, version: string, pass: Pass): Promise<unknown> {
-  let body: { compositeRequest?: Array<{ method?: string; url?: string; referenceId?: string }> };
-  try {
-    body = JSON.parse(await pass.body()) as typeof body;
-  } catch {
-    throw new SalesforceError(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON.');
-  }
-  const requests = body?.compositeRequest;
-  if (!Array.isArray(requests) || requests.length === 0) throw new SalesforceError(400, 'INVALID_API_INPUT', 'compositeRequest is required');
-  if (requests.length > MAX_SUBREQUESTS) {
-    throw new SalesforceError(400, 'INVALID_API_INPUT', `Composite requests may contain no more than ${MAX_SUBREQUESTS} subrequests.`);
-  }
-  const compositeResponse = [];
-  for (const sub of requests) {
-    const referenceId = sub.referenceId ?? '';
-    try {
-      const target = new URL(sub.url ?? '', 'http://emulator.invalid');
-      const m = /^\/services\/data\/v(\d+)\.0(\/.*)$/.exec(target.pathname);
-      if (!m || Number(m[1]) > Number(version)) throw notFound();
-      const fake = { method: sub.method ?? 'GET', headers: {} } as IncomingMessage;
-      const result = await resource(state, fake, target, `${m[1]}.0`, m[2], pass);
-      compositeResponse.push({ body: typeof result === 'string' ? JSON.parse(result) : result, httpHeaders: {}, httpStatusCode: 200, referenceId });
-    } catch (err) {
-      if (!(err instanceof SalesforceError)) throw err;
-      compositeResponse.push({ body: err.body(), httpHeaders: {}, httpStatusCode: err.status, referenceId });
-    }
-  }
-  return { compositeResponse };
-}
-
 async function resource(state: ServerState, req: IncomingMessage, url: URL, version: string, rest: string, pass: Pass): Promise<unknown> {
   const parts = rest.split('/').filter(Boolean).map(decodeURIComponent);
   const [head, a, b] = parts;
   if (head === 'jobs' && a === 'query') return bulkResource(state, req, url, version, parts, pass);
-  if (head === 'composite' && parts.length === 1 && req.method === 'POST') return composite(state, version, pass);
+  if (head === 'composite' && parts.length === 1 && req.method === 'POST') {
+    return composite(
+      version,
+      () => pass.body(),
+      (sub, target, subVersion, subRest) => resource(state, sub, target, subVersion, subRest, pass),
+    );
+  }
   requireRead(req);
   if (parts.length === 0) return resourceMap(version);
   if (head === 'limits' && parts.length === 1) return limits(state.apiCalls, state.dailyApiLimit);
