@@ -56,6 +56,7 @@ export class ProtocolWriter {
    * as bytes; others are serialised here.
    */
   async writeRecords(stream: string, records: readonly object[], emittedAt: number): Promise<void> {
+    if (records.length === 0) return;
     const prefix = Buffer.from(`{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"emitted_at":${emittedAt},"data":`);
     let chunk = this.chunk(RECORD_CHUNK_BYTES);
     let at = 0;
@@ -73,8 +74,7 @@ export class ProtocolWriter {
       chunk.set(RECORD_END, at);
       at += RECORD_END.length;
     }
-    if (at > 0) await this.writeChunk(chunk, at);
-    else this.keep(chunk);
+    await this.writeChunk(chunk, at);
   }
 
   /**

@@ -40,6 +40,7 @@ const Z = 0x5a;
 
 /** `"yyyy-MM-ddTHH:mm:ss.SSS+0000"`, Salesforce's form of a UTC datetime: `d` is any digit */
 const SF_UTC = pattern('"dddd-dd-ddTdd:dd:dd.ddd+0000"');
+const ATTRIBUTES_KEY = Buffer.from('"attributes"');
 
 /** `pool`: where the records' buffers come from, and go back to once the page is released (written). */
 export function pageSlicer(plan: SlicePlan, pool: BufferPool = new BufferPool()): PageDecoder {
@@ -261,9 +262,9 @@ class PageSlicer extends JsonScanner {
   }
 
   private lookup(start: number, end: number): number {
-    const key = this.value(start, end);
-    if (key === 'attributes') return ATTRIBUTES;
-    return this.keys.index.get(key as string) ?? UNKNOWN;
+    // Every record starts with `attributes`: recognised by its bytes, without making a string of it.
+    if (this.b.compare(ATTRIBUTES_KEY, 0, ATTRIBUTES_KEY.length, start, end) === 0) return ATTRIBUTES;
+    return this.keys.index.get(this.value(start, end) as string) ?? UNKNOWN;
   }
 
   /** The value of a JSON token (a string without escapes is read as it is, the others parsed). */
