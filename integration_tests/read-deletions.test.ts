@@ -144,4 +144,38 @@ describe('hard deletes', () => {
     expect(getDeletedCalls(org)).toHaveLength(0);
     expect(run.recordsOf('Account').every((r) => !('_ab_cdc_deleted_at' in r))).toBe(true);
   });
+
+  // Salesforce stamps deletions with its own clock: every position compared with those stamps comes from its answers.
+  it.each([
+    ['behind', -10 * MINUTE],
+    ['ahead of', 10 * MINUTE],
+  ])("are each reported once, by the next read or the one after, when the org's clock runs 10 minutes %s ours", async (_way, aheadMs) => {
+    const { org, catalog } = await accountsOrg({ clockAheadMs: aheadMs });
+    const ids = org.emulator.records('Account').map((r) => String(r.Id));
+    const deleteSome = (n: number) => ids.splice(0, n).map((id) => (org.emulator.hardDelete('Account', id), id));
+    const minutesPass = (() => {
+      let ahead = aheadMs;
+      return (n: number) => org.emulator.setClockAheadMs((ahead += n * MINUTE));
+    })();
+    const deletionsOf = (run: RunResult) => run.recordsOf('Account').filter((r) => r._ab_cdc_deleted_at !== undefined);
+
+    const first = await runConnector('read', { config: org.config, catalog, env: org.env });
+    expect(first.exitCode).toBe(0);
+    // Where deletions start is a time the org has reached, not one in its future.
+    expect(Date.parse(accountState(first).deletions_through)).toBeLessThanOrEqual(org.emulator.orgNow());
+    const deleted = deleteSome(3); // right after the read
+    minutesPass(3);
+    deleted.push(...deleteSome(3));
+    const second = await runConnector('read', { config: org.config, catalog, state: stateFrom(first.states), env: org.env });
+    expect(second.exitCode).toBe(0);
+    deleted.push(...deleteSome(3)); // right after the second read, in the minute it stopped at
+    minutesPass(3);
+    const third = await runConnector('read', { config: org.config, catalog, state: stateFrom(second.states), env: org.env });
+    expect(third.exitCode).toBe(0);
+
+    const reported = [...deletionsOf(second), ...deletionsOf(third)].map((r) => String(r.Id));
+    expect([...reported].sort()).toEqual([...deleted].sort());
+    expect(deletionsOf(first)).toEqual([]);
+    expect(Date.parse(accountState(third).deletions_through)).toBeLessThanOrEqual(org.emulator.orgNow());
+  });
 });

@@ -140,7 +140,7 @@ export class BulkJobs {
       throw bad('FUNCTIONALITY_NOT_ENABLED', 'Selecting compound data not supported in Bulk Query');
     }
 
-    const now = formatDateTime(Date.now());
+    const now = formatDateTime(this.store.clock.now());
     const job: Job = {
       id: randomId(KEY_PREFIX.BulkJob, randomBytes(12)),
       operation,
@@ -171,7 +171,7 @@ export class BulkJobs {
       job.polls++;
       job.state = job.polls > this.options.pollsBeforeComplete ? (job.failure ? 'Failed' : 'JobComplete') : 'InProgress';
       if (job.state === 'Failed') this.failed++;
-      job.systemModstamp = formatDateTime(Date.now());
+      job.systemModstamp = formatDateTime(this.store.clock.now());
     }
     return { status: 200, body: this.info(job, true) };
   }
@@ -189,7 +189,7 @@ export class BulkJobs {
       throw bad('INVALIDJOB', `Cannot abort a job in state ${job.state}`);
     }
     job.state = 'Aborted';
-    job.systemModstamp = formatDateTime(Date.now());
+    job.systemModstamp = formatDateTime(this.store.clock.now());
     return { status: 200, body: this.info(job, false) };
   }
 

@@ -83,3 +83,48 @@ describe('Get Deleted', () => {
     expect(next.SystemModstamp).toBe(row.SystemModstamp);
   });
 });
+
+describe.each([
+  ['behind', -10 * MINUTE],
+  ['ahead of', 10 * MINUTE],
+])("an org whose clock runs 10 minutes %s this machine's", (_way, aheadMs) => {
+  let emu: Emulator;
+  let token: string;
+  beforeAll(async () => {
+    emu = await startEmulator({ counts: { Account: 10, Contact: 5, Lead: 5, Opportunity: 5, Case: 5, User: 5 }, clockAheadMs: aheadMs });
+    token = await mintToken(emu);
+  });
+  afterAll(() => emu.close());
+  const orgSecond = () => Math.floor(emu.orgNow() / 1000) * 1000;
+
+  it('dates its answers, stamps changes and deletions, and covers Get Deleted windows by its own clock', async () => {
+    const [changed, gone] = emu.records('Account').map((r) => String(r.Id));
+    const before = orgSecond();
+    const reply = await call(emu, `${V}/sobjects/Account/describe`, token);
+    const date = Date.parse(reply.headers.get('date')!);
+    expect(date).toBeGreaterThanOrEqual(before);
+    expect(date).toBeLessThanOrEqual(orgSecond());
+    const updated = emu.update('Account', changed, { Name: 'Skewed' });
+    expect(Math.abs(Date.parse(String(updated.SystemModstamp).replace('+0000', 'Z')) - emu.orgNow())).toBeLessThan(MINUTE);
+    const deletedAt = emu.orgNow();
+    emu.hardDelete('Account', gone);
+    emu.setClockAheadMs(aheadMs + 2 * MINUTE); // two minutes pass on the org
+    // A window ending past both clocks: the org covers only up to its own present.
+    const end = Math.max(Date.now(), emu.orgNow()) + 2 * MINUTE;
+    const asked = floorMinute(emu.orgNow());
+    const answer = (await call(emu, `${V}/sobjects/Account/deleted/?start=${iso(deletedAt - 5 * MINUTE)}&end=${iso(end)}`, token)).body as {
+      deletedRecords: { id: string; deletedDate: string }[];
+      latestDateCovered: string;
+    };
+    const covered = Date.parse(answer.latestDateCovered.replace('+0000', 'Z'));
+    expect(covered).toBeGreaterThanOrEqual(asked);
+    expect(covered).toBeLessThanOrEqual(floorMinute(emu.orgNow()));
+    const listed = answer.deletedRecords.find((r) => r.id === gone)!;
+    expect(Math.abs(Date.parse(listed.deletedDate.replace('+0000', 'Z')) - deletedAt)).toBeLessThan(1000);
+    emu.setClockAheadMs(aheadMs);
+    // The 15 days are counted on the org's clock too.
+    const edge = emu.orgNow() - 15 * DAY;
+    expect((await call(emu, `${V}/sobjects/Account/deleted/?start=${iso(edge - 2 * MINUTE)}&end=${iso(edge + 10 * MINUTE)}`, token)).status).toBe(400);
+    expect((await call(emu, `${V}/sobjects/Account/deleted/?start=${iso(edge + 2 * MINUTE)}&end=${iso(edge + 10 * MINUTE)}`, token)).status).toBe(200);
+  });
+});

@@ -7,6 +7,7 @@ import { defineCustomObject, defineGeneratedObjects, type CustomObjectOptions } 
 import { TokenService, type EmulatorClient } from './oauth.js';
 import { OrgAccess } from './org-access.js';
 import { OrgStore } from './org-store.js';
+import { OrgClock } from './org-clock.js';
 import { CursorStore } from './query-cursors.js';
 import { BulkJobs, type BulkFailureModes } from './bulk-jobs.js';
 import { DeleteLog } from './delete-log.js';
@@ -45,7 +46,10 @@ export interface EmulatorOptions {
   sandbox?: boolean;
   /** what token answers name as instance_url; default the emulator's own URL */
   instanceUrl?: string;
-  /** the org's clock runs this far ahead of ours: JWTs expiring sooner are refused as expired */
+  /**
+   * the org's clock runs this far ahead of ours (negative: behind): its Date headers, the stamps of
+   * changes and deletions, Get Deleted's windows, JWT expiry (org-clock.ts)
+   */
   clockAheadMs?: number;
   maxBatchSize?: number;
   /** Every Description filled to this many characters (records of tens of KB); 0, the default, leaves them short. */
@@ -94,6 +98,10 @@ export interface Emulator {
    * and Get Deleted lists nothing deleted before then (earliestDateAvailable moves forward).
    */
   emptyRecycleBin(object: SObjectName, at?: number): void;
+  /** The org's time now (ms), on its clock (`clockAheadMs`). */
+  orgNow(): number;
+  /** Moves the org's clock to run `ms` ahead of ours (negative: behind): time passing, or a clock corrected. */
+  setClockAheadMs(ms: number): void;
   /** Changes fields (formula results) without moving SystemModstamp, as a formula does when what it reads changes. */
   recalculate(object: SObjectName, id: string, fields: Record<string, unknown>): Record<string, unknown>;
   revokeObject(object: SObjectName): void;
@@ -184,7 +192,7 @@ function orgObjects(opts: EmulatorOptions): SObjectName[] {
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const store = new OrgStore(opts.seed ?? 42, opts.counts ?? {}, opts.longTextChars);
+  const store = new OrgStore(opts.seed ?? 42, opts.counts ?? {}, opts.longTextChars, new OrgClock(opts.clockAheadMs ?? 0));
   const access = new OrgAccess({ ...opts, objects: orgObjects(opts) });
   const tokens = new TokenService(
     opts.clients ?? [DEFAULT_CLIENT],
@@ -217,7 +225,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     myDomain: opts.myDomain ?? true,
     sandbox: opts.sandbox ?? false,
     instanceUrl: opts.instanceUrl,
-    clockAheadMs: opts.clockAheadMs ?? 0,
+    clock: store.clock,
     maxBatchSize: opts.maxBatchSize ?? 2000,
     dailyApiLimit: opts.dailyApiLimit ?? 15000,
     queryTimeoutRows: opts.queryTimeoutRows ?? null,
@@ -286,9 +294,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       store.remove(object, id);
       deletes.record(object, id, deletedAt ?? store.deletionTime(object));
     },
-    emptyRecycleBin: (object, at = Date.now()) => {
+    emptyRecycleBin: (object, at = store.clock.now()) => {
       for (const row of store.records(object, true)) if (row.IsDeleted === true) store.remove(object, String(row.Id));
       deletes.empty(object, at);
+    },
+    orgNow: () => store.clock.now(),
+    setClockAheadMs: (ms) => {
+      store.clock.aheadMs = ms;
     },
     recalculate: (object, id, fields) => copy(store.recalculate(object, id, fields)),
     revokeObject: (object) => access.revoke(object),

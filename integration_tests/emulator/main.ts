@@ -1,7 +1,7 @@
 /**
  * CLI: `node dist/integration_tests/emulator/main.js [--port N] [--https] [--seed N] [--latency-ms N]
  * [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N] [--long-text-chars N] [--bulk-polls N]
- * [--auth client_credentials|refresh_token|jwt_bearer] [--rotate-refresh-tokens]`.
+ * [--clock-ahead-ms N] [--auth client_credentials|refresh_token|jwt_bearer] [--rotate-refresh-tokens]`.
  * Prints one JSON line with the connection details, then serves until SIGINT/SIGTERM. Its `hostname`
  * is what the connector's config takes for the mode it started in: `http://127.0.0.1:PORT` over
  * HTTP (the connector refuses plain http:// unless the scheme is written out, and only on loopback),
@@ -17,7 +17,7 @@ import { SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
 
 const USAGE =
   'usage: main.js [--port N] [--https] [--seed N] [--latency-ms N] [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N] ' +
-  '[--long-text-chars N] [--bulk-polls N] [--auth client_credentials|refresh_token|jwt_bearer] [--rotate-refresh-tokens]';
+  '[--long-text-chars N] [--bulk-polls N] [--clock-ahead-ms N] [--auth client_credentials|refresh_token|jwt_bearer] [--rotate-refresh-tokens]';
 const FLOWS = ['client_credentials', 'refresh_token', 'jwt_bearer'] as const;
 type Flow = (typeof FLOWS)[number];
 
@@ -61,7 +61,11 @@ function parseArgs(argv: string[]): CliOptions {
     else if (flag === '--max-batch-size') out.maxBatchSize = int();
     else if (flag === '--long-text-chars') out.longTextChars = int();
     else if (flag === '--bulk-polls') out.bulkPollsBeforeComplete = int();
-    else if (flag === '--counts') out.counts = parseCounts(raw());
+    else if (flag === '--clock-ahead-ms') {
+      const v = raw();
+      if (!/^-?\d+$/.test(v)) throw new Error(`${flag} needs an integer number of milliseconds (negative: the org's clock is behind)`);
+      out.clockAheadMs = Number(v);
+    } else if (flag === '--counts') out.counts = parseCounts(raw());
     else if (flag === '--rotate-refresh-tokens') out.rotate = true;
     else if (flag === '--auth') {
       const v = raw();

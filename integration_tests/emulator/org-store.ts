@@ -13,6 +13,7 @@ import { KEY_PREFIX, makeId } from './ids.js';
 import { Rng } from './rng.js';
 import { formatDateTime, parseStoredDateTime } from './sf-time.js';
 import { buildTimeline, type MassUpdate } from './timeline.js';
+import { OrgClock } from './org-clock.js';
 
 /** Rows of an object beyond the six when the options give no count (made on first use). */
 export const DEFAULT_EXTRA_COUNT = 40;
@@ -72,6 +73,8 @@ export class OrgStore {
     seed: number,
     counts: Partial<Record<SObjectName, number>>,
     private readonly longTextChars = 0,
+    /** the org's clock: changes and deletions are stamped by it */
+    readonly clock = new OrgClock(),
   ) {
     this.seed = seed;
     this.counts = counts;
@@ -171,7 +174,7 @@ export class OrgStore {
   /** The emulator clock: now, but always after the object's newest change, so a mutation is the newest row. */
   private tick(object: SObjectName): number {
     const newest = this.newestModstamp(object);
-    return Math.max(Date.now(), newest === null ? 0 : newest + 1);
+    return Math.max(this.clock.now(), newest === null ? 0 : newest + 1);
   }
 
   insert(object: SObjectName, fields: Record<string, unknown> = {}): SRecord {
@@ -179,7 +182,7 @@ export class OrgStore {
   }
 
   lateCommit(object: SObjectName, msBeforeNewest: number, fields: Record<string, unknown> = {}): SRecord {
-    const newest = this.newestModstamp(object) ?? Date.now();
+    const newest = this.newestModstamp(object) ?? this.clock.now();
     return this.create(object, newest - msBeforeNewest, fields);
   }
 

@@ -19,6 +19,7 @@ import type { TokenContext, TokenService } from './oauth.js';
 import { tokenAnswer } from './token-endpoint.js';
 import type { OrgAccess } from './org-access.js';
 import type { OrgStore } from './org-store.js';
+import type { OrgClock } from './org-clock.js';
 import { alterPage } from './page-alterations.js';
 import { batchSizeFrom, pageJson, type CursorStore, type QueryPage } from './query-cursors.js';
 import { rowToObject, type Column } from './record-serializer.js';
@@ -48,8 +49,8 @@ export interface ServerState {
   sandbox: boolean;
   /** what token answers name as instance_url (undefined: the emulator's own URL) */
   instanceUrl: string | undefined;
-  /** how far the org's clock runs ahead of this machine's (JWT expiry checks) */
-  clockAheadMs: number;
+  /** the org's clock (org-clock.ts), the store's own */
+  clock: OrgClock;
   maxBatchSize: number;
   dailyApiLimit: number;
   /** Objects whose queryAll is refused (only query works on them). */
@@ -78,6 +79,9 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams.get('q'), status: 0 };
     state.requests.push(entry);
+    // Node would date the answer by this machine's clock; the org dates it by its own.
+    res.sendDate = false;
+    res.setHeader('date', new Date(state.clock.now()).toUTCString());
     state.faults
       .delay()
       .then(() => route(state, req, res, url))
@@ -137,7 +141,7 @@ function tokenContext(state: ServerState, dry: boolean): TokenContext {
     instanceUrl: state.instanceUrl ?? state.url,
     myDomain: state.myDomain,
     sandbox: state.sandbox,
-    now: Date.now() + state.clockAheadMs,
+    now: state.clock.now(),
     dry,
   };
 }
@@ -269,7 +273,7 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
     if (parts.length === 3 && b === 'describe') {
       return objectDescribe(object, state.access.hiddenFields(object), version, state.hostname);
     }
-    if (parts.length === 3 && b === 'deleted') return state.deletes.answer(object, state.store.rows(object), url, Date.now());
+    if (parts.length === 3 && b === 'deleted') return state.deletes.answer(object, state.store.rows(object), url, state.clock.now());
     if (parts.length === 3) return record(state, object, b, url, version);
     throw notFound();
   }

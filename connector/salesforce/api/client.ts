@@ -17,6 +17,7 @@ import { dataApiUrl } from './api-url.js';
 import { MalformedAnswerError, PagingError, SalesforceApiError, SalesforceFailure, UnreadableAnswerError, type CallContext } from './failures.js';
 import type { GuardedBody } from './guarded-body.js';
 import { parseLimitInfo, type ApiUsage } from './limit-info.js';
+import { answerDate, OrgClock } from './org-clock.js';
 import { QuotaGuard } from './quota.js';
 import { RequestPolicy, type Answer, type RetryEvent } from './request-policy.js';
 import { parseRetryAfter } from './retry-rules.js';
@@ -77,6 +78,8 @@ export class SalesforceClient {
   readonly budget: ByteBudget;
   /** page-sized buffers used again (a page's bytes, the records sliced out of it), up to the budget's size spare */
   readonly buffers: BufferPool;
+  /** the org's time as its answers showed it: for every position Salesforce compares with its own stamps */
+  readonly orgClock = new OrgClock();
   private readonly policy: RequestPolicy;
 
   constructor(
@@ -120,6 +123,7 @@ export class SalesforceClient {
   }
 
   private observe(url: URL, headers: IncomingHttpHeaders, context: CallContext): void {
+    if (url.pathname.startsWith('/services/data/')) this.orgClock.observe(headers);
     if (url.pathname.startsWith('/services/data/v')) {
       this.apiCalls++;
       if (context.object) this.callsByObject.set(context.object, (this.callsByObject.get(context.object) ?? 0) + 1);
@@ -338,6 +342,6 @@ export class SalesforceClient {
 
   /** Secrets are masked before the body is cut to size, so no part of one survives the cut. */
   private apiError(answer: Answer, path: string): SalesforceApiError {
-    return parseErrorBody(answer.status, this.redactor.redact(answer.text), path, parseRetryAfter(answer.headers['retry-after']));
+    return parseErrorBody(answer.status, this.redactor.redact(answer.text), path, parseRetryAfter(answer.headers['retry-after'], answerDate(answer.headers)));
   }
 }

@@ -57,13 +57,17 @@ export function retryDelayMs(failures: number, timing: RetryTiming, retryAfterMs
   return Math.max(jittered, retryAfterMs ?? 0);
 }
 
-/** Retry-After as milliseconds: seconds or an HTTP date; absent or unreadable is undefined. */
-export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | undefined {
+/**
+ * Retry-After as milliseconds: seconds or an HTTP date; absent or unreadable is undefined. A date is
+ * the server's clock: it is measured from the same answer's Date (`answeredAt`) when there is one,
+ * so a clock skew between the org and this machine neither shortens nor lengthens the wait.
+ */
+export function parseRetryAfter(header: string | string[] | undefined, answeredAt = Date.now()): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - answeredAt);
 }
 
 /** A few words on what failed, for the retry log line. */

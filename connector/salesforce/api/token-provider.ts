@@ -15,6 +15,7 @@ import { MalformedAnswerError, OAuthError, UnreadableAnswerError, type TokenRequ
 import { apiOrigin } from './instance-url.js';
 import type { Answer, RequestPolicy } from './request-policy.js';
 import { parseRetryAfter } from './retry-rules.js';
+import { answerDate } from './org-clock.js';
 import { grantForm } from './token-grant.js';
 
 export interface AccessToken {
@@ -150,7 +151,7 @@ export class TokenProvider {
     if (answer.status !== 200) {
       const error = typeof body?.error === 'string' ? body.error : undefined;
       const description = typeof body?.error_description === 'string' ? this.redactor.redact(body.error_description) : undefined;
-      throw new OAuthError(answer.status, error, description, facts, parseRetryAfter(answer.headers['retry-after']));
+      throw new OAuthError(answer.status, error, description, facts, parseRetryAfter(answer.headers['retry-after'], answerDate(answer.headers)));
     }
     // Not JSON: cut off in transit, worth asking again. JSON without a token: not Salesforce.
     if (!body) throw new UnreadableAnswerError(TOKEN_PATH, Buffer.byteLength(answer.text), 'not a JSON object');

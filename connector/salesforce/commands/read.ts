@@ -49,6 +49,7 @@ export class SalesforceRead implements ReadSession {
           `${name}: the state's ${field} ${JSON.stringify(repairedFrom)} is not a date-time (an earlier release could save one), so ${name} is read again from ${from}; records already delivered may arrive again.`,
         );
       }
+      // Before any call, so on this machine's clock: only a warning, and its day of slack dwarfs any skew.
       if (cursor && Date.parse(cursor) > Date.now() + FUTURE_SLACK_MS) {
         await this.log(
           'WARN',

@@ -24,7 +24,7 @@ export const DELETE_LOG_RETENTION_MS = 15 * 86_400_000;
 const MINUTE_MS = 60_000;
 /** Salesforce wants start before end by more than a minute. */
 const SHORTEST_WINDOW_MS = 2 * MINUTE_MS;
-/** How far inside the 15 days we start, so a clock a little ahead of ours never sees a start outside them. */
+/** How far inside the 15 days we start, so the org, a little past the time its answers showed, never sees a start outside them. */
 const RETENTION_MARGIN_MS = 10 * MINUTE_MS;
 /** Deletion records per checkpoint: an answer can list 600,000 ids. */
 const RECORDS_PER_CHECKPOINT = 2_000;
@@ -48,8 +48,9 @@ export function listsDeletions(describe: DescribeResult): boolean {
 
 /**
  * Where this run's deletions start: the saved position, or, on a stream's first incremental run, the
- * time its read started (what was deleted before is not in what was read; what is deleted during the
- * read is listed next time).
+ * time its read started on the org's clock (what was deleted before is not in what was read; what is
+ * deleted during the read is listed next time). Salesforce compares it with its own deletion stamps,
+ * so this machine's clock would lose every deletion up to the skew after it when the org is behind.
  */
 export function deletionsFrom(streamState: Record<string, unknown> | undefined, readStartedAt: string): string {
   return asInstant(streamState?.[DELETIONS_STATE_KEY]) ?? readStartedAt;
@@ -90,8 +91,12 @@ export function parts<T>(items: readonly T[], size: number): T[][] {
   return out.length ? out : [[]];
 }
 
-/** Reads and delivers the deletions from `savedFrom` to now. */
-export async function readDeletions(read: DeletionRead, savedFrom: string, now = Date.now()): Promise<void> {
+/**
+ * Reads and delivers the deletions from `savedFrom` to now, on the org's clock: an end past the
+ * org's present would be cut to it by latestDateCovered anyway, but one short of it (the org ahead
+ * of us) would leave the last minutes to a later run, and the 15 days are counted by the org.
+ */
+export async function readDeletions(read: DeletionRead, savedFrom: string, now = read.client.orgClock.now()): Promise<void> {
   const { client, log, object } = read;
   const end = floorMinute(now);
   let from = floorMinute(Date.parse(savedFrom));

@@ -27,7 +27,10 @@ export interface FormulaPlanInput {
   streamState: Record<string, unknown> | undefined;
   /** the cursor this read starts from; undefined when the stream is read whole anyway */
   cursor: string | undefined;
-  /** when this run's read of the stream starts (ISO-8601 UTC) */
+  /**
+   * when this run's read of the stream starts (ISO-8601 UTC), on the org's clock: the one clock every
+   * run sees, whichever machine it runs on. The schedule compares it only with times it saved itself.
+   */
   now: string;
 }
 

@@ -19,7 +19,10 @@ export interface StampProblem {
 
 const SHAPED_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Clock skew tolerated between Salesforce and us before a stamp counts as from the future. */
+/**
+ * How far past the org's present (as its answers show it, api/org-clock.ts) a stamp may lie before it
+ * counts as from the future: wide, because a stamp is written by whichever clock the org trusts.
+ */
 export const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 
 export class PageOrder {

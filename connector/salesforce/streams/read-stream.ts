@@ -83,7 +83,8 @@ export async function readStream(
       `${object}: ${selection.dropped.join(', ')} ${verb} in the catalog but no longer readable (deleted, or hidden by field-level security); left out of this sync. Run discover to refresh the schema.`,
     );
   }
-  const readStartedAt = new Date().toISOString();
+  // The org's time, not ours: deletions_through is compared with Salesforce's deletion stamps (api/org-clock.ts).
+  const readStartedAt = new Date(client.orgClock.now()).toISOString();
   const formulas: FormulaPlan = incremental
     ? formulaRefreshDue({
         hours: ctx.formulaRefreshHours,
@@ -130,7 +131,7 @@ export async function readStream(
   if (formulas.during) pages.carried[FORMULA_STATE_KEY] = formulas.during;
   const rest = restPageSource(client, object, selection.fields, choices, keys, sink.log);
   const windows: Window[] = [{ bounds: { from, ...(resumed?.afterId ? { after: { id: resumed.afterId } } : {}) } }];
-  const order = new PageOrder(keys);
+  const order = new PageOrder(keys, () => client.orgClock.now());
   let badStamps = 0;
   let restarts = 0;
   let estimated = false;
@@ -160,7 +161,7 @@ export async function readStream(
       if (code === 'QUERY_TIMEOUT' && keys.cursor) {
         // Split from the oldest change, not from the dawn of time: halves of empty years cost calls too.
         if (!resume.from && !resume.after) resume.from = await earliestChange(client, object, keys.cursor, choices.includeDeleted);
-        const halves = splitWindow(resume, Date.now());
+        const halves = splitWindow(resume, client.orgClock.now());
         if (!halves) throw error;
         await sink.log(
           'WARN',
@@ -172,7 +173,7 @@ export async function readStream(
       if (error instanceof BulkJobFailedError && keys.cursor) {
         // A failed job delivered nothing of its window: split it, down to a width Bulk should manage, then use REST.
         if (!window.from && !window.after) window.from = await earliestChange(client, object, keys.cursor, choices.includeDeleted);
-        const halves = splitWindow(window, Date.now(), client.settings.bulkMinWindowMs);
+        const halves = splitWindow(window, client.orgClock.now(), client.settings.bulkMinWindowMs);
         const span = `the window from ${window.from ?? 'the beginning'} to ${window.to ?? 'now'}`;
         await sink.log(
           'WARN',
