@@ -172,6 +172,46 @@ describe('bounds: no hang, no crash, no loop', () => {
     expect(errorOf(result, 'Account')).toMatchObject({ failure_type: 'transient_error', message: expect.stringMatching(/took longer than/) });
   });
 
+  describe('the floor on the transfer rate', () => {
+    // Scaled down: 1,000 bytes per 300 ms of waiting (3.3 KB/s), as 8 KB per two minutes is 68 B/s.
+    const floor = { SOURCE_SALESFORCE_SLOW_BODY_WINDOW_MS: '300', SOURCE_SALESFORCE_SLOW_BODY_MIN_BYTES: '1000' };
+    const retries = (result: RunResult) => result.logs.filter((l) => l.log.level === 'WARN' && /^Retrying a call that failed/.test(l.log.message));
+
+    it('an answer that drips after its headers fails its attempt there and is retried', async () => {
+      // Idle never fires here, and the deadline is far: only the floor can end the attempt.
+      org.emulator.misbehave('queryMore', { kind: 'drip', intervalMs: 30 });
+      const result = await read(['Account'], { env: { ...floor, SOURCE_SALESFORCE_IDLE_TIMEOUT_MS: '60000', SOURCE_SALESFORCE_DEADLINE_MS: '600000' } });
+      expect(result.exitCode).toBe(0);
+      expectNoLoss(result, 'Account');
+      expect(retries(result).map((l) => l.log.message)).toEqual([expect.stringMatching(/fewer than 1000 bytes in 300 ms/)]);
+    });
+
+    it('a slow but real link is never cut', async () => {
+      // 4 KB every 20 ms: sixty times the floor, as a link of 4 KB/s is to 68 B/s.
+      const link: Misbehaviour = { kind: 'slowLink', bytesPerTick: 4000, intervalMs: 20 };
+      org.emulator.misbehave('query', link);
+      org.emulator.misbehave('queryMore', link, 2);
+      const applied = org.emulator.misbehaviourCount('slowLink');
+      const result = await read(['Account'], { env: floor });
+      expect(result.exitCode).toBe(0);
+      expectNoLoss(result, 'Account');
+      expect(org.emulator.misbehaviourCount('slowLink') - applied).toBe(3);
+      expect(retries(result)).toEqual([]);
+    });
+
+    it('a platform reading our output slowly does not count against Salesforce', async () => {
+      const result = await runConnector('read', {
+        config: { ...org.config, read_api: 'bulk' },
+        catalog: only('Account'),
+        env: { ...org.env, ...floor },
+        slowReader: true,
+      });
+      expect(result.exitCode).toBe(0);
+      expectNoLoss(result, 'Account');
+      expect(retries(result)).toEqual([]);
+    });
+  });
+
   it.each([
     ['a huge body', 'query', { kind: 'hugeBody', bytes: 8_000_000 }],
     ['a gzip bomb', 'queryMore', { kind: 'gzipBomb', bytes: 200_000_000 }],

@@ -18,6 +18,13 @@ export interface Settings {
   headersTimeoutMs: number;
   /** Longest silence while a body is being received and read. */
   idleTimeoutMs: number;
+  /**
+   * The floor on a body's transfer rate, against an answer that drips a byte now and then and so is
+   * never idle: waiting time is cut into windows of slowBodyWindowMs, and one that brought some bytes
+   * but fewer than slowBodyMinBytes ends the attempt, retried like a silence (guarded-body.ts).
+   */
+  slowBodyWindowMs: number;
+  slowBodyMinBytes: number;
   /** Longest time one call may spend waiting on the server, headers and body together. */
   deadlineMs: number;
   /** Largest decompressed JSON answer accepted. */
@@ -51,6 +58,10 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   connectTimeoutMs: 30_000,
   headersTimeoutMs: 180_000,
   idleTimeoutMs: 120_000,
+  // 8 KB in two minutes is 68 bytes a second: a link of a few KB/s moves forty times that, a drip of a byte a second
+  // a sixtieth. A window as long as the idle timeout cuts nothing a silence would not have cut, only a crawl.
+  slowBodyWindowMs: 120_000,
+  slowBodyMinBytes: 8192,
   deadlineMs: 30 * 60 * 1000,
   maxAnswerBytes: 64 * 1024 * 1024,
   maxCsvRecordBytes: 8 * 1024 * 1024,

@@ -51,6 +51,8 @@ export async function sendMisbehaving(
       return resetAfterPartial(res, await realAnswer(), tcp);
     case 'drip':
       return drip(res, await realAnswer(), m.intervalMs, m.totalMs);
+    case 'slowLink':
+      return slowLink(res, await realAnswer(), m.bytesPerTick, m.intervalMs);
     case 'stall': {
       const answer = await realAnswer();
       const { headers, bytes } = answerBytes(answer);
@@ -110,6 +112,21 @@ function drip(res: ServerResponse, answer: Answer, intervalMs: number, totalMs: 
     clearInterval(tick);
     clearTimeout(limit);
   });
+}
+
+/** The whole real answer, `bytesPerTick` bytes per interval: a slow but working link. */
+function slowLink(res: ServerResponse, answer: Answer, bytesPerTick: number, intervalMs: number): void {
+  const { headers, bytes } = answerBytes(answer);
+  res.writeHead(answer.status, { ...headers, 'Content-Length': String(bytes.length) });
+  res.flushHeaders();
+  let sent = 0;
+  const tick = setInterval(() => {
+    res.write(bytes.subarray(sent, (sent += bytesPerTick)));
+    if (sent < bytes.length) return;
+    clearInterval(tick);
+    res.end();
+  }, intervalMs).unref();
+  res.once('close', () => clearInterval(tick));
 }
 
 function* repeated(head: string, bytes: number, tail = ''): Generator<Buffer> {

@@ -157,6 +157,18 @@ describe('misbehave', () => {
       expect((x.arrivals[n - 1] - x.arrivals[0]) / (n - 1)).toBeGreaterThanOrEqual(15);
     });
 
+    it('slowLink: the whole real answer, a few bytes per interval', async () => {
+      const real = await get(`${V}/sobjects/Account/describe`);
+      emu.misbehave('describe', { kind: 'slowLink', bytesPerTick: 4096, intervalMs: 5 });
+      const x = await get(`${V}/sobjects/Account/describe`);
+      expect(x.error).toBeNull();
+      expect(x.headers['content-length']).toBe(String(real.body.length));
+      expect(x.body.equals(real.body)).toBe(true);
+      // Sent in pieces no larger than a tick's worth (the client may see two ticks as one chunk).
+      expect(x.arrivals.length).toBeGreaterThan(1);
+      expect(x.arrivals.length).toBeLessThanOrEqual(Math.ceil(real.body.length / 4096));
+    });
+
     it('drip with totalMs: the server hangs up after that time', async () => {
       emu.misbehave('query', { kind: 'drip', intervalMs: 10, totalMs: 100 });
       const start = Date.now();

@@ -18,6 +18,7 @@ export type TransportMisbehaviour =
   | { kind: 'resetAfterPartial' }
   | { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string }
   | { kind: 'drip'; intervalMs: number; totalMs?: number }
+  | { kind: 'slowLink'; bytesPerTick: number; intervalMs: number }
   | { kind: 'stall' }
   | { kind: 'hugeBody'; bytes: number; chunked?: boolean }
   | { kind: 'gzipBomb'; bytes: number };
@@ -44,6 +45,7 @@ export const TRANSPORT_KINDS = [
   'resetAfterPartial',
   'redirect',
   'drip',
+  'slowLink',
   'stall',
   'hugeBody',
   'gzipBomb',
@@ -161,6 +163,10 @@ function validate(m: Misbehaviour): void {
     case 'drip':
       if (!(m.intervalMs > 0)) fail('intervalMs must be positive');
       if (m.totalMs !== undefined && !(m.totalMs > 0)) fail('totalMs must be positive');
+      break;
+    case 'slowLink':
+      if (!positiveInt(m.bytesPerTick)) fail('bytesPerTick must be a positive integer');
+      if (!(m.intervalMs > 0)) fail('intervalMs must be positive');
       break;
     case 'hugeBody':
       if (!Number.isSafeInteger(m.bytes) || m.bytes < MIN_HUGE_BODY_BYTES) fail(`bytes must be an integer >= ${MIN_HUGE_BODY_BYTES}`);

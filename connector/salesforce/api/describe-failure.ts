@@ -68,9 +68,15 @@ export function describeFailure(error: unknown): ConnectorError {
     return classified.failureType === 'transient_error' ? new TransientError(classified.message, opts) : new ConfigError(classified.message, opts);
   }
   if (error instanceof StallError) {
-    return error.kind === 'idle'
+    if (error.kind === 'idle') {
+      return new TransientError(
+        `Salesforce kept going silent for over ${seconds(error.limitMs)} in the middle of an answer when trying to ${context.action}; ${RESUMES}.`,
+        opts,
+      );
+    }
+    return error.kind === 'slow'
       ? new TransientError(
-          `Salesforce kept going silent for over ${seconds(error.limitMs)} in the middle of an answer when trying to ${context.action}; ${RESUMES}.`,
+          `Salesforce kept sending an answer too slowly (fewer than ${error.minBytes} bytes in ${seconds(error.limitMs)}) when trying to ${context.action}; ${RESUMES}.`,
           opts,
         )
       : new TransientError(

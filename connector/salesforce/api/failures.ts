@@ -109,12 +109,20 @@ export class TransportError extends SalesforceFailure {
 /** Silence or slowness past our bounds: no byte for idleTimeoutMs, or the whole call past deadlineMs. */
 export class StallError extends SalesforceFailure {
   constructor(
-    readonly kind: 'idle' | 'deadline',
+    /** idle: nothing for limitMs; slow: fewer than minBytes in limitMs of waiting; deadline: the call's whole time spent */
+    readonly kind: 'idle' | 'slow' | 'deadline',
     readonly limitMs: number,
     readonly host: string,
     readonly path: string,
+    readonly minBytes?: number,
   ) {
-    super(kind === 'idle' ? `no data from ${host} for ${limitMs} ms (${path})` : `${path} on ${host} took longer than ${limitMs} ms`);
+    super(
+      kind === 'idle'
+        ? `no data from ${host} for ${limitMs} ms (${path})`
+        : kind === 'slow'
+          ? `fewer than ${minBytes} bytes from ${host} in ${limitMs} ms of waiting (${path})`
+          : `${path} on ${host} took longer than ${limitMs} ms`,
+    );
   }
 }
 

@@ -1,7 +1,15 @@
 /**
- * A response body read under bounds: a cap on its decompressed size, an idle timeout, and a deadline
- * on the time spent waiting for the server. Time counts only while the reader wants data: a Bulk
- * download paused by a slow platform reading our stdout is not the server stalling.
+ * A response body read under bounds: a cap on its decompressed size, an idle timeout, a floor on
+ * the transfer rate, and a deadline on the time spent waiting for the server. Time counts only while
+ * the reader wants data: a Bulk download paused by a slow platform reading our stdout is not the
+ * server stalling.
+ *
+ * The floor: waiting time is cut into windows of `slowWindowMs`, and a window that brought some
+ * bytes but fewer than `slowMinBytes` ends the attempt as a stall (retried like a silence). So a
+ * body dripping a byte now and then fails within two windows of slowing down (one window when it
+ * drips from the start) instead of running to the deadline; a window that brought nothing is the
+ * idle timeout's to judge. Bytes are counted decompressed, as the reader gets them: a compressed
+ * link moves more of them than of its wire bytes.
  */
 import type { BufferPool } from './buffer-pool.js';
 import { Readable } from 'node:stream';
@@ -11,6 +19,9 @@ export interface BodyLimits {
   maxBytes: number;
   idleMs: number;
   deadlineMs: number;
+  /** a window of waiting in which some bytes but fewer than `slowMinBytes` arrived is a stall */
+  slowWindowMs: number;
+  slowMinBytes: number;
   /** time already spent waiting for this call (connecting, waiting for the headers) */
   waitedMs: number;
   host: string;
@@ -23,6 +34,10 @@ export class GuardedBody extends Readable {
   /** when the reader last started wanting data, while it still does */
   private wantingSince?: number;
   private idle?: NodeJS.Timeout;
+  /** the rate window: bytes in it, waiting time in it before `wantingSince`, and its timer */
+  private windowBytes = 0;
+  private windowWaited = 0;
+  private rate?: NodeJS.Timeout;
 
   constructor(
     private readonly source: Readable,
@@ -53,6 +68,7 @@ export class GuardedBody extends Readable {
     if (this.wantingSince === undefined) {
       this.wantingSince = Date.now();
       this.armIdle();
+      this.armRate();
     }
     this.source.resume();
   }
@@ -65,6 +81,7 @@ export class GuardedBody extends Readable {
 
   private onChunk(chunk: Buffer): void {
     this.bytes += chunk.length;
+    this.windowBytes += chunk.length;
     if (this.bytes > this.limits.maxBytes) {
       this.destroy(new AnswerTooLargeError('answer', this.limits.maxBytes, this.limits.path));
       return;
@@ -99,10 +116,37 @@ export class GuardedBody extends Readable {
     );
   }
 
+  /** Judges the rate window once the reader has waited through it (only waiting time counts). */
+  private armRate(): void {
+    clearTimeout(this.rate);
+    this.rate = setTimeout(() => this.judgeWindow(), Math.max(0, this.limits.slowWindowMs - this.windowWaited));
+  }
+
+  private judgeWindow(): void {
+    const { slowWindowMs, slowMinBytes, host, path } = this.limits;
+    if (this.windowBytes > 0 && this.windowBytes < slowMinBytes) {
+      this.destroy(new StallError('slow', slowWindowMs, host, path, slowMinBytes));
+      return;
+    }
+    // A new window from here: what was waited so far is folded into the total the deadline counts.
+    const now = Date.now();
+    if (this.wantingSince !== undefined) this.waited += now - this.wantingSince;
+    this.wantingSince = now;
+    this.windowBytes = 0;
+    this.windowWaited = 0;
+    this.armRate();
+  }
+
   private stopWaiting(): void {
     clearTimeout(this.idle);
+    clearTimeout(this.rate);
     this.idle = undefined;
-    if (this.wantingSince !== undefined) this.waited += Date.now() - this.wantingSince;
+    this.rate = undefined;
+    if (this.wantingSince !== undefined) {
+      const waited = Date.now() - this.wantingSince;
+      this.waited += waited;
+      this.windowWaited += waited;
+    }
     this.wantingSince = undefined;
   }
 }

@@ -188,6 +188,79 @@ describe('RequestPolicy against a real server', () => {
     expect(hits).toHaveLength(1);
   });
 
+  describe('the floor on the transfer rate', () => {
+    // Scaled down: 100 bytes per 300 ms of waiting (333 B/s), as 8 KB per two minutes is 68 B/s.
+    const floor = resolveSettings({ ...fast, idleTimeoutMs: 5000, deadlineMs: 20_000, slowBodyWindowMs: 300, slowBodyMinBytes: 100 });
+    const body = JSON.stringify({ ok: true, pad: 'x'.repeat(20_000) });
+
+    it('fails an attempt whose body drips after its headers, and retries it', async () => {
+      hits.length = 0;
+      script.push((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+        let sent = 0;
+        // A byte every 30 ms: never idle, about 10 bytes a window.
+        const timer = setInterval(() => res.write(body.slice(sent, ++sent)), 30);
+        res.on('close', () => clearInterval(timer));
+      });
+      script.push((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+      const events: RetryEvent[] = [];
+      const answer = await call(new RequestPolicy(floor, { onRetry: (e) => events.push(e) }));
+      expect(answer).toMatchObject({ ok: true });
+      expect(events.map((e) => e.reason)).toEqual(['fewer than 100 bytes in 300 ms']);
+      expect(hits).toHaveLength(2);
+    });
+
+    it('gives up, retried each time, on a server that only ever drips', async () => {
+      for (let i = 0; i < 2; i++) {
+        script.push((_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const timer = setInterval(() => res.write(' '), 30);
+          res.on('close', () => clearInterval(timer));
+        });
+      }
+      const error = await call(new RequestPolicy(resolveSettings({ ...floor, attempts: 2 }))).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StallError);
+      expect((error as StallError).kind).toBe('slow');
+      expect((error as StallError).message).toMatch(/fewer than 100 bytes from 127\.0\.0\.1:\d+ in 300 ms of waiting \(\/x\)/);
+    });
+
+    it('never cuts a slow but real link', async () => {
+      // 400 bytes every 20 ms: 20 KB/s, sixty times the floor, as a link of 4 KB/s is to 68 B/s.
+      script.push((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+        let sent = 0;
+        const timer = setInterval(() => {
+          res.write(body.slice(sent, (sent += 400)));
+          if (sent >= body.length) {
+            clearInterval(timer);
+            res.end();
+          }
+        }, 20);
+        res.on('close', () => clearInterval(timer));
+      });
+      const events: RetryEvent[] = [];
+      await expect(call(new RequestPolicy(floor, { onRetry: (e) => events.push(e) }))).resolves.toMatchObject({ ok: true });
+      expect(events).toEqual([]);
+    });
+
+    it('does not count the time a slow reader keeps the body waiting', async () => {
+      // A fast server, a reader that stops for several windows: only the rate while it wants data counts.
+      const big = Buffer.alloc(2_000_000, 'x');
+      script.push((_req, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end(big));
+      const strict = resolveSettings({ ...floor, slowBodyMinBytes: 1_000_000 });
+      const { body: streamed } = await new RequestPolicy(strict).open({ url: new URL(`${base}/csv`), context: { action: 'test' } }, () => {
+        throw new Error('not an error status');
+      });
+      let bytes = 0;
+      for await (const chunk of streamed) {
+        bytes += (chunk as Buffer).length;
+        // The first chunk, then a pause of four windows with the body's buffers full.
+        if (bytes === (chunk as Buffer).length) await new Promise((resolve) => setTimeout(resolve, 1200));
+      }
+      expect(bytes).toBe(big.length);
+    });
+  });
+
   it('stops a gzip bomb as it inflates', async () => {
     const bomb = gzipSync(Buffer.alloc(20_000_000, 0x20));
     script.push((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(bomb));

@@ -177,6 +177,8 @@ export class RequestPolicy {
           maxBytes: res.statusCode < 300 ? maxBytes : this.settings.maxAnswerBytes,
           idleMs: this.settings.idleTimeoutMs,
           deadlineMs: this.settings.deadlineMs,
+          slowWindowMs: this.settings.slowBodyWindowMs,
+          slowMinBytes: this.settings.slowBodyMinBytes,
           waitedMs: Date.now() - started,
           host,
           path,

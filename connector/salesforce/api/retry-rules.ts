@@ -38,7 +38,7 @@ export interface RetryTiming {
  */
 export function isRetriable(failure: SalesforceFailure): boolean {
   if (failure instanceof TransportError) return failure.phase !== 'connect' || failure.hostAnsweredBefore || !PERMANENT_CONNECT_CODES.has(failure.code);
-  if (failure instanceof StallError) return failure.kind === 'idle';
+  if (failure instanceof StallError) return failure.kind !== 'deadline';
   if (failure instanceof UnreadableAnswerError) return true;
   if (failure instanceof SalesforceApiError) return RETRIED_STATUSES.has(failure.status) && failure.errorCode !== 'REQUEST_LIMIT_EXCEEDED';
   if (failure instanceof OAuthError) return failure.status >= 500 || failure.status === 429;
@@ -75,7 +75,10 @@ export function failureSummary(failure: SalesforceFailure): string {
   if (failure instanceof SalesforceApiError) return `HTTP ${failure.status} ${failure.errorCode}`;
   if (failure instanceof OAuthError) return `token endpoint HTTP ${failure.status}`;
   if (failure instanceof TransportError) return failure.phase === 'body' ? `${failure.code} while receiving the answer` : `${failure.code} before any answer`;
-  if (failure instanceof StallError) return `no data for ${Math.round(failure.limitMs / 1000)} s`;
+  if (failure instanceof StallError) {
+    const span = failure.limitMs < 1000 ? `${failure.limitMs} ms` : `${Math.round(failure.limitMs / 1000)} s`;
+    return failure.kind === 'slow' ? `fewer than ${failure.minBytes} bytes in ${span}` : `no data for ${span}`;
+  }
   if (failure instanceof UnreadableAnswerError) return 'an answer cut off or unreadable';
   return failure.name;
 }
