@@ -106,7 +106,7 @@ export class TransportError extends SalesforceFailure {
   }
 }
 
-/** Silence or slowness past our bounds: no byte for idleTimeoutMs, or the whole call past deadlineMs. */
+/** Silence or slowness past our bounds: no byte for idleTimeoutMs, a body arriving below the rate floor, or the whole call past deadlineMs. */
 export class StallError extends SalesforceFailure {
   constructor(
     /** idle: nothing for limitMs; slow: fewer than minBytes in limitMs of waiting; deadline: the call's whole time spent */

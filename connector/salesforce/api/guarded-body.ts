@@ -123,6 +123,8 @@ export class GuardedBody extends Readable {
   }
 
   private judgeWindow(): void {
+    // A spent deadline is final; a slow window is retried: the deadline is judged first.
+    if (this.overDeadline()) return;
     const { slowWindowMs, slowMinBytes, host, path } = this.limits;
     if (this.windowBytes > 0 && this.windowBytes < slowMinBytes) {
       this.destroy(new StallError('slow', slowWindowMs, host, path, slowMinBytes));
