@@ -41,8 +41,20 @@ describe('CLI', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('takes --clock-ahead-ms, negative for an org whose clock is behind, and dates its answers by it', async () => {
+    const cli = start(['--clock-ahead-ms', '-600000']);
+    const info = await cli.info;
+    const before = Date.now();
+    const reply = await fetch(`${info.url}/services/data`);
+    const date = Date.parse(reply.headers.get('date')!);
+    expect(date).toBeLessThanOrEqual(Date.now() - 600_000);
+    expect(date).toBeGreaterThanOrEqual(Math.floor((before - 600_000) / 1000) * 1000);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
   it('refuses bad flag values with a message', async () => {
-    const bad = [['--error-rate', '1.5'], ['--counts', 'Widget=3'], ['--latency-ms', 'soon'], ['--bogus']];
+    const bad = [['--error-rate', '1.5'], ['--counts', 'Widget=3'], ['--latency-ms', 'soon'], ['--clock-ahead-ms', '10min'], ['--bogus']];
     await Promise.all(
       bad.map(async (args) => {
         const cli = start(args);
