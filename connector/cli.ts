@@ -2,7 +2,7 @@
 /**
  * Entry point: binds the commands to this process (arguments, stdout, exit code, signals, the test
  * settings from the environment). Three doors: the usage text, for a person who asks for it or gives
- * no command; the `state` helper, for people resuming by hand; and the Airbyte protocol commands,
+ * no command; the `state` and `config` helpers, for people running it by hand; and the Airbyte protocol commands,
  * run by main(). Commands are imported lazily so `spec` loads almost nothing.
  *
  * The shebang's V8 flags (also the image's NODE_OPTIONS): a small young generation is collected
@@ -69,21 +69,27 @@ async function runProtocolCommand(argv: readonly string[]): Promise<void> {
   if (code !== 0) process.exitCode = code;
 }
 
-async function runStateHelperCommand(argv: readonly string[]): Promise<void> {
+/** The helpers for people (`state`, `config`): sentences on stderr, never a stack. */
+async function runHelperCommand(name: 'state' | 'config', argv: readonly string[]): Promise<void> {
   endOnEscapedErrors(async (caught) => {
     const what = caught instanceof Error ? caught.message : String(caught);
-    process.stderr.write(`source-salesforce state: failed unexpectedly (${what}); please report it.\n`);
+    process.stderr.write(`source-salesforce ${name}: failed unexpectedly (${what}); please report it.\n`);
   });
-  const { runStateHelper } = await import('./runtime/state-helper.js');
-  process.exitCode = await runStateHelper(argv, process);
+  if (name === 'state') {
+    const { runStateHelper } = await import('./runtime/state-helper.js');
+    process.exitCode = await runStateHelper(argv, process);
+  } else {
+    const { runConfigHelper } = await import('./runtime/config-helper.js');
+    process.exitCode = await runConfigHelper(argv, process);
+  }
 }
 
 const argv = process.argv.slice(2);
 if (wantsUsage(argv)) {
   process.stderr.write(USAGE_TEXT);
   process.exitCode = 2;
-} else if (argv[0] === 'state') {
-  await runStateHelperCommand(argv.slice(1));
+} else if (argv[0] === 'state' || argv[0] === 'config') {
+  await runHelperCommand(argv[0], argv.slice(1));
 } else {
   await runProtocolCommand(argv);
 }
