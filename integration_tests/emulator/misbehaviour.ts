@@ -20,7 +20,9 @@ export type TransportMisbehaviour =
   | { kind: 'drip'; intervalMs: number; totalMs?: number }
   | { kind: 'stall' }
   | { kind: 'hugeBody'; bytes: number; chunked?: boolean }
-  | { kind: 'gzipBomb'; bytes: number };
+  | { kind: 'gzipBomb'; bytes: number }
+  | { kind: 'rateLimited'; retryAfterSeconds?: number }
+  | { kind: 'concurrencyLimit' };
 
 export type PageAlteration =
   | { kind: 'nextUrl'; url: string }
@@ -47,6 +49,8 @@ export const TRANSPORT_KINDS = [
   'stall',
   'hugeBody',
   'gzipBomb',
+  'rateLimited',
+  'concurrencyLimit',
 ] as const satisfies readonly TransportMisbehaviour['kind'][];
 export const PAGE_KINDS = [
   'nextUrl',
@@ -65,7 +69,8 @@ export const JOB_KINDS = ['jobId'] as const satisfies readonly JobAlteration['ki
 const FIRST_PAGE_KINDS = PAGE_KINDS.filter((k) => k !== 'backwardsPage');
 
 const ALLOWED: Record<MisbehaviourTarget, readonly MisbehaviourKind[]> = {
-  token: TRANSPORT_KINDS,
+  // The org's limit on long-running requests applies to its data API, not to the token endpoint.
+  token: TRANSPORT_KINDS.filter((k) => k !== 'concurrencyLimit'),
   describe: TRANSPORT_KINDS,
   query: [...TRANSPORT_KINDS, ...FIRST_PAGE_KINDS],
   queryMore: [...TRANSPORT_KINDS, ...PAGE_KINDS],
@@ -174,6 +179,11 @@ function validate(m: Misbehaviour): void {
       break;
     case 'totalSize':
       if (!Number.isFinite(m.value)) fail('value must be a finite number');
+      break;
+    case 'rateLimited':
+      if (m.retryAfterSeconds !== undefined && !(Number.isSafeInteger(m.retryAfterSeconds) && m.retryAfterSeconds >= 0)) {
+        fail('retryAfterSeconds must be a non-negative integer');
+      }
       break;
   }
 }
