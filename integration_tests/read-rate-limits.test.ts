@@ -74,7 +74,9 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
     expect(statuses(result, 'Case')).toEqual(['STARTED', { RATE_LIMITED: undefined }, 'RUNNING', { RATE_LIMITED: undefined }, 'RUNNING', 'INCOMPLETE']);
     const error = result.errors.find((e) => e.trace.error.stream_descriptor?.name === 'Case')!;
     expect(error.trace.error.failure_type).toBe('transient_error');
-    expect(error.trace.error.message).toMatch(/^Case: Salesforce refused the call because the org has too many long-running requests at once; lower num_workers/);
+    expect(error.trace.error.message).toMatch(
+      /^Case: Salesforce refused the call because the org has too many long-running requests at once; lower num_workers/,
+    );
   });
 
   it('an outage is retried without a RATE_LIMITED status: it is not a limit', async () => {

@@ -62,7 +62,10 @@ describe('stop signals with a slow reader', () => {
       .map((line) => JSON.parse(line) as Message);
     expect(lines.at(-1)).toEqual({ type: 'LOG', log: { level: 'WARN', message: 'Stopped by SIGTERM; the next run resumes from the last STATE.' } });
     // Contact was still being read: it ends INCOMPLETE, after everything it had queued.
-    expect(lines.at(-2)).toMatchObject({ type: 'TRACE', trace: { type: 'STREAM_STATUS', stream_status: { stream_descriptor: { name: 'Contact' }, status: 'INCOMPLETE' } } });
+    expect(lines.at(-2)).toMatchObject({
+      type: 'TRACE',
+      trace: { type: 'STREAM_STATUS', stream_status: { stream_descriptor: { name: 'Contact' }, status: 'INCOMPLETE' } },
+    });
   });
 
   it('ends at once on a second signal, for a reader that will never read again', async () => {

@@ -66,7 +66,10 @@ export function streamStatusMessage(stream: string, status: AirbyteStreamStatus,
  * is when the wait ends, in epoch ms, when known.
  */
 export function rateLimitedStatusMessage(stream: string, quotaReset?: number): AirbyteMessage {
-  const reason: AirbyteStreamStatusReason = { type: 'RATE_LIMITED', ...(quotaReset === undefined ? {} : { rate_limited: { quota_reset: Math.round(quotaReset) } }) };
+  const reason: AirbyteStreamStatusReason = {
+    type: 'RATE_LIMITED',
+    ...(quotaReset === undefined ? {} : { rate_limited: { quota_reset: Math.round(quotaReset) } }),
+  };
   return streamStatusMessage(stream, 'RUNNING', [reason]);
 }
 
