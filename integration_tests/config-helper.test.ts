@@ -156,3 +156,13 @@ describe('config --config FILE', () => {
     expect(run.stderr).toMatch(/use: source-salesforce config --config FILE/);
   });
 });
+
+describe('--help', () => {
+  it('lists the config helper', async () => {
+    const child = spawn(process.execPath, [CLI_PATH, '--help']);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    expect(await new Promise((resolve) => child.once('close', resolve))).toBe(2);
+    expect(stderr).toMatch(/^ {2}config --config FILE {2}save the config of the newest CONTROL message/m);
+  });
+});
