@@ -95,6 +95,10 @@ async function runHelperCommand(name: 'state' | 'config', argv: readonly string[
     const what = caught instanceof Error ? caught.message : String(caught);
     process.stderr.write(`source-salesforce ${name}: failed unexpectedly (${what}); please report it.\n`);
   });
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    process.stderr.write(`source-salesforce ${name}: standard output is gone (${error.code ?? error.message}); stopped.\n`);
+    process.exit(1);
+  });
   if (name === 'state') {
     const { runStateHelper } = await import('./runtime/state-helper.js');
     process.exitCode = await runStateHelper(argv, process);

@@ -107,6 +107,17 @@ describe('the CLI as a process', () => {
     expect(stderr()).toBe('source-salesforce: standard output is gone: its reader took nothing for 1 s while output was waiting; stopped.\n');
   });
 
+  it('the state helper, too, ends with one sentence on stderr and exit 1 when its reader is gone', async () => {
+    const output = `${JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: {} } } })}\n`;
+    const child = spawn(process.execPath, [CLI_PATH, 'state'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.destroy(); // gone before the helper prints its array
+    child.stdin.end(output);
+    expect(await new Promise((resolve) => child.once('close', resolve))).toBe(1);
+    expect(stderr).toBe('source-salesforce state: standard output is gone (EPIPE); stopped.\n');
+  });
+
   it('keeps going for a reader that is slow but alive: pauses shorter than the stall rule, more of them than it allows in all', async () => {
     // Every stream, so that the read outlasts the stall rule several times over.
     const stallMs = 2000;
