@@ -2,8 +2,8 @@
 /**
  * Entry point: binds the commands to this process (arguments, stdout, exit code, signals, the test
  * settings from the environment). Three doors: the usage text, for a person who asks for it or gives
- * no command; the `state` and `config` helpers, for people running it by hand; and the Airbyte protocol commands,
- * run by main(). Commands are imported lazily so `spec` loads almost nothing.
+ * no command; the `state` and `config` helpers, for people running it by hand; and the Airbyte
+ * protocol commands, run by main(). Commands are imported lazily so `spec` loads almost nothing.
  *
  * The shebang's V8 flags (also the image's NODE_OPTIONS): a small young generation is collected
  * often, which frees the buffers zlib decompresses pages into soon after they die (V8 otherwise
@@ -42,7 +42,7 @@ async function runProtocolCommand(argv: readonly string[]): Promise<void> {
   let lostSentence: string | undefined;
   // When stdout is lost (its reader closed it, or took nothing for a long time) nothing more can
   // reach the platform: one sentence goes to stderr, synchronously so that it is out before the
-  // exit, and the process ends at once with the code it has (143 when a SIGTERM was being obeyed), else 1.
+  // exit, and the process ends at once with the code it has (143 while obeying a SIGTERM), else 1.
   const exit = (code: number): void => {
     if (lostSentence) {
       try {
