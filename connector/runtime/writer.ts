@@ -51,7 +51,8 @@ export class ProtocolWriter {
   private readonly spare: Buffer[] = [];
   private readonly gone = new AbortController();
   private declareLost!: (sentence: string) => void;
-  private lastTaken = 0;
+  /** writes the reader has taken so far */
+  private taken = 0;
   private watchdog?: NodeJS.Timeout;
 
   constructor(out: Writable = process.stdout, options: WriterOptions = {}) {
@@ -156,26 +157,43 @@ export class ProtocolWriter {
     await this.untilLost(new Promise<void>((resolve) => this.send('', () => resolve())));
   }
 
-  /** Hands bytes to the stream, noting when the reader takes them; false when the caller should wait for 'drain'. */
+  /** Hands bytes to the stream, counting the writes the reader takes; false when the caller should wait for 'drain'. */
   private send(data: string | Buffer, taken?: () => void): boolean {
-    if (this.out.writableLength === 0) this.lastTaken = Date.now(); // nothing was waiting: the clock starts now
-    const accepted = this.out.write(data, () => {
-      this.lastTaken = Date.now();
-      taken?.();
-    });
+    const accepted = this.out.write(
+      data,
+      taken
+        ? () => {
+            this.taken++;
+            taken();
+          }
+        : this.tookOne,
+    );
     this.watch();
     return accepted;
   }
 
-  /** Checks now and then, while anything is queued, that the reader still takes it. */
+  private readonly tookOne = () => {
+    this.taken++;
+  };
+
+  /**
+   * Checks now and then, while anything is queued, that the reader still takes it. Idle time is
+   * counted in the checks' own steps: a check that runs late (a busy machine) counts less than
+   * really passed, so a reader is never given up early.
+   */
   private watch(): void {
     if (this.watchdog || this.gone.signal.aborted || this.out.writableLength === 0) return;
     const every = Math.max(10, Math.min(5000, this.stallMs / 4));
+    let seen = this.taken;
+    let idleMs = 0;
     this.watchdog = setInterval(() => {
       if (this.out.writableLength === 0) {
         clearInterval(this.watchdog);
         this.watchdog = undefined;
-      } else if (Date.now() - this.lastTaken >= this.stallMs) {
+      } else if (this.taken !== seen) {
+        seen = this.taken;
+        idleMs = 0;
+      } else if ((idleMs += every) >= this.stallMs) {
         this.lose(`standard output is gone: its reader took nothing for ${describeMs(this.stallMs)} while output was waiting`);
       }
     }, every).unref(); // never what keeps the process alive
