@@ -96,6 +96,10 @@ export async function main(argv: readonly string[], writer: ProtocolWriter, over
   } catch (caught) {
     code = await reportFailure(caught, writer);
   }
-  await writer.flush();
+  try {
+    await writer.flush();
+  } catch {
+    return code || 1; // the output is lost (cli.ts says so on stderr)
+  }
   return code;
 }

@@ -24,12 +24,12 @@ beforeAll(async () => {
 afterAll(() => org.emulator.close());
 
 /** The CLI reading `readCatalog`, its stdout piped to us and its stderr collected. */
-function spawnRead(readCatalog: Message) {
+function spawnRead(readCatalog: Message, env: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sfcli-'));
   writeFileSync(path.join(dir, 'config.json'), JSON.stringify(org.config));
   writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify(readCatalog));
   const args = [CLI_PATH, 'read', '--config', path.join(dir, 'config.json'), '--catalog', path.join(dir, 'catalog.json')];
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...org.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...org.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -90,11 +90,54 @@ describe('the CLI as a process', () => {
     }
   });
 
-  it('exits 1 quietly when its reader goes away mid-read (EPIPE)', async () => {
+  it('ends with one sentence on stderr and exit 1 when its reader goes away mid-read (EPIPE)', async () => {
     const { child, exited, stderr } = spawnRead(only('Contact'));
     await new Promise((resolve) => child.stdout.once('data', resolve));
     child.stdout.destroy();
     expect(await exited).toBe(1);
+    expect(stderr()).toBe('source-salesforce: standard output is gone: its reader closed it (EPIPE); stopped.\n');
+  });
+
+  it('ends with one sentence on stderr and exit 1 when its reader stops taking anything (a full pipe)', async () => {
+    // A reader that stays open but never reads again: the pipe fills, then the connector's queue.
+    const { child, exited, stderr } = spawnRead(only('Contact'), { SOURCE_SALESFORCE_OUTPUT_STALL_MS: '1000' });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.stdout.pause();
+    expect(await exited).toBe(1);
+    expect(stderr()).toBe('source-salesforce: standard output is gone: its reader took nothing for 1 s while output was waiting; stopped.\n');
+  });
+
+  it('the state helper, too, ends with one sentence on stderr and exit 1 when its reader is gone', async () => {
+    const output = `${JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: {} } } })}\n`;
+    const child = spawn(process.execPath, [CLI_PATH, 'state'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.destroy(); // gone before the helper prints its array
+    child.stdin.end(output);
+    expect(await new Promise((resolve) => child.once('close', resolve))).toBe(1);
+    expect(stderr).toBe('source-salesforce state: standard output is gone (EPIPE); stopped.\n');
+  });
+
+  it('keeps going for a reader that is slow but alive: pauses shorter than the stall rule, more of them than it allows in all', async () => {
+    // Every stream, so that the read outlasts the stall rule several times over.
+    const stallMs = 2000;
+    const { child, exited, stderr } = spawnRead(catalog, { SOURCE_SALESFORCE_OUTPUT_STALL_MS: String(stallMs) });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    let paused = 0;
+    let done = false;
+    void exited.then(() => (done = true));
+    while (!done) {
+      child.stdout.pause();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      paused += 400;
+      child.stdout.resume();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await exited).toBe(0);
     expect(stderr()).toBe('');
+    expect(paused).toBeGreaterThan(stallMs);
+    const contacts = stdout.split('\n').filter((line) => line.startsWith('{"type":"RECORD","record":{"stream":"Contact"'));
+    expect(contacts).toHaveLength(org.emulator.records('Contact', { includeDeleted: true }).length);
   });
 });

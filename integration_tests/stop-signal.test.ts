@@ -1,6 +1,8 @@
 /**
- * A stop signal while the platform reads slowly: the connector writes nothing new, lets out what it
- * had queued however long the reader takes, and ends on a whole line; a second signal ends it at once.
+ * A stop signal (the platform cancelling a sync): every stream that started ends INCOMPLETE after its
+ * last STATE, streams never started say nothing, and the Stopped line is the last; with a slow
+ * reader the connector writes nothing new, lets out what it had queued however long the reader
+ * takes, and ends on a whole line; a second signal ends it at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -8,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Message } from './helpers/connector-runner.js';
+import { lineProblems } from './helpers/protocol-validator.js';
 import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
 import { CLI_PATH } from './helpers/paths.js';
 
@@ -58,6 +61,11 @@ describe('stop signals with a slow reader', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as Message);
     expect(lines.at(-1)).toEqual({ type: 'LOG', log: { level: 'WARN', message: 'Stopped by SIGTERM; the next run resumes from the last STATE.' } });
+    // Contact was still being read: it ends INCOMPLETE, after everything it had queued.
+    expect(lines.at(-2)).toMatchObject({
+      type: 'TRACE',
+      trace: { type: 'STREAM_STATUS', stream_status: { stream_descriptor: { name: 'Contact' }, status: 'INCOMPLETE' } },
+    });
   });
 
   it('ends at once on a second signal, for a reader that will never read again', async () => {
@@ -66,5 +74,61 @@ describe('stop signals with a slow reader', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
+  });
+});
+
+/** The statuses of `stream` in `lines`, and the index of each. */
+function statusesOf(lines: Message[], stream: string): { status: string; at: number }[] {
+  return lines.flatMap((m, at) =>
+    m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream
+      ? [{ status: m.trace.stream_status.status as string, at }]
+      : [],
+  );
+}
+
+describe('a stop the platform can see', () => {
+  let busy: TestOrg;
+  let busyArgs: string[];
+  beforeAll(async () => {
+    // One stream at a time: User is read whole, Contact (40 pages, each answered after 30 ms) is
+    // being read when the signal comes, Lead never starts.
+    const started = await startDiscoveredOrg({ counts: { User: 5, Contact: 8000, Lead: 50 }, maxBatchSize: 200, faults: { latencyMs: 30 } });
+    busy = started.org;
+    const order = ['User', 'Contact', 'Lead'];
+    const streams = order.map((name) => started.catalog.streams.find((s: Message) => s.stream.name === name));
+    writeFileSync(path.join(dir, 'busy-config.json'), JSON.stringify({ ...busy.config, read_api: 'rest', num_workers: 1 }));
+    writeFileSync(path.join(dir, 'busy-catalog.json'), JSON.stringify({ streams }));
+    busyArgs = [CLI_PATH, 'read', '--config', path.join(dir, 'busy-config.json'), '--catalog', path.join(dir, 'busy-catalog.json')];
+  });
+  afterAll(() => busy.emulator.close());
+
+  it.each<[NodeJS.Signals, number]>([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ])('%s: each started stream ends after its last STATE, COMPLETE or INCOMPLETE; one never started says nothing; exit %i', async (signal, code) => {
+    const child = spawn(process.execPath, busyArgs, { env: { ...process.env, ...busy.env } });
+    let stdout = '';
+    let signalled = false;
+    const exited = new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      // Once Contact has delivered a page, and so is surely mid-read.
+      if (!signalled && /"type":"STATE".*"name":"Contact"/.test(stdout)) {
+        signalled = true;
+        child.kill(signal);
+      }
+    });
+    expect(await exited).toBe(code);
+    const text = stdout.trimEnd().split('\n');
+    for (const line of text) expect(lineProblems(line)).toEqual([]);
+    const lines = text.map((line) => JSON.parse(line) as Message);
+    expect(lines.at(-1)).toEqual({ type: 'LOG', log: { level: 'WARN', message: `Stopped by ${signal}; the next run resumes from the last STATE.` } });
+    expect(statusesOf(lines, 'User').map((s) => s.status)).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+    expect(statusesOf(lines, 'Lead')).toEqual([]);
+    const contact = statusesOf(lines, 'Contact');
+    expect(contact.map((s) => s.status)).toEqual(['STARTED', 'RUNNING', 'INCOMPLETE']);
+    const lastState = lines.findLastIndex((m) => m.type === 'STATE' && m.state.stream.stream_descriptor.name === 'Contact');
+    expect(contact[2].at).toBeGreaterThan(lastState);
+    expect(contact[2].at).toBe(lines.length - 2);
   });
 });

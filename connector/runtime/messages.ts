@@ -3,7 +3,14 @@
  * schema (generated/protocol.ts); these functions only make sure each envelope's `type` matches its
  * payload and that timestamps are filled in.
  */
-import type { AirbyteMessage, AirbyteStateMessage, AirbyteStreamStatus, AirbyteCatalog, ConnectorSpecification } from '../../generated/protocol.js';
+import type {
+  AirbyteMessage,
+  AirbyteStateMessage,
+  AirbyteStreamStatus,
+  AirbyteStreamStatusReason,
+  AirbyteCatalog,
+  ConnectorSpecification,
+} from '../../generated/protocol.js';
 import type { FailureType } from './errors.js';
 
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
@@ -46,11 +53,24 @@ export function errorTraceMessage(input: ErrorTraceInput): AirbyteMessage {
   };
 }
 
-export function streamStatusMessage(stream: string, status: AirbyteStreamStatus): AirbyteMessage {
+export function streamStatusMessage(stream: string, status: AirbyteStreamStatus, reasons?: AirbyteStreamStatusReason[]): AirbyteMessage {
   return {
     type: 'TRACE',
-    trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor: { name: stream }, status } },
+    trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor: { name: stream }, status, ...(reasons ? { reasons } : {}) } },
   };
+}
+
+/**
+ * RUNNING with the one RATE_LIMITED reason: how the protocol says a stream waits on its API (the
+ * platform shows the stream as rate limited until a plain RUNNING or a record follows). `quotaReset`
+ * is when the wait ends, in epoch ms, when known.
+ */
+export function rateLimitedStatusMessage(stream: string, quotaReset?: number): AirbyteMessage {
+  const reason: AirbyteStreamStatusReason = {
+    type: 'RATE_LIMITED',
+    ...(quotaReset === undefined ? {} : { rate_limited: { quota_reset: Math.round(quotaReset) } }),
+  };
+  return streamStatusMessage(stream, 'RUNNING', [reason]);
 }
 
 export function estimateMessage(stream: string, rowEstimate: number): AirbyteMessage {

@@ -30,7 +30,7 @@ describe('ProtocolWriter', () => {
     out.on('data', (c) => chunks.push(String(c)));
     const redactor = new Redactor();
     redactor.add('s3cr3t/+=');
-    const writer = new ProtocolWriter(out, redactor);
+    const writer = new ProtocolWriter(out, { redactor });
     await writer.log('INFO', 'token s3cr3t/+= and s3cr3t%2F%2B%3D');
     await writer.writeRecords('Account', [{ Id: '1' }, { Id: '2' }], 5);
     await writer.flush();

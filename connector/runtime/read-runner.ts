@@ -23,19 +23,30 @@ export async function runRead(writer: ProtocolWriter, session: ReadSession, stre
   const failures: Failure[] = [];
   const records = new Map<string, number>();
   const queue = [...streams];
+  // Streams whose STARTED is out and whose end is not: if the output is stopped (a signal, an
+  // escaped failure) each ends INCOMPLETE there, after its last STATE. A stream that was done has
+  // its COMPLETE out already; one never started gets nothing, as it never began. Each change to
+  // this set happens in the same turn as the status line it stands for is handed to the writer.
+  const open = new Set<string>();
+  writer.setClosing(() => [...open].map((name) => streamStatusMessage(name, 'INCOMPLETE')));
+  const end = (name: string, status: 'COMPLETE' | 'INCOMPLETE') => {
+    open.delete(name);
+    return writer.write(streamStatusMessage(name, status));
+  };
 
   const readOne = async (stream: ConfiguredStream): Promise<void> => {
     if (session.stopped) {
       await writer.write(streamStatusMessage(stream.name, 'INCOMPLETE'));
       return;
     }
+    open.add(stream.name);
     await writer.write(streamStatusMessage(stream.name, 'STARTED'));
     const sink = new StreamWriter(writer, stream.name, progress);
     try {
       await session.read(stream, sink);
       records.set(stream.name, sink.records);
       progress?.update(stream.name, { done: true });
-      await writer.write(streamStatusMessage(stream.name, 'COMPLETE'));
+      await end(stream.name, 'COMPLETE');
     } catch (caught) {
       const error = session.describe(caught);
       if (!session.isStop(error)) {
@@ -51,7 +62,7 @@ export async function runRead(writer: ProtocolWriter, session: ReadSession, stre
           }),
         );
       }
-      await writer.write(streamStatusMessage(stream.name, 'INCOMPLETE'));
+      await end(stream.name, 'INCOMPLETE');
     }
   };
   const worker = async () => {

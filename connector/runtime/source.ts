@@ -26,6 +26,13 @@ export interface StreamSink {
    * them: written in that order, so the state is safe to resume from
    */
   checkpoint(records: readonly object[], state: Record<string, unknown>): Promise<void>;
+  /**
+   * The stream waits because the API holds it back (a rate or concurrency limit); `until` is when
+   * the API said its limit lets the stream go on (epoch ms), when it said so.
+   */
+  rateLimited(until?: number): Promise<void>;
+  /** The wait is over and the stream goes on (nothing is said for a stream that was not waiting). */
+  resumed(): Promise<void>;
 }
 
 /** One read of several streams, driven by the runtime (runtime/read-runner.ts). */

@@ -7,9 +7,9 @@
  * the array, so `> state.json` is always the state or nothing.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { LatestStates } from './latest-states.js';
+import { readMessages, type LineCount } from './protocol-lines.js';
 
 export interface HelperStreams {
   stdin: Readable & { isTTY?: boolean };
@@ -33,23 +33,15 @@ export async function runStateHelper(argv: readonly string[], io: HelperStreams)
   }
   const source = from ?? 'standard input';
   const latest = new LatestStates();
-  let lines = 0;
-  let skipped = 0;
+  let count: LineCount;
   try {
     const input = from === undefined ? io.stdin : createReadStream(from, { encoding: 'utf8' });
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      if (!line.trim()) continue;
-      lines++;
-      try {
-        latest.add(JSON.parse(line));
-      } catch {
-        skipped++;
-      }
-    }
+    count = await readMessages(input, (message) => latest.add(message));
   } catch (error) {
     say(`cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ${HOW}.`);
     return 1;
   }
+  const { lines, skipped } = count;
   if (skipped > 0) say(`skipped ${skipped} of ${lines} lines that are not JSON (a read stopped mid-line leaves one).`);
   if (latest.size === 0) {
     say(`no STATE message in ${source} (${lines} lines); pass the output of a read that delivered at least one page, or run the next read without --state.`);

@@ -15,12 +15,16 @@ Airbyte protocol commands (Airbyte messages on stdout, one JSON object per line)
   --state FILE takes the JSON array the state helper prints, a single STATE message,
   or the output of an earlier read as it is (the last STATE of each stream counts).
 
-Helper for people, outside the protocol:
+Helpers for people, outside the protocol:
   state [--from FILE]   print the state for the next read: the last STATE of each stream in
                         a read's output (FILE, or standard input), as the JSON array --state takes
+  config --config FILE  save the config of the newest CONTROL message in a command's output
+                        (standard input) as FILE, replaced whole, readable by you only; without
+                        one, FILE is left as it is (a rotated refresh token arrives this way)
 
 Example:
   source-salesforce read --config config.json --catalog configured_catalog.json > read-1.jsonl
+  source-salesforce config --config config.json < read-1.jsonl
   source-salesforce state < read-1.jsonl > state.json
   source-salesforce read --config config.json --catalog configured_catalog.json --state state.json
 

@@ -3,6 +3,8 @@
  * an answer may be. Production uses the defaults; tests and the benchmark pass their own values
  * through `main()` (or, for a child process, the environment variables read once by cli.ts).
  */
+import { DEFAULT_STALL_MS } from '../runtime/writer.js';
+
 export interface Settings {
   /** Attempts of one call before its failure is reported (the first try included). */
   attempts: number;
@@ -46,6 +48,11 @@ export interface Settings {
   maxBytesInFlight: number;
   /** Longest query URL sent; wider queries select their fields in chunks. */
   maxUrlBytes: number;
+  /**
+   * How long stdout's reader may take nothing while output waits before it counts as gone (the
+   * writer's stall rule, runtime/writer.ts); tests of a reader that stops set a short one.
+   */
+  outputStallMs: number;
   /** Extra CA certificates (PEM) to trust, for tests against a local https emulator. */
   extraCa?: string;
 }
@@ -70,6 +77,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   bulkMinWindowMs: 60 * 60 * 1000,
   tokenMaxAgeMs: 10 * 60 * 1000,
   maxUrlBytes: 16_000,
+  outputStallMs: DEFAULT_STALL_MS,
   // A third of it is a page: 2,000 records of some 50 fields (~3.5 MB) fit, so REST calls stay at one per 2,000 records.
   maxBytesInFlight: 12 * 1024 * 1024,
 });

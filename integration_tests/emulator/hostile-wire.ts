@@ -24,6 +24,8 @@ const HUGE_PAGE_HEAD =
 const HUGE_PAGE_TAIL = '"}]}';
 // gzipBomb: what a client decoding it sees first is a plausible page, so only a size cap saves it.
 const BOMB_HEAD = '{"totalSize":1,"done":true,"records":[{"Name":"';
+// Too many requests of 20 s or more running in the org at once (salesforce-wire.md, section 5).
+const CONCURRENCY_LIMIT = JSON.stringify([{ message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
 
 /**
  * Answers with `m`. `realAnswer` computes what the org would have said, without side effects; it
@@ -53,6 +55,15 @@ export async function sendMisbehaving(
       return drip(res, await realAnswer(), m.intervalMs, m.totalMs);
     case 'slowLink':
       return slowLink(res, await realAnswer(), m.bytesPerTick, m.intervalMs);
+    case 'rateLimited':
+      // Salesforce's edge limit: 429 with no body, and a Retry-After only when asked for.
+      res.writeHead(429, { 'Content-Length': '0', ...(m.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(m.retryAfterSeconds) }) });
+      res.end();
+      return;
+    case 'concurrencyLimit':
+      res.writeHead(403, { 'Content-Type': JSON_TYPE, 'Content-Length': String(Buffer.byteLength(CONCURRENCY_LIMIT)) });
+      res.end(CONCURRENCY_LIMIT);
+      return;
     case 'stall': {
       const answer = await realAnswer();
       const { headers, bytes } = answerBytes(answer);

@@ -59,6 +59,8 @@ describe('misbehave', () => {
       expect(() => emu.misbehave('token', { kind: 'hugeBody', bytes: 10 })).toThrow(/bytes/);
       expect(() => emu.misbehave('token', { kind: 'redirect', status: 307, location: 'a\r\nb' })).toThrow(/location/);
       expect(() => emu.misbehave('query', { kind: 'stall' }, 0)).toThrow(/times/);
+      expect(() => emu.misbehave('token', { kind: 'concurrencyLimit' })).toThrow(/does not apply to 'token'/);
+      expect(() => emu.misbehave('query', { kind: 'rateLimited', retryAfterSeconds: -1 })).toThrow(/retryAfterSeconds/);
     });
   });
 
@@ -212,6 +214,27 @@ describe('misbehave', () => {
       const inflated = gunzipSync(x.body);
       expect(inflated.length).toBe(16 * 1024 * 1024);
       expect(inflated.subarray(0, 60).toString()).toBe(`{"totalSize":1,"done":true,"records":[{"Name":"${'a'.repeat(13)}`);
+    });
+  });
+
+  describe('limits', () => {
+    it("rateLimited: Salesforce's edge 429 with no body, Retry-After only when asked for; not metered", async () => {
+      const calls = emu.apiCalls;
+      emu.misbehave('query', { kind: 'rateLimited', retryAfterSeconds: 7 });
+      emu.misbehave('query', { kind: 'rateLimited' });
+      const first = await get(soqlPath(CONTACTS));
+      expect([first.status, first.headers['retry-after'], first.body.length]).toEqual([429, '7', 0]);
+      const second = await get(soqlPath(CONTACTS));
+      expect([second.status, second.headers['retry-after'], second.body.length]).toEqual([429, undefined, 0]);
+      expect(emu.apiCalls).toBe(calls);
+      expect((await firstPage()).records.length).toBeGreaterThan(0);
+    });
+
+    it("concurrencyLimit: 403 REQUEST_LIMIT_EXCEEDED, the org's limit on long-running requests at once", async () => {
+      emu.misbehave('describe', { kind: 'concurrencyLimit' });
+      const x = await get(`${V}/sobjects/Account/describe`);
+      expect(x.status).toBe(403);
+      expect(JSON.parse(x.body.toString('utf8'))).toEqual([{ message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
     });
   });
 

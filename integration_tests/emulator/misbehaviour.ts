@@ -21,7 +21,9 @@ export type TransportMisbehaviour =
   | { kind: 'slowLink'; bytesPerTick: number; intervalMs: number }
   | { kind: 'stall' }
   | { kind: 'hugeBody'; bytes: number; chunked?: boolean }
-  | { kind: 'gzipBomb'; bytes: number };
+  | { kind: 'gzipBomb'; bytes: number }
+  | { kind: 'rateLimited'; retryAfterSeconds?: number }
+  | { kind: 'concurrencyLimit' };
 
 export type PageAlteration =
   | { kind: 'nextUrl'; url: string }
@@ -49,6 +51,8 @@ export const TRANSPORT_KINDS = [
   'stall',
   'hugeBody',
   'gzipBomb',
+  'rateLimited',
+  'concurrencyLimit',
 ] as const satisfies readonly TransportMisbehaviour['kind'][];
 export const PAGE_KINDS = [
   'nextUrl',
@@ -67,7 +71,8 @@ export const JOB_KINDS = ['jobId'] as const satisfies readonly JobAlteration['ki
 const FIRST_PAGE_KINDS = PAGE_KINDS.filter((k) => k !== 'backwardsPage');
 
 const ALLOWED: Record<MisbehaviourTarget, readonly MisbehaviourKind[]> = {
-  token: TRANSPORT_KINDS,
+  // The org's limit on long-running requests applies to its data API, not to the token endpoint.
+  token: TRANSPORT_KINDS.filter((k) => k !== 'concurrencyLimit'),
   describe: TRANSPORT_KINDS,
   query: [...TRANSPORT_KINDS, ...FIRST_PAGE_KINDS],
   queryMore: [...TRANSPORT_KINDS, ...PAGE_KINDS],
@@ -180,6 +185,11 @@ function validate(m: Misbehaviour): void {
       break;
     case 'totalSize':
       if (!Number.isFinite(m.value)) fail('value must be a finite number');
+      break;
+    case 'rateLimited':
+      if (m.retryAfterSeconds !== undefined && !(Number.isSafeInteger(m.retryAfterSeconds) && m.retryAfterSeconds >= 0)) {
+        fail('retryAfterSeconds must be a non-negative integer');
+      }
       break;
   }
 }

@@ -19,7 +19,7 @@ import type { GuardedBody } from './guarded-body.js';
 import { parseLimitInfo, type ApiUsage } from './limit-info.js';
 import { answerDate, OrgClock } from './org-clock.js';
 import { QuotaGuard } from './quota.js';
-import { RequestPolicy, type Answer, type RetryEvent } from './request-policy.js';
+import { RequestPolicy, type Answer, type WaitHooks } from './request-policy.js';
 import { parseRetryAfter } from './retry-rules.js';
 import { TokenProvider, type AccessToken } from './token-provider.js';
 import type { PersistConfig } from '../../runtime/source.js';
@@ -86,7 +86,7 @@ export class SalesforceClient {
     config: ResolvedConfig,
     private readonly redactor: Redactor,
     readonly settings: Settings,
-    onRetry?: (event: RetryEvent) => void,
+    waits: WaitHooks = {},
     persistConfig?: PersistConfig,
   ) {
     this.quota = new QuotaGuard(config.apiBudgetPercent);
@@ -99,8 +99,9 @@ export class SalesforceClient {
         onRetry: (event) => {
           const key = event.context.object ?? '';
           this.retriesByObject.set(key, (this.retriesByObject.get(key) ?? 0) + 1);
-          onRetry?.(event);
+          waits.onRetry?.(event);
         },
+        onResume: waits.onResume,
       },
       this.buffers,
     );

@@ -17,7 +17,7 @@ import {
   UnsafeUrlError,
 } from './failures.js';
 import { RequestPolicy, type RetryEvent } from './request-policy.js';
-import { isRetriable, parseRetryAfter, retryDelayMs } from './retry-rules.js';
+import { isRateLimit, isRetriable, parseRetryAfter, retryDelayMs } from './retry-rules.js';
 
 const ORIGIN = 'https://acme.my.salesforce.com';
 
@@ -59,10 +59,21 @@ describe('dataApiUrl', () => {
 describe('retry rules', () => {
   const timing = { baseRetryDelayMs: 1000, maxRetryDelayMs: 30_000, maxRetryAfterMs: 600_000 };
 
+  it('calls a wait a rate limit when the server holds us back, not when it is down', () => {
+    expect(isRateLimit(new SalesforceApiError(429, 'HTTP_429', '', '/p'))).toBe(true);
+    expect(isRateLimit(new SalesforceApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.', '/p'))).toBe(true);
+    expect(isRateLimit(new SalesforceApiError(503, 'SERVER_UNAVAILABLE', '', '/p', 2000))).toBe(true);
+    expect(isRateLimit(new SalesforceApiError(503, 'SERVER_UNAVAILABLE', '', '/p'))).toBe(false);
+    expect(isRateLimit(new SalesforceApiError(500, 'UNKNOWN_EXCEPTION', '', '/p'))).toBe(false);
+    expect(isRateLimit(new TransportError('ECONNRESET', 'headers', 'h', ''))).toBe(false);
+  });
+
   it('repeats outages, drops, cut-off answers and idle stalls, and nothing that would answer the same', () => {
     expect(isRetriable(new SalesforceApiError(503, 'SERVER_UNAVAILABLE', '', '/p'))).toBe(true);
     expect(isRetriable(new SalesforceApiError(429, 'HTTP_429', '', '/p'))).toBe(true);
     expect(isRetriable(new SalesforceApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', '/p'))).toBe(false);
+    // The limit on long-running requests at once lifts as they finish: waited out.
+    expect(isRetriable(new SalesforceApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.', '/p'))).toBe(true);
     expect(isRetriable(new SalesforceApiError(400, 'INVALID_FIELD', '', '/p'))).toBe(false);
     expect(isRetriable(new TransportError('Z_BUF_ERROR', 'body', 'h', 'unexpected end of file'))).toBe(true);
     expect(isRetriable(new TransportError('ECONNRESET', 'headers', 'h', ''))).toBe(true);
@@ -152,6 +163,30 @@ describe('RequestPolicy against a real server', () => {
       [3, 6],
     ]);
     expect(events[0].reason).toMatch(/while receiving the answer/);
+  });
+
+  it('marks a wait the server imposed as a rate limit, until the time its Retry-After names, and reports when each pause ends', async () => {
+    script.push(
+      (_req, res) => res.writeHead(429, { 'retry-after': '0' }).end(),
+      (_req, res) => res.writeHead(503).end('[{"errorCode":"SERVER_UNAVAILABLE","message":"x"}]'),
+    );
+    const seen: [string, RetryEvent][] = [];
+    const policy = new RequestPolicy(fast, { onRetry: (e) => seen.push(['retry', e]), onResume: (e) => seen.push(['resume', e]) });
+    const withRetryAfter = (answer: { status: number; text: string; headers: Record<string, string | string[] | undefined> }) => {
+      if (answer.status >= 300) throw new SalesforceApiError(answer.status, `HTTP_${answer.status}`, '', '/x', parseRetryAfter(answer.headers['retry-after']));
+      return JSON.parse(answer.text) as unknown;
+    };
+    const before = Date.now();
+    await expect(policy.call({ url: new URL(`${base}/x`), context: { action: 'test' } }, withRetryAfter)).resolves.toEqual({ ok: true });
+    expect(seen.map(([what, e]) => [what, e.attempt, e.rateLimit])).toEqual([
+      ['retry', 1, { until: expect.any(Number) }],
+      ['resume', 1, { until: expect.any(Number) }],
+      ['retry', 2, undefined],
+      ['resume', 2, undefined],
+    ]);
+    const until = seen[0][1].rateLimit!.until!;
+    expect(until).toBeGreaterThanOrEqual(before);
+    expect(until).toBeLessThanOrEqual(Date.now());
   });
 
   it('never follows a redirect', async () => {

@@ -12,7 +12,7 @@ import type { Settings } from '../settings.js';
 import { RedirectError, SalesforceFailure, TransportError, type CallContext } from './failures.js';
 import { GuardedBody, readBytes } from './guarded-body.js';
 import { BufferPool } from './buffer-pool.js';
-import { failureSummary, isRetriable, retryDelayMs } from './retry-rules.js';
+import { failureSummary, isRateLimit, isRetriable, retryDelayMs } from './retry-rules.js';
 
 export interface CallSpec {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -58,12 +58,24 @@ export interface RetryEvent {
   attempts: number;
   delayMs: number;
   reason: string;
+  /**
+   * Set when the server is holding us back (retry-rules.ts isRateLimit); `until` is when it said
+   * its limit lets us go on (epoch ms), known only from a Retry-After.
+   */
+  rateLimit?: { until?: number };
 }
 
-export interface PolicyHooks {
+/** What the policy reports around waits: a call read whole, or a retry before and after its pause. */
+export interface WaitHooks {
+  /** a failed attempt, before the pause that precedes the next one */
+  onRetry?: (event: RetryEvent) => void;
+  /** that pause is over: the next attempt goes out now */
+  onResume?: (event: RetryEvent) => void;
+}
+
+export interface PolicyHooks extends WaitHooks {
   /** every answer's headers, before its body is read (metering and the org's API usage) */
   onAnswer?: (url: URL, headers: IncomingHttpHeaders, context: CallContext) => void;
-  onRetry?: (event: RetryEvent) => void;
 }
 
 /** Counts one call's failed attempts and waits before the next, or gives up. */
@@ -84,10 +96,14 @@ export class RetryLoop {
     error.in(this.context);
     this.failures++;
     if (!isRetriable(error) || this.failures >= this.settings.attempts) throw error;
-    const delayMs = retryDelayMs(this.failures, this.settings, (error as { retryAfterMs?: number }).retryAfterMs);
+    const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+    const delayMs = retryDelayMs(this.failures, this.settings, retryAfterMs);
     if (delayMs === undefined) throw error;
-    this.hooks.onRetry?.({ context: this.context, attempt: this.failures, attempts: this.settings.attempts, delayMs, reason: failureSummary(error) });
+    const event: RetryEvent = { context: this.context, attempt: this.failures, attempts: this.settings.attempts, delayMs, reason: failureSummary(error) };
+    if (isRateLimit(error)) event.rateLimit = retryAfterMs === undefined ? {} : { until: Date.now() + retryAfterMs };
+    this.hooks.onRetry?.(event);
     await sleep(delayMs, undefined, { signal: this.signal });
+    this.hooks.onResume?.(event);
   }
 }
 

@@ -40,8 +40,30 @@ export function isRetriable(failure: SalesforceFailure): boolean {
   if (failure instanceof TransportError) return failure.phase !== 'connect' || failure.hostAnsweredBefore || !PERMANENT_CONNECT_CODES.has(failure.code);
   if (failure instanceof StallError) return failure.kind !== 'deadline';
   if (failure instanceof UnreadableAnswerError) return true;
-  if (failure instanceof SalesforceApiError) return RETRIED_STATUSES.has(failure.status) && failure.errorCode !== 'REQUEST_LIMIT_EXCEEDED';
+  if (failure instanceof SalesforceApiError) {
+    return (RETRIED_STATUSES.has(failure.status) && failure.errorCode !== 'REQUEST_LIMIT_EXCEEDED') || isConcurrencyLimit(failure);
+  }
   if (failure instanceof OAuthError) return failure.status >= 500 || failure.status === 429;
+  return false;
+}
+
+/**
+ * Salesforce's limit on long-running requests at once in the org (403 REQUEST_LIMIT_EXCEEDED,
+ * "ConcurrentPerOrgLongTxn Limit exceeded."): unlike the daily limit it passes as other requests
+ * finish, so it is waited out like an outage.
+ */
+export function isConcurrencyLimit(failure: SalesforceFailure): boolean {
+  return failure instanceof SalesforceApiError && failure.errorCode === 'REQUEST_LIMIT_EXCEEDED' && /concurrent/i.test(failure.sfMessage);
+}
+
+/**
+ * Whether a retried failure is the server holding us back (a rate limit, the concurrency limit, or
+ * any answer that names its own wait with Retry-After) rather than an outage: the stream then says
+ * it is rate limited while it waits.
+ */
+export function isRateLimit(failure: SalesforceFailure): boolean {
+  if (failure instanceof SalesforceApiError) return failure.status === 429 || isConcurrencyLimit(failure) || failure.retryAfterMs !== undefined;
+  if (failure instanceof OAuthError) return failure.status === 429 || failure.retryAfterMs !== undefined;
   return false;
 }
 

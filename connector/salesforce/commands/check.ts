@@ -32,7 +32,7 @@ export async function checkConnection(
   settings: Settings,
   persistConfig?: PersistConfig,
 ): Promise<CheckResult> {
-  const client = new SalesforceClient(config, redactor, settings, new RetryLog(log).note, persistConfig);
+  const client = new SalesforceClient(config, redactor, settings, { onRetry: new RetryLog(log).note }, persistConfig);
   try {
     await client.tokens.current();
   } catch (error) {

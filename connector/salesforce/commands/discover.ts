@@ -51,7 +51,7 @@ export async function discoverStreams(
   persistConfig?: PersistConfig,
   progress?: DiscoverProgress,
 ): Promise<AirbyteCatalog> {
-  const client = new SalesforceClient(config, redactor, settings, new RetryLog(log).note, persistConfig);
+  const client = new SalesforceClient(config, redactor, settings, { onRetry: new RetryLog(log).note }, persistConfig);
   const every = everyObject(config.objects);
   const objects = await resolveObjects(client, config.objects, log);
   const streams: AirbyteStream[] = [];

@@ -1,8 +1,9 @@
 /**
  * The Salesforce side of `read`, as a session the runtime drives (runtime/read-runner.ts): saved
  * cursors checked (and repaired) before any call, one token for all streams, each stream read by
- * read-stream.ts, a spent API budget stopping every stream after its current page, and a final
- * report of records, calls and retries per stream.
+ * read-stream.ts, a spent API budget stopping every stream after its current page, each stream told
+ * when Salesforce's limits hold it back (stream-waits.ts), and a final report of records, calls and
+ * retries per stream.
  */
 import type { ConfiguredStream } from '../../runtime/configured-catalog.js';
 import type { ConnectorError } from '../../runtime/errors.js';
@@ -19,10 +20,12 @@ import { FUTURE_SLACK_MS } from '../streams/page-order.js';
 import { checkCursorChoice, readStream } from '../streams/read-stream.js';
 import { LEGACY_CURSOR, requiredFields } from '../objects.js';
 import { RetryLog } from './retry-log.js';
+import { StreamWaits } from './stream-waits.js';
 
 export class SalesforceRead implements ReadSession {
   private readonly client: SalesforceClient;
   private readonly cursors = new Map<string, CursorReading>();
+  private readonly waits = new StreamWaits();
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -33,7 +36,20 @@ export class SalesforceRead implements ReadSession {
     settings: Settings,
     persistConfig?: PersistConfig,
   ) {
-    this.client = new SalesforceClient(config, redactor, settings, new RetryLog(log).note, persistConfig);
+    const retryLog = new RetryLog(log);
+    this.client = new SalesforceClient(
+      config,
+      redactor,
+      settings,
+      {
+        onRetry: (event) => {
+          retryLog.note(event);
+          this.waits.onRetry(event);
+        },
+        onResume: this.waits.onResume,
+      },
+      persistConfig,
+    );
   }
 
   async start(): Promise<void> {
@@ -70,7 +86,12 @@ export class SalesforceRead implements ReadSession {
       readApi: this.config.readApi,
       formulaRefreshHours: this.config.formulaRefreshHours,
     };
-    await readStream(ctx, stream, this.cursors.get(stream.name) ?? {}, this.states.get(stream.name));
+    this.waits.open(stream.name, sink);
+    try {
+      await readStream(ctx, stream, this.cursors.get(stream.name) ?? {}, this.states.get(stream.name));
+    } finally {
+      this.waits.close(stream.name);
+    }
   }
 
   describe(error: unknown): ConnectorError {

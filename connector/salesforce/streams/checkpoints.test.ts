@@ -9,6 +9,8 @@ function collectingSink(): StreamSink & { checkpoints: { records: string[]; stat
     checkpoints,
     log: async () => undefined,
     estimate: async () => undefined,
+    rateLimited: async () => undefined,
+    resumed: async () => undefined,
     checkpoint: async (records, state) => {
       checkpoints.push({ records: records.map((r) => String((r as { Id?: unknown }).Id)), state: structuredClone(state) });
     },
