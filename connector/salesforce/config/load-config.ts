@@ -92,7 +92,7 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     migrated: credentials.migrated,
     credentials,
     warnings: [
-      ...unknownFields(given, Object.keys(properties), credentials.shape === 'flat' ? FLAT_LOGIN_FIELDS : [], role),
+      ...unknownFields(given, [...Object.keys(properties), ...FLAT_LOGIN_FIELDS], role),
       ...credentials.warnings.map((warning) => warning.replace(/^The config /, `The ${role} `)),
     ],
     startDate,
@@ -117,11 +117,12 @@ function schemaProblem(role: string, error: ErrorObject, hostname: unknown): str
 
 /**
  * Fields the spec does not define are allowed (a platform may add its own), but a misspelt option
- * would otherwise be ignored in silence: a `start_dat` would read the whole history.
+ * would otherwise be ignored in silence: a `start_dat` would read the whole history. The login
+ * fields are credentials.ts's to judge, in either shape.
  */
-function unknownFields(raw: Record<string, unknown>, known: readonly string[], loginFields: readonly string[], role: string): string[] {
+function unknownFields(raw: Record<string, unknown>, known: readonly string[], role: string): string[] {
   return Object.keys(raw)
-    .filter((key) => !known.includes(key) && !loginFields.includes(key))
+    .filter((key) => !known.includes(key))
     .map((key) => {
       const near = closestNames(key, known, 1);
       return `The ${role} has a field '${key}' that this connector does not use${near.length ? ` (did you mean '${near[0]}'?)` : ''}; it is ignored.`;
