@@ -352,7 +352,10 @@ describe('flat configs of earlier versions', () => {
   it('names the flat field in a flat config that lacks one', async () => {
     const { org: started, config } = await refreshTokenOrg();
     const check = await runConnector('check', { config: flatOf(withCredentials(config, { client_secret: undefined })), env: started.env });
-    expect(checkStatus(check)).toEqual({ status: 'FAILED', message: expect.stringMatching(/field 'client_secret' is missing, but auth_type refresh_token needs it/) });
+    expect(checkStatus(check)).toEqual({
+      status: 'FAILED',
+      message: expect.stringMatching(/field 'client_secret' is missing, but auth_type refresh_token needs it/),
+    });
     expect(check.controls).toEqual([]);
     expect(started.emulator.requests).toEqual([]);
   });

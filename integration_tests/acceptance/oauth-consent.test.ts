@@ -45,7 +45,7 @@ describe('the OAuth consent and token URLs', () => {
     expect(oauth.oauth_user_input_from_connector_config_specification.properties.hostname.path_in_connector_config).toEqual(['hostname']);
   });
 
-  it.each(forms)('are the org host\'s own for the hostname %j', (typed) => {
+  it.each(forms)("are the org host's own for the hostname %j", (typed) => {
     expect(acceptsHost(typed)).toBe(true);
     const org = parseHostname(typed, 'config', 'refresh_token');
     const consent = new URL(renderTemplate(input.consent_url, values(typed)));
@@ -70,7 +70,7 @@ describe('the OAuth consent and token URLs', () => {
     });
   });
 
-  it.each(loopbackForms)('name the emulator host for %j (accepted for the connector\'s own calls; an emulator has no consent page)', (typed) => {
+  it.each(loopbackForms)("name the emulator host for %j (accepted for the connector's own calls; an emulator has no consent page)", (typed) => {
     expect(acceptsHost(typed)).toBe(true);
     const consent = new URL(renderTemplate(input.consent_url, values(typed)));
     expect(consent.host).toBe(parseHostname(typed).host);

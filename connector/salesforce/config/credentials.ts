@@ -95,7 +95,12 @@ export function readCredentials(raw: Json, branches: Record<LoginFlow, Branch>, 
       const field = String(error.params.missingProperty);
       fail(`The field '${path(field)}' is missing, but auth_type ${flow} needs it; ${NEEDS[flow][field]}.`);
     }
-    fail(describeSchemaError('config', { ...error, instancePath: `/${path(error.instancePath.slice(1))}`.replace(/\.$/, '') }).replace(/^The config field/, 'The field'));
+    fail(
+      describeSchemaError('config', { ...error, instancePath: `/${path(error.instancePath.slice(1))}`.replace(/\.$/, '') }).replace(
+        /^The config field/,
+        'The field',
+      ),
+    );
   }
   for (const [field, fix] of Object.entries(NEEDS[flow])) {
     if (!(fields[field] as string).trim()) fail(`The field '${path(field)}' is empty, but auth_type ${flow} needs it; ${fix}.`);
@@ -123,7 +128,8 @@ function flowOf(given: Json, nested: boolean, path: (field: string) => string, f
     // A flat config without auth_type has always meant Client Credentials; one written for another
     // flow would otherwise be told it lacks a secret it does not need.
     if (typeof given.client_secret !== 'string' || !given.client_secret.trim()) {
-      const other = given.username !== undefined || given.private_key !== undefined ? 'jwt_bearer' : given.refresh_token !== undefined ? 'refresh_token' : undefined;
+      const other =
+        given.username !== undefined || given.private_key !== undefined ? 'jwt_bearer' : given.refresh_token !== undefined ? 'refresh_token' : undefined;
       if (other) {
         fail(
           `The field '${path('auth_type')}' is not set, so the connector uses client_credentials, but the config holds the fields of the ${other} flow; set ${path('auth_type')} to "${other}".`,

@@ -43,7 +43,10 @@ describe('resolveConfig', () => {
     [{ ...base, credentials: { ...base.credentials, client_id: '  ' } }, /'credentials\.client_id' is empty/],
     [{ ...base, credentials: 'id:secret' }, /field 'credentials' must be an object/],
     [{ ...base, credentials: { client_id: 'id', client_secret: 's' } }, /field 'credentials\.auth_type' is missing; set it to one of "client_credentials"/],
-    [{ ...base, credentials: { ...base.credentials, auth_type: 'password' } }, /field 'credentials\.auth_type' must be one of "client_credentials", "refresh_token", "jwt_bearer"/],
+    [
+      { ...base, credentials: { ...base.credentials, auth_type: 'password' } },
+      /field 'credentials\.auth_type' must be one of "client_credentials", "refresh_token", "jwt_bearer"/,
+    ],
     [{ credentials: base.credentials }, /missing the required field 'hostname'/],
     [{ ...base, start_date: 'yesterday' }, /'start_date' is not a valid/],
     [{ ...base, objects: ['Account', 'Widget Report'] }, /'objects' lists "Widget Report", which is not an object API name/],
@@ -69,9 +72,7 @@ describe('resolveConfig', () => {
 
     it.each(fieldsOf(flow).filter(([, field]) => field !== 'auth_type'))('refuses a %s config without %s, naming credentials.%s', (_flow, field) => {
       const raw = { hostname: 'acme.my.salesforce.com', credentials: without(FLOW_FIELDS[flow], field) };
-      expect(() => resolveConfig(raw, 'c.json')).toThrow(
-        `The config file c.json field 'credentials.${field}' is missing, but auth_type ${flow} needs it;`,
-      );
+      expect(() => resolveConfig(raw, 'c.json')).toThrow(`The config file c.json field 'credentials.${field}' is missing, but auth_type ${flow} needs it;`);
     });
 
     it('reads the same fields flat, and gives the config in the credentials shape to store', () => {
@@ -95,7 +96,10 @@ describe('resolveConfig', () => {
   it('reads a flat config without auth_type as Client Credentials, as it always has', () => {
     const config = resolveConfig(flat, 'c.json');
     expect(config.auth).toEqual({ flow: 'client_credentials', clientId: 'id', clientSecret: 'secret-value' });
-    expect(config.migrated).toEqual({ hostname: flat.hostname, credentials: { auth_type: 'client_credentials', client_id: 'id', client_secret: 'secret-value' } });
+    expect(config.migrated).toEqual({
+      hostname: flat.hostname,
+      credentials: { auth_type: 'client_credentials', client_id: 'id', client_secret: 'secret-value' },
+    });
   });
 
   it('leaves out of the migrated config, with a warning, the flat fields its flow does not use', () => {

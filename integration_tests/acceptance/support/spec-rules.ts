@@ -181,7 +181,8 @@ function resolvePath(root: Json, path: readonly string[]): Resolved[] {
       for (const [holder, index] of holders) {
         const child = isObject(holder.properties) ? holder.properties[key] : undefined;
         if (!isObject(child)) continue;
-        const shown = (Array.isArray(holder.required) && holder.required.includes(key)) || child.always_show === true || Array.isArray(child.oneOf) || 'const' in child;
+        const shown =
+          (Array.isArray(holder.required) && holder.required.includes(key)) || child.always_show === true || Array.isArray(child.oneOf) || 'const' in child;
         const taken = new Map(branches);
         if (index !== undefined) taken.set(path.slice(0, depth).join('.'), index);
         next.push({ schema: child, branches: taken, open: open && shown });
@@ -209,8 +210,14 @@ export function advancedAuthProblems(spec: Json): string[] {
     const matches = resolvePath(root, predicateKey).filter(
       ({ schema }) => schema.const === auth.predicate_value || (Array.isArray(schema.enum) && schema.enum.includes(auth.predicate_value)),
     );
-    if (matches.length !== 1) problems.push(`advanced_auth.predicate_key ${predicateKey.join('.')} has ${matches.length} fields that predicate_value ${JSON.stringify(auth.predicate_value)} selects (want 1)`);
-    else if (!matches[0].open) problems.push(`advanced_auth.predicate_key ${predicateKey.join('.')} is under "Optional fields", so the OAuth button is hidden until the operator opens them`);
+    if (matches.length !== 1)
+      problems.push(
+        `advanced_auth.predicate_key ${predicateKey.join('.')} has ${matches.length} fields that predicate_value ${JSON.stringify(auth.predicate_value)} selects (want 1)`,
+      );
+    else if (!matches[0].open)
+      problems.push(
+        `advanced_auth.predicate_key ${predicateKey.join('.')} is under "Optional fields", so the OAuth button is hidden until the operator opens them`,
+      );
     selected = matches[0]?.branches;
   }
   const specs = ['complete_oauth_output_specification', 'complete_oauth_server_output_specification', 'oauth_user_input_from_connector_config_specification'];
@@ -221,7 +228,10 @@ export function advancedAuthProblems(spec: Json): string[] {
       const found = resolvePath(root, path).filter(({ branches }) =>
         [...branches].every(([at, index]) => selected === undefined || !selected.has(at) || selected.get(at) === index),
       );
-      if (!found.length) problems.push(`advanced_auth ${name}.${field} points at ${path.join('.') || 'nothing'}, which is no field of the spec in the branch predicate_value selects`);
+      if (!found.length)
+        problems.push(
+          `advanced_auth ${name}.${field} points at ${path.join('.') || 'nothing'}, which is no field of the spec in the branch predicate_value selects`,
+        );
     }
   }
   return problems;
