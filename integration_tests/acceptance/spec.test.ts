@@ -138,6 +138,9 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
     }
     const orders = props.map(([, p]) => p.order);
     expect(new Set(orders).size).toBe(props.length);
+    // The form opens with the host, then the login flow; every other option follows in the file's order.
+    expect(props.map(([name]) => name)).toEqual([...props].sort(([, a], [, b]) => a.order - b.order).map(([name]) => name));
+    expect(props.slice(0, 2).map(([name]) => name)).toEqual(['hostname', 'credentials']);
   });
 
   it('links its documentation to the user guide (metadata.test.ts checks the image carries it there)', () => {
