@@ -8,6 +8,8 @@ import { configuredCatalog, idsOf, runConnector, stateFrom, type Message, type R
 import { CLIENT_ID, CLIENT_SECRET, startOrg, type TestOrg } from './helpers/org.js';
 import { nativeImport } from './helpers/native.js';
 import type { EmulatorClient, EmulatorOptions } from './emulator/index.js';
+import { Ajv } from 'ajv';
+import { readJson } from './acceptance/support/fixtures.js';
 
 const { jwtKeys, EMULATOR_USERNAME, startCaptureServer } = nativeImport<typeof import('./emulator/index.js')>(new URL('./emulator/index.js', import.meta.url));
 const { lineProblems } = nativeImport<typeof import('./helpers/protocol-validator.js')>(new URL('./helpers/protocol-validator.js', import.meta.url));
@@ -299,6 +301,8 @@ describe('the host calls go to', () => {
 
 describe('flat configs of earlier versions', () => {
   const MIGRATED = /flat login fields of earlier versions/;
+  // What the platform checks a config from a CONTROL message against before it stores it.
+  const specValid = new Ajv({ strict: false, validateFormats: false }).compile(readJson('spec.json').connectionSpecification);
 
   async function orgFor(flow: string): Promise<{ org: TestOrg; config: Config }> {
     if (flow === 'refresh_token') return refreshTokenOrg();
@@ -320,6 +324,7 @@ describe('flat configs of earlier versions', () => {
       expect(lineProblems(JSON.stringify(control))).toEqual([]);
       expect(control.control.type).toBe('CONNECTOR_CONFIG');
       expect(control.control.connectorConfig.config).toEqual(config);
+      expect(specValid(control.control.connectorConfig.config) ? [] : specValid.errors).toEqual([]);
       expect(check.messages.indexOf(control)).toBeLessThan(check.messages.indexOf(check.connectionStatus!));
       expect(check.logs.filter((log) => MIGRATED.test(log.log.message))).toHaveLength(1);
 
@@ -336,7 +341,10 @@ describe('flat configs of earlier versions', () => {
     // First the migration, then the rotation: each a whole config in the credentials shape, the last one current.
     const [migration, rotation] = check.controls;
     expect(check.controls).toHaveLength(2);
-    for (const control of check.controls) expect(lineProblems(JSON.stringify(control))).toEqual([]);
+    for (const control of check.controls) {
+      expect(lineProblems(JSON.stringify(control))).toEqual([]);
+      expect(specValid(control.control.connectorConfig.config)).toBe(true);
+    }
     expect(migration.control.connectorConfig.config).toEqual(config);
     const rotated = refreshTokenOf(rotation);
     expect(rotated).not.toBe(config.credentials.refresh_token);

@@ -19,7 +19,6 @@ export const FLAT_LOGIN_FIELDS = ['auth_type', 'client_id', 'client_secret', 're
 type Json = Record<string, unknown>;
 
 export interface Credentials {
-  shape: 'credentials' | 'flat';
   flow: LoginFlow;
   /** the flow's fields as given (auth_type included), under the names its branch of spec.json uses */
   fields: Json;
@@ -95,12 +94,9 @@ export function readCredentials(raw: Json, branches: Record<LoginFlow, Branch>, 
       const field = String(error.params.missingProperty);
       fail(`The field '${path(field)}' is missing, but auth_type ${flow} needs it; ${NEEDS[flow][field]}.`);
     }
-    fail(
-      describeSchemaError('config', { ...error, instancePath: `/${path(error.instancePath.slice(1))}`.replace(/\.$/, '') }).replace(
-        /^The config field/,
-        'The field',
-      ),
-    );
+    // A branch holds plain values, so every other error is about one field: name it by its path.
+    const named = { ...error, instancePath: `/${path(error.instancePath.slice(1))}` };
+    fail(describeSchemaError('config', named).replace(/^The config field/, 'The field'));
   }
   for (const [field, fix] of Object.entries(NEEDS[flow])) {
     if (!(fields[field] as string).trim()) fail(`The field '${path(field)}' is empty, but auth_type ${flow} needs it; ${fix}.`);
@@ -117,7 +113,7 @@ export function readCredentials(raw: Json, branches: Record<LoginFlow, Branch>, 
   }
   const own = Object.fromEntries(branch.properties.filter((field) => fields[field] !== undefined).map((field) => [field, fields[field]]));
   const migrated = nested ? undefined : { ...withoutLoginFields(raw), credentials: own };
-  return { shape: nested ? 'credentials' : 'flat', flow, fields, path, migrated, warnings };
+  return { flow, fields, path, migrated, warnings };
 }
 
 function flowOf(given: Json, nested: boolean, path: (field: string) => string, fail: (message: string) => never): LoginFlow {
