@@ -120,17 +120,22 @@ function flowOf(given: Json, nested: boolean, path: (field: string) => string, f
   const flow = given.auth_type;
   const choices = FLOWS.map((f) => `"${f}"`).join(', ');
   if (flow === undefined) {
-    if (nested) fail(`The field '${path('auth_type')}' is missing; set it to one of ${choices}.`);
+    const other =
+      given.username !== undefined || given.private_key !== undefined ? 'jwt_bearer' : given.refresh_token !== undefined ? 'refresh_token' : undefined;
+    if (nested) {
+      const hinted = other ?? (given.client_secret !== undefined ? 'client_credentials' : undefined);
+      fail(
+        hinted
+          ? `The field '${path('auth_type')}' is missing; the fields beside it are those of the ${hinted} flow, so set it to "${hinted}".`
+          : `The field '${path('auth_type')}' is missing; set it to one of ${choices}.`,
+      );
+    }
     // A flat config without auth_type has always meant Client Credentials; one written for another
     // flow would otherwise be told it lacks a secret it does not need.
-    if (typeof given.client_secret !== 'string' || !given.client_secret.trim()) {
-      const other =
-        given.username !== undefined || given.private_key !== undefined ? 'jwt_bearer' : given.refresh_token !== undefined ? 'refresh_token' : undefined;
-      if (other) {
-        fail(
-          `The field '${path('auth_type')}' is not set, so the connector uses client_credentials, but the config holds the fields of the ${other} flow; set ${path('auth_type')} to "${other}".`,
-        );
-      }
+    if (other && (typeof given.client_secret !== 'string' || !given.client_secret.trim())) {
+      fail(
+        `The field '${path('auth_type')}' is not set, so the connector uses client_credentials, but the config holds the fields of the ${other} flow; set ${path('auth_type')} to "${other}".`,
+      );
     }
     return 'client_credentials';
   }

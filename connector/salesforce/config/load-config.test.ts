@@ -42,7 +42,7 @@ describe('resolveConfig', () => {
     [{ ...base, credentials: { ...base.credentials, client_secret: 7 } }, /'credentials\.client_secret' must be of type string/],
     [{ ...base, credentials: { ...base.credentials, client_id: '  ' } }, /'credentials\.client_id' is empty/],
     [{ ...base, credentials: 'id:secret' }, /field 'credentials' must be an object/],
-    [{ ...base, credentials: { client_id: 'id', client_secret: 's' } }, /field 'credentials\.auth_type' is missing; set it to one of "client_credentials"/],
+    [{ ...base, credentials: { client_id: 'id' } }, /field 'credentials\.auth_type' is missing; set it to one of "client_credentials"/],
     [
       { ...base, credentials: { ...base.credentials, auth_type: 'password' } },
       /field 'credentials\.auth_type' must be one of "client_credentials", "refresh_token", "jwt_bearer"/,
@@ -138,6 +138,15 @@ describe('resolveConfig', () => {
       /field 'auth_type' is not set, so the connector uses client_credentials, but the config holds the fields of the jwt_bearer flow; set auth_type to "jwt_bearer"/,
     );
     expect(() => resolveConfig({ ...rest, refresh_token: 'r' }, 'c.json')).toThrow(/set auth_type to "refresh_token"/);
+  });
+
+  it("names auth_type when credentials holds a flow's fields without it", () => {
+    for (const flow of flows) {
+      const { auth_type: _flow, ...fields } = FLOW_FIELDS[flow];
+      expect(() => resolveConfig({ hostname: 'acme.my.salesforce.com', credentials: fields }, 'c.json')).toThrow(
+        `The config file c.json field 'credentials.auth_type' is missing; the fields beside it are those of the ${flow} flow, so set it to "${flow}".`,
+      );
+    }
   });
 
   it('names the private key by its path when it cannot be read', () => {
