@@ -112,7 +112,8 @@ export class TokenProvider {
 
   private facts(): TokenRequestFacts {
     const { auth, org } = this.resolved;
-    return { flow: auth.flow, host: org.host, ...(auth.flow === 'jwt_bearer' ? { audience: auth.audience, username: auth.username } : {}) };
+    const loginFieldPrefix = this.resolved.credentials.path('');
+    return { flow: auth.flow, host: org.host, loginFieldPrefix, ...(auth.flow === 'jwt_bearer' ? { audience: auth.audience, username: auth.username } : {}) };
   }
 
   private async mint(): Promise<AccessToken> {
