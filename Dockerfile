@@ -33,7 +33,7 @@ FROM node:24-bookworm-slim AS runtime
 LABEL io.airbyte.name="airbyte/source-salesforce-ts" \
       io.airbyte.version="0.1.0" \
       org.opencontainers.image.title="source-salesforce" \
-      org.opencontainers.image.description="Airbyte source connector for Salesforce (Client Credentials flow)" \
+      org.opencontainers.image.description="Airbyte source connector for Salesforce (Client Credentials, refresh token or JWT bearer flow)" \
       org.opencontainers.image.licenses="MIT"
 # The same V8 flags as the CLI's shebang (see connector/cli.ts); NODE_OPTIONS so a platform can override them.
 ENV NODE_ENV=production \

@@ -92,7 +92,14 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-bulk-1m-'));
 const results: string[] = [];
 try {
   const configFile = join(dir, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ hostname: live.url, client_id: 'demo-client-id', client_secret: 'demo-client-secret', read_api: 'bulk' }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      hostname: live.url,
+      credentials: { auth_type: 'client_credentials', client_id: 'demo-client-id', client_secret: 'demo-client-secret' },
+      read_api: 'bulk',
+    }),
+  );
   const catalogFile = join(dir, 'catalog.json');
   writeFileSync(
     catalogFile,

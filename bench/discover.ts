@@ -26,7 +26,14 @@ async function discoverOnce(objects: number, fields: number): Promise<{ seconds:
   const dir = mkdtempSync(join(tmpdir(), 'bench-discover-'));
   try {
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ hostname: emulator.url, client_id: 'demo-client-id', client_secret: 'demo-client-secret', objects: ['*'] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        hostname: emulator.url,
+        credentials: { auth_type: 'client_credentials', client_id: 'demo-client-id', client_secret: 'demo-client-secret' },
+        objects: ['*'],
+      }),
+    );
     const started = performance.now();
     const stdout = await new Promise<string>((done, fail) => {
       const child = spawn(process.execPath, [CLI, 'discover', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });

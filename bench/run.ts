@@ -94,7 +94,11 @@ let profiles = 0;
 
 function configFile(emulator: EmulatorProcess, name: string, extra: Record<string, unknown>): string {
   const path = join(tmp, `${name}.config.json`);
-  const config = { hostname: emulator.info.url, client_id: emulator.info.clientId, client_secret: emulator.info.clientSecret, ...extra };
+  const config = {
+    hostname: emulator.info.url,
+    credentials: { auth_type: 'client_credentials', client_id: emulator.info.clientId, client_secret: emulator.info.clientSecret },
+    ...extra,
+  };
   writeFileSync(path, JSON.stringify(config));
   return path;
 }

@@ -27,6 +27,14 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
   const loadConfig = async (path: string) => {
     const config = await readConfig(path);
     for (const warning of config.warnings) await log('WARN', warning);
+    if (config.migrated) {
+      // Once stored, the next run reads the new shape and says nothing more.
+      await log(
+        'INFO',
+        "The config has the flat login fields of earlier versions; the connector reads them, and hands the platform the same config with them inside 'credentials'.",
+      );
+      await persistConfig(config.migrated);
+    }
     return config;
   };
   if (args.command === 'check') {

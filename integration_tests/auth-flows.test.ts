@@ -8,6 +8,8 @@ import { configuredCatalog, idsOf, runConnector, stateFrom, type Message, type R
 import { CLIENT_ID, CLIENT_SECRET, startOrg, type TestOrg } from './helpers/org.js';
 import { nativeImport } from './helpers/native.js';
 import type { EmulatorClient, EmulatorOptions } from './emulator/index.js';
+import { Ajv } from 'ajv';
+import { readJson } from './acceptance/support/fixtures.js';
 
 const { jwtKeys, EMULATOR_USERNAME, startCaptureServer } = nativeImport<typeof import('./emulator/index.js')>(new URL('./emulator/index.js', import.meta.url));
 const { lineProblems } = nativeImport<typeof import('./helpers/protocol-validator.js')>(new URL('./helpers/protocol-validator.js', import.meta.url));
@@ -28,17 +30,42 @@ async function withClient(client: Partial<EmulatorClient>, options: EmulatorOpti
   return org;
 }
 
+/** A config in the spec's shape: the login fields inside `credentials`. */
+interface Config {
+  hostname: unknown;
+  credentials: Record<string, string>;
+  [field: string]: unknown;
+}
+
+/** `config` with some of its login fields changed (or, set to undefined, left out). */
+function withCredentials(config: Config, change: Record<string, string | undefined>): Config {
+  const credentials = Object.fromEntries(Object.entries({ ...config.credentials, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  return { ...config, credentials };
+}
+
+/** The same config with its login fields at the top level, as versions before the credentials object wrote it. */
+function flatOf({ credentials, ...rest }: Config): Record<string, unknown> {
+  return { ...rest, ...credentials };
+}
+
 async function refreshTokenOrg(client: Partial<EmulatorClient> = {}, options: EmulatorOptions = {}) {
   const started = await withClient(client, options);
   const refreshToken = started.emulator.issueRefreshToken();
-  return { org: started, config: { ...started.config, auth_type: 'refresh_token', refresh_token: refreshToken } };
+  const config: Config = {
+    hostname: started.config.hostname,
+    credentials: { auth_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: refreshToken },
+  };
+  return { org: started, config };
 }
 
 async function jwtOrg(client: Partial<EmulatorClient> = {}, options: EmulatorOptions = {}, key?: string) {
   const keys = await jwtKeys();
   const started = await withClient({ certificate: keys.certificate, ...client }, options);
-  const { client_secret: _unused, ...rest } = started.config;
-  return { org: started, config: { ...rest, auth_type: 'jwt_bearer', username: EMULATOR_USERNAME, private_key: key ?? keys.privateKey } };
+  const config: Config = {
+    hostname: started.config.hostname,
+    credentials: { auth_type: 'jwt_bearer', client_id: CLIENT_ID, username: EMULATOR_USERNAME, private_key: key ?? keys.privateKey },
+  };
+  return { org: started, config };
 }
 
 function checkStatus(result: RunResult): { status: string; message?: string } {
@@ -47,7 +74,7 @@ function checkStatus(result: RunResult): { status: string; message?: string } {
 }
 
 /** What the platform stores after a run: the config of the run's last CONTROL message, if it sent one. */
-function storedConfig(config: Record<string, unknown>, run: RunResult): Record<string, unknown> {
+function storedConfig<T extends Record<string, unknown>>(config: T, run: RunResult): T {
   return run.controls.at(-1)?.control.connectorConfig.config ?? config;
 }
 
@@ -75,7 +102,7 @@ async function syncTwice(started: TestOrg, given: Record<string, unknown>) {
   return { first, second };
 }
 
-const refreshTokenOf = (control: Message): string => control.control.connectorConfig.config.refresh_token;
+const refreshTokenOf = (control: Message): string => control.control.connectorConfig.config.credentials.refresh_token;
 
 describe('refresh token flow', () => {
   it('runs check, discover, read and an incremental read, and emits no CONTROL message when the token is not rotated', async () => {
@@ -96,9 +123,9 @@ describe('refresh token flow', () => {
     expect(control.control.type).toBe('CONNECTOR_CONFIG');
     expect(typeof control.control.emitted_at).toBe('number');
     const rotated = refreshTokenOf(control);
-    expect(rotated).not.toBe(config.refresh_token);
+    expect(rotated).not.toBe(config.credentials.refresh_token);
     // The whole config as given, only the token changed: no defaults written into the platform's copy.
-    expect(control.control.connectorConfig.config).toEqual({ ...config, refresh_token: rotated });
+    expect(control.control.connectorConfig.config).toEqual(withCredentials(config, { refresh_token: rotated }));
     // The CONTROL line comes before the status: the platform has it even if the run dies right after.
     expect(check.messages.indexOf(control)).toBeLessThan(check.messages.indexOf(check.connectionStatus!));
 
@@ -106,7 +133,7 @@ describe('refresh token flow', () => {
     const stale = await runConnector('check', { config, env: started.env });
     expect(checkStatus(stale)).toEqual({ status: 'FAILED', message: expect.stringMatching(/authorize the source again/) });
 
-    const next = { ...config, refresh_token: rotated };
+    const next = withCredentials(config, { refresh_token: rotated });
     const { first, second } = await syncTwice(started, next);
     expect(first.controls.length + second.controls.length).toBeGreaterThan(0);
   });
@@ -118,7 +145,7 @@ describe('refresh token flow', () => {
     const discovered = await runConnector('discover', { config, env: started.env });
     const afterDiscover = refreshTokenOf(discovered.controls.at(-1)!);
     const catalog = configuredCatalog(discovered.catalog!, 'incremental');
-    const current = { ...config, refresh_token: afterDiscover };
+    const current = withCredentials(config, { refresh_token: afterDiscover });
     const read = await runConnector('read', { config: current, catalog, env: started.env });
     expect(read.exitCode).toBe(0);
     expect(read.controls.length).toBeGreaterThan(1);
@@ -135,7 +162,7 @@ describe('refresh token flow', () => {
     for (const object of OBJECTS) {
       expect(idsOf(read.recordsOf(object)).sort()).toEqual(idsOf(started.emulator.records(object, { includeDeleted: true })).sort());
     }
-    const next = await runConnector('check', { config: { ...config, refresh_token: tokens.at(-1) }, env: started.env });
+    const next = await runConnector('check', { config: withCredentials(config, { refresh_token: tokens.at(-1) }), env: started.env });
     expect(checkStatus(next).status).toBe('SUCCEEDED');
   });
 
@@ -159,20 +186,19 @@ describe('refresh token flow', () => {
     ['an app whose Refresh Token Policy expires tokens at once', { refreshTokenPolicy: 'immediately' as const }, () => undefined, /Refresh Token Policy/],
     ['a wrong client_secret', {}, () => undefined, /client_secret/, { client_secret: 'not-the-secret' }],
     ['an IP restriction', { ipRestricted: true }, () => undefined, /Login IP Ranges/],
-  ])('explains %s', async (_what, client, spoil, message, change: Record<string, unknown> = {}) => {
+  ])('explains %s', async (_what, client, spoil, message, change: Record<string, string> = {}) => {
     const { org: started, config } = await refreshTokenOrg(client);
-    spoil(started, config.refresh_token);
-    const check = await runConnector('check', { config: { ...config, ...change }, env: started.env });
+    spoil(started, config.credentials.refresh_token);
+    const check = await runConnector('check', { config: withCredentials(config, change), env: started.env });
     expect(checkStatus(check)).toEqual({ status: 'FAILED', message: expect.stringMatching(message) });
   });
 
   it('refuses a config without refresh_token before any call, naming the field', async () => {
     const { org: started, config } = await refreshTokenOrg();
-    const { refresh_token: _dropped, ...rest } = config;
-    const check = await runConnector('check', { config: rest, env: started.env });
+    const check = await runConnector('check', { config: withCredentials(config, { refresh_token: undefined }), env: started.env });
     expect(checkStatus(check)).toEqual({
       status: 'FAILED',
-      message: expect.stringMatching(/'refresh_token' is missing, but auth_type refresh_token needs it/),
+      message: expect.stringMatching(/'credentials\.refresh_token' is missing, but auth_type refresh_token needs it/),
     });
     expect(started.emulator.requests).toEqual([]);
   });
@@ -181,7 +207,7 @@ describe('refresh token flow', () => {
 describe('JWT bearer flow', () => {
   it('runs check, discover, read and an incremental read without any client secret', async () => {
     const { org: started, config } = await jwtOrg();
-    expect(config).not.toHaveProperty('client_secret');
+    expect(config.credentials).not.toHaveProperty('client_secret');
     const check = await runConnector('check', { config, env: started.env });
     expect(checkStatus(check).status).toBe('SUCCEEDED');
     await syncTwice(started, config);
@@ -210,7 +236,7 @@ describe('JWT bearer flow', () => {
   ])('explains %s', async (_what, client, options, change, message) => {
     const keys = await jwtKeys();
     const { org: started, config } = await jwtOrg(client, options);
-    const spoiled = { ...config, ...change, ...('private_key' in change ? { private_key: keys.otherKey } : {}) };
+    const spoiled = withCredentials(config, { ...change, ...('private_key' in change ? { private_key: keys.otherKey } : {}) });
     const check = await runConnector('check', { config: spoiled, env: started.env });
     expect(checkStatus(check)).toEqual({ status: 'FAILED', message: expect.stringMatching(message) });
   });
@@ -227,9 +253,9 @@ describe('JWT bearer flow', () => {
   ])('refuses %s in private_key before any call, naming the field', async (_what, make, message) => {
     const keys = await jwtKeys();
     const { org: started, config } = await jwtOrg();
-    const check = await runConnector('check', { config: { ...config, private_key: make(keys) }, env: started.env });
+    const check = await runConnector('check', { config: withCredentials(config, { private_key: make(keys) }), env: started.env });
     expect(checkStatus(check)).toEqual({ status: 'FAILED', message: expect.stringMatching(message) });
-    expect(check.connectionStatus!.connectionStatus.message).toMatch(/'private_key'/);
+    expect(check.connectionStatus!.connectionStatus.message).toMatch(/'credentials\.private_key'/);
     expect(started.emulator.requests).toEqual([]);
   });
 });
@@ -270,5 +296,75 @@ describe('the host calls go to', () => {
     expect(checkStatus(refused)).toEqual({ status: 'FAILED', message: expect.stringMatching(/My Domain/) });
     expect(checkStatus(await runConnector('check', { config, env: started.env })).status).toBe('SUCCEEDED');
     await syncTwice(started, config);
+  });
+});
+
+describe('flat configs of earlier versions', () => {
+  const MIGRATED = /flat login fields of earlier versions/;
+  // What the platform checks a config from a CONTROL message against before it stores it.
+  const specValid = new Ajv({ strict: false, validateFormats: false }).compile(readJson('spec.json').connectionSpecification);
+
+  async function orgFor(flow: string): Promise<{ org: TestOrg; config: Config }> {
+    if (flow === 'refresh_token') return refreshTokenOrg();
+    if (flow === 'jwt_bearer') return jwtOrg();
+    const started = await withClient({});
+    return { org: started, config: started.config as Config };
+  }
+
+  it.each(['client_credentials', 'refresh_token', 'jwt_bearer'])(
+    'a flat %s config checks and syncs; its first run hands the platform the credentials shape once, and runs with that say nothing more',
+    async (flow) => {
+      const { org: started, config } = await orgFor(flow);
+      // The oldest form of all: Client Credentials without auth_type.
+      const flat = flow === 'client_credentials' ? flatOf(withCredentials(config, { auth_type: undefined })) : flatOf(config);
+      const check = await runConnector('check', { config: flat, env: started.env });
+      expect(checkStatus(check).status).toBe('SUCCEEDED');
+      expect(check.controls).toHaveLength(1);
+      const [control] = check.controls;
+      expect(lineProblems(JSON.stringify(control))).toEqual([]);
+      expect(control.control.type).toBe('CONNECTOR_CONFIG');
+      expect(control.control.connectorConfig.config).toEqual(config);
+      expect(specValid(control.control.connectorConfig.config) ? [] : specValid.errors).toEqual([]);
+      expect(check.messages.indexOf(control)).toBeLessThan(check.messages.indexOf(check.connectionStatus!));
+      expect(check.logs.filter((log) => MIGRATED.test(log.log.message))).toHaveLength(1);
+
+      const { first, second } = await syncTwice(started, flat);
+      expect([...first.controls, ...second.controls]).toEqual([]);
+      expect([...first.logs, ...second.logs].filter((log) => MIGRATED.test(log.log.message))).toEqual([]);
+    },
+  );
+
+  it('writes a token rotated during a run with a flat config into the credentials shape it handed the platform first', async () => {
+    const { org: started, config } = await refreshTokenOrg({ rotateRefreshTokens: true });
+    const check = await runConnector('check', { config: flatOf(config), env: started.env });
+    expect(checkStatus(check).status).toBe('SUCCEEDED');
+    // First the migration, then the rotation: each a whole config in the credentials shape, the last one current.
+    const [migration, rotation] = check.controls;
+    expect(check.controls).toHaveLength(2);
+    for (const control of check.controls) {
+      expect(lineProblems(JSON.stringify(control))).toEqual([]);
+      expect(specValid(control.control.connectorConfig.config)).toBe(true);
+    }
+    expect(migration.control.connectorConfig.config).toEqual(config);
+    const rotated = refreshTokenOf(rotation);
+    expect(rotated).not.toBe(config.credentials.refresh_token);
+    expect(rotation.control.connectorConfig.config).toEqual(withCredentials(config, { refresh_token: rotated }));
+
+    // The stored config logs in with the new token, and only its own next rotation is sent.
+    const next = await runConnector('check', { config: storedConfig(config, check), env: started.env });
+    expect(checkStatus(next).status).toBe('SUCCEEDED');
+    expect(next.controls).toHaveLength(1);
+    expect(next.controls[0].control.connectorConfig.config).toEqual(withCredentials(config, { refresh_token: refreshTokenOf(next.controls[0]) }));
+  });
+
+  it('names the flat field in a flat config that lacks one', async () => {
+    const { org: started, config } = await refreshTokenOrg();
+    const check = await runConnector('check', { config: flatOf(withCredentials(config, { client_secret: undefined })), env: started.env });
+    expect(checkStatus(check)).toEqual({
+      status: 'FAILED',
+      message: expect.stringMatching(/field 'client_secret' is missing, but auth_type refresh_token needs it/),
+    });
+    expect(check.controls).toEqual([]);
+    expect(started.emulator.requests).toEqual([]);
   });
 });

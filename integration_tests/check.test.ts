@@ -8,9 +8,11 @@ afterEach(async () => {
   org = undefined;
 });
 
-async function check(options: Parameters<typeof startOrg>[0] = {}, config: Record<string, unknown> = {}) {
-  org = await startOrg(options);
-  const result = await runConnector('check', { config: { ...org.config, ...config }, env: org.env });
+/** Runs check against a fresh org, with `credentials` merged into the org config's login fields and `extra` beside them. */
+async function check(options: Parameters<typeof startOrg>[0] = {}, credentials: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+  org = await startOrg(options, extra);
+  const config = { ...org.config, credentials: { ...(org.config.credentials as Record<string, unknown>), ...credentials } };
+  const result = await runConnector('check', { config, env: org.env });
   expect(result.exitCode).toBe(0);
   expect(result.messages.filter((m) => m.type === 'CONNECTION_STATUS')).toHaveLength(1);
   return result;
@@ -41,8 +43,8 @@ describe('check', () => {
     ],
     ['a host that is not My Domain', { myDomain: false }, {}, /My Domain/],
     ['API access disabled for the user', { apiDisabled: true }, {}, /API Enabled/],
-  ])('fails with %s and says how to fix it', async (_what, options, config, message) => {
-    const result = await check(options, config);
+  ])('fails with %s and says how to fix it', async (_what, options, credentials, message) => {
+    const result = await check(options, credentials);
     expect(result.connectionStatus!.connectionStatus.status).toBe('FAILED');
     expect(result.connectionStatus!.connectionStatus.message).toMatch(message);
   });
@@ -55,7 +57,7 @@ describe('check', () => {
     expect(message).toMatch(/cannot read Case/);
     expect(message).not.toMatch(/cannot read Account/);
     await org!.emulator.close();
-    const passed = await check({ grantedObjects: ['Account', 'Contact', 'Lead', 'User'] }, { objects: ['Account', 'Contact', 'Lead', 'User'] });
+    const passed = await check({ grantedObjects: ['Account', 'Contact', 'Lead', 'User'] }, {}, { objects: ['Account', 'Contact', 'Lead', 'User'] });
     expect(passed.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
   });
 
@@ -89,10 +91,10 @@ describe('check', () => {
   it('honours the configured api_budget_percent, in check and in discover', async () => {
     // Allocations just large enough for the calls (check: a describe and a probe per object, 12 in
     // all; discover: 6 describes), so their usage crosses the default 80 % but never reaches 100 %.
-    const generous = await check({ dailyApiLimit: 13 }, { api_budget_percent: 100 });
+    const generous = await check({ dailyApiLimit: 13 }, {}, { api_budget_percent: 100 });
     expect(generous.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
     await org!.emulator.close();
-    const strict = await check({ dailyApiLimit: 13 }, { api_budget_percent: 50 });
+    const strict = await check({ dailyApiLimit: 13 }, {}, { api_budget_percent: 50 });
     expect(strict.connectionStatus!.connectionStatus).toMatchObject({ status: 'FAILED', message: expect.stringMatching(/api_budget_percent \(50%\)/) });
     await org!.emulator.close();
     org = await startOrg({ dailyApiLimit: 6 });
@@ -104,6 +106,6 @@ describe('check', () => {
   it('reports an invalid config file as FAILED naming the field', async () => {
     const result = await runConnector('check', { config: { hostname: 'acme.my.salesforce.com', client_secret: 'x' } });
     expect(result.exitCode).toBe(0);
-    expect(result.connectionStatus!.connectionStatus.message).toMatch(/missing the required field 'client_id'/);
+    expect(result.connectionStatus!.connectionStatus.message).toMatch(/field 'client_id' is missing, but auth_type client_credentials needs it/);
   });
 });

@@ -17,7 +17,7 @@ interface Info {
   clientId: string;
   clientSecret: string;
   /** what a person saves as config.json */
-  config: Record<string, unknown>;
+  config: { hostname: string; credentials: Record<string, unknown> };
 }
 
 async function withEmulator(args: string[], use: (info: Info) => Promise<void>): Promise<number | null> {
@@ -37,7 +37,10 @@ async function withEmulator(args: string[], use: (info: Info) => Promise<void>):
 
 const configOf = (info: Info) => {
   // The printed config is the one the tests use: it is what a person pastes.
-  expect(info.config).toEqual({ hostname: info.hostname, client_id: info.clientId, client_secret: info.clientSecret });
+  expect(info.config).toEqual({
+    hostname: info.hostname,
+    credentials: { auth_type: 'client_credentials', client_id: info.clientId, client_secret: info.clientSecret },
+  });
   return info.config;
 };
 
@@ -71,8 +74,8 @@ describe('npm run emulator', () => {
       ['jwt_bearer', ['username', 'private_key']],
     ] as const) {
       const code = await withEmulator(['--auth', flow, '--rotate-refresh-tokens'], async (info) => {
-        expect(info.config).toMatchObject({ hostname: info.hostname, auth_type: flow, client_id: info.clientId });
-        for (const field of fields) expect(typeof info.config[field]).toBe('string');
+        expect(info.config).toMatchObject({ hostname: info.hostname, credentials: { auth_type: flow, client_id: info.clientId } });
+        for (const field of fields) expect(typeof info.config.credentials[field]).toBe('string');
         const check = await runConnector('check', { config: info.config });
         expect(check.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
         // Rotation is on: a refresh token config gets its successor, JWT has nothing to rotate.

@@ -22,12 +22,7 @@ describe('spec', () => {
     const connection = spec.connectionSpecification;
     expect(Object.keys(connection.properties)).toEqual([
       'hostname',
-      'auth_type',
-      'client_id',
-      'client_secret',
-      'refresh_token',
-      'username',
-      'private_key',
+      'credentials',
       'start_date',
       'objects',
       'read_api',
@@ -35,8 +30,12 @@ describe('spec', () => {
       'api_budget_percent',
       'formula_refresh_hours',
     ]);
-    expect(connection.required).toEqual(['hostname', 'client_id']);
-    for (const secret of ['client_secret', 'refresh_token', 'private_key']) expect(connection.properties[secret].airbyte_secret).toBe(true);
+    expect(connection.required).toEqual(['hostname', 'credentials']);
+    for (const branch of connection.properties.credentials.oneOf) {
+      for (const secret of ['client_secret', 'refresh_token', 'private_key']) {
+        if (secret in branch.properties) expect(branch.properties[secret].airbyte_secret).toBe(true);
+      }
+    }
     expect(connection.properties.objects.default).toEqual(['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User']);
     expect(connection.$schema).toMatch(/draft-07/);
   });

@@ -43,7 +43,7 @@ async function run(command, files) {
 
 const emulator = await startEmulator({ https: false });
 try {
-  const config = { hostname: emulator.url, client_id: 'demo-client-id', client_secret: 'demo-client-secret' };
+  const config = { hostname: emulator.url, credentials: { auth_type: 'client_credentials', client_id: 'demo-client-id', client_secret: 'demo-client-secret' } };
   const catalog = (await run('discover', { config })).find((m) => m.type === 'CATALOG').catalog;
   const configured = {
     streams: catalog.streams.map((stream) => ({

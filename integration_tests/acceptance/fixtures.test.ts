@@ -53,7 +53,7 @@ describe('acceptance fixtures', () => {
       expect({ file, errors: validate(config) ? null : validate.errors }).toEqual({ file, errors: null });
       expect(config.hostname).toBe(`http://127.0.0.1:${FIXTURE_EMULATOR_PORT}`);
     }
-    expect(readJson(INVALID_CONFIG).client_secret).not.toBe(readJson(SAMPLE_CONFIG).client_secret);
+    expect(readJson(INVALID_CONFIG).credentials.client_secret).not.toBe(readJson(SAMPLE_CONFIG).credentials.client_secret);
   });
 
   it('configured_catalog.json is a ConfiguredAirbyteCatalog of the six streams', () => {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { DockerfileParser, PropertyInstruction, type ImageTemplate } from 'dockerfile-ast';
+import { isSalesforceHost, SALESFORCE_DOMAINS } from '../../connector/salesforce/api/instance-url.js';
 import { readJson, readYaml, repoFile, type Json } from './support/fixtures.js';
 
 const metadata = readYaml('metadata.yaml') as Json;
@@ -123,12 +124,33 @@ describe('metadata.yaml', () => {
     expect(data.suggestedStreams.streams).toEqual(spec.connectionSpecification.properties.objects.default);
   });
 
-  it("allows the Salesforce hosts, and they cover the spec's example hosts", () => {
-    expect(data.allowedHosts.hosts).toEqual(expect.arrayContaining(['*.salesforce.com', '*.force.com']));
-    const patterns = (data.allowedHosts.hosts as string[]).map(globToRegExp);
-    for (const host of spec.connectionSpecification.properties.hostname.examples as string[]) {
-      expect({ host, allowed: patterns.some((p) => p.test(host)) }).toEqual({ host, allowed: true });
-    }
+  describe('allowedHosts: every host the connector may call, and no other', () => {
+    const hosts = data.allowedHosts.hosts as string[];
+    const templates = hosts.filter((host) => host.startsWith('${'));
+    const globs = hosts.filter((host) => !host.startsWith('${'));
+
+    it('names the configured hostname, a field of the spec the platform fills in', () => {
+      expect(templates).toEqual(['${hostname}']);
+      expect(Object.keys(spec.connectionSpecification.properties)).toContain('hostname');
+    });
+
+    it("covers each Salesforce domain whose instance_url the connector follows, exactly (instance-url.ts's list)", () => {
+      expect([...globs].sort()).toEqual(SALESFORCE_DOMAINS.map((domain) => `*${domain}`).sort());
+      for (const domain of SALESFORCE_DOMAINS) {
+        const host = `acme--dev.sandbox.my${domain}`;
+        expect({ host, followed: isSalesforceHost(host), allowed: globs.map(globToRegExp).some((p) => p.test(host)) }).toEqual({
+          host,
+          followed: true,
+          allowed: true,
+        });
+      }
+    });
+
+    it("covers the spec's example hosts", () => {
+      for (const host of spec.connectionSpecification.properties.hostname.examples as string[]) {
+        expect({ host, allowed: globs.map(globToRegExp).some((p) => p.test(host)) }).toEqual({ host, allowed: true });
+      }
+    });
   });
 });
 
@@ -144,6 +166,14 @@ describe('Dockerfile', () => {
         stage: stage.name,
         arg: true,
       });
+    }
+  });
+
+  it('describes the image with every login flow of the spec', () => {
+    const description = stageValues(runtime, 'LABEL')['org.opencontainers.image.description'] ?? '';
+    for (const branch of spec.connectionSpecification.properties.credentials.oneOf as Json[]) {
+      const flow = String(branch.properties.auth_type.const).replace(/_/g, ' ');
+      expect({ flow, named: description.toLowerCase().includes(flow) }).toEqual({ flow, named: true });
     }
   });
 

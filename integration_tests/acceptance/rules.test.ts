@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { catalogProblems, recordChecker } from './support/catalog-rules.js';
-import { specProblems } from './support/spec-rules.js';
+import { advancedAuthProblems, specProblems } from './support/spec-rules.js';
 import type { Json } from './support/fixtures.js';
 
 const spec = (properties: Json, extra: Json = {}): Json => ({ type: 'object', properties, ...extra });
@@ -61,6 +61,54 @@ describe('spec rules', () => {
       oneOf: [{ properties: { t: { const: 'a' }, key: { type: 'string', airbyte_secret: true } } }, { properties: { t: { const: 'b' } } }],
     };
     expect(specProblems(spec({ auth }))).toEqual([]);
+  });
+});
+
+describe('advanced_auth rules', () => {
+  const branch = (type: string, fields: string[]): Json => ({
+    type: 'object',
+    required: ['auth_type', ...fields],
+    properties: { auth_type: { type: 'string', const: type }, ...Object.fromEntries(fields.map((f) => [f, { type: 'string' }])) },
+  });
+  const nested = (extra: Json = {}): Json => ({
+    connectionSpecification: spec(
+      { host: { type: 'string' }, credentials: { type: 'object', oneOf: [branch('key', ['api_key']), branch('oauth', ['client_id', 'refresh_token'])] } },
+      { required: ['host', 'credentials'] },
+    ),
+    advanced_auth: {
+      auth_flow_type: 'oauth2.0',
+      predicate_key: ['credentials', 'auth_type'],
+      predicate_value: 'oauth',
+      oauth_config_specification: {
+        complete_oauth_output_specification: { properties: { refresh_token: { path_in_connector_config: ['credentials', 'refresh_token'] } } },
+        complete_oauth_server_output_specification: { properties: { client_id: { path_in_connector_config: ['credentials', 'client_id'] } } },
+        oauth_user_input_from_connector_config_specification: { properties: { host: { path_in_connector_config: ['host'] } } },
+      },
+      ...extra,
+    },
+  });
+  const output = (path: string[]): Json => ({
+    oauth_config_specification: { complete_oauth_output_specification: { properties: { refresh_token: { path_in_connector_config: path } } } },
+  });
+
+  it('accept a predicate inside a required oneOf, and paths into its branch', () => {
+    expect(advancedAuthProblems(nested())).toEqual([]);
+  });
+
+  it.each<[string, Json, RegExp]>([
+    ['a predicate_value no branch has', nested({ predicate_value: 'password' }), /has 0 fields that predicate_value "password" selects/],
+    ['a path to no field', nested(output(['credentials', 'token'])), /complete_oauth_output_specification\.refresh_token points at credentials\.token/],
+    ['a path into another branch', nested(output(['credentials', 'api_key'])), /in the branch predicate_value selects/],
+    [
+      'a predicate under "Optional fields" (an optional flat enum, as before the credentials oneOf)',
+      {
+        connectionSpecification: spec({ auth_type: { type: 'string', enum: ['key', 'oauth'] }, refresh_token: { type: 'string' } }),
+        advanced_auth: { predicate_key: ['auth_type'], predicate_value: 'oauth', ...output(['refresh_token']) },
+      },
+      /is under "Optional fields"/,
+    ],
+  ])('catch %s', (_what, schema, problem) => {
+    expect(advancedAuthProblems(schema).join('\n')).toMatch(problem);
   });
 });
 

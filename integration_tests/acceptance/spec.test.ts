@@ -8,7 +8,7 @@ import formatsModule from 'ajv-formats';
 import { runConnector, type RunResult } from '../helpers/connector-runner.js';
 import { acceptanceConfig, readJson, withoutPrivateKeys, type Json } from './support/fixtures.js';
 import { draft07Problems } from './support/catalog-rules.js';
-import { schemaNodes, specProblems } from './support/spec-rules.js';
+import { advancedAuthProblems, schemaNodes, specProblems } from './support/spec-rules.js';
 
 type FormatsPlugin = typeof formatsModule.default;
 const addFormats: FormatsPlugin = typeof formatsModule === 'function' ? (formatsModule as unknown as FormatsPlugin) : formatsModule.default;
@@ -37,13 +37,14 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
 
   it('passes the acceptance rules for specs', () => {
     expect(specProblems(spec.connectionSpecification)).toEqual([]);
+    expect(advancedAuthProblems(spec)).toEqual([]);
   });
 
   it('marks every credential, and only those, as a secret', () => {
     const secrets = schemaNodes(spec.connectionSpecification)
       .filter((n) => n.schema.airbyte_secret === true)
       .map((n) => n.name);
-    expect(secrets).toEqual(['client_secret', 'refresh_token', 'private_key']);
+    expect([...new Set(secrets)]).toEqual(['client_secret', 'refresh_token', 'private_key']);
   });
 
   it('accepts the test config (private keys removed)', () => {
@@ -54,25 +55,78 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
     expect(validate(config) ? [] : validate.errors).toEqual([]);
   });
 
-  it('requires exactly hostname and client_id (every flow needs them); the rest has a default or depends on auth_type', () => {
+  it('requires hostname and credentials; every other top-level field has a default or may be left out', () => {
     const cs = spec.connectionSpecification;
-    expect([...cs.required].sort()).toEqual(['client_id', 'hostname']);
-    expect(cs.properties.auth_type.default).toBe('client_credentials');
+    expect([...cs.required].sort()).toEqual(['credentials', 'hostname']);
   });
 
-  it('declares advanced_auth for the refresh token flow: the platform runs the consent and stores the refresh token', () => {
+  describe('credentials: one branch per login flow, each requiring all of its own fields', () => {
+    const FLOWS: Record<string, { title: string; fields: Record<string, string> }> = {
+      client_credentials: { title: 'Client Credentials', fields: { client_id: 'id', client_secret: 'secret' } },
+      refresh_token: { title: 'OAuth (refresh token)', fields: { client_id: 'id', client_secret: 'secret', refresh_token: 'token' } },
+      jwt_bearer: { title: 'JWT bearer', fields: { client_id: 'id', username: 'integration@acme.com', private_key: 'pem' } },
+    };
+    const validate = () => {
+      const ajv = new Ajv({ strict: false, allErrors: true });
+      addFormats(ajv);
+      return ajv.compile(spec.connectionSpecification);
+    };
+    const configOf = (credentials: Json) => ({ hostname: 'acme.my.salesforce.com', credentials });
+
+    it('has a titled branch per flow, discriminated by a const auth_type with no default or enum', () => {
+      const branches = spec.connectionSpecification.properties.credentials.oneOf as Json[];
+      expect(branches.map((b) => [b.properties.auth_type.const, b.title])).toEqual(Object.entries(FLOWS).map(([flow, { title }]) => [flow, title]));
+      for (const branch of branches) {
+        expect(Object.keys(branch.properties.auth_type).sort()).toEqual(['const', 'order', 'type']);
+        expect([...branch.required].sort()).toEqual(Object.keys(branch.properties).sort());
+      }
+    });
+
+    it.each(Object.keys(FLOWS))('accepts a complete %s config, and no other flow claims it', (flow) => {
+      const check = validate();
+      expect(check(configOf({ auth_type: flow, ...FLOWS[flow].fields })) ? [] : check.errors).toEqual([]);
+    });
+
+    it.each(Object.entries(FLOWS).flatMap(([flow, { fields }]) => ['auth_type', ...Object.keys(fields)].map((field) => [flow, field])))(
+      'refuses a %s config without %s, naming the field',
+      (flow, field) => {
+        const check = validate();
+        const credentials: Json = { auth_type: flow, ...FLOWS[flow].fields };
+        delete credentials[field];
+        expect(check(configOf(credentials))).toBe(false);
+        const missing = check.errors!.filter((e) => e.keyword === 'required' && e.instancePath === '/credentials').map((e) => e.params.missingProperty);
+        expect(missing).toContain(field);
+      },
+    );
+
+    it('refuses a config without credentials, and the flat fields alone (the connector, not the spec, reads those)', () => {
+      const check = validate();
+      expect(check({ hostname: 'acme.my.salesforce.com', client_id: 'id', client_secret: 'secret' })).toBe(false);
+      expect(check.errors!.map((e) => e.params.missingProperty)).toContain('credentials');
+    });
+  });
+
+  it('declares advanced_auth for the refresh token branch: the platform runs the consent and stores the refresh token inside credentials', () => {
     const auth = spec.advanced_auth;
-    expect(auth).toMatchObject({ auth_flow_type: 'oauth2.0', predicate_key: ['auth_type'], predicate_value: 'refresh_token' });
+    expect(auth).toMatchObject({ auth_flow_type: 'oauth2.0', predicate_key: ['credentials', 'auth_type'], predicate_value: 'refresh_token' });
+    const branches = spec.connectionSpecification.properties.credentials.oneOf as Json[];
+    const refreshBranch = branches.find((b) => b.properties.auth_type.const === auth.predicate_value)!;
+    expect(refreshBranch.title).toBe('OAuth (refresh token)');
     const oauth = auth.oauth_config_specification;
     expect(Object.keys(oauth.complete_oauth_server_input_specification.properties)).toEqual(['client_id', 'client_secret']);
-    expect(oauth.complete_oauth_output_specification.properties.refresh_token.path_in_connector_config).toEqual(['refresh_token']);
+    expect(oauth.complete_oauth_output_specification.properties.refresh_token.path_in_connector_config).toEqual(['credentials', 'refresh_token']);
+    expect(oauth.complete_oauth_server_output_specification.properties.client_id.path_in_connector_config).toEqual(['credentials', 'client_id']);
+    expect(oauth.complete_oauth_server_output_specification.properties.client_secret.path_in_connector_config).toEqual(['credentials', 'client_secret']);
+    // Every path names a field of the spec: at the top level, or in the refresh token branch.
     for (const spec_ of [
       oauth.complete_oauth_output_specification,
       oauth.complete_oauth_server_output_specification,
       oauth.oauth_user_input_from_connector_config_specification,
     ]) {
       for (const field of Object.values(spec_.properties) as { path_in_connector_config: string[] }[]) {
-        expect(Object.keys(spec.connectionSpecification.properties)).toContain(field.path_in_connector_config[0]);
+        const [first, second] = field.path_in_connector_config;
+        if (second === undefined) expect(Object.keys(spec.connectionSpecification.properties)).toContain(first);
+        else expect({ first, known: second in refreshBranch.properties }).toEqual({ first: 'credentials', known: true });
       }
     }
   });
@@ -84,6 +138,9 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
     }
     const orders = props.map(([, p]) => p.order);
     expect(new Set(orders).size).toBe(props.length);
+    // The form opens with the host, then the login flow; every other option follows in the file's order.
+    expect(props.map(([name]) => name)).toEqual([...props].sort(([, a], [, b]) => a.order - b.order).map(([name]) => name));
+    expect(props.slice(0, 2).map(([name]) => name)).toEqual(['hostname', 'credentials']);
   });
 
   it('links its documentation to the user guide (metadata.test.ts checks the image carries it there)', () => {

@@ -83,7 +83,8 @@ export async function runInContainer(command: string, input: ContainerRunInput =
   }
   if (problems.length) throw new Error(`the container printed invalid protocol lines:\n${problems.join('\n')}\nstderr: ${result.stderr}`);
 
-  const secret = (input.config as { client_secret?: unknown } | undefined)?.client_secret;
+  const given = input.config as { client_secret?: unknown; credentials?: { client_secret?: unknown } } | undefined;
+  const secret = given?.credentials?.client_secret ?? given?.client_secret;
   const hidden = [...(input.secrets ?? []), ...(typeof secret === 'string' && secret.length >= 4 ? [secret] : [])];
   const visible =
     messages

@@ -13,7 +13,7 @@ import { catalogProblems, recordChecker } from '../acceptance/support/catalog-ru
 import { readJson, readYaml, type Json } from '../acceptance/support/fixtures.js';
 import { IMAGE, RUN_FLAGS, cleanupMounts, engine, runInContainer, type ContainerRunResult } from './container-runner.js';
 
-const CLIENT = { client_id: 'demo-client-id', client_secret: 'demo-client-secret' };
+const CREDENTIALS = { auth_type: 'client_credentials', client_id: 'demo-client-id', client_secret: 'demo-client-secret' };
 const SMALL = { Account: 30, Contact: 40, Lead: 20, Opportunity: 20, Case: 20, User: 8 };
 
 describe(`container image ${IMAGE}`, () => {
@@ -22,7 +22,7 @@ describe(`container image ${IMAGE}`, () => {
 
   beforeAll(async () => {
     emulator = await startEmulator({ https: true, counts: SMALL });
-    config = { hostname: emulator.hostname, ...CLIENT };
+    config = { hostname: emulator.hostname, credentials: CREDENTIALS };
   });
   afterAll(async () => {
     await emulator?.close();
@@ -63,7 +63,10 @@ describe(`container image ${IMAGE}`, () => {
   });
 
   it('check: FAILED naming the secret when the secret is wrong', async () => {
-    const run = await runInContainer('check', { config: { ...config, client_secret: 'wrong-secret' }, caFile: emulator.caFile });
+    const run = await runInContainer('check', {
+      config: { ...config, credentials: { ...CREDENTIALS, client_secret: 'wrong-secret' } },
+      caFile: emulator.caFile,
+    });
     expect(run.exitCode).toBe(0);
     const [status] = run.ofType('CONNECTION_STATUS');
     expect(status.connectionStatus.status).toBe('FAILED');

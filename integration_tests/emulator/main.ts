@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ ...args, clients: [client] });
   const hostname = args.https ? emulator.hostname : emulator.url;
   const credentials: Record<Flow, () => Record<string, string>> = {
-    client_credentials: () => ({ client_id: client.clientId, client_secret: client.clientSecret }),
+    client_credentials: () => ({ auth_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }),
     refresh_token: () => ({
       auth_type: 'refresh_token',
       client_id: client.clientId,
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       clientId: DEFAULT_CLIENT.clientId,
       clientSecret: DEFAULT_CLIENT.clientSecret,
       // Ready to save as the connector's config.json.
-      config: { hostname, ...credentials[args.auth]() },
+      config: { hostname, credentials: credentials[args.auth]() },
     }) + '\n',
   );
   const stop = () => {

@@ -96,7 +96,9 @@ async function withInputFiles(command: string, input: RunInput, run: (argv: stri
 
 /** Every secret the config holds (the private key line by line too), plus the ones the test names. */
 function secretsOf(input: RunInput): string[] {
-  const config = (input.config ?? {}) as Record<string, unknown>;
+  const given = (input.config ?? {}) as Record<string, unknown>;
+  // The login fields sit in `credentials`, or at the top level of a flat config.
+  const config = { ...given, ...(typeof given.credentials === 'object' ? (given.credentials as Record<string, unknown>) : {}) };
   const found = ['client_secret', 'refresh_token', 'private_key'].map((key) => config[key]).filter((v): v is string => typeof v === 'string');
   const keyLines =
     typeof config.private_key === 'string' ? config.private_key.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----')) : [];

@@ -27,7 +27,7 @@ export async function startOrg(options: EmulatorOptions = {}, extraConfig: Recor
   const hostname = https ? emulator.hostname : `http://${emulator.hostname}`;
   return {
     emulator,
-    config: { hostname, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, ...extraConfig },
+    config: { hostname, credentials: { auth_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET }, ...extraConfig },
     env: {
       ...(emulator.caFile ? { NODE_EXTRA_CA_CERTS: emulator.caFile } : {}),
       // Short pauses: the emulator's outages and Bulk jobs do not need real-world patience.

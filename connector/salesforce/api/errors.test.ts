@@ -40,6 +40,19 @@ describe('classifyOAuthError', () => {
     expect(classified.failureType).toBe('config_error');
     expect(classified.message).toMatch(message);
   });
+
+  it.each([
+    ['client_credentials', 'invalid_client_id', /this client_id \(credentials\.client_id\);/],
+    ['client_credentials', 'invalid_client', /client_secret for this client_id \(credentials\.client_secret\);/],
+    ['refresh_token', 'invalid_grant', /refresh_token \(credentials\.refresh_token\) \(expired/],
+    ['jwt_bearer', 'unsupported_grant_type', /certificate of credentials\.private_key,/],
+    ['refresh_token', 'invalid_request', /check credentials\.client_id and/],
+  ] as [LoginFlow, string, RegExp][])('names the %s field of a config in the credentials shape by its path (%s)', (flow, error, message) => {
+    const request = { flow, host: 'acme.my.salesforce.com', loginFieldPrefix: 'credentials.' };
+    const description = error === 'invalid_grant' ? 'expired access/refresh token' : 'x';
+    expect(classifyOAuthError(400, { error, error_description: description }, request).message).toMatch(message);
+    expect(classifyOAuthError(400, { error, error_description: description }, { ...request, loginFieldPrefix: '' }).message).not.toMatch(/credentials\./);
+  });
 });
 
 describe('REST errors', () => {

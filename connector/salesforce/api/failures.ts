@@ -51,6 +51,8 @@ export interface TokenRequestFacts {
   audience?: string;
   /** jwt_bearer: the user the assertion was for */
   username?: string;
+  /** how the config names its login fields: 'credentials.' in the spec's shape, '' in a flat config */
+  loginFieldPrefix?: string;
 }
 
 /** The token endpoint refused to issue a token (or did not answer like Salesforce). */

@@ -7,8 +7,8 @@
 import { isLoopbackHost, type LoginFlow, type OrgHost } from '../config/hostname.js';
 import { UntrustedInstanceError } from './failures.js';
 
-/** Salesforce's own domains, production, government and sandbox/scratch forms (all below these). */
-const SALESFORCE_DOMAINS = ['.salesforce.com', '.force.com', '.salesforce.mil', '.cloudforce.com'];
+/** Salesforce's own domains, production, government and sandbox/scratch forms (all below these); metadata.yaml's allowedHosts lists them. */
+export const SALESFORCE_DOMAINS = ['.salesforce.com', '.force.com', '.salesforce.mil', '.cloudforce.com'];
 
 export function isSalesforceHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');

@@ -13,13 +13,18 @@ export interface OAuthErrorBody {
 
 const FLOW_NAMES = { client_credentials: 'Client Credentials', refresh_token: 'refresh token', jwt_bearer: 'JWT bearer' } as const;
 
+/** How the config names a login field: credentials.client_secret, or client_secret in a flat config. */
+const fieldOf = (request: TokenRequestFacts, field: string) => `${request.loginFieldPrefix ?? ''}${field}`;
+/** The same, as an aside after Salesforce's own name for the value, when the two differ. */
+const asideOf = (request: TokenRequestFacts, field: string) => (request.loginFieldPrefix ? ` (${fieldOf(request, field)})` : '');
+
 /** Refusals that read the same whatever the flow. */
 function anyFlow(code: string, description: string, request: TokenRequestFacts): string | undefined {
   if (code === 'invalid_client_id') {
-    return 'Salesforce does not know this client_id; paste the Consumer Key of the External Client App exactly as shown under its OAuth settings.';
+    return `Salesforce does not know this client_id${asideOf(request, 'client_id')}; paste the Consumer Key of the External Client App exactly as shown under its OAuth settings.`;
   }
   if (code === 'invalid_client') {
-    return "Salesforce rejected the client_secret for this client_id; paste the app's current Consumer Secret (it changes when the secret is rotated).";
+    return `Salesforce rejected the client_secret for this client_id${asideOf(request, 'client_secret')}; paste the app's current Consumer Secret (it changes when the secret is rotated).`;
   }
   if (code === 'invalid_grant' && description.includes('ip restricted')) {
     return (
@@ -52,10 +57,10 @@ function clientCredentials(code: string, description: string, request: TokenRequ
   return undefined;
 }
 
-function refreshToken(code: string, description: string): string | undefined {
+function refreshToken(code: string, description: string, request: TokenRequestFacts): string | undefined {
   if (code === 'invalid_grant' && (description.includes('expired') || description.includes('revoked'))) {
     return (
-      "Salesforce no longer accepts the refresh_token (expired access/refresh token): it was revoked, expired under the app's Refresh Token Policy, " +
+      `Salesforce no longer accepts the refresh_token${asideOf(request, 'refresh_token')} (expired access/refresh token): it was revoked, expired under the app's Refresh Token Policy, ` +
       'or replaced by rotation in a run whose CONTROL message with the new token was not saved; use the config of that last CONTROL message, ' +
       'or authorize the source again to get a new refresh token (and set the app\'s Refresh Token Policy to "Refresh token is valid until revoked", ' +
       'or turn rotation off where the platform cannot store changed configs).'
@@ -87,20 +92,20 @@ function jwtBearer(code: string, description: string, request: TokenRequestFacts
   ) {
     return (
       `The user${user} is not pre-authorized for this app (user hasn't approved this consumer); set the app's Permitted Users to ` +
-      '"Admin approved users are pre-authorized" and add the app to that user\'s profile or a permission set, and check that username is exact.'
+      `"Admin approved users are pre-authorized" and add the app to that user's profile or a permission set, and check that ${fieldOf(request, 'username')} is exact.`
     );
   }
   if (code === 'invalid_grant' && description.includes('invalid assertion')) {
     return (
       'Salesforce could not verify the JWT\'s signature (invalid assertion): the certificate uploaded to the app under "Use digital signatures" ' +
-      'is missing or was not made from private_key; upload the certificate of this key, or paste the key of the uploaded certificate.'
+      `is missing or was not made from ${fieldOf(request, 'private_key')}; upload the certificate of this key, or paste the key of the uploaded certificate.`
     );
   }
   if (code === 'invalid_grant' && description.includes('expired')) {
     return "Salesforce found the JWT already expired (expired authorization code), so this machine's clock is minutes off; synchronise it (NTP) and run again.";
   }
   if (code === 'unsupported_grant_type') {
-    return 'This app does not allow the JWT bearer flow; enable OAuth with "Use digital signatures" on the app, upload the certificate of private_key, and run again.';
+    return `This app does not allow the JWT bearer flow; enable OAuth with "Use digital signatures" on the app, upload the certificate of ${fieldOf(request, 'private_key')}, and run again.`;
   }
   return undefined;
 }
@@ -119,7 +124,7 @@ export function classifyOAuthError(status: number, body: OAuthErrorBody, request
     (request.flow === 'client_credentials'
       ? clientCredentials(code, description, request)
       : request.flow === 'refresh_token'
-        ? refreshToken(code, description)
+        ? refreshToken(code, description, request)
         : jwtBearer(code, description, request));
   if (specific) return new ConfigError(specific, { internalMessage });
   if (code === 'invalid_grant') {
@@ -129,7 +134,7 @@ export function classifyOAuthError(status: number, body: OAuthErrorBody, request
     );
   }
   return new ConfigError(
-    `Salesforce refused to issue a token for the ${FLOW_NAMES[request.flow]} flow (${code || `HTTP ${status}`}); check client_id and the app's OAuth settings for that flow.`,
+    `Salesforce refused to issue a token for the ${FLOW_NAMES[request.flow]} flow (${code || `HTTP ${status}`}); check ${fieldOf(request, 'client_id')} and the app's OAuth settings for that flow.`,
     { internalMessage },
   );
 }

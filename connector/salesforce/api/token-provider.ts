@@ -17,6 +17,7 @@ import type { Answer, RequestPolicy } from './request-policy.js';
 import { parseRetryAfter } from './retry-rules.js';
 import { answerDate } from './org-clock.js';
 import { grantForm } from './token-grant.js';
+import { withRefreshToken } from '../config/credentials.js';
 
 export interface AccessToken {
   accessToken: string;
@@ -49,7 +50,7 @@ function redactConfigSecrets(config: ResolvedConfig, redactor: Redactor): void {
   const { auth } = config;
   if (auth.flow !== 'jwt_bearer') redactor.addCredentials(auth.clientId, auth.clientSecret);
   if (auth.flow === 'refresh_token') redactor.add(auth.refreshToken);
-  const pem = config.given.private_key;
+  const pem = config.credentials.fields.private_key;
   if (typeof pem === 'string') {
     redactor.add(pem);
     // A key can surface line by line, or with its whitespace changed.
@@ -61,8 +62,10 @@ export class TokenProvider {
   private token?: AccessToken;
   private pending?: Promise<AccessToken>;
   private origin?: string;
-  /** the config as given, with the newest refresh token once Salesforce rotated it */
+  /** the config the platform holds (see ResolvedConfig.stored), with the newest refresh token once Salesforce rotated it */
   private config: Record<string, unknown>;
+  /** the newest refresh token: the configured one until Salesforce rotates it */
+  private refreshToken?: string;
 
   constructor(
     private readonly policy: RequestPolicy,
@@ -74,7 +77,8 @@ export class TokenProvider {
     private readonly now: () => number = Date.now,
   ) {
     redactConfigSecrets(resolved, redactor);
-    this.config = resolved.given;
+    this.config = resolved.stored;
+    if (resolved.auth.flow === 'refresh_token') this.refreshToken = resolved.auth.refreshToken;
   }
 
   /** The origin API calls go to: the configured host's until a token answer names the org's own. */
@@ -107,16 +111,10 @@ export class TokenProvider {
     return this.pending;
   }
 
-  /** The newest refresh token: the configured one until Salesforce rotates it. */
-  private get refreshToken(): string | undefined {
-    const { auth } = this.resolved;
-    if (auth.flow !== 'refresh_token') return undefined;
-    return typeof this.config.refresh_token === 'string' ? this.config.refresh_token.trim() : auth.refreshToken;
-  }
-
   private facts(): TokenRequestFacts {
     const { auth, org } = this.resolved;
-    return { flow: auth.flow, host: org.host, ...(auth.flow === 'jwt_bearer' ? { audience: auth.audience, username: auth.username } : {}) };
+    const loginFieldPrefix = this.resolved.credentials.path('');
+    return { flow: auth.flow, host: org.host, loginFieldPrefix, ...(auth.flow === 'jwt_bearer' ? { audience: auth.audience, username: auth.username } : {}) };
   }
 
   private async mint(): Promise<AccessToken> {
@@ -142,7 +140,8 @@ export class TokenProvider {
    */
   private async rotated(refreshToken: string): Promise<void> {
     this.redactor.add(refreshToken);
-    this.config = { ...this.config, refresh_token: refreshToken };
+    this.refreshToken = refreshToken;
+    this.config = withRefreshToken(this.config, refreshToken);
     await this.persistConfig?.(this.config);
   }
 

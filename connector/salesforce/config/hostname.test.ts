@@ -6,6 +6,7 @@ describe('parseHostname', () => {
   it.each([
     ['acme.my.salesforce.com', 'https://acme.my.salesforce.com', 'acme.my.salesforce.com'],
     ['https://acme.my.salesforce.com/', 'https://acme.my.salesforce.com', 'acme.my.salesforce.com'],
+    ['acme.my.salesforce.com/', 'https://acme.my.salesforce.com', 'acme.my.salesforce.com'],
     ['  ACME.My.Salesforce.com ', 'https://acme.my.salesforce.com', 'acme.my.salesforce.com'],
     ['acme--dev.sandbox.my.salesforce.com', 'https://acme--dev.sandbox.my.salesforce.com', 'acme--dev.sandbox.my.salesforce.com'],
     ['acme.my.salesforce.com:8443', 'https://acme.my.salesforce.com:8443', 'acme.my.salesforce.com:8443'],

@@ -52,7 +52,7 @@ export function parseHostname(raw: string, role = 'config', flow: LoginFlow = 'c
   if (url.username || url.password) {
     fail("The config field 'hostname' must not contain a user name or password; give only the host, such as acme.my.salesforce.com.");
   }
-  if ((url.pathname && url.pathname !== '/') || url.search || url.hash || (hasScheme ? false : /[/?#]/.test(text))) {
+  if ((url.pathname && url.pathname !== '/') || url.search || url.hash || (hasScheme ? false : /[/?#]/.test(text.replace(/\/$/, '')))) {
     fail(`The config field 'hostname' ('${text}') has a path or query; give only the host, such as acme.my.salesforce.com.`);
   }
   const hostname = url.hostname.toLowerCase();

@@ -1,10 +1,11 @@
 /**
  * Reads and validates the --config file against spec.json, then resolves it into what the rest of
  * the connector uses: the org host, the login flow and its credentials, the start date and the
- * selected objects. The config as given is kept too: a rotated refresh token goes back to the
- * platform inside it.
+ * selected objects. A config with the flat login fields of earlier versions is read as well, and
+ * resolved with the same config in the `credentials` shape, which the platform should store.
  */
 import { readFileSync } from 'node:fs';
+import type { ErrorObject } from 'ajv';
 import type { SalesforceConfig } from '../../../generated/config.js';
 import { ConfigError } from '../../runtime/errors.js';
 import { DEFAULTS } from '../defaults.js';
@@ -13,6 +14,7 @@ import { packagePath } from '../../runtime/package-root.js';
 import { createAjv } from '../../runtime/ajv.js';
 import { parseHostname, type OrgHost } from './hostname.js';
 import { resolveAuth, type Auth } from './auth.js';
+import { credentialBranches, FLAT_LOGIN_FIELDS, readCredentials, type Credentials } from './credentials.js';
 import { closestNames } from '../catalog/closest-names.js';
 import { readJsonFile } from '../../runtime/json-file.js';
 import { describeSchemaError } from '../../runtime/schema-errors.js';
@@ -23,8 +25,15 @@ const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 export interface ResolvedConfig {
   org: OrgHost;
   auth: Auth;
-  /** the config exactly as given, without the defaults filled in: what a CONTROL message sends back */
-  given: Record<string, unknown>;
+  /**
+   * the config the platform holds once it stored what this run sends: as given, or in the
+   * `credentials` shape when it came flat; without the defaults filled in
+   */
+  stored: Record<string, unknown>;
+  /** set when the config came flat: the same config in the `credentials` shape, to hand the platform once */
+  migrated?: Record<string, unknown>;
+  /** the login fields, and how messages name them (credentials.client_secret, or client_secret when flat) */
+  credentials: Credentials;
   /** what the operator should hear about the config that does not stop the command (an unknown field) */
   warnings: string[];
   /** ISO-8601 UTC with milliseconds, or undefined for the whole history */
@@ -45,17 +54,22 @@ export function loadSpec(): { connectionSpecification: Record<string, unknown>; 
 export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
   const role = `config file ${path}`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`The ${role} must hold a JSON object with hostname, client_id and the credentials of its auth_type.`);
+    throw new ConfigError(`The ${role} must hold a JSON object with hostname and the credentials of its auth_type.`);
   }
+  const given = raw as Record<string, unknown>;
   const spec = loadSpec().connectionSpecification;
-  const validate = createAjv().compile(spec);
-  const config = structuredClone(raw) as SalesforceConfig;
-  if (!validate(config)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
+  const properties = spec.properties as Record<string, Record<string, unknown>>;
   const fail = (message: string): never => {
     throw new ConfigError(message.replace(/^The field /, `The ${role} field `));
   };
-  const org = parseHostname(config.hostname, role, config.auth_type);
-  const auth = resolveAuth(config, org, fail, (raw as Record<string, unknown>).auth_type !== undefined);
+  const credentials = readCredentials(given, credentialBranches(properties.credentials), fail);
+  // The hostname's own messages say what is wrong with it better than its pattern can.
+  if (typeof given.hostname === 'string') parseHostname(given.hostname, role, credentials.flow);
+  const validate = createAjv().compile(spec);
+  const config = structuredClone(credentials.migrated ?? given) as SalesforceConfig;
+  if (!validate(config)) throw new ConfigError(schemaProblem(role, validate.errors![0], given.hostname));
+  const org = parseHostname(config.hostname, role, credentials.flow);
+  const auth = resolveAuth(credentials, org, fail);
   let startDate: string | undefined;
   if (config.start_date) {
     const ms = Date.parse(config.start_date);
@@ -74,8 +88,13 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
   return {
     org,
     auth,
-    given: structuredClone(raw) as Record<string, unknown>,
-    warnings: unknownFields(raw as Record<string, unknown>, Object.keys(spec.properties as Record<string, unknown>), role),
+    stored: structuredClone(credentials.migrated ?? given),
+    migrated: credentials.migrated,
+    credentials,
+    warnings: [
+      ...unknownFields(given, [...Object.keys(properties), ...FLAT_LOGIN_FIELDS], role),
+      ...credentials.warnings.map((warning) => warning.replace(/^The config /, `The ${role} `)),
+    ],
     startDate,
     objects: config.objects ? [...config.objects] : [...DEFAULTS.objects],
     // ajv filled in the spec's defaults (useDefaults), so these are always set here.
@@ -86,9 +105,20 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
   };
 }
 
+function schemaProblem(role: string, error: ErrorObject, hostname: unknown): string {
+  if (error.instancePath === '/hostname' && error.keyword === 'pattern') {
+    return (
+      `The ${role} field 'hostname' (${JSON.stringify(hostname)}) is not a host the platform can build the OAuth consent address from; ` +
+      'give the host alone, such as acme.my.salesforce.com (a lower-case https:// in front, a :port and a trailing / are accepted).'
+    );
+  }
+  return describeSchemaError(role, error);
+}
+
 /**
  * Fields the spec does not define are allowed (a platform may add its own), but a misspelt option
- * would otherwise be ignored in silence: a `start_dat` would read the whole history.
+ * would otherwise be ignored in silence: a `start_dat` would read the whole history. The login
+ * fields are credentials.ts's to judge, in either shape.
  */
 function unknownFields(raw: Record<string, unknown>, known: readonly string[], role: string): string[] {
   return Object.keys(raw)

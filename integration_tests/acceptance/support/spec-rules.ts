@@ -158,3 +158,81 @@ export function specProblems(root: Json): string[] {
   }
   return problems;
 }
+
+interface Resolved {
+  schema: Json;
+  /** the const each oneOf passed on the way selects, keyed by the path of the oneOf's property */
+  branches: Map<string, number>;
+  /** whether the platform's form shows the field without opening "Optional fields" */
+  open: boolean;
+}
+
+/**
+ * The property at `path` of a config, looked up through `properties` and, inside a oneOf, the
+ * branches that have it (each returned). Airbyte's form shows a field in its open part when its
+ * parent's `required` names it, it has `always_show`, or it is a oneOf (a selector is always shown).
+ */
+function resolvePath(root: Json, path: readonly string[]): Resolved[] {
+  let found: Resolved[] = [{ schema: root, branches: new Map(), open: true }];
+  path.forEach((key, depth) => {
+    const next: Resolved[] = [];
+    for (const { schema, branches, open } of found) {
+      const holders: [Json, number | undefined][] = Array.isArray(schema.oneOf) ? schema.oneOf.map((b: Json, i: number) => [b, i]) : [[schema, undefined]];
+      for (const [holder, index] of holders) {
+        const child = isObject(holder.properties) ? holder.properties[key] : undefined;
+        if (!isObject(child)) continue;
+        const shown =
+          (Array.isArray(holder.required) && holder.required.includes(key)) || child.always_show === true || Array.isArray(child.oneOf) || 'const' in child;
+        const taken = new Map(branches);
+        if (index !== undefined) taken.set(path.slice(0, depth).join('.'), index);
+        next.push({ schema: child, branches: taken, open: open && shown });
+      }
+    }
+    found = next;
+  });
+  return found;
+}
+
+/**
+ * advanced_auth agrees with connectionSpecification, and Airbyte's form can show the OAuth button:
+ * predicate_key names a field that predicate_value selects, outside "Optional fields"; every
+ * path_in_connector_config names a field, in the branch the predicate selects when it is inside
+ * that oneOf.
+ */
+export function advancedAuthProblems(spec: Json): string[] {
+  const auth = spec.advanced_auth;
+  if (!isObject(auth)) return [];
+  const root = spec.connectionSpecification as Json;
+  const problems: string[] = [];
+  const predicateKey: string[] = Array.isArray(auth.predicate_key) ? auth.predicate_key : [];
+  let selected: Map<string, number> | undefined;
+  if (predicateKey.length) {
+    const matches = resolvePath(root, predicateKey).filter(
+      ({ schema }) => schema.const === auth.predicate_value || (Array.isArray(schema.enum) && schema.enum.includes(auth.predicate_value)),
+    );
+    if (matches.length !== 1)
+      problems.push(
+        `advanced_auth.predicate_key ${predicateKey.join('.')} has ${matches.length} fields that predicate_value ${JSON.stringify(auth.predicate_value)} selects (want 1)`,
+      );
+    else if (!matches[0].open)
+      problems.push(
+        `advanced_auth.predicate_key ${predicateKey.join('.')} is under "Optional fields", so the OAuth button is hidden until the operator opens them`,
+      );
+    selected = matches[0]?.branches;
+  }
+  const specs = ['complete_oauth_output_specification', 'complete_oauth_server_output_specification', 'oauth_user_input_from_connector_config_specification'];
+  for (const name of specs) {
+    const properties = auth.oauth_config_specification?.[name]?.properties;
+    for (const [field, value] of Object.entries(isObject(properties) ? properties : {}) as [string, Json][]) {
+      const path: string[] = Array.isArray(value.path_in_connector_config) ? value.path_in_connector_config : [];
+      const found = resolvePath(root, path).filter(({ branches }) =>
+        [...branches].every(([at, index]) => selected === undefined || !selected.has(at) || selected.get(at) === index),
+      );
+      if (!found.length)
+        problems.push(
+          `advanced_auth ${name}.${field} points at ${path.join('.') || 'nothing'}, which is no field of the spec in the branch predicate_value selects`,
+        );
+    }
+  }
+  return problems;
+}
