@@ -14,6 +14,8 @@ import { readJson } from './acceptance/support/fixtures.js';
 const { jwtKeys, EMULATOR_USERNAME, startCaptureServer } = nativeImport<typeof import('./emulator/index.js')>(new URL('./emulator/index.js', import.meta.url));
 const { lineProblems } = nativeImport<typeof import('./helpers/protocol-validator.js')>(new URL('./helpers/protocol-validator.js', import.meta.url));
 
+const TOKEN_PATH = '/services/oauth2/token';
+const MINUTE = 60_000;
 const COUNTS = { Account: 12, Contact: 30, Lead: 8, Opportunity: 9, Case: 7, User: 4 };
 const OBJECTS = Object.keys(COUNTS) as (keyof typeof COUNTS)[];
 
@@ -230,7 +232,6 @@ describe('JWT bearer flow', () => {
     ['a sandbox that expects test.salesforce.com', {}, { sandbox: true }, {}, /audience \(https:\/\/login\.salesforce\.com\).*test\.salesforce\.com/],
     ['a certificate that was not made from the key', {}, {}, { private_key: 'other' }, /Use digital signatures.*certificate/],
     ['an app with no certificate uploaded', { certificate: undefined }, {}, {}, /Use digital signatures/],
-    ["a clock minutes behind the org's", {}, { clockAheadMs: 10 * 60_000 }, {}, /clock/],
     ['an IP restriction', { ipRestricted: true }, {}, {}, /IP Relaxation/],
     ['an unknown client_id', {}, {}, { client_id: 'not-an-app' }, /Consumer Key/],
   ])('explains %s', async (_what, client, options, change, message) => {
@@ -239,6 +240,37 @@ describe('JWT bearer flow', () => {
     const spoiled = withCredentials(config, { ...change, ...('private_key' in change ? { private_key: keys.otherKey } : {}) });
     const check = await runConnector('check', { config: spoiled, env: started.env });
     expect(checkStatus(check)).toEqual({ status: 'FAILED', message: expect.stringMatching(message) });
+  });
+
+  it.each([
+    ['ahead of', 10 * MINUTE],
+    ['behind', -10 * MINUTE],
+  ])("checks and reads with the org's clock 10 minutes %s this machine's, renewals included", async (_way, aheadMs) => {
+    // Sessions last 5 calls, so every run renews its token several times after the first.
+    const { org: started, config } = await jwtOrg({}, { clockAheadMs: aheadMs, tokenTtlRequests: 5 });
+    expect(checkStatus(await runConnector('check', { config, env: started.env })).status).toBe('SUCCEEDED');
+    await syncTwice(started, config);
+    const tokenCalls = started.emulator.requests.filter((r) => r.path === TOKEN_PATH);
+    const refused = tokenCalls.filter((r) => r.status !== 200);
+    // Four runs (check, discover, two reads). An org ahead refuses each run's first assertion, made on this
+    // machine's clock, once; the one made on its refusal's Date and every renewal after it pass.
+    expect(refused.map((r) => r.status)).toEqual(aheadMs > 0 ? [400, 400, 400, 400] : []);
+    expect(tokenCalls.length - refused.length).toBeGreaterThan(8);
+  });
+
+  it.each([
+    [
+      'strips the Date header',
+      'none' as const,
+      /refused the JWT as expired \(expired authorization code\).*no Date header.*synchronise this machine's clock \(NTP\)/,
+      1,
+    ],
+    ['dates answers by its own clock', 'proxy' as const, /also when made again .* level with this machine's clock.*NTP.*rewrites the Date header/, 2],
+  ])("explains a clock minutes behind the org's when a proxy %s, asking for a token at most twice", async (_what, dateHeader, message, calls) => {
+    const { org: started, config } = await jwtOrg({}, { clockAheadMs: 10 * MINUTE, dateHeader });
+    const check = await runConnector('check', { config, env: started.env });
+    expect(checkStatus(check)).toEqual({ status: 'FAILED', message: expect.stringMatching(message) });
+    expect(started.emulator.requests.map((r) => [r.path, r.status])).toEqual(Array(calls).fill([TOKEN_PATH, 400]));
   });
 
   it.each([

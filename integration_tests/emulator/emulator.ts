@@ -7,7 +7,7 @@ import { defineCustomObject, defineGeneratedObjects, type CustomObjectOptions } 
 import { TokenService, type EmulatorClient } from './oauth.js';
 import { OrgAccess } from './org-access.js';
 import { OrgStore } from './org-store.js';
-import { OrgClock } from './org-clock.js';
+import { OrgClock, type DateHeader } from './org-clock.js';
 import { CursorStore } from './query-cursors.js';
 import { BulkJobs, type BulkFailureModes } from './bulk-jobs.js';
 import { DeleteLog } from './delete-log.js';
@@ -51,6 +51,11 @@ export interface EmulatorOptions {
    * changes and deletions, Get Deleted's windows, JWT expiry (org-clock.ts)
    */
   clockAheadMs?: number;
+  /**
+   * whose clock answers' Date headers show: 'org' (the default), 'none' (a proxy strips them) or
+   * 'proxy' (a proxy dates them by its own clock, this machine's)
+   */
+  dateHeader?: DateHeader;
   maxBatchSize?: number;
   /** Every Description filled to this many characters (records of tens of KB); 0, the default, leaves them short. */
   longTextChars?: number;
@@ -226,6 +231,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     sandbox: opts.sandbox ?? false,
     instanceUrl: opts.instanceUrl,
     clock: store.clock,
+    dateHeader: opts.dateHeader ?? 'org',
     maxBatchSize: opts.maxBatchSize ?? 2000,
     dailyApiLimit: opts.dailyApiLimit ?? 15000,
     queryTimeoutRows: opts.queryTimeoutRows ?? null,

@@ -1,13 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
-import { startEmulator, type Emulator } from './index.js';
+import { createHmac, sign } from 'node:crypto';
+import { EMULATOR_USERNAME, jwtKeys, startEmulator, type Emulator } from './index.js';
+import { JWT_GRANT } from './oauth.js';
 import { call, V } from './test-support.js';
 
 const TOKEN_PATH = '/services/oauth2/token';
 
 async function postToken(emu: Emulator, form: Record<string, string>, headers: Record<string, string> = {}) {
   const res = await fetch(emu.url + TOKEN_PATH, { method: 'POST', body: new URLSearchParams(form), headers });
-  return { status: res.status, body: (await res.json()) as Record<string, string>, limit: res.headers.get('sforce-limit-info') };
+  return {
+    status: res.status,
+    body: (await res.json()) as Record<string, string>,
+    limit: res.headers.get('sforce-limit-info'),
+    date: res.headers.get('date'),
+  };
 }
 
 const good = { grant_type: 'client_credentials', client_id: 'demo-client-id', client_secret: 'demo-client-secret' };
@@ -85,6 +91,69 @@ describe('OAuth on a non-My-Domain host', () => {
       const { status, body } = await postToken(emu, good);
       expect(status).toBe(400);
       expect(body).toEqual({ error: 'invalid_grant', error_description: 'request not supported on this domain' });
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
+describe('OAuth JWT bearer on an org whose clock runs apart from ours', () => {
+  const MINUTE = 60_000;
+  const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+  /** An assertion the app's certificate verifies, expiring at `expMs` (epoch ms). */
+  async function assertion(emu: Emulator, expMs: number): Promise<string> {
+    const { privateKey } = await jwtKeys();
+    const unsigned = `${base64url({ alg: 'RS256' })}.${base64url({ iss: 'jwt-app', sub: EMULATOR_USERNAME, aud: emu.url, exp: Math.floor(expMs / 1000) })}`;
+    return `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), privateKey).toString('base64url')}`;
+  }
+
+  async function skewedOrg(clockAheadMs: number, dateHeader?: 'none' | 'proxy'): Promise<Emulator> {
+    const { certificate } = await jwtKeys();
+    return startEmulator({
+      clockAheadMs,
+      dateHeader,
+      clients: [{ clientId: 'jwt-app', clientSecret: 'unused', certificate }],
+      counts: { Account: 1, Contact: 1, Lead: 1, Opportunity: 1, Case: 1, User: 1 },
+    });
+  }
+
+  it.each([
+    ['ahead of', 10 * MINUTE],
+    ['behind', -10 * MINUTE],
+  ])("judges exp by the org's clock, 10 minutes %s ours, refusing as Salesforce does, and dates the refusal by it", async (_way, aheadMs) => {
+    const emu = await skewedOrg(aheadMs);
+    try {
+      const post = async (expMs: number) => postToken(emu, { grant_type: JWT_GRANT, assertion: await assertion(emu, expMs) });
+      // Three minutes ahead on the org's clock: accepted, whatever ours reads.
+      expect((await post(emu.orgNow() + 3 * MINUTE)).status).toBe(200);
+      // Three minutes ahead on ours: past already for an org ahead, still to come for one behind.
+      const ours = await post(Date.now() + 3 * MINUTE);
+      if (aheadMs > 0) {
+        expect(ours.status).toBe(400);
+        expect(ours.body).toEqual({ error: 'invalid_grant', error_description: 'expired authorization code' });
+        expect(Math.abs(Date.parse(ours.date!) - (Date.now() + aheadMs))).toBeLessThan(MINUTE);
+      } else {
+        expect(ours.status).toBe(200);
+      }
+      // A minute ago on the org's clock: refused, with Salesforce's exact body.
+      const past = await post(emu.orgNow() - MINUTE);
+      expect([past.status, past.body]).toEqual([400, { error: 'invalid_grant', error_description: 'expired authorization code' }]);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it.each([
+    ['strips the Date header', 'none' as const],
+    ['dates answers by its own clock', 'proxy' as const],
+  ])("still judges by the org's clock when a proxy %s", async (_what, dateHeader) => {
+    const emu = await skewedOrg(10 * MINUTE, dateHeader);
+    try {
+      const refused = await postToken(emu, { grant_type: JWT_GRANT, assertion: await assertion(emu, Date.now() + 3 * MINUTE) });
+      expect([refused.status, refused.body.error_description]).toEqual([400, 'expired authorization code']);
+      if (dateHeader === 'none') expect(refused.date).toBeNull();
+      else expect(Math.abs(Date.parse(refused.date!) - Date.now())).toBeLessThan(MINUTE);
     } finally {
       await emu.close();
     }

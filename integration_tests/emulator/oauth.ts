@@ -146,6 +146,7 @@ export class TokenService {
     }
     const audiences = [ctx.sandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com', ctx.url];
     if (typeof claims.aud !== 'string' || !audiences.includes(claims.aud)) throw new OAuthError('invalid_grant', 'audience is invalid');
+    // Judged by the org's clock, however far it runs from the caller's.
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= ctx.now) throw new OAuthError('invalid_grant', 'expired authorization code');
     if (!(client.preAuthorizedUsers ?? [EMULATOR_USERNAME]).includes(String(claims.sub))) {
       throw new OAuthError('invalid_grant', "user hasn't approved this consumer");

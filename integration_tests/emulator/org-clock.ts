@@ -11,3 +11,15 @@ export class OrgClock {
     return Date.now() + this.aheadMs;
   }
 }
+
+/**
+ * Whose clock an answer's Date header shows: the org's; none, as behind a proxy that strips the
+ * header; or a proxy's own, which reads this machine's clock and not the org's.
+ */
+export type DateHeader = 'org' | 'none' | 'proxy';
+
+/** The Date header an answer carries, or undefined for none. */
+export function dateHeaderValue(kind: DateHeader, clock: OrgClock): string | undefined {
+  if (kind === 'none') return undefined;
+  return new Date(kind === 'org' ? clock.now() : Date.now()).toUTCString();
+}

@@ -19,7 +19,7 @@ import type { TokenContext, TokenService } from './oauth.js';
 import { tokenAnswer } from './token-endpoint.js';
 import type { OrgAccess } from './org-access.js';
 import type { OrgStore } from './org-store.js';
-import type { OrgClock } from './org-clock.js';
+import { dateHeaderValue, type DateHeader, type OrgClock } from './org-clock.js';
 import { alterPage } from './page-alterations.js';
 import { batchSizeFrom, pageJson, type CursorStore, type QueryPage } from './query-cursors.js';
 import { rowToObject, type Column } from './record-serializer.js';
@@ -51,6 +51,8 @@ export interface ServerState {
   instanceUrl: string | undefined;
   /** the org's clock (org-clock.ts), the store's own */
   clock: OrgClock;
+  /** whose clock answers' Date headers show (EmulatorOptions.dateHeader) */
+  dateHeader: DateHeader;
   maxBatchSize: number;
   dailyApiLimit: number;
   /** Objects whose queryAll is refused (only query works on them). */
@@ -81,7 +83,8 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
     state.requests.push(entry);
     // Node would date the answer by this machine's clock; the org dates it by its own.
     res.sendDate = false;
-    res.setHeader('date', new Date(state.clock.now()).toUTCString());
+    const date = dateHeaderValue(state.dateHeader, state.clock);
+    if (date) res.setHeader('date', date);
     state.faults
       .delay()
       .then(() => route(state, req, res, url))

@@ -105,7 +105,7 @@ export class SalesforceClient {
       },
       this.buffers,
     );
-    this.tokens = new TokenProvider(this.policy, config, redactor, settings.tokenMaxAgeMs, persistConfig);
+    this.tokens = new TokenProvider(this.policy, config, redactor, settings.tokenMaxAgeMs, this.orgClock, persistConfig);
   }
 
   /** the org's host[:port], as calls go to it */

@@ -49,7 +49,7 @@ export function describeFailure(error: unknown): ConnectorError {
         opts,
       );
     }
-    return classifyOAuthError(error.status, { error: error.error, error_description: error.description }, error.request);
+    return classifyOAuthError(error.status, { error: error.error, error_description: error.description }, error.request, error.clockSkewMs);
   }
   if (error instanceof TransportError) {
     if (error.phase === 'body') {

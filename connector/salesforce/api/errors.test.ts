@@ -3,7 +3,7 @@ import { classifyApiError, parseErrorBody } from './api-errors.js';
 import { SalesforceApiError } from './failures.js';
 import { parseLimitInfo } from './limit-info.js';
 import { classifyNetworkError } from './network-errors.js';
-import { classifyOAuthError } from './oauth-errors.js';
+import { classifyOAuthError, isExpiredAssertion } from './oauth-errors.js';
 import type { LoginFlow } from '../config/hostname.js';
 
 describe('classifyOAuthError', () => {
@@ -31,7 +31,7 @@ describe('classifyOAuthError', () => {
     ['jwt_bearer', 'invalid_grant', 'audience is invalid', /audience \(https:\/\/login\.salesforce\.com\).*test\.salesforce\.com/],
     ['jwt_bearer', 'invalid_grant', "user hasn't approved this consumer", /ada@acme\.com is not pre-authorized.*permission set/],
     ['jwt_bearer', 'invalid_grant', 'invalid assertion', /Use digital signatures.*certificate/],
-    ['jwt_bearer', 'invalid_grant', 'expired authorization code', /clock/],
+    ['jwt_bearer', 'invalid_grant', 'expired authorization code', /no Date header.*synchronise this machine's clock \(NTP\)/],
     ['jwt_bearer', 'invalid_grant', 'ip restricted', /IP Relaxation/],
     ['jwt_bearer', 'invalid_client_id', 'client identifier invalid', /Consumer Key/],
   ] as [LoginFlow, string, string, RegExp][])('%s: %s (%s)', (flow, error, description, message) => {
@@ -52,6 +52,30 @@ describe('classifyOAuthError', () => {
     const description = error === 'invalid_grant' ? 'expired access/refresh token' : 'x';
     expect(classifyOAuthError(400, { error, error_description: description }, request).message).toMatch(message);
     expect(classifyOAuthError(400, { error, error_description: description }, { ...request, loginFieldPrefix: '' }).message).not.toMatch(/credentials\./);
+  });
+});
+
+describe("a JWT refused as expired by Salesforce's clock", () => {
+  const request = { flow: 'jwt_bearer' as const, host: 'login.salesforce.com', audience: 'https://login.salesforce.com', username: 'ada@acme.com' };
+  const body = { error: 'invalid_grant', error_description: 'expired authorization code' };
+
+  it.each([
+    [600_000 - 400, /10 minutes ahead of this machine's clock/],
+    [-600_000, /10 minutes behind this machine's clock/],
+    [-90_000, /90 seconds behind this machine's clock/],
+    [-700, /level with this machine's clock/],
+  ])('says how far the Date of the refusal put its clock (%i ms) and what to fix', (skewMs, difference) => {
+    const classified = classifyOAuthError(400, body, request, skewMs);
+    expect(classified.failureType).toBe('config_error');
+    expect(classified.message).toMatch(difference);
+    expect(classified.message).toMatch(/synchronise this machine's clock \(NTP\).*login\.salesforce\.com rewrites the Date header/);
+  });
+
+  it('is recognised by its exact words, for the JWT flow only', () => {
+    expect(isExpiredAssertion('jwt_bearer', 'invalid_grant', 'expired authorization code')).toBe(true);
+    expect(isExpiredAssertion('jwt_bearer', 'invalid_grant', 'invalid assertion')).toBe(false);
+    expect(isExpiredAssertion('refresh_token', 'invalid_grant', 'expired authorization code')).toBe(false);
+    expect(isExpiredAssertion('jwt_bearer', undefined, undefined)).toBe(false);
   });
 });
 

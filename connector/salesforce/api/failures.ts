@@ -63,6 +63,8 @@ export class OAuthError extends SalesforceFailure {
     readonly description: string | undefined,
     readonly request: TokenRequestFacts,
     readonly retryAfterMs?: number,
+    /** how far the answer's Date ran ahead of this machine's clock (negative: behind); undefined without a Date */
+    readonly clockSkewMs?: number,
   ) {
     super(`token endpoint answered ${status}: ${error ?? '(no OAuth error code)'}${description ? ` (${description})` : ''}`);
   }

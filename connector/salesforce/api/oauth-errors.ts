@@ -4,6 +4,7 @@
  * say which pasted value or which app setting is wrong; these messages do, for the flow in use.
  */
 import { ConfigError, TransientError, type ConnectorError } from '../../runtime/errors.js';
+import type { LoginFlow } from '../config/hostname.js';
 import type { TokenRequestFacts } from './failures.js';
 
 export interface OAuthErrorBody {
@@ -17,6 +18,20 @@ const FLOW_NAMES = { client_credentials: 'Client Credentials', refresh_token: 'r
 const fieldOf = (request: TokenRequestFacts, field: string) => `${request.loginFieldPrefix ?? ''}${field}`;
 /** The same, as an aside after Salesforce's own name for the value, when the two differ. */
 const asideOf = (request: TokenRequestFacts, field: string) => (request.loginFieldPrefix ? ` (${fieldOf(request, field)})` : '');
+
+/** Salesforce's refusal of a JWT whose `exp` its clock has passed (400 invalid_grant, "expired authorization code"). */
+export function isExpiredAssertion(flow: LoginFlow, code: string | undefined, description: string | undefined): boolean {
+  return flow === 'jwt_bearer' && code === 'invalid_grant' && (description ?? '').toLowerCase().includes('expired authorization code');
+}
+
+/** "10 minutes ahead of this machine's clock": where an answer's Date put Salesforce's clock. */
+function clockDifference(skewMs: number): string {
+  const seconds = Math.round(Math.abs(skewMs) / 1000);
+  // A Date counts whole seconds, so a second either way is no difference.
+  if (seconds <= 1) return "level with this machine's clock";
+  const size = seconds < 120 ? `${seconds} seconds` : `${Math.round(seconds / 60)} minutes`;
+  return `${size} ${skewMs < 0 ? 'behind' : 'ahead of'} this machine's clock`;
+}
 
 /** Refusals that read the same whatever the flow. */
 function anyFlow(code: string, description: string, request: TokenRequestFacts): string | undefined {
@@ -78,7 +93,7 @@ function refreshToken(code: string, description: string, request: TokenRequestFa
   return undefined;
 }
 
-function jwtBearer(code: string, description: string, request: TokenRequestFacts): string | undefined {
+function jwtBearer(code: string, description: string, request: TokenRequestFacts, clockSkewMs: number | undefined): string | undefined {
   const user = request.username ? ` ${request.username}` : '';
   if (code === 'invalid_grant' && description.includes('audience')) {
     return (
@@ -101,8 +116,14 @@ function jwtBearer(code: string, description: string, request: TokenRequestFacts
       `is missing or was not made from ${fieldOf(request, 'private_key')}; upload the certificate of this key, or paste the key of the uploaded certificate.`
     );
   }
-  if (code === 'invalid_grant' && description.includes('expired')) {
-    return "Salesforce found the JWT already expired (expired authorization code), so this machine's clock is minutes off; synchronise it (NTP) and run again.";
+  if (isExpiredAssertion(request.flow, code, description)) {
+    // With a Date, the assertion was already made again on it (token-provider.ts): the Date itself is suspect.
+    return clockSkewMs === undefined
+      ? "Salesforce refused the JWT as expired (expired authorization code): this machine's clock is probably minutes behind Salesforce's, and the answer " +
+          "carried no Date header to take Salesforce's time from (a proxy may remove it); synchronise this machine's clock (NTP) and run again."
+      : `Salesforce refused the JWT as expired (expired authorization code), also when made again on the time of its answer's Date, which is ` +
+          `${clockDifference(clockSkewMs)}; synchronise this machine's clock (NTP), check that no proxy on the way to ` +
+          `${request.host} rewrites the Date header, and run again.`;
   }
   if (code === 'unsupported_grant_type') {
     return `This app does not allow the JWT bearer flow; enable OAuth with "Use digital signatures" on the app, upload the certificate of ${fieldOf(request, 'private_key')}, and run again.`;
@@ -110,7 +131,8 @@ function jwtBearer(code: string, description: string, request: TokenRequestFacts
   return undefined;
 }
 
-export function classifyOAuthError(status: number, body: OAuthErrorBody, request: TokenRequestFacts): ConnectorError {
+/** `clockSkewMs`: how far the refusal's Date ran ahead of this machine's clock, when it had one. */
+export function classifyOAuthError(status: number, body: OAuthErrorBody, request: TokenRequestFacts, clockSkewMs?: number): ConnectorError {
   const code = body.error ?? '';
   const description = (body.error_description ?? '').toLowerCase();
   const internalMessage = `token endpoint answered ${status}: ${code}${body.error_description ? ` (${body.error_description})` : ''}`;
@@ -125,7 +147,7 @@ export function classifyOAuthError(status: number, body: OAuthErrorBody, request
       ? clientCredentials(code, description, request)
       : request.flow === 'refresh_token'
         ? refreshToken(code, description, request)
-        : jwtBearer(code, description, request));
+        : jwtBearer(code, description, request, clockSkewMs));
   if (specific) return new ConfigError(specific, { internalMessage });
   if (code === 'invalid_grant') {
     return new ConfigError(

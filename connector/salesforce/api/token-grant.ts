@@ -6,11 +6,12 @@ import { sign } from 'node:crypto';
 import type { Auth } from '../config/auth.js';
 
 export const JWT_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-/** Salesforce accepts assertions that expire at most a few minutes ahead; three leaves room for clock drift. */
+/** Salesforce asks for an `exp` within three minutes; it refuses one its own clock has passed. */
 const JWT_LIFETIME_SECONDS = 180;
 
 const base64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 
+/** `nowMs`: Salesforce's time, not this machine's (token-provider.ts), since its clock judges `exp`. */
 export function jwtAssertion(auth: Extract<Auth, { flow: 'jwt_bearer' }>, nowMs: number): string {
   const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
   const claims = base64url(
@@ -20,7 +21,7 @@ export function jwtAssertion(auth: Extract<Auth, { flow: 'jwt_bearer' }>, nowMs:
   return `${header}.${claims}.${base64url(signature)}`;
 }
 
-/** The form for one token request; `refreshToken` is the newest one this run holds. */
+/** The form for one token request; `refreshToken` is the newest one this run holds, `nowMs` Salesforce's time. */
 export function grantForm(auth: Auth, refreshToken: string | undefined, nowMs: number): Record<string, string> {
   switch (auth.flow) {
     case 'client_credentials':

@@ -7,6 +7,11 @@
  *
  * A refresh token that Salesforce rotates is handed to `persistConfig` (the platform stores it)
  * before the access token minted with it is released to any caller, and every later mint uses it.
+ *
+ * A JWT's `exp` is judged by Salesforce's clock, not ours, so it is set on Salesforce's time: the
+ * token endpoint's as its answers' Date shows it, else the org's (org-clock.ts), else, before any
+ * answer, this machine's. When that first guess is refused as expired, the refusal's own Date shows
+ * Salesforce's time, and the assertion is made once more on it; a second refusal is the operator's.
  */
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Redactor } from '../../runtime/redactor.js';
@@ -15,7 +20,8 @@ import { MalformedAnswerError, OAuthError, UnreadableAnswerError, type TokenRequ
 import { apiOrigin } from './instance-url.js';
 import type { Answer, RequestPolicy } from './request-policy.js';
 import { parseRetryAfter } from './retry-rules.js';
-import { answerDate } from './org-clock.js';
+import { answerDate, OrgClock } from './org-clock.js';
+import { isExpiredAssertion } from './oauth-errors.js';
 import { grantForm } from './token-grant.js';
 import { withRefreshToken } from '../config/credentials.js';
 
@@ -66,6 +72,8 @@ export class TokenProvider {
   private config: Record<string, unknown>;
   /** the newest refresh token: the configured one until Salesforce rotates it */
   private refreshToken?: string;
+  /** the token endpoint's clock, as its answers' Date shows it: the one that judges a JWT */
+  private readonly endpointClock = new OrgClock();
 
   constructor(
     private readonly policy: RequestPolicy,
@@ -73,6 +81,8 @@ export class TokenProvider {
     private readonly redactor: Redactor,
     /** Orgs can set the session timeout as low as 15 minutes; renewing before that keeps a margin. */
     private readonly maxAgeMs: number,
+    /** the org's clock as the data API's answers show it */
+    private readonly orgClock: OrgClock,
     private readonly persistConfig?: PersistConfig,
     private readonly now: () => number = Date.now,
   ) {
@@ -120,18 +130,30 @@ export class TokenProvider {
   private async mint(): Promise<AccessToken> {
     const { org, auth } = this.resolved;
     const facts = this.facts();
-    const form = grantForm(auth, this.refreshToken, this.now());
-    this.redactor.add(form.assertion);
-    const answer = await this.policy.call(
-      { method: 'POST', url: new URL(`${org.origin}${TOKEN_PATH}`), form, context: { action: 'get an access token' } },
-      (reply) => this.tokenAnswerOf(reply, facts),
-    );
+    const answer = await this.grant(facts).catch((error: unknown) => {
+      // Refused by Salesforce's clock, which the refusal's Date showed (endpointClock): once more on it.
+      if (error instanceof OAuthError && error.clockSkewMs !== undefined && isExpiredAssertion(auth.flow, error.error, error.description)) {
+        return this.grant(facts);
+      }
+      throw error;
+    });
     this.redactor.add(answer.accessToken);
     if (auth.flow === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.refreshToken) await this.rotated(answer.refreshToken);
     // The first answer decides where this run's calls go; a later one cannot move them.
     this.origin ??= apiOrigin(org, auth.flow, answer.instanceUrl);
     this.token = { accessToken: answer.accessToken, instanceUrl: this.origin, mintedAt: this.now(), accepted: false };
     return this.token;
+  }
+
+  /** One token request through the request policy, its JWT (if any) made on Salesforce's time. */
+  private grant(facts: TokenRequestFacts): Promise<TokenAnswer> {
+    const { org, auth } = this.resolved;
+    const salesforceNow = this.endpointClock.known ? this.endpointClock.now() : this.orgClock.now();
+    const form = grantForm(auth, this.refreshToken, salesforceNow);
+    this.redactor.add(form.assertion);
+    return this.policy.call({ method: 'POST', url: new URL(`${org.origin}${TOKEN_PATH}`), form, context: { action: 'get an access token' } }, (reply) =>
+      this.tokenAnswerOf(reply, facts),
+    );
   }
 
   /**
@@ -146,11 +168,14 @@ export class TokenProvider {
   }
 
   private tokenAnswerOf(answer: Answer, facts: TokenRequestFacts): TokenAnswer {
+    this.endpointClock.observe(answer.headers);
     const body = parseObject(answer.text);
     if (answer.status !== 200) {
       const error = typeof body?.error === 'string' ? body.error : undefined;
       const description = typeof body?.error_description === 'string' ? this.redactor.redact(body.error_description) : undefined;
-      throw new OAuthError(answer.status, error, description, facts, parseRetryAfter(answer.headers['retry-after'], answerDate(answer.headers)));
+      const dated = answerDate(answer.headers);
+      const skewMs = dated === undefined ? undefined : dated - this.now();
+      throw new OAuthError(answer.status, error, description, facts, parseRetryAfter(answer.headers['retry-after'], dated), skewMs);
     }
     // Not JSON: cut off in transit, worth asking again. JSON without a token: not Salesforce.
     if (!body) throw new UnreadableAnswerError(TOKEN_PATH, Buffer.byteLength(answer.text), 'not a JSON object');
