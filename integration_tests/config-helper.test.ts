@@ -57,7 +57,10 @@ describe('config --config FILE', () => {
   it('saves the config of a rotated refresh token, and the next command works with it', async () => {
     const org = await startOrg({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, rotateRefreshTokens: true }] });
     try {
-      const config = { ...org.config, auth_type: 'refresh_token', refresh_token: org.emulator.issueRefreshToken() };
+      const config = {
+        ...org.config,
+        credentials: { auth_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: org.emulator.issueRefreshToken() },
+      };
       const file = path.join(dir, 'rotated.json');
       writeFileSync(file, JSON.stringify(config));
       const first = await runConnector('check', { config, env: org.env });
@@ -66,9 +69,9 @@ describe('config --config FILE', () => {
       const run = await runConfig(['--config', file], output);
       expect(run).toMatchObject({ code: 0, stdout: '' });
       expect(run.stderr).toBe(`source-salesforce config: saved the config of the newest CONTROL message as ${file} (readable by you only).\n`);
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { credentials: Record<string, unknown> };
       expect(saved).toEqual(first.controls[0].control.connectorConfig.config);
-      expect(saved.refresh_token).not.toBe(config.refresh_token);
+      expect(saved.credentials.refresh_token).not.toBe(config.credentials.refresh_token);
       // The old token is retired; the saved one works.
       const next = await runConnector('check', { config: saved, env: org.env });
       expect(next.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
