@@ -33,6 +33,8 @@ export interface ReplayScript {
   globalDescribe: string;
   /** `GET …/sobjects/{Name}/describe` (and as Composite subrequests), as raw text */
   describes: ReadonlyMap<string, string>;
+  /** recorded failures answering an object's describe (directly and as a Composite subrequest) */
+  failedDescribes?: ReadonlyMap<string, RecordedAnswer>;
   /** the answer to a describe of an object with none recorded (a recorded NOT_FOUND) */
   notFound: RecordedAnswer;
   /** the answer to a query that found nothing */
@@ -139,11 +141,17 @@ export async function startReplayServer(script: ReplayScript): Promise<ReplaySer
     json(res, 404, JSON.stringify([{ message: 'replay server: no recorded page at this locator', errorCode: 'INVALID_QUERY_LOCATOR' }]));
   };
 
+  const describeAnswer = (object: string): RecordedAnswer => {
+    const failed = script.failedDescribes?.get(object);
+    if (failed) return failed;
+    const text = script.describes.get(object);
+    return text ? { status: 200, body: text } : script.notFound;
+  };
+
   const composite = (res: ServerResponse, body: Json) => {
     const parts = (body?.compositeRequest ?? []).map((sub: Json) => {
       const object = /\/sobjects\/([^/]+)\/describe$/.exec(sub.url)?.[1];
-      const describe = object ? script.describes.get(decodeURIComponent(object)) : undefined;
-      const [status, text] = describe ? [200, describe] : [script.notFound.status, script.notFound.body];
+      const { status, body: text } = describeAnswer(object ? decodeURIComponent(object) : '');
       return `{"body":${text},"httpHeaders":{},"httpStatusCode":${status},"referenceId":${JSON.stringify(sub.referenceId)}}`;
     });
     json(res, 200, `{"compositeResponse":[${parts.join(',')}]}`);
@@ -165,8 +173,8 @@ export async function startReplayServer(script: ReplayScript): Promise<ReplaySer
     if (data === '/sobjects' || data === '/sobjects/') return json(res, 200, script.globalDescribe);
     const described = /^\/sobjects\/([^/]+)\/describe\/?$/.exec(data)?.[1];
     if (described) {
-      const text = script.describes.get(decodeURIComponent(described));
-      return text ? json(res, 200, text) : json(res, script.notFound.status, script.notFound.body);
+      const answer = describeAnswer(decodeURIComponent(described));
+      return json(res, answer.status, answer.body);
     }
     if (data === '/composite' && req.method === 'POST') return composite(res, JSON.parse(body || '{}'));
     if ((data === '/query' || data === '/queryAll' || data === '/query/' || data === '/queryAll/') && soql) {
