@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { configuredCatalog, runConnector, type Message, type RunResult } from '../helpers/connector-runner.js';
 import { nativeImport } from '../helpers/native.js';
+import { documentedRecord } from './expected-records.js';
 import { realwireSuite, recordedQuery, type RecordedQuery } from './recordings.js';
 import { RECORDED_TABLES, startReplayOrg, type ReplayOrg } from './replay-org.js';
 
@@ -26,16 +27,6 @@ function recordedColumns(catalog: Message, queries: RecordedQuery[], mode: 'full
     entry.stream.json_schema.properties = Object.fromEntries(fields.map((f) => [f, properties[f]]));
   }
   return configured;
-}
-
-/** A recorded record as the connector documents its RECORD: no attributes, datetimes in `Z` form, the rest untouched. */
-function shaped(record: Json, datetimes: ReadonlySet<string>): Json {
-  const out: Json = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (key === 'attributes') continue;
-    out[key] = datetimes.has(key) && typeof value === 'string' ? value.replace(/\+0000$/, 'Z') : value;
-  }
-  return out;
 }
 
 realwireSuite('realwire: read over recorded query pages', () => {
@@ -82,7 +73,7 @@ realwireSuite('realwire: read over recorded query pages', () => {
         expect(got).toHaveLength(recorded.length);
         const byId = new Map(got.map((r) => [r.Id, r]));
         expect(byId.size).toBe(recorded.length);
-        for (const record of recorded) expect(byId.get(record.Id)).toEqual(shaped(record, datetimes));
+        for (const record of recorded) expect(byId.get(record.Id)).toEqual(documentedRecord(record, datetimes));
       }
     });
 

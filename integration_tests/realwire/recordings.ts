@@ -130,3 +130,17 @@ export function recordedQuery(name: string): RecordedQuery {
   const soql = calls[0].params.q;
   return { ...soqlParts(soql), soql, pages: calls.map((c) => c.response), locators: calls.slice(1).map((c) => c.path) };
 }
+
+/**
+ * One interaction of a cassette that is not valid YAML as a whole (CumulusCI's TestSelect has
+ * request bodies indented wrongly): the entry holding `marker`, parsed on its own, with its aliases
+ * to the elided headers dropped.
+ */
+export function cassetteInteraction(file: string, marker: string): CassetteCall {
+  const entry = read(file)
+    .split(/\n(?=\s*- request:)/)
+    .find((part) => part.includes(marker));
+  if (!entry) throw new Error(`${file} holds no interaction with ${marker}`);
+  const [i] = parseYaml(entry.replace(/\*id\d+/g, 'null')) as Json[];
+  return { method: i.request.method, uri: i.request.uri, requestBody: i.request.body ?? null, status: i.response.status.code, body: i.response.body.string };
+}
