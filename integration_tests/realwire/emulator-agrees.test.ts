@@ -154,6 +154,39 @@ realwireSuite('realwire: the emulator answers as the recorded orgs did', () => {
     expect(missing.body).toEqual(JSON.parse(notFound.body).compositeResponse[0].body);
   });
 
+  it('answers a Composite request as the recorded org did: HTTP 200, a failed subrequest inside with its own status and body', async () => {
+    const [recorded] = cassetteCalls(`${CUMULUSCI}/utils/http/tests/cassettes/TestCompositeParallelSalesforce.test_errors.yaml`);
+    const real = JSON.parse(recorded.body).compositeResponse[0];
+    const res = await fetch(`${emu.url}/services/data/v62.0/composite`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ compositeRequest: [{ referenceId: real.referenceId, method: 'GET', url: '/services/data/v62.0/sobjects/Foo/describe' }] }),
+    });
+    expect(res.status).toBe(recorded.status);
+    const [part] = ((await res.json()) as Json).compositeResponse;
+    expect(Object.keys(part).sort()).toEqual(Object.keys(real).sort());
+    expect({ ...part, httpHeaders: {} }).toEqual(real);
+  });
+
+  it('refuses a token with the recorded OAuth error shape', async () => {
+    const recorded = JSON.parse(recordedFile('restforce__restforce/spec/fixtures/auth_error_response.json'));
+    const res = await fetch(`${emu.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'demo-client-id', client_secret: 'wrong' }),
+    });
+    expect(res.status).toBe(400);
+    expect(Object.keys((await res.json()) as Json)).toEqual(Object.keys(recorded));
+  });
+
+  it('lists limits the recorded org lists, each as Max and Remaining', async () => {
+    const recorded = nangoCalls('get-limits')[0].response as Json;
+    const emulated = (await get('/services/data/v62.0/limits')).body as Json;
+    for (const [name, limit] of Object.entries<Json>(emulated)) {
+      expect({ name, recorded: name in recorded }).toEqual({ name, recorded: true });
+      expect(Object.keys(limit)).toEqual(Object.keys(recorded[name]));
+    }
+  });
+
   it('answers Get Deleted with the recorded keys and date forms', async () => {
     const recorded = JSON.parse(recordedFile('restforce__restforce/spec/fixtures/sobject/get_deleted_success_response.json'));
     const end = new Date(Date.now() - 60_000).toISOString().slice(0, 16);
