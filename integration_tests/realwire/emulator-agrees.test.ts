@@ -39,7 +39,13 @@ realwireSuite('realwire: the emulator answers as the recorded orgs did', () => {
   let token: string;
 
   beforeAll(async () => {
-    emu = await startEmulator({ https: false, objects: [...RICH_ORG_OBJECTS], counts: { Account: 2086 } });
+    emu = await startEmulator({
+      https: false,
+      objects: [...RICH_ORG_OBJECTS],
+      counts: { Account: 2086 },
+      // The Apache NiFi recording's object: a date, a datetime and a time field.
+      customObjects: [{ name: 'DateTestObject__c', fields: { id__c: 'string', date__c: 'date', datetime__c: 'datetime', time__c: 'time' } }],
+    });
     token = await mintToken(emu);
   });
   afterAll(() => emu.close());
@@ -92,7 +98,8 @@ realwireSuite('realwire: the emulator answers as the recorded orgs did', () => {
       }
       // Objects differ in their other resources (approval layouts, list views, a User's password): the emulated ones are among the real ones, in their order.
       const urls = Object.keys(real.urls).filter((k) => k in entry.urls);
-      if (JSON.stringify(Object.keys(entry.urls)) !== JSON.stringify(urls) || urls.length !== Object.keys(entry.urls).length) differences.push(`${entry.name}.urls: ${Object.keys(entry.urls)} (${Object.keys(real.urls)})`);
+      if (JSON.stringify(Object.keys(entry.urls)) !== JSON.stringify(urls) || urls.length !== Object.keys(entry.urls).length)
+        differences.push(`${entry.name}.urls: ${Object.keys(entry.urls)} (${Object.keys(real.urls)})`);
     }
     expect(compared).toBeGreaterThan(15);
     expect(differences).toEqual([]);
@@ -121,13 +128,40 @@ realwireSuite('realwire: the emulator answers as the recorded orgs did', () => {
       expect(emulated.attributes.url).toBe(`/services/data/v62.0/sobjects/Account/${emulated.Id}`);
       for (const page of pages) for (const record of page.records) expect(record.Id).toMatch(new RegExp(`^${real.Id.slice(0, 3)}[A-Za-z0-9]{15}$`));
       for (const column of recorded.fields) {
-        const form = (v: unknown) => (v === null ? 'null' : typeof v === 'string' ? v.replace(/[A-Za-z]/g, 'a').replace(/\d/g, '9').replace(/a+/g, 'a') : typeof v);
+        const form = (v: unknown) =>
+          v === null
+            ? 'null'
+            : typeof v === 'string'
+              ? v
+                  .replace(/[A-Za-z]/g, 'a')
+                  .replace(/\d/g, '9')
+                  .replace(/a+/g, 'a')
+              : typeof v;
         const realForms = new Set(recorded.pages.flatMap((p: Json) => p.records.map((r: Json) => form(r[column]))).filter((f: string) => f !== 'null'));
         const emulatedForms = new Set(pages.flatMap((p) => p.records.map((r) => form(r[column]))).filter((f) => f !== 'null'));
         // Dates and datetimes are written as the org writes them; free text may take any form.
         if (/Date$|Modstamp$/.test(column)) expect({ column, forms: [...emulatedForms] }).toEqual({ column, forms: [...realForms] });
       }
     }
+  });
+
+  it('writes dates, datetimes and times as the recorded custom object has them', async () => {
+    const recorded = JSON.parse(
+      recordedFile('apache__nifi/nifi-extension-bundles/nifi-salesforce-bundle/nifi-salesforce-processors/src/test/resources/query/query_sobject.json'),
+    ).records[0] as Json;
+    const [page] = await queryAllPages(emu, token, 'SELECT id__c, date__c, datetime__c, time__c FROM DateTestObject__c');
+    const digits = (v: unknown) => String(v).replace(/\d/g, '9');
+    const emulated = page.records.find((r) => r.date__c !== null && r.datetime__c !== null && r.time__c !== null)!;
+    for (const field of ['date__c', 'datetime__c', 'time__c'])
+      expect({ field, form: digits(emulated[field]) }).toEqual({ field, form: digits(recorded[field]) });
+  });
+
+  it('holds users whose Email is not an address, as real orgs do', async () => {
+    const recorded = recordedQuery('users').pages[0].records as Json[];
+    const [page] = await queryAllPages(emu, token, 'SELECT Id, Username, Email FROM User');
+    const notAddress = (r: Json) => typeof r.Email === 'string' && !/@[^@]+\.[a-z]+$/i.test(r.Email);
+    expect(recorded.some(notAddress)).toBe(true);
+    expect(page.records.some(notAddress)).toBe(true);
   });
 
   it('quotes a bad query with a caret exactly as Salesforce did', async () => {
