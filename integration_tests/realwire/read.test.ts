@@ -6,10 +6,10 @@
  * stream's schema, over compact and pretty-printed pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { configuredCatalog, runConnector, type Message, type RunResult } from '../helpers/connector-runner.js';
+import { configuredCatalog, runConnector, stateFrom, type Message, type RunResult } from '../helpers/connector-runner.js';
 import { nativeImport } from '../helpers/native.js';
 import { documentedRecord } from './expected-records.js';
-import { realwireSuite, recordedQuery, type RecordedQuery } from './recordings.js';
+import { realwireSuite, recordedFile, recordedQuery, type RecordedQuery } from './recordings.js';
 import { RECORDED_TABLES, startReplayOrg, type ReplayOrg } from './replay-org.js';
 
 const { recordValidator } = nativeImport<typeof import('../helpers/protocol-validator.js')>(new URL('../helpers/protocol-validator.js', import.meta.url));
@@ -110,5 +110,34 @@ realwireSuite('realwire: read over recorded query pages', () => {
       const state = read.lastStateOf('Account')!.state.stream.stream_state;
       if (mode === 'incremental') expect(state.SystemModstamp).toBe(newest);
     });
+  });
+  it('a second incremental run delivers no record twice, and turns the recorded Get Deleted answer into a deletion record', async () => {
+    const deleted = recordedFile('restforce__restforce/spec/fixtures/sobject/get_deleted_success_response.json');
+    const org = await startReplayOrg({ deleted }, { objects: OBJECTS });
+    try {
+      const catalogIn = recordedColumns(catalog, queries, 'incremental');
+      const first = await runConnector('read', { config: org.config, catalog: catalogIn, env: org.env });
+      expect(first.errors).toEqual([]);
+      const state = stateFrom(first.states);
+      const account = state.find((s: Message) => s.stream.stream_descriptor.name === 'Account')!;
+      // Two days of deletions to list: Salesforce answers with the recorded deletion.
+      account.stream.stream_state.deletions_through = new Date(Date.now() - 2 * 86_400_000).toISOString();
+      const second = await runConnector('read', { config: org.config, catalog: catalogIn, state, env: org.env });
+      expect(second.errors).toEqual([]);
+      // Each second read starts at the saved cursor, so it meets the newest stamp's records (at least one per object) again.
+      const resumed = org.server.requests.filter((r) => r.soql?.includes(' WHERE SystemModstamp >= '));
+      expect(resumed).toHaveLength(OBJECTS.length);
+      const seen = new Set(OBJECTS.flatMap((o) => first.recordsOf(o).map((r) => `${o} ${r.Id} ${r.SystemModstamp}`)));
+      for (const object of OBJECTS) {
+        for (const r of second.recordsOf(object)) if (!r.IsDeleted) expect(seen.has(`${object} ${r.Id} ${r.SystemModstamp}`)).toBe(false);
+      }
+      const recorded = JSON.parse(deleted).deletedRecords[0];
+      expect(second.recordsOf('Account').filter((r) => r.IsDeleted === true)).toEqual([
+        { Id: recorded.id, IsDeleted: true, SystemModstamp: '2013-05-07T22:07:19.000Z', _ab_cdc_deleted_at: '2013-05-07T22:07:19.000Z' },
+      ]);
+      expect(org.server.requests.filter((r) => /\/sobjects\/Account\/deleted\/?$/.test(r.path))).toHaveLength(1);
+    } finally {
+      await org.server.close();
+    }
   });
 });

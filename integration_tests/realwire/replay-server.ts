@@ -11,7 +11,8 @@
  *   Pages keep the recorded sizes, totalSize and locators.
  * - A query on a subset of a recording's columns gets those columns of its records (and LIMIT), as
  *   Salesforce would; an object with no recorded query gets the recorded answer of a query that
- *   found nothing.
+ *   found nothing. A query from a saved cursor (`WHERE SystemModstamp >= …`, nothing else) gets
+ *   the recorded records from that stamp on, in one page.
  * - Nango's bodies were JSON-parsed by its recorder, so their bytes are ours to choose: `pretty`
  *   writes them as Salesforce does for `X-PrettyPrint: 1` (the cassettes' `"key" : value` form).
  */
@@ -44,6 +45,8 @@ export interface ReplayScript {
   pretty?: boolean;
   /** the token endpoint's answer instead of a token */
   token?: RecordedAnswer;
+  /** the answer to Get Deleted (`…/sobjects/{Name}/deleted/`), whatever the object and window */
+  deleted?: string;
   /** the answer to every call under /services/data/vNN.N/ instead of the real one */
   everyDataCall?: RecordedAnswer;
   /** the answer to the first page of every query instead of the real one */
@@ -99,8 +102,16 @@ export async function startReplayServer(script: ReplayScript): Promise<ReplaySer
     return script.pretty ? salesforcePretty(body) : JSON.stringify(body);
   };
 
+  const onePage = (res: ServerResponse, records: Json[]) => {
+    if (records.length > 2000) return refuse(res, 'an answer longer than one page');
+    const body = { totalSize: records.length, done: true, records };
+    return json(res, 200, script.pretty ? salesforcePretty(body) : JSON.stringify(body));
+  };
+
   const firstPage = (res: ServerResponse, soql: string) => {
-    if (/\sWHERE\s/i.test(soql)) return refuse(res, 'a query with a filter');
+    const where = /\sWHERE\s+(.+?)(?:\s+ORDER BY\s.*|\s+LIMIT\s.*)?$/i.exec(soql)?.[1];
+    const since = where === undefined ? undefined : /^SystemModstamp >= (\S+)$/.exec(where)?.[1];
+    if (where !== undefined && since === undefined) return refuse(res, `a query filtered on ${where}`);
     const { fields, object } = soqlParts(soql);
     const candidates = script.queries.filter((q) => q.object === object);
     if (!candidates.length) return json(res, 200, script.emptyQuery);
@@ -109,28 +120,32 @@ export async function startReplayServer(script: ReplayScript): Promise<ReplaySer
       .split(',')
       .map((term) => term.trim().split(/\s+/)[0])
       .filter(Boolean);
-    if (whole) {
-      ordered.set(
-        whole,
-        sortRecords(
-          whole.pages.flatMap((p: Json) => p.records),
-          order,
-        ),
+    const sorted = (query: RecordedQuery) =>
+      sortRecords(
+        query.pages.flatMap((p: Json) => p.records),
+        order,
       );
+    if (whole && since !== undefined) {
+      // An incremental read from a saved cursor: the recorded records from it on.
+      const from = Date.parse(since);
+      return onePage(
+        res,
+        sorted(whole).filter((r: Json) => Date.parse(String(r.SystemModstamp).replace(/\+0000$/, 'Z')) >= from),
+      );
+    }
+    if (whole) {
+      ordered.set(whole, sorted(whole));
       return json(res, 200, page(whole, 0));
     }
-    const wider = candidates.find((q) => fields.every((f) => q.fields.includes(f)));
+    const wider = since === undefined ? candidates.find((q) => fields.every((f) => q.fields.includes(f))) : undefined;
     if (!wider) return refuse(res, `a query of ${object} on columns ${fields.join(',')}`);
     const limit = Number(/\sLIMIT\s+(\d+)\s*$/i.exec(soql)?.[1] ?? Infinity);
-    const records = sortRecords(
-      wider.pages.flatMap((p: Json) => p.records),
-      order,
-    )
-      .slice(0, limit)
-      .map((r: Json) => Object.fromEntries([['attributes', r.attributes], ...fields.map((f) => [f, r[f]])]));
-    if (records.length > 2000) return refuse(res, 'a projection longer than one page');
-    const body = { totalSize: records.length, done: true, records };
-    return json(res, 200, script.pretty ? salesforcePretty(body) : JSON.stringify(body));
+    return onePage(
+      res,
+      sorted(wider)
+        .slice(0, limit)
+        .map((r: Json) => Object.fromEntries([['attributes', r.attributes], ...fields.map((f) => [f, r[f]])])),
+    );
   };
 
   const moreRecords = (res: ServerResponse, path: string) => {
@@ -182,6 +197,7 @@ export async function startReplayServer(script: ReplayScript): Promise<ReplaySer
       return firstPage(res, soql);
     }
     if (/^\/query(All)?\/[^/]+$/.test(data)) return moreRecords(res, url.pathname);
+    if (/^\/sobjects\/[^/]+\/deleted\/?$/.test(data) && script.deleted) return json(res, 200, script.deleted);
     json(res, 404, JSON.stringify([{ message: `replay server: nothing recorded for ${req.method} ${url.pathname}`, errorCode: 'NOT_FOUND' }]));
   };
 
