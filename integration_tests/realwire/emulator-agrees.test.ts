@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Emulator } from '../emulator/index.js';
 import { call, mintToken, queryAllPages, soqlPath } from '../emulator/test-support.js';
 import { nativeImport } from '../helpers/native.js';
+import { salesforcePretty } from '../emulator/pretty-json.js';
 import { CUMULUSCI, cassetteCalls, nangoCalls, realwireSuite, recordedDescribes, recordedFile, recordedQuery } from './recordings.js';
 
 const { startEmulator } = nativeImport<typeof import('../emulator/index.js')>(new URL('../emulator/index.js', import.meta.url));
@@ -162,6 +163,18 @@ realwireSuite('realwire: the emulator answers as the recorded orgs did', () => {
     const notAddress = (r: Json) => typeof r.Email === 'string' && !/@[^@]+\.[a-z]+$/i.test(r.Email);
     expect(recorded.some(notAddress)).toBe(true);
     expect(page.records.some(notAddress)).toBe(true);
+  });
+
+  it('pretty-prints its JSON when asked (X-PrettyPrint: 1), byte for byte as the recorded answers are', async () => {
+    const snowfakery = cassetteCalls('SFDO-Tooling__Snowfakery/tests/cassettes/TestSOQLDatasets.test_soql_dataset_error.yaml');
+    const bad = snowfakery.find((c) => c.status === 400)!;
+    const answer = await call(emu, soqlPath(new URL(bad.uri).searchParams.get('q')!), token, { 'X-PrettyPrint': '1' });
+    expect(answer.text).toBe(bad.body);
+    const empty = snowfakery.find((c) => c.uri.includes('recordCount') && c.body.includes('[ ]'))!;
+    expect(salesforcePretty(JSON.parse(empty.body))).toBe(empty.body);
+    const page = await call(emu, soqlPath('SELECT Id, Name FROM Account LIMIT 2'), token, { 'X-PrettyPrint': '1' });
+    expect(page.text).toMatch(/^\{\n {2}"totalSize" : 2,\n {2}"done" : true,\n {2}"records" : \[ \{\n {4}"attributes" : \{\n {6}"type" : "Account",/);
+    expect(page.body).toEqual((await get(soqlPath('SELECT Id, Name FROM Account LIMIT 2'))).body);
   });
 
   it('quotes a bad query with a caret exactly as Salesforce did', async () => {

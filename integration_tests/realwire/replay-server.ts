@@ -18,6 +18,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { salesforcePretty } from '../emulator/pretty-json.js';
 import { soqlParts, type RecordedQuery } from './recordings.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- recorded answers
@@ -66,18 +67,6 @@ export interface ReplayServer {
   script: ReplayScript;
   requests: ReplayedRequest[];
   close(): Promise<void>;
-}
-
-/** Salesforce's pretty printer (Jackson's default): objects one member a line, arrays inline. */
-export function salesforcePretty(value: Json, indent = ''): string {
-  if (Array.isArray(value)) return value.length ? `[ ${value.map((v) => salesforcePretty(v, indent)).join(', ')} ]` : '[ ]';
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries<Json>(value).filter(([, v]) => v !== undefined);
-    if (!entries.length) return '{ }';
-    const inner = `${indent}  `;
-    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)} : ${salesforcePretty(v, inner)}`).join(',\n')}\n${indent}}`;
-  }
-  return JSON.stringify(value);
 }
 
 const DATA = /^\/services\/data\/v\d+\.\d+(\/.*)$/;

@@ -20,7 +20,7 @@ import {
   recordedQuery,
   soqlParts,
 } from './recordings.js';
-import { salesforcePretty } from './replay-server.js';
+import { salesforcePretty } from '../emulator/pretty-json.js';
 
 const { pageSlicer } = nativeImport<typeof import('../../connector/salesforce/streams/record-slicer.js')>(
   new URL('../../connector/salesforce/streams/record-slicer.js', import.meta.url),
