@@ -234,6 +234,21 @@ realwireSuite('realwire: the emulator answers as the recorded orgs did', () => {
     }
   });
 
+  it('creates a Bulk query job answered with the recorded job keys, in their order, apiVersion a number', async () => {
+    const recorded = JSON.parse(
+      recordedFile('airbytehq__airbyte/airbyte-integrations/connectors/source-salesforce/unit_tests/resource/http/response/job_response.json'),
+    );
+    const res = await fetch(`${emu.url}/services/data/v57.0/jobs/query`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ operation: 'queryAll', query: 'SELECT Id FROM Account' }),
+    });
+    const job = (await res.json()) as Json;
+    expect(Object.keys(job)).toEqual(Object.keys(recorded));
+    expect(job.apiVersion).toBe(recorded.apiVersion);
+    expect(job.state).toBe(recorded.state);
+  });
+
   it('answers Get Deleted with the recorded keys and date forms', async () => {
     const recorded = JSON.parse(recordedFile('restforce__restforce/spec/fixtures/sobject/get_deleted_success_response.json'));
     const end = new Date(Date.now() - 60_000).toISOString().slice(0, 16);
