@@ -7,6 +7,7 @@ import type { CsvBody } from './bulk-csv.js';
 import { sendCsv } from './bulk-csv.js';
 import { OAuthError, SalesforceError } from './errors.js';
 import { JSON_TYPE, sendJson } from './http-util.js';
+import { salesforcePretty } from './pretty-json.js';
 
 export interface Answer {
   status: number;
@@ -32,8 +33,11 @@ export async function sendAnswer(req: IncomingMessage, res: ServerResponse, answ
   if (answer.body === null) {
     res.writeHead(answer.status, answer.headers);
     res.end();
-  } else if (typeof answer.body === 'string') await sendJson(req, res, answer.status, answer.body, answer.headers);
-  else await sendCsv(req, res, answer.body, answer.headers);
+  } else if (typeof answer.body === 'string') {
+    // Salesforce pretty-prints its JSON for a client that asks (simple-salesforce always does).
+    const body = req.headers['x-prettyprint'] === '1' ? salesforcePretty(JSON.parse(answer.body)) : answer.body;
+    await sendJson(req, res, answer.status, body, answer.headers);
+  } else await sendCsv(req, res, answer.body, answer.headers);
 }
 
 /** The whole body and the headers that describe it (identity encoding), for answers sent in pieces. */

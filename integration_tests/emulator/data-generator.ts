@@ -149,6 +149,17 @@ const FILLERS: Record<SObjectName, Filler> = {
       // The first user is the Client Credentials run-as user.
       Object.assign(rec, { FirstName: 'Integration', LastName: 'User', Name: 'Integration User', Title: 'API Integration' });
     }
+    if (n === 1) {
+      // Every real org has this system user, whose Username and Email are not addresses (no domain).
+      Object.assign(rec, {
+        FirstName: 'Automated',
+        LastName: 'Process',
+        Name: 'Automated Process',
+        Username: 'autoproc@00d8d0000000001',
+        Email: 'noreply@00d8d0000000001',
+        UserType: 'AutomatedProcess',
+      });
+    }
   },
   Account(rec, { rng: r, accounts }, n) {
     rec.Name = `${companyName(r)}${r.chance(0.3) ? ` ${n}` : ''}`;

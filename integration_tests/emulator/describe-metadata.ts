@@ -33,18 +33,23 @@ const SOAP_TYPE: Record<FieldType, string> = {
 
 const TEXTUAL = new Set<FieldType>(['string', 'textarea', 'picklist', 'email', 'phone', 'url', 'combobox', 'encryptedstring']);
 
+/** A compound address can be filtered on (by DISTANCE), not sorted or grouped. */
 function isFilterable(fs: FieldSpec): boolean {
-  if (fs.type === 'address' || fs.type === 'location' || fs.type === 'base64' || fs.type === 'anyType' || fs.type === 'json') return false;
+  if (fs.type === 'location' || fs.type === 'base64' || fs.type === 'anyType' || fs.type === 'json') return false;
   return !(fs.type === 'textarea' && fs.length > 255);
 }
+
+/** References a real describe does not offer as search prefilters: the owner, the audit users and the merge master. */
+const NOT_PREFILTERS = new Set(['OwnerId', 'CreatedById', 'LastModifiedById', 'MasterRecordId']);
 
 export function fieldDescribe(fs: FieldSpec): Record<string, unknown> {
   const textual = TEXTUAL.has(fs.type);
   const filterable = isFilterable(fs);
-  const groupable = filterable && !['double', 'currency', 'percent', 'datetime'].includes(fs.type);
+  const compound = fs.type === 'address';
+  const groupable = filterable && !compound && !['double', 'currency', 'percent', 'datetime'].includes(fs.type);
   const length = textual || fs.type === 'id' || fs.type === 'reference' ? fs.length : 0;
-  return {
-    aggregatable: filterable && fs.type !== 'boolean',
+  const described: Record<string, unknown> = {
+    aggregatable: filterable && !compound && fs.type !== 'boolean',
     aiPredictionField: false,
     autoNumber: fs.autoNumber,
     byteLength: textual ? fs.length * 3 : length,
@@ -56,7 +61,7 @@ export function fieldDescribe(fs: FieldSpec): Record<string, unknown> {
     controllerName: null,
     createable: fs.createable,
     custom: fs.custom,
-    defaultValue: fs.type === 'boolean' ? false : null,
+    defaultValue: fs.type === 'boolean' ? false : fs.defaultValue,
     defaultValueFormula: null,
     defaultedOnCreate: fs.defaultedOnCreate,
     dependentPicklist: false,
@@ -65,7 +70,7 @@ export function fieldDescribe(fs: FieldSpec): Record<string, unknown> {
     displayLocationInDecimal: fs.type === 'location',
     encrypted: false,
     externalId: fs.externalId,
-    extraTypeInfo: fs.type === 'textarea' ? 'plaintextarea' : fs.type === 'url' && fs.name === 'PhotoUrl' ? 'imageurl' : null,
+    extraTypeInfo: fs.extraTypeInfo ?? (fs.type === 'textarea' ? 'plaintextarea' : fs.type === 'url' && fs.name === 'PhotoUrl' ? 'imageurl' : null),
     filterable,
     filteredLookupInfo: null,
     formulaTreatNullNumberAsZero: false,
@@ -82,54 +87,107 @@ export function fieldDescribe(fs: FieldSpec): Record<string, unknown> {
     nameField: fs.nameField,
     namePointing: fs.referenceTo.length > 1,
     nillable: fs.nillable,
-    permissionable: fs.nillable && !fs.nameField && fs.createable && fs.type !== 'id',
-    picklistValues: fs.picklist.map((value) => ({ active: true, defaultValue: false, label: value, validFor: null, value })),
+    permissionable: compound || (fs.nillable && !fs.nameField && fs.createable && fs.type !== 'id'),
+    picklistValues: fs.picklist.map((value) => ({ active: true, defaultValue: value === fs.defaultValue, label: value, validFor: null, value })),
     polymorphicForeignKey: fs.referenceTo.length > 1,
     precision: fs.precision,
-    queryByDistance: false,
+    queryByDistance: compound,
     referenceTargetField: null,
     referenceTo: fs.referenceTo,
     relationshipName: fs.relationshipName,
     relationshipOrder: null,
     restrictedDelete: false,
-    restrictedPicklist: false,
+    restrictedPicklist: fs.restrictedPicklist,
     scale: fs.scale,
-    searchPrefilterable: fs.type === 'reference',
+    searchPrefilterable: fs.type === 'reference' && !NOT_PREFILTERS.has(fs.name),
     soapType: SOAP_TYPE[fs.type],
-    sortable: filterable,
+    sortable: filterable && !compound,
     type: fs.type,
     unique: fs.unique,
     updateable: fs.updateable,
     writeRequiresMasterRead: false,
   };
+  // Assigning existing keys keeps their place: the key order stays Salesforce's.
+  return Object.assign(described, fs.describe);
 }
 
-function objectUrls(spec: ObjectSpec, version: string): Record<string, string> {
+/**
+ * An object's `urls`, in a real org's order: those every object with layouts lists (objects differ
+ * in the others: approval layouts, list views, quick actions), and in a full describe the UI
+ * templates of the org's host (`instanceHost`).
+ */
+function objectUrls(spec: ObjectSpec, version: string, instanceHost?: string): Record<string, string> {
   const base = `/services/data/v${version}/sobjects/${spec.name}`;
+  const ui = `https://${instanceHost}`;
+  if (!objectFlags(spec).layoutable) return { rowTemplate: `${base}/{ID}`, describe: `${base}/describe`, sobject: base };
   return {
     compactLayouts: `${base}/describe/compactLayouts`,
     rowTemplate: `${base}/{ID}`,
-    approvalLayouts: `${base}/describe/approvalLayouts`,
+    ...(instanceHost ? { uiDetailTemplate: `${ui}/{ID}`, uiEditTemplate: `${ui}/{ID}/e` } : {}),
     describe: `${base}/describe`,
-    quickActions: `${base}/quickActions`,
+    ...(instanceHost && spec.keyPrefix ? { uiNewRecord: `${ui}/${spec.keyPrefix}/e` } : {}),
     layouts: `${base}/describe/layouts`,
     sobject: base,
   };
 }
 
+type ObjectFlags = Record<string, unknown>;
+
+/** The six read by default are the objects with feed tracking on. */
+const FEED_TRACKED = new Set(['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User']);
+
+/** Objects Salesforce keeps for itself: no create, edit, layouts, triggers or recent items. */
+const KEPT = { createable: false, updateable: false, layoutable: false, mruEnabled: false, triggerable: false };
+
+/**
+ * What a real org's global describe (v59) says of these objects where no rule gives it: the
+ * objects Salesforce keeps for itself, those it does not replicate (no Get Deleted for them), and
+ * single flags. (Campaign's create, edit and delete there depend on the user being a Marketing
+ * User, so they are left as they are.)
+ */
+const RECORDED_FLAGS: Record<string, ObjectFlags> = {
+  Opportunity: { deepCloneable: true },
+  Case: { mergeable: false, searchable: true },
+  Task: { searchable: true },
+  Event: { searchable: true },
+  CampaignMember: { mruEnabled: false, undeletable: false },
+  OpportunityLineItem: { undeletable: false },
+  Contract: { activateable: true, searchable: true },
+  Attachment: { layoutable: false, mruEnabled: false },
+  AccountHistory: { ...KEPT, deletable: false, undeletable: false, associateEntityType: 'History', associateParentEntity: 'Account' },
+  OpportunityFieldHistory: { ...KEPT, deletable: false, undeletable: false, associateEntityType: 'History', associateParentEntity: 'Opportunity' },
+  UserLicense: { ...KEPT, replicateable: false },
+  PermissionSetLicense: { ...KEPT, layoutable: true, deletable: false, undeletable: false, replicateable: false, searchable: true },
+  PermissionSetLicenseAssign: { layoutable: false, mruEnabled: false, triggerable: false, undeletable: false, replicateable: false },
+  LoginHistory: { ...KEPT, replicateable: false },
+  AccountFeed: { ...KEPT, deletable: true, associateEntityType: 'Feed', associateParentEntity: 'Account' },
+  AccountShare: {
+    layoutable: false,
+    mruEnabled: false,
+    triggerable: false,
+    deletable: true,
+    replicateable: false,
+    associateEntityType: 'Share',
+    associateParentEntity: 'Account',
+  },
+  ContentDocumentLink: { deletable: true, mruEnabled: false, replicateable: false },
+};
+
 /** The flags shared by the global-describe entry and the full describe. */
-function objectFlags(spec: ObjectSpec): Record<string, unknown> {
+function objectFlags(spec: ObjectSpec): ObjectFlags {
   const isUser = spec.name === 'User';
   const deletable = spec.byName.has('isdeleted');
-  return {
+  const flags: ObjectFlags = {
     activateable: false,
+    associateEntityType: null,
+    associateParentEntity: null,
     createable: spec.byName.has('id'),
     custom: /__(c|x|e|b)$/.test(spec.name),
     customSetting: false,
     deepCloneable: false,
     deletable,
     deprecatedAndHidden: false,
-    feedEnabled: true,
+    feedEnabled: FEED_TRACKED.has(spec.name),
     hasSubtypes: false,
     isInterface: false,
     isSubtype: false,
@@ -148,6 +206,8 @@ function objectFlags(spec: ObjectSpec): Record<string, unknown> {
     undeletable: deletable && !isUser,
     updateable: true,
   };
+  // Assigning existing keys keeps their place in Salesforce's order.
+  return Object.assign(flags, RECORDED_FLAGS[spec.name]);
 }
 
 export function globalDescribe(objects: SObjectName[], version: string): Record<string, unknown> {
@@ -156,11 +216,7 @@ export function globalDescribe(objects: SObjectName[], version: string): Record<
     maxBatchSize: 200,
     sobjects: objects.map((name) => {
       const spec = specOf(name);
-      const urls = objectUrls(spec, version);
-      return {
-        ...objectFlags(spec),
-        urls: { sobject: urls.sobject, describe: urls.describe, rowTemplate: urls.rowTemplate },
-      };
+      return { ...objectFlags(spec), urls: objectUrls(spec, version) };
     }),
   };
 }
@@ -169,13 +225,12 @@ export function globalDescribe(objects: SObjectName[], version: string): Record<
 export function objectDescribe(name: SObjectName, hidden: ReadonlySet<string>, version: string, instanceHost: string): Record<string, unknown> {
   const spec = specOf(name);
   const flags = objectFlags(spec);
-  const urls = objectUrls(spec, version);
   const visible = spec.fields.filter((fs) => !hidden.has(fs.name.toLowerCase()));
   const described: Record<string, unknown> = {
     actionOverrides: [],
     activateable: flags.activateable,
-    associateEntityType: null,
-    associateParentEntity: null,
+    associateEntityType: flags.associateEntityType,
+    associateParentEntity: flags.associateParentEntity,
     childRelationships: spec.children.map((c) => ({
       cascadeDelete: c.cascadeDelete,
       childSObject: c.childSObject,
@@ -239,7 +294,7 @@ export function objectDescribe(name: SObjectName, hidden: ReadonlySet<string>, v
     triggerable: flags.triggerable,
     undeletable: flags.undeletable,
     updateable: flags.updateable,
-    urls: { ...urls, uiDetailTemplate: `https://${instanceHost}/{ID}` },
+    urls: objectUrls(spec, version, instanceHost),
   };
   return described;
 }
@@ -247,9 +302,5 @@ export function objectDescribe(name: SObjectName, hidden: ReadonlySet<string>, v
 /** `GET …/sobjects/{Name}`: the short form with recent items. */
 export function objectBasicInfo(name: SObjectName, version: string): Record<string, unknown> {
   const spec = specOf(name);
-  const urls = objectUrls(spec, version);
-  return {
-    objectDescribe: { ...objectFlags(spec), urls: { sobject: urls.sobject, describe: urls.describe, rowTemplate: urls.rowTemplate } },
-    recentItems: [],
-  };
+  return { objectDescribe: { ...objectFlags(spec), urls: objectUrls(spec, version) }, recentItems: [] };
 }

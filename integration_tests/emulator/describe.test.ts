@@ -145,8 +145,10 @@ describe('describe', () => {
     expect(account.get('HQ_Location__Latitude__s')?.compoundFieldName).toBe('HQ_Location__c');
     expect(account.get('AnnualRevenue')).toMatchObject({ type: 'currency', soapType: 'xsd:double' });
     expect(account.get('Industry')?.picklistValues).toContainEqual({ active: true, defaultValue: false, label: 'Banking', validFor: null, value: 'Banking' });
-    expect(account.get('OwnerId')).toMatchObject({ type: 'reference', referenceTo: ['Group', 'User'], relationshipName: 'Owner' });
+    // Only a user owns an Account; a queue may own a Lead (as a real org's describes say).
+    expect(account.get('OwnerId')).toMatchObject({ type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', polymorphicForeignKey: false });
     const lead = new Map((await fields('Lead')).map((f) => [f.name, f]));
+    expect(lead.get('OwnerId')).toMatchObject({ type: 'reference', referenceTo: ['Group', 'User'], polymorphicForeignKey: true });
     expect(lead.get('Address')?.type).toBe('address');
     expect(lead.get('City')?.compoundFieldName).toBe('Address');
   });

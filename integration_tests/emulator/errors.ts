@@ -39,7 +39,8 @@ export function soqlError(errorCode: string, soql: string, position: number | nu
   const row = before.split('\n').length;
   const lineStart = before.lastIndexOf('\n') + 1;
   const lineEnd = soql.indexOf('\n', position);
-  const line = soql.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+  // The query is quoted without the spaces that end its line.
+  const line = soql.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).trimEnd();
   const column = position - lineStart + 1;
   const caret = `${' '.repeat(column - 1)}^`;
   return new SalesforceError(400, errorCode, `\n${line}\n${caret}\nERROR at Row:${row}:Column:${column}\n${message}`);

@@ -53,15 +53,21 @@ const STANDARD: Definition[] = [
     'Event',
     '00U',
     [
-      ...systemFields(true, true),
+      // A calendar may own an Event; Events have no LastViewedDate or LastReferencedDate.
+      ...systemFields(['Calendar', 'User'], true, false),
       ref('WhoId', ['Contact', 'Lead'], 'Who'),
       ref('WhatId', ['Account', 'Opportunity'], 'What'),
-      f('Subject', 'combobox', { length: 255, picklist: ['Call', 'Email', 'Meeting', 'Other'] }),
+      f('Subject', 'combobox', {
+        length: 255,
+        picklist: ['Call', 'Email', 'Meeting', 'Other'],
+        nameField: true,
+        describe: { groupable: false, permissionable: false },
+      }),
       str('Location', 255),
-      f('StartDateTime', 'datetime'),
-      f('EndDateTime', 'datetime'),
-      int('DurationInMinutes', 8),
-      f('IsAllDayEvent', 'boolean'),
+      f('StartDateTime', 'datetime', { describe: { permissionable: false } }),
+      f('EndDateTime', 'datetime', { describe: { permissionable: false } }),
+      int('DurationInMinutes', 8, { describe: { permissionable: false } }),
+      f('IsAllDayEvent', 'boolean', { describe: { permissionable: true } }),
     ],
   ],
   [

@@ -57,6 +57,17 @@ export interface FieldSpec {
   components: Record<string, string> | null;
   /** A formula field: its value is computed, and changes without moving the record's SystemModstamp. */
   calculated: boolean;
+  /** A picklist that refuses values outside its list (describe's restrictedPicklist). */
+  restrictedPicklist: boolean;
+  /** The picklist value a new record takes (describe's defaultValue). */
+  defaultValue: string | null;
+  /** describe's extraTypeInfo where it is not derived from the type (personname, imageurl, ...) */
+  extraTypeInfo: string | null;
+  /**
+   * Describe keys whose recorded value no rule derives (a real org's answer for this field, see
+   * integration_tests/realwire): they replace the derived ones.
+   */
+  describe: Record<string, unknown>;
 }
 
 export type Opts = Partial<Omit<FieldSpec, 'name' | 'type'>>;
@@ -93,12 +104,20 @@ export function f(name: string, type: FieldType, o: Opts = {}): FieldSpec {
     compoundFieldName: o.compoundFieldName ?? null,
     components: o.components ?? null,
     calculated: o.calculated ?? false,
+    restrictedPicklist: o.restrictedPicklist ?? false,
+    defaultValue: o.defaultValue ?? null,
+    extraTypeInfo: o.extraTypeInfo ?? null,
+    describe: o.describe ?? {},
   };
 }
 
 export const RO: Opts = { createable: false, updateable: false };
 export const str = (name: string, length: number, o: Opts = {}) => f(name, 'string', { length, ...o });
 export const pick = (name: string, picklist: string[], o: Opts = {}) => f(name, 'picklist', { length: 255, picklist, ...o });
+/** Many standard picklists are 40 long, not 255 (a real describe's GeocodeAccuracy, CleanStatus, Salutation, Case's). */
+export const shortPick = (name: string, picklist: string[], o: Opts = {}) => pick(name, picklist, { length: 40, ...o });
+/** The parts of a person's name: FirstName, LastName and Salutation belong to the compound Name. */
+export const NAME_PART: Opts = { compoundFieldName: 'Name', extraTypeInfo: 'personname' };
 export const ref = (name: string, to: string[], rel: string, o: Opts = {}) =>
   f(name, 'reference', { length: 18, referenceTo: to, relationshipName: rel, ...o });
 export const phone = (name: string) => f(name, 'phone', { length: 40 });
@@ -120,7 +139,7 @@ export function address(prefix: string): FieldSpec[] {
     str(`${prefix}Country`, 80, part({})),
     num(`${prefix}Latitude`, 'double', 18, 15, part({})),
     num(`${prefix}Longitude`, 'double', 18, 15, part({})),
-    pick(`${prefix}GeocodeAccuracy`, P('geocodeAccuracy'), part({})),
+    shortPick(`${prefix}GeocodeAccuracy`, P('geocodeAccuracy'), part({ restrictedPicklist: true })),
     f(compound, 'address', {
       ...RO,
       components: {
@@ -146,18 +165,23 @@ export function location(name: string): FieldSpec[] {
   ];
 }
 
-export function systemFields(owned: boolean, deletable: boolean): FieldSpec[] {
+/**
+ * Id, IsDeleted, OwnerId and the audit fields. `owned`: whom OwnerId may name (a queue too on Lead
+ * and Case, only a user on Account, Contact and Opportunity, a calendar on Event), or false.
+ * `viewed`: LastViewedDate and LastReferencedDate (Event and Task have neither).
+ */
+export function systemFields(owned: boolean | string[], deletable: boolean, viewed = true): FieldSpec[] {
   const user = ['User'];
+  const owners = owned === true ? ['Group', 'User'] : owned;
   return [
     f('Id', 'id', { ...RO, label: 'Record ID', length: 18, nillable: false, idLookup: true, defaultedOnCreate: true }),
     ...(deletable ? [f('IsDeleted', 'boolean', { ...RO, label: 'Deleted' })] : []),
-    ...(owned ? [ref('OwnerId', ['Group', 'User'], 'Owner', { nillable: false, defaultedOnCreate: true })] : []),
+    ...(owners ? [ref('OwnerId', owners, 'Owner', { nillable: false, defaultedOnCreate: true })] : []),
     f('CreatedDate', 'datetime', { ...RO, nillable: false, defaultedOnCreate: true }),
     ref('CreatedById', user, 'CreatedBy', { ...RO, nillable: false, defaultedOnCreate: true }),
     f('LastModifiedDate', 'datetime', { ...RO, nillable: false, defaultedOnCreate: true }),
     ref('LastModifiedById', user, 'LastModifiedBy', { ...RO, nillable: false, defaultedOnCreate: true }),
     f('SystemModstamp', 'datetime', { ...RO, label: 'System Modstamp', nillable: false, defaultedOnCreate: true }),
-    f('LastViewedDate', 'datetime', RO),
-    f('LastReferencedDate', 'datetime', RO),
+    ...(viewed ? [f('LastViewedDate', 'datetime', RO), f('LastReferencedDate', 'datetime', RO)] : []),
   ];
 }

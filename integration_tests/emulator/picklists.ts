@@ -58,7 +58,7 @@ export const PICKLISTS = {
   caseOrigin: ['Phone', 'Email', 'Web'],
   caseReason: ['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other'],
   caseType: ['Mechanical', 'Electrical', 'Electronic', 'Structural', 'Other'],
-  userType: ['Standard', 'PowerPartner', 'PowerCustomerSuccess', 'CsnOnly'],
+  userType: ['Standard', 'PowerPartner', 'PowerCustomerSuccess', 'CsnOnly', 'AutomatedProcess'],
   timeZone: ['America/Los_Angeles', 'America/New_York', 'America/Chicago', 'Europe/London', 'Europe/Paris', 'Asia/Tokyo', 'Australia/Sydney'],
   locale: ['en_US', 'en_GB', 'fr_FR', 'de_DE', 'ja_JP'],
   language: ['en_US', 'fr', 'de', 'ja'],

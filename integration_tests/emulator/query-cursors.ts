@@ -12,6 +12,8 @@ import type { QueryResult } from './soql-engine.js';
 
 export const DEFAULT_BATCH = 2000;
 export const MIN_BATCH = 200;
+/** A real org pages a query that selects a long text area (over 255 characters) 1,000 records at a time. */
+export const LONG_TEXT_BATCH = 1000;
 // Snapshots hold row references only, but a million-row snapshot is still ~8 MB; keep the newest few.
 const MAX_OPEN_CURSORS = 48;
 
@@ -60,7 +62,8 @@ export class CursorStore {
    * The first page of a fresh result; opens a locator only if more pages follow. `dry` renders the
    * page without opening the locator (a truncated answer the client can never page on from).
    */
-  firstPage(result: QueryResult, version: string, batchSize: number, dry = false): QueryPage {
+  firstPage(result: QueryResult, version: string, asked: number, dry = false): QueryPage {
+    const batchSize = pageLimit(result, asked);
     const cursor: Cursor = { result, batchSize, writers: new Map() };
     const size = result.singlePage ? Math.max(batchSize, result.rows.length) : batchSize;
     const hasMore = result.rows.length > size;
@@ -82,7 +85,7 @@ export class CursorStore {
     }
     // Touch: re-insert so eviction drops the least recently used cursor.
     if (!dry) this.keep(m[1], cursor);
-    return this.page(cursor, m[1], offset, batchSize ?? cursor.batchSize, version);
+    return this.page(cursor, m[1], offset, batchSize === null ? cursor.batchSize : pageLimit(cursor.result, batchSize), version);
   }
 
   /** A new locator on the page's snapshot, positioned at the page's own offset: the URL of that page again. */
@@ -130,6 +133,12 @@ export class CursorStore {
   clear(): void {
     this.cursors.clear();
   }
+}
+
+/** The page size asked for, capped where the query selects long text. */
+function pageLimit(result: QueryResult, asked: number): number {
+  const longText = result.columns.some((c) => c.spec.type === 'textarea' && c.spec.length > 255);
+  return longText ? Math.min(asked, LONG_TEXT_BATCH) : asked;
 }
 
 const nextUrl = (version: string, locator: string, offset: number) => `/services/data/v${version}/query/${locator}-${offset}`;

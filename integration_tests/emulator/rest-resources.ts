@@ -11,7 +11,8 @@ function releaseLabel(major: number): string {
   const index = major - 31 + 1; // 0 = Spring '14
   const season = RELEASES[index % 3];
   const year = 14 + Math.floor(index / 3) + (season === 'Winter' ? 1 : 0);
-  return `${season} '${String(year).padStart(2, '0')}`;
+  // Salesforce writes every label with an ASCII apostrophe except Spring ’18's typographic one.
+  return `${season} ${year === 18 && season === 'Spring' ? '\u2019' : "'"}${String(year).padStart(2, '0')}`;
 }
 
 export function versionList(): { label: string; url: string; version: string }[] {

@@ -23,6 +23,14 @@ describe('classifyOAuthError', () => {
     expect(classified.message).toMatch(message);
   });
 
+  it("quotes Salesforce's description as sent, not as lower-cased for matching", () => {
+    const facts = { flow: 'client_credentials', host: 'acme.my.salesforce.com' } as const;
+    const refused = classifyOAuthError(400, { error: 'invalid_grant', error_description: 'authentication failure - Invalid Password' }, facts);
+    expect(refused.message).toContain('(authentication failure - Invalid Password)');
+    const locked = classifyOAuthError(400, { error: 'invalid_grant', error_description: 'Inactive User' }, facts);
+    expect(locked.message).toContain('(Inactive User)');
+  });
+
   it.each([
     ['refresh_token', 'invalid_grant', 'expired access/refresh token', /Refresh Token Policy.*valid until revoked/],
     ['refresh_token', 'unsupported_grant_type', 'grant type not supported', /refresh_token, offline_access/],

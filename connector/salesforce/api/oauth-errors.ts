@@ -33,8 +33,11 @@ function clockDifference(skewMs: number): string {
   return `${size} ${skewMs < 0 ? 'behind' : 'ahead of'} this machine's clock`;
 }
 
-/** Refusals that read the same whatever the flow. */
-function anyFlow(code: string, description: string, request: TokenRequestFacts): string | undefined {
+/**
+ * Refusals that read the same whatever the flow. `description` is lower-cased for matching; `said`
+ * is Salesforce's text as sent, which is what a message quotes.
+ */
+function anyFlow(code: string, description: string, request: TokenRequestFacts, said: string): string | undefined {
   if (code === 'invalid_client_id') {
     return `Salesforce does not know this client_id${asideOf(request, 'client_id')}; paste the Consumer Key of the External Client App exactly as shown under its OAuth settings.`;
   }
@@ -48,12 +51,12 @@ function anyFlow(code: string, description: string, request: TokenRequestFacts):
     );
   }
   if (code === 'invalid_grant' && (description.includes('user is locked') || description.includes('inactive user'))) {
-    return `Salesforce refused the login because the integration user is locked or inactive (${description}); unlock or reactivate the user in Setup > Users.`;
+    return `Salesforce refused the login because the integration user is locked or inactive (${said}); unlock or reactivate the user in Setup > Users.`;
   }
   return undefined;
 }
 
-function clientCredentials(code: string, description: string, request: TokenRequestFacts): string | undefined {
+function clientCredentials(code: string, description: string, request: TokenRequestFacts, said: string): string | undefined {
   if (code === 'invalid_grant' && description.includes('no client credentials user')) {
     return 'The app has no Run As user for the Client Credentials flow; in the app\'s OAuth policies set "Run As" to your read-only integration user.';
   }
@@ -67,7 +70,7 @@ function clientCredentials(code: string, description: string, request: TokenRequ
     return "The Run As user is not allowed to use this app; pre-authorise the app for the integration user's profile or permission set.";
   }
   if (code === 'invalid_grant') {
-    return `Salesforce refused to issue a token (${description || 'invalid_grant'}); check that the Run As user is active and that the app allows the Client Credentials flow.`;
+    return `Salesforce refused to issue a token (${said || 'invalid_grant'}); check that the Run As user is active and that the app allows the Client Credentials flow.`;
   }
   return undefined;
 }
@@ -134,7 +137,8 @@ function jwtBearer(code: string, description: string, request: TokenRequestFacts
 /** `clockSkewMs`: how far the refusal's Date ran ahead of this machine's clock, when it had one. */
 export function classifyOAuthError(status: number, body: OAuthErrorBody, request: TokenRequestFacts, clockSkewMs?: number): ConnectorError {
   const code = body.error ?? '';
-  const description = (body.error_description ?? '').toLowerCase();
+  const said = body.error_description ?? '';
+  const description = said.toLowerCase();
   const internalMessage = `token endpoint answered ${status}: ${code}${body.error_description ? ` (${body.error_description})` : ''}`;
   if (status >= 500 || status === 429) {
     return new TransientError(`Salesforce's token endpoint on ${request.host} is unavailable (HTTP ${status}); the next run will try again.`, {
@@ -142,9 +146,9 @@ export function classifyOAuthError(status: number, body: OAuthErrorBody, request
     });
   }
   const specific =
-    anyFlow(code, description, request) ??
+    anyFlow(code, description, request, said) ??
     (request.flow === 'client_credentials'
-      ? clientCredentials(code, description, request)
+      ? clientCredentials(code, description, request, said)
       : request.flow === 'refresh_token'
         ? refreshToken(code, description, request)
         : jwtBearer(code, description, request, clockSkewMs));

@@ -1,0 +1,17 @@
+/**
+ * What the connector documents a RECORD to be, written out independently of its code: the record
+ * as Salesforce sent it, without `attributes`, its `+0000` datetimes in `Z` form, a selected field
+ * the answer left out as null, and everything else (relationship objects, nulls, numbers, text with
+ * newlines, emails that are no addresses) untouched.
+ */
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- recorded records
+
+export function documentedRecord(recorded: Json, datetimes: ReadonlySet<string>, selected: readonly string[] = []): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(recorded)) {
+    if (key === 'attributes') continue;
+    out[key] = datetimes.has(key) && typeof value === 'string' ? value.replace(/\+0000$/, 'Z') : value;
+  }
+  for (const name of selected) if (!(name in out)) out[name] = null;
+  return out;
+}
