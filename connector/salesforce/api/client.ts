@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import type { Redactor } from '../../runtime/redactor.js';
 import { ByteBudget, type Lease } from '../../runtime/byte-budget.js';
 import type { Settings } from '../settings.js';
-import { DEFAULTS } from '../defaults.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { parseErrorBody } from './api-errors.js';
 import { DATA_PATH } from './api-version.js';
 import { BufferPool } from './buffer-pool.js';

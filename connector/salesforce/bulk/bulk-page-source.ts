@@ -11,7 +11,7 @@ import { streamQuery } from '../soql.js';
 import type { PageSource, ReadChoices } from '../streams/pages.js';
 import { fallBackToQuery, refusesQueryAll } from '../streams/query-all.js';
 import type { Log } from '../../runtime/source.js';
-import { DEFAULTS } from '../defaults.js';
+import { DEFAULTS } from '../config/defaults.js';
 import type { Lease } from '../../runtime/byte-budget.js';
 import { BulkQueryJob } from './bulk-job.js';
 import { planBulkFields } from './bulk-fields.js';

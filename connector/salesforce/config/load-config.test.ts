@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_OBJECTS } from '../objects.js';
+import { DEFAULT_OBJECTS } from './defaults.js';
 import { loadConfig, resolveConfig } from './load-config.js';
 
 const base = { hostname: 'acme.my.salesforce.com', client_id: 'id', client_secret: 'secret-value' };
