@@ -14,6 +14,7 @@ import { FaultInjector, type FaultOptions } from './faults.js';
 import { Misbehaviours, type Misbehaviour, type MisbehaviourKind, type MisbehaviourTarget } from './misbehaviour.js';
 import { createRequestHandler, type RequestLogEntry, type ServerState } from './server.js';
 import { TcpSockets } from './tcp-sockets.js';
+import { startLink, type LinkOptions } from './link.js';
 import { loopbackCertificate } from './tls.js';
 import { parseStoredDateTime } from './sf-time.js';
 
@@ -67,6 +68,12 @@ export interface EmulatorOptions {
   deletedIdLimit?: number;
   /** Latency, seeded transient faults, session expiry and window-width query timeouts; off by default. */
   faults?: FaultOptions;
+  /** A wide-area link between the org and its clients (link.ts): bandwidth per connection and round-trip time. */
+  link?: LinkOptions;
+  /** false: answers are never compressed, whatever the client accepts (a proxy that strips Accept-Encoding). */
+  gzip?: boolean;
+  /** Rows of each Bulk result page (what a locator, and each URL of resultPages, covers). Default 50,000. */
+  bulkResultPageRows?: number;
 }
 
 export interface Emulator {
@@ -200,6 +207,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     queryAllUnsupported: new Set(opts.queryAllUnsupportedObjects ?? []),
     pollsBeforeComplete: opts.bulkPollsBeforeComplete ?? 0,
     failures: opts.bulkFailures,
+    resultPageRows: opts.bulkResultPageRows,
     runAsUserId: store.runAsUserId,
   });
   const deletes = new DeleteLog(new Set(opts.getDeletedUnsupportedObjects ?? []), opts.deletedIdLimit);
@@ -227,6 +235,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     faults,
     misbehaviours,
     tcp,
+    gzip: opts.gzip ?? true,
     url: '',
     hostname: '',
     apiCalls: 0,
@@ -253,14 +262,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   } catch {
     // No IPv6 loopback (or the port is taken there): IPv4 alone is enough.
   }
-  state.hostname = `localhost:${port}`;
-  state.url = tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  // Behind a link, clients (and the instance_url they are given) reach the org through it.
+  const link = opts.link ? await startLink(port, opts.link) : undefined;
+  const reachable = link?.port ?? port;
+  state.hostname = `localhost:${reachable}`;
+  state.url = tls ? `https://localhost:${reachable}` : `http://127.0.0.1:${reachable}`;
 
   const copy = (r: SRecord): Record<string, unknown> => r;
   return {
     url: state.url,
     hostname: state.hostname,
-    port,
+    port: reachable,
     caFile: tls?.caFile,
     get apiCalls() {
       return state.apiCalls;
@@ -335,6 +347,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     close: async () => {
       cursors.clear();
       bulk.clear();
+      await link?.close();
       await Promise.all(servers.map((server) => closeServer(server, connections.get(server)!)));
       tls?.release();
     },

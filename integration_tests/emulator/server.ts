@@ -66,6 +66,8 @@ export interface ServerState {
   misbehaviours: Misbehaviours;
   /** Finds the TCP socket under a TLS one, for real resets. */
   tcp: TcpSockets;
+  /** false: no answer is compressed */
+  gzip: boolean;
   /** Set once the server is listening. */
   url: string;
   hostname: string;
@@ -78,6 +80,7 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams.get('q'), status: 0 };
     state.requests.push(entry);
+    if (!state.gzip) delete req.headers['accept-encoding'];
     state.faults
       .delay()
       .then(() => route(state, req, res, url))
@@ -233,6 +236,10 @@ async function bulkResource(state: ServerState, req: IncomingMessage, url: URL, 
     if (method === 'DELETE') return tag(state.bulk.remove(id));
     requireRead(req);
     return tag(state.bulk.status(id, pass.dry));
+  }
+  if (parts.length === 4 && sub === 'resultPages') {
+    requireRead(req);
+    return tag(state.bulk.resultPages(id, version, url.searchParams.get('locator')));
   }
   if (parts.length === 4 && sub === 'results') {
     requireRead(req);

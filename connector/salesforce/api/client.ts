@@ -13,6 +13,7 @@ import { DEFAULTS } from '../config/defaults.js';
 import { parseErrorBody } from './api-errors.js';
 import { DATA_PATH } from './api-version.js';
 import { BufferPool } from './buffer-pool.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { dataApiUrl } from './api-url.js';
 import { MalformedAnswerError, PagingError, SalesforceApiError, SalesforceFailure, UnreadableAnswerError, type CallContext } from './failures.js';
 import type { GuardedBody } from './guarded-body.js';
@@ -77,6 +78,8 @@ export class SalesforceClient {
   readonly budget: ByteBudget;
   /** page-sized buffers used again (a page's bytes, the records sliced out of it), up to the budget's size spare */
   readonly buffers: BufferPool;
+  /** the config's num_workers, as connections: one per stream read, the rest for a stream's extra downloads */
+  readonly connections: ConnectionSlots;
   private readonly policy: RequestPolicy;
 
   constructor(
@@ -89,6 +92,7 @@ export class SalesforceClient {
     this.quota = new QuotaGuard(config.apiBudgetPercent);
     this.budget = new ByteBudget(settings.maxBytesInFlight);
     this.buffers = new BufferPool(settings.maxBytesInFlight);
+    this.connections = new ConnectionSlots(config.numWorkers);
     this.policy = new RequestPolicy(
       settings,
       {
@@ -159,8 +163,8 @@ export class SalesforceClient {
   }
 
   /** The retry loop of the request policy, for a caller that repeats a multi-step attempt itself. */
-  retries(context: CallContext) {
-    return this.policy.retries(context);
+  retries(context: CallContext, signal?: AbortSignal) {
+    return this.policy.retries(context, signal);
   }
 
   async describe(object: string): Promise<DescribeResult> {

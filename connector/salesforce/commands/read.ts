@@ -70,7 +70,12 @@ export class SalesforceRead implements ReadSession {
       readApi: this.config.readApi,
       formulaRefreshHours: this.config.formulaRefreshHours,
     };
-    await readStream(ctx, stream, this.cursors.get(stream.name) ?? {}, this.states.get(stream.name));
+    await this.client.connections.take();
+    try {
+      await readStream(ctx, stream, this.cursors.get(stream.name) ?? {}, this.states.get(stream.name));
+    } finally {
+      this.client.connections.give();
+    }
   }
 
   describe(error: unknown): ConnectorError {
