@@ -116,6 +116,8 @@ export interface Emulator {
   close(): Promise<void>;
   // Failure injection, beyond the connector's contract.
   readonly bulkJobsCreated: number;
+  /** the most Bulk result downloads answered at once */
+  readonly bulkDownloadsPeak: number;
   /** Bulk jobs that ended Failed (see `bulkFailures`). */
   readonly bulkJobsFailed: number;
   /** The SOQL of every Bulk job created, in order. */
@@ -236,6 +238,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     misbehaviours,
     tcp,
     gzip: opts.gzip ?? true,
+    downloads: { now: 0, peak: 0 },
     url: '',
     hostname: '',
     apiCalls: 0,
@@ -323,6 +326,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     get bulkJobsCreated() {
       return bulk.created;
+    },
+    get bulkDownloadsPeak() {
+      return state.downloads.peak;
     },
     expireQueryLocators: () => cursors.clear(),
     setQueryTimeoutRows: (rows) => {

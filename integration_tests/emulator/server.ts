@@ -68,6 +68,8 @@ export interface ServerState {
   tcp: TcpSockets;
   /** false: no answer is compressed */
   gzip: boolean;
+  /** Bulk result downloads being answered now, and the most at once */
+  downloads: { now: number; peak: number };
   /** Set once the server is listening. */
   url: string;
   hostname: string;
@@ -81,6 +83,10 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams.get('q'), status: 0 };
     state.requests.push(entry);
     if (!state.gzip) delete req.headers['accept-encoding'];
+    if (/\/jobs\/query\/[^/]+\/results$/.test(url.pathname)) {
+      state.downloads.peak = Math.max(state.downloads.peak, ++state.downloads.now);
+      res.once('close', () => state.downloads.now--);
+    }
     state.faults
       .delay()
       .then(() => route(state, req, res, url))

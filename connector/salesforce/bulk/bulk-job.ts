@@ -119,7 +119,8 @@ export class BulkQueryJob {
       }
       const more = answer.nextRecordsUrl ?? answer.nextRecordUrl;
       next = answer.done === false && typeof more === 'string' && more ? more : undefined;
-      if (next && !next.startsWith(`${own}resultPages`)) throw new UnsafeUrlError('Bulk result pages URL', next.split('?')[0].slice(0, 120), undefined).in(this.context);
+      if (next && !next.startsWith(`${own}resultPages`))
+        throw new UnsafeUrlError('Bulk result pages URL', next.split('?')[0].slice(0, 120), undefined).in(this.context);
       if (answer.done === false && !next) throw new PagingError('result pages marked not done without a next URL').in(this.context);
       if (next && seen.has(next)) throw new PagingError('a Bulk result pages URL that was already read (a loop)').in(this.context);
       if (next) seen.add(next);

@@ -192,4 +192,3 @@ async function* parallelPages(client: SalesforceClient, job: BulkQueryJob, slice
     await urls.return(undefined);
   }
 }
-

@@ -1,0 +1,80 @@
+/**
+ * One object read through several connections at once: a Bulk job's result pages downloaded in
+ * parallel (Get Parallel Results) when num_workers leaves connections free. Every record arrives
+ * once, the window's state moves only once all of it is written, and num_workers bounds the
+ * connections across streams and downloads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { configuredCatalog, idsOf, runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
+import { startOrg, type TestOrg } from './helpers/org.js';
+
+const resultPagesCalls = (org: TestOrg) => org.emulator.requests.filter((r) => r.path.endsWith('/resultPages')).length;
+
+function expectEveryRecordOnce(read: RunResult, org: TestOrg, object: string): void {
+  const ids = idsOf(read.recordsOf(object));
+  expect(new Set(ids).size).toBe(ids.length);
+  expect([...ids].sort()).toEqual(idsOf(org.emulator.records(object, { includeDeleted: true })).sort());
+}
+
+describe('a Bulk job read through several connections', () => {
+  let org: TestOrg;
+  let catalog: Message;
+  let both: Message;
+  beforeAll(async () => {
+    // Result pages of 250 rows, each answered 20 ms late: downloads overlap whenever several run.
+    org = await startOrg({ counts: { Account: 3000, Contact: 2500 }, bulkResultPageRows: 250, faults: { latencyMs: 20 } });
+    const discovered = await runConnector('discover', { config: org.config, env: org.env });
+    catalog = configuredCatalog(discovered.catalog!, 'incremental', ['Account']);
+    both = configuredCatalog(discovered.catalog!, 'incremental', ['Account', 'Contact']);
+  });
+  afterAll(() => org.emulator.close());
+
+  it('downloads the result pages at once, delivers every record once, and moves the state only after the whole window', async () => {
+    const before = org.emulator.bulkDownloadsPeak;
+    const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 6 }, catalog, env: org.env });
+    expect(read.exitCode).toBe(0);
+    expectEveryRecordOnce(read, org, 'Account');
+    expect(resultPagesCalls(org)).toBeGreaterThan(1);
+    // Four downloads per job by default, within num_workers.
+    expect(org.emulator.bulkDownloadsPeak).toBeGreaterThan(Math.max(1, before));
+    expect(org.emulator.bulkDownloadsPeak).toBeLessThanOrEqual(4);
+    const stamps = read.states.map((s) => s.state.stream.stream_state.SystemModstamp);
+    // Only the last STATE of the window claims it: the ones before carry the state from before the window (none).
+    expect(stamps.slice(0, -1).every((s) => s === undefined)).toBe(true);
+    const newest = read
+      .recordsOf('Account')
+      .map((r) => String(r.SystemModstamp))
+      .sort()
+      .at(-1);
+    expect(stamps.at(-1)).toBe(newest);
+    expect(read.statusesOf('Account')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+  });
+
+  it('keeps to num_workers: two streams on two workers leave no connection for parallel downloads', async () => {
+    const calls = resultPagesCalls(org);
+    const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 2 }, catalog: both, env: org.env });
+    expect(read.exitCode).toBe(0);
+    expectEveryRecordOnce(read, org, 'Account');
+    expectEveryRecordOnce(read, org, 'Contact');
+    expect(resultPagesCalls(org)).toBe(calls);
+  });
+
+  it('reads through one connection with num_workers 1', async () => {
+    const calls = resultPagesCalls(org);
+    const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 1 }, catalog, env: org.env });
+    expect(read.exitCode).toBe(0);
+    expectEveryRecordOnce(read, org, 'Account');
+    expect(resultPagesCalls(org)).toBe(calls);
+  });
+
+  it('shares a small byte budget across the downloads, and fetches a page again when its download breaks off', async () => {
+    org.emulator.misbehave('bulkResults', { kind: 'resetAfterPartial' }, 3);
+    const env = { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(400_000) };
+    const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 4 }, catalog, env });
+    expect(read.exitCode).toBe(0);
+    expect(org.emulator.misbehaviourCount('resetAfterPartial')).toBe(3);
+    expectEveryRecordOnce(read, org, 'Account');
+    const final = read.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'));
+    expect(final).toMatch(/budget 0\.4 MiB/);
+  });
+});
