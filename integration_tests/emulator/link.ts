@@ -17,10 +17,15 @@ export interface LinkOptions {
 
 export interface Link {
   port: number;
+  /** bytes carried from the org to its clients so far (what they downloaded, as sent on the wire) */
+  readonly bytesToClients: number;
   close(): Promise<void>;
 }
 
-/** Bytes queued on one direction of a connection before its sender is paused. */
+/**
+ * Bytes waiting for the line (not those already on it, in the round trip) before the sender is
+ * paused. Bytes in the round trip are what TCP's window covers; a real window holds them too.
+ */
 const HIGH_WATER = 256 * 1024;
 /** Pieces the bandwidth is metered in: small enough that a piece takes a few ms at a few MB/s. */
 const PIECE = 16 * 1024;
@@ -28,7 +33,6 @@ const PIECE = 16 * 1024;
 /** One direction of one connection: each piece leaves when the line is free and the delay has passed. */
 class Lane {
   private readonly queue: Array<{ chunk: Buffer; due: number }> = [];
-  private queued = 0;
   /** when the line finishes sending what is queued */
   private lineFreeAt = 0;
   private timer?: NodeJS.Timeout;
@@ -39,6 +43,7 @@ class Lane {
     private readonly to: Socket,
     private readonly bytesPerSecond: number | undefined,
     private readonly delayMs: number,
+    private readonly carried: (bytes: number) => void = () => undefined,
   ) {
     from.on('data', (data: Buffer) => this.push(data));
     from.on('end', () => {
@@ -54,10 +59,15 @@ class Lane {
       const sendMs = this.bytesPerSecond ? (chunk.length / this.bytesPerSecond) * 1000 : 0;
       this.lineFreeAt = Math.max(now, this.lineFreeAt) + sendMs;
       this.queue.push({ chunk, due: this.lineFreeAt + this.delayMs });
-      this.queued += chunk.length;
     }
-    if (this.queued > HIGH_WATER) this.from.pause();
+    if (this.waitingForLine() > HIGH_WATER) this.from.pause();
     this.flush();
+  }
+
+  /** Bytes queued that the line has not started sending yet. */
+  private waitingForLine(): number {
+    if (!this.bytesPerSecond) return 0;
+    return (Math.max(0, this.lineFreeAt - Date.now()) * this.bytesPerSecond) / 1000;
   }
 
   private flush(): void {
@@ -65,10 +75,12 @@ class Lane {
     const now = Date.now();
     while (this.queue.length && this.queue[0].due <= now) {
       const { chunk } = this.queue.shift()!;
-      this.queued -= chunk.length;
-      if (!this.to.destroyed) this.to.write(chunk);
+      if (!this.to.destroyed) {
+        this.to.write(chunk);
+        this.carried(chunk.length);
+      }
     }
-    if (this.queued <= HIGH_WATER / 2 && this.from.isPaused()) this.from.resume();
+    if (this.from.isPaused() && this.waitingForLine() <= HIGH_WATER / 2) this.from.resume();
     if (this.queue.length) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
@@ -86,11 +98,12 @@ class Lane {
 /** Listens on loopback and carries every connection to `targetPort` over the link. */
 export async function startLink(targetPort: number, options: LinkOptions): Promise<Link> {
   const open = new Set<Socket>();
+  let bytesToClients = 0;
   const server: Server = createServer((client) => {
     const org = connect(targetPort, '127.0.0.1');
     open.add(client).add(org);
     const half = options.rttMs / 2;
-    const lanes = [new Lane(client, org, undefined, half), new Lane(org, client, options.bytesPerSecond, half)];
+    const lanes = [new Lane(client, org, undefined, half), new Lane(org, client, options.bytesPerSecond, half, (n) => (bytesToClients += n))];
     const close = () => {
       for (const lane of lanes) lane.stop();
       client.destroy();
@@ -110,6 +123,9 @@ export async function startLink(targetPort: number, options: LinkOptions): Promi
   if (!address || typeof address === 'string') throw new Error('link: no port');
   return {
     port: address.port,
+    get bytesToClients() {
+      return bytesToClients;
+    },
     close: async () => {
       for (const socket of open) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -68,6 +68,8 @@ export interface ServerState {
   tcp: TcpSockets;
   /** false: no answer is compressed */
   gzip: boolean;
+  /** bytes the link in front of the org carried to clients (0 without a link) */
+  linkBytes: () => number;
   /** Bulk result downloads being answered now, and the most at once */
   downloads: { now: number; peak: number };
   /** Set once the server is listening. */
@@ -119,6 +121,8 @@ async function route(state: ServerState, req: IncomingMessage, res: ServerRespon
     if (hostile) return sendMisbehaving(req, res, hostile, () => tokenAnswer(state.tokens, req, url, tokenContext(state, true)), state.tcp);
     return sendAnswer(req, res, await tokenAnswer(state.tokens, req, url, tokenContext(state, false)));
   }
+  // The emulator's own figures for a benchmark (no Salesforce resource): what its link carried.
+  if (path === '/__emulator/link') return sendJson(req, res, 200, { bytesToClients: state.linkBytes() });
   if (path === '/services/data') {
     requireRead(req);
     return sendJson(req, res, 200, versionList());
