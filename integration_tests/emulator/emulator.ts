@@ -14,7 +14,7 @@ import { FaultInjector, type FaultOptions } from './faults.js';
 import { Misbehaviours, type Misbehaviour, type MisbehaviourKind, type MisbehaviourTarget } from './misbehaviour.js';
 import { createRequestHandler, type RequestLogEntry, type ServerState } from './server.js';
 import { TcpSockets } from './tcp-sockets.js';
-import { startLink, type Link, type LinkOptions } from './link.js';
+import { startLink, type LinkOptions } from './link.js';
 import { loopbackCertificate } from './tls.js';
 import { parseStoredDateTime } from './sf-time.js';
 
@@ -239,13 +239,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     tcp,
     gzip: opts.gzip ?? true,
     downloads: { now: 0, peak: 0 },
-    linkBytes: () => link?.bytesToClients ?? 0,
+    linkBytes: () => 0,
     url: '',
     hostname: '',
     apiCalls: 0,
     requests: [],
   };
-  let link: Link | undefined;
   const handler = createRequestHandler(state);
   const tls = opts.https ? await loopbackCertificate() : null;
   const connections = new Map<Server, Set<Socket>>();
@@ -268,7 +267,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     // No IPv6 loopback (or the port is taken there): IPv4 alone is enough.
   }
   // Behind a link, clients (and the instance_url they are given) reach the org through it.
-  link = opts.link ? await startLink(port, opts.link) : undefined;
+  const link = opts.link ? await startLink(port, opts.link) : undefined;
+  if (link) state.linkBytes = () => link.bytesToClients;
   const reachable = link?.port ?? port;
   state.hostname = `localhost:${reachable}`;
   state.url = tls ? `https://localhost:${reachable}` : `http://127.0.0.1:${reachable}`;
