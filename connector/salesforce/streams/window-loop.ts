@@ -50,8 +50,11 @@ export async function readWindows(reader: WindowReader, first: QueryBounds): Pro
   while (windows.length) {
     const { bounds: window, viaRest } = windows.shift()!;
     const startedAt = pages.position;
+    // A window read in no order (Bulk) has no position inside it to resume after.
+    let unordered = false;
     try {
       for await (const page of (viaRest ? rest : source)(window)) {
+        unordered ||= page.unordered === true;
         if (!estimated && page.estimate !== undefined) {
           estimated = true;
           await sink.estimate(page.estimate);
@@ -69,7 +72,7 @@ export async function readWindows(reader: WindowReader, first: QueryBounds): Pro
     } catch (error) {
       const code = error instanceof SalesforceApiError ? error.errorCode : undefined;
       // Resume after the last record written in this window, if any.
-      const resume: QueryBounds = pages.position !== startedAt && pages.position ? { ...window, after: pages.position } : window;
+      const resume: QueryBounds = pages.position !== startedAt && pages.position && !unordered ? { ...window, after: pages.position } : window;
       if (code === 'QUERY_TIMEOUT' && keys.cursor) {
         // Split from the oldest change, not from the dawn of time: halves of empty years cost calls too.
         if (!resume.from && !resume.after) resume.from = await earliestChange(client, object, keys.cursor, choices.includeDeleted);
