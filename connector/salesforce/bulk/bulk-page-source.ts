@@ -57,6 +57,7 @@ export function bulkPageSource(
       throw error;
     }
     let extra = 0;
+    let current: GatheredPage | undefined;
     try {
       const total = await job.waitUntilComplete((message) => log('INFO', message));
       const slicer = () =>
@@ -74,14 +75,18 @@ export function bulkPageSource(
       let estimate: number | undefined = total;
       const pages = extra ? parallelPages(client, job, slicer, extra + 1) : gather(client, client.pageBytes, job.records(slicer));
       for await (const page of pages) {
+        current = page;
         // Pages of several downloads arrive in any order: the window's state moves only after the last.
         yield { records: page.records, estimate, unordered: true, held: extra > 0 || !page.last };
         // Asked for the next page: this one is written.
         page.written();
+        current = undefined;
         estimate = undefined;
       }
       if (extra) yield { records: [], estimate, unordered: true };
     } finally {
+      // A reader that stopped inside a page may still hold its records: their buffers are not used again.
+      current?.abandoned();
       client.connections.give(extra);
       await job.delete();
     }
@@ -95,6 +100,8 @@ interface GatheredPage {
   last: boolean;
   /** releases the page's bytes in the budget, and the buffers of batches no later page needs */
   written(): void;
+  /** releases the page's bytes only, for a page whose reader stopped before writing it */
+  abandoned(): void;
 }
 
 /**
@@ -109,10 +116,13 @@ async function* gather(client: SalesforceClient, pageBytes: number, batches: Asy
   let bytes = 0;
   // Buffers of batches whose records are all in this page or earlier ones.
   let done: Buffer[] = [];
-  const handBack = (held: Lease, buffers: Buffer[]) => () => {
-    for (const buffer of buffers) client.buffers.give(buffer);
-    held.release();
-  };
+  const handBack = (held: Lease, buffers: Buffer[]) => ({
+    written: () => {
+      for (const buffer of buffers.splice(0)) client.buffers.give(buffer);
+      held.release();
+    },
+    abandoned: () => held.release(),
+  });
   try {
     for await (const batch of batches) {
       for (const record of batch.records) {
@@ -120,9 +130,9 @@ async function* gather(client: SalesforceClient, pageBytes: number, batches: Asy
         bytes += record.end - record.start;
         if (page.length === DEFAULTS.pageRecords || bytes >= pageBytes) {
           lease.resize(bytes);
-          const written = handBack(lease, done);
+          const release = handBack(lease, done);
           lease = undefined;
-          yield { records: page, last: false, written };
+          yield { records: page, last: false, ...release };
           done = [];
           page = [];
           bytes = 0;
@@ -131,9 +141,9 @@ async function* gather(client: SalesforceClient, pageBytes: number, batches: Asy
       }
       done.push(...batch.buffers);
     }
-    const written = handBack(lease, done);
+    const release = handBack(lease, done);
     lease = undefined;
-    yield { records: page, last: true, written };
+    yield { records: page, last: true, ...release };
   } finally {
     lease?.release();
   }
@@ -188,6 +198,7 @@ async function* parallelPages(client: SalesforceClient, job: BulkQueryJob, slice
   } finally {
     stop.abort();
     await Promise.allSettled(all);
+    // Pages gathered but never handed on: nobody holds their records.
     for (const page of ready.splice(0)) page.written();
     await urls.return(undefined);
   }
