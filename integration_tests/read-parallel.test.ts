@@ -5,7 +5,7 @@
  * connections across streams and downloads.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { configuredCatalog, idsOf, runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
+import { configuredCatalog, idsOf, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
 
 const resultPagesCalls = (org: TestOrg) => org.emulator.requests.filter((r) => r.path.endsWith('/resultPages')).length;
@@ -76,5 +76,36 @@ describe('a Bulk job read through several connections', () => {
     expectEveryRecordOnce(read, org, 'Account');
     const final = read.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'));
     expect(final).toMatch(/budget 0\.4 MiB/);
+  });
+});
+
+describe('the API budget during parallel downloads', () => {
+  it('stops every download once the budget is spent, and the saved state resumes without loss', async () => {
+    // 20 calls a day, half of them for this sync: describe, job, poll and resultPages leave six for 12 result pages.
+    const options = { counts: { Account: 3000 }, bulkResultPageRows: 250, faults: { latencyMs: 20 } };
+    const org = await startOrg({ ...options, dailyApiLimit: 20 });
+    const fresh = await startOrg(options);
+    try {
+      const discovered = await runConnector('discover', { config: fresh.config, env: fresh.env });
+      const catalog = configuredCatalog(discovered.catalog!, 'incremental', ['Account']);
+      const config = { read_api: 'bulk', num_workers: 6, api_budget_percent: 50 };
+      // A small budget makes pages of a few hundred records, so pages are written before the stop.
+      const env = { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(400_000) };
+      const stopped = await runConnector('read', { config: { ...org.config, ...config }, catalog, env });
+      expect(stopped.exitCode).not.toBe(0);
+      expect(stopped.errors.at(-1)!.trace.error.message).toMatch(/exceeds api_budget_percent \(50%\)/);
+      expect(stopped.statusesOf('Account').at(-1)).toBe('INCOMPLETE');
+      expect(org.emulator.requests.some((r) => r.path.endsWith('/resultPages'))).toBe(true);
+      // Stopped inside its one window, some of it written: no state claims any of it.
+      expect(stopped.recordsOf('Account').length).toBeGreaterThan(0);
+      for (const s of stopped.states) expect(s.state.stream.stream_state.SystemModstamp).toBeUndefined();
+      const state = stopped.states.length ? stateFrom(stopped.states) : undefined;
+      const resumed = await runConnector('read', { config: { ...fresh.config, ...config }, catalog, state, env: fresh.env });
+      expect(resumed.exitCode).toBe(0);
+      const union = new Set([...idsOf(stopped.recordsOf('Account')), ...idsOf(resumed.recordsOf('Account'))]);
+      expect(idsOf(fresh.emulator.records('Account', { includeDeleted: true })).filter((id) => !union.has(id))).toEqual([]);
+    } finally {
+      await Promise.all([org.emulator.close(), fresh.emulator.close()]);
+    }
   });
 });
