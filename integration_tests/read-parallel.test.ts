@@ -35,6 +35,7 @@ describe('a Bulk job read through several connections', () => {
     expect(read.exitCode).toBe(0);
     expectEveryRecordOnce(read, org, 'Account');
     expect(resultPagesCalls(org)).toBeGreaterThan(1);
+    expect(read.logs.some((l) => /Account: downloading the \d+ records of Bulk job \w+ through up to 4 connections at once\./.test(l.log.message))).toBe(true);
     // Four downloads per job by default, within num_workers.
     expect(org.emulator.bulkDownloadsPeak).toBeGreaterThan(Math.max(1, before));
     expect(org.emulator.bulkDownloadsPeak).toBeLessThanOrEqual(4);

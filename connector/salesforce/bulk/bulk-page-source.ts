@@ -72,6 +72,7 @@ export function bulkPageSource(
         });
       // Connections num_workers leaves free read the result pages at once; a job of one page needs none.
       extra = total > DEFAULTS.pageRecords ? client.connections.borrow(client.settings.bulkDownloadsPerJob - 1) : 0;
+      if (extra) await log('INFO', `${object}: downloading the ${total} records of Bulk job ${job.id} through up to ${extra + 1} connections at once.`);
       let estimate: number | undefined = total;
       const pages = extra ? parallelPages(client, job, slicer, extra + 1) : gather(client, client.pageBytes, job.records(slicer));
       for await (const page of pages) {
