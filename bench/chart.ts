@@ -1,6 +1,6 @@
 /**
- * The bench's chart: records per CPU-second and peak RSS, per program and scenario, as one SVG with
- * two panels of horizontal bars (docs/performance.svg, embedded by docs/performance.md). Plain SVG
+ * The bench's chart: records per CPU-second and peak RSS, per program and scenario, and what the WAN
+ * scenario downloaded per second, as one SVG with panels of horizontal bars (docs/performance.svg, embedded by docs/performance.md). Plain SVG
  * text, no library: it renders on GitHub and in any browser.
  */
 import { fmt, type Measured } from './report.js';
@@ -26,6 +26,11 @@ interface Panel {
   unit: string;
   /** a vertical line (a target), if any */
   limit?: { value: number; label: string };
+}
+
+/** What the emulator's link carried to the program per second of wall time, in MB/s (WAN scenario). */
+export function wireRate(m: Measured): number {
+  return (m.wireBytes ?? 0) / 1e6 / Math.max(m.wallMs / 1000, 0.001);
 }
 
 export function perCpuSecond(m: Measured): number {
@@ -75,13 +80,22 @@ export function chartSvg(results: readonly Measured[], caption: string): string 
     { title: 'Peak RSS (lower is better)', value: (m) => m.peakRssKb / 1024, unit: 'MiB', limit: { value: 150, label: '150 MiB' } },
     50 + cpu.height + PANEL_GAP,
   );
-  const height = 50 + cpu.height + PANEL_GAP + rss.height + 20;
+  const overLink = results.filter((m) => m.wireBytes !== undefined);
+  const wan = overLink.length
+    ? panel(
+        overLink,
+        { title: 'Downloaded over a WAN link: bytes / wall time (higher is better)', value: wireRate, unit: 'MB/s' },
+        50 + cpu.height + rss.height + 2 * PANEL_GAP,
+      )
+    : { svg: [], height: -PANEL_GAP };
+  const height = 50 + cpu.height + PANEL_GAP + rss.height + PANEL_GAP + wan.height + 20;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     ...header,
     ...cpu.svg,
     ...rss.svg,
+    ...wan.svg,
     '</svg>',
     '',
   ].join('\n');

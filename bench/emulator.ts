@@ -23,11 +23,19 @@ export interface EmulatorProcessOptions {
   longTextChars?: number;
   /** status polls that answer InProgress before a Bulk job completes */
   bulkPolls?: number;
+  /** a wide-area link in front of the org: bytes per second per connection, round trip */
+  link?: { bytesPerSecond: number; rttMs: number };
+  /** false: the org never compresses its answers */
+  gzip?: boolean;
+  /** rows of each Bulk result page */
+  bulkResultPageRows?: number;
 }
 
 /** What a reader needs to rerun a scenario: the emulator's settings in words. */
 export function describeSettings(options: Omit<EmulatorProcessOptions, 'seed' | 'counts'>): string {
-  const parts = ['gzip', `${options.latencyMs ?? 0} ms latency`, 'REST pages ≤ 2,000 records'];
+  const parts = [options.gzip === false ? 'no gzip' : 'gzip', `${options.latencyMs ?? 0} ms latency`, 'REST pages ≤ 2,000 records'];
+  if (options.link) parts.push(`a link of ${options.link.bytesPerSecond / 1e6} MB/s per connection and ${options.link.rttMs} ms round trip`);
+  if (options.bulkResultPageRows) parts.push(`Bulk result pages of ${options.bulkResultPageRows.toLocaleString('en-US')} rows`);
   parts.push(options.longTextChars ? `Description ${options.longTextChars.toLocaleString('en-US')} chars` : 'short Descriptions');
   if (options.bulkPolls) parts.push(`Bulk job done at poll ${options.bulkPolls + 1}`);
   return parts.join(', ');
@@ -52,6 +60,9 @@ export class EmulatorProcess {
     if (options.latencyMs) args.push('--latency-ms', String(options.latencyMs));
     if (options.longTextChars) args.push('--long-text-chars', String(options.longTextChars));
     if (options.bulkPolls) args.push('--bulk-polls', String(options.bulkPolls));
+    if (options.link) args.push('--link-bytes-per-second', String(options.link.bytesPerSecond), '--link-rtt-ms', String(options.link.rttMs));
+    if (options.gzip === false) args.push('--no-gzip');
+    if (options.bulkResultPageRows) args.push('--bulk-result-page-rows', String(options.bulkResultPageRows));
     const started = Date.now();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -90,6 +101,13 @@ export class EmulatorProcess {
     const res = await fetch(`${this.info.url}${path}`, { headers: { authorization: `Bearer ${await this.accessToken()}` } });
     if (!res.ok) throw new Error(`emulator GET ${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
+  }
+
+  /** Bytes the emulator's link has carried to clients so far (0 without a link). */
+  async linkBytes(): Promise<number> {
+    const res = await fetch(`${this.info.url}/__emulator/link`);
+    if (!res.ok) throw new Error(`emulator link figures: HTTP ${res.status}`);
+    return ((await res.json()) as { bytesToClients: number }).bytesToClients;
   }
 
   /** Metered calls so far, this /limits call excluded. */

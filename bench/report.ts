@@ -23,6 +23,8 @@ export interface Measured {
   perStream?: Map<string, { records: number; calls: number }>;
   /** the connector's peak of answers in flight and its budget (final log line) */
   inFlight?: { peakMiB: number; budgetMiB: number };
+  /** bytes the emulator's link carried to the program (scenarios with a link) */
+  wireBytes?: number;
   reps: number;
 }
 

@@ -5,7 +5,7 @@
  * (bench/report.ts) with a chart, docs/performance.svg (bench/chart.ts).
  *
  * Flags: --quick (sizes / 10, one repetition; does not touch the docs unless --write-docs),
- *        --write-docs, --no-docs, --reps N, --only spec,loopback,latency,memory,wide,threshold (a subset; implies
+ *        --write-docs, --no-docs, --reps N, --only spec,loopback,latency,memory,wide,threshold,wan (a subset; implies
  *        --no-docs), --programs REST,floor (only programs whose name has one of these words; implies
  *        --no-docs), --cpu-prof DIR (a CPU profile of every connector and floor run
  *        into DIR; summarise one with `node dist/bench/profile-summary.js FILE`).
@@ -33,6 +33,7 @@ import {
   peakRssTarget,
   restCallTarget,
   thresholdTarget,
+  wanTargets,
 } from './targets.js';
 import { fmt, report, writeDocs, type Measured, type RunInfo, type Target } from './report.js';
 
@@ -81,7 +82,12 @@ const SIZES = {
   rssLarge: 1_000_000 / SCALE,
   widePerStream: 1_000 / SCALE,
   threshold: [5_000, 20_000, 60_000].map((n) => n / SCALE),
+  wan: 150_000 / SCALE,
 };
+/** The wide-area link of the WAN scenario: what one connection between clouds carries, and its round trip. */
+const WAN_LINK = { bytesPerSecond: 4_000_000, rttMs: 100 };
+/** Rows per Bulk result page in the WAN scenario: the job's 150,000 records come in 15 pages. */
+const WAN_RESULT_PAGE_ROWS = 10_000;
 
 // ---------------------------------------------------------------------------------------- helpers
 
@@ -211,13 +217,15 @@ function jsforce(emulator: EmulatorProcess, label: string, streams: FloorJob['st
  */
 async function measure(emulator: EmulatorProcess, scenario: string, all: Program[], reps: number): Promise<Map<string, Measured>> {
   const programs = PROGRAMS ? all.filter((p) => PROGRAMS.some((word) => p.name.includes(word))) : all;
-  const runs = new Map<string, Array<{ run: RunResult; calls: number; emuCpu: number }>>();
+  const runs = new Map<string, Array<{ run: RunResult; calls: number; emuCpu: number; wire: number }>>();
   for (let rep = 0; rep < reps; rep++) {
     for (const program of programs) {
       const before = await emulator.apiUsage();
+      const linkBefore = await emulator.linkBytes();
       const emuBefore = emulator.cpuMs();
       const run = await program.run();
       const emuCpu = emulator.cpuMs() - emuBefore;
+      const wire = (await emulator.linkBytes()) - linkBefore;
       const calls = (await emulator.apiUsage()) - before;
       if (run.exitCode !== 0) {
         throw new Error(`${program.name} exited ${run.exitCode}:\n${run.stderr.slice(-2000)}\n${run.otherLines.slice(-5).join('\n')}`);
@@ -225,7 +233,7 @@ async function measure(emulator: EmulatorProcess, scenario: string, all: Program
       log(
         `  ${scenario} | ${program.name} #${rep + 1}: ${fmt(program.records(run))} records in ${fmt(run.wallMs / 1000, 2)} s, peak RSS ${fmt(run.peakRssKb / 1024)} MB, ${calls} calls`,
       );
-      runs.set(program.name, [...(runs.get(program.name) ?? []), { run, calls, emuCpu }]);
+      runs.set(program.name, [...(runs.get(program.name) ?? []), { run, calls, emuCpu, wire }]);
     }
   }
   const out = new Map<string, Measured>();
@@ -245,6 +253,7 @@ async function measure(emulator: EmulatorProcess, scenario: string, all: Program
       emulatorCpuMs: median(all.map((r) => r.emuCpu)),
       perStream: program.perStream?.(typical.run),
       inFlight: program.inFlight?.(typical.run),
+      wireBytes: typical.wire || undefined,
       reps,
     };
     const remark = program.remark?.(typical.run);
@@ -460,6 +469,39 @@ async function threshold(): Promise<void> {
   if (rows.length) targets.push(thresholdTarget(rows, BULK_THRESHOLD));
 }
 
+/**
+ * One large object over a wide-area link (4 MB/s per connection, 100 ms round trip), gzip on and
+ * off: the Bulk read through one connection (num_workers 1) against the read whose result pages
+ * download through several at once (the default num_workers). The figure is what the link carried
+ * to the connector over its wall time.
+ */
+async function wan(): Promise<void> {
+  const n = SIZES.wan;
+  const rows: Array<{ gzip: boolean; single: Measured; parallel: Measured }> = [];
+  for (const gzip of [false, true]) {
+    const settings: Settings = { link: WAN_LINK, gzip, bulkResultPageRows: WAN_RESULT_PAGE_ROWS / SCALE };
+    await withEmulator({ Account: n }, settings, async (emulator) => {
+      const { path } = await catalogFor(emulator, ['Account']);
+      const base = { objects: ['Account'], read_api: 'bulk' };
+      const scenario = `WAN (${gzip ? 'gzip' : 'no gzip'}), 1 stream × ${fmt(n)} Account through Bulk; ${describeSettings(settings)}`;
+      const measured = await measure(
+        emulator,
+        scenario,
+        [
+          connector(emulator, path, 'connector Bulk, 1 connection', { ...base, num_workers: 1 }),
+          connector(emulator, path, 'connector Bulk, parallel downloads', base),
+        ],
+        1,
+      );
+      const single = measured.get('connector Bulk, 1 connection');
+      const parallel = measured.get('connector Bulk, parallel downloads');
+      if (single && parallel) rows.push({ gzip, single, parallel });
+      targets.push(peakRssTarget(scenario, [...measured.values()]));
+    });
+  }
+  if (rows.length) targets.push(...wanTargets(rows, WAN_LINK.bytesPerSecond));
+}
+
 // ----------------------------------------------------------------------------------------- report
 
 async function main(): Promise<void> {
@@ -468,7 +510,7 @@ async function main(): Promise<void> {
   if (CPU_PROF) mkdirSync(resolve(CPU_PROF), { recursive: true });
   const started = Date.now();
   const only = option('--only')?.split(',');
-  const scenarios: Record<string, () => Promise<void>> = { spec: specTiming, loopback, latency, memory, wide, threshold };
+  const scenarios: Record<string, () => Promise<void>> = { spec: specTiming, loopback, latency, memory, wide, threshold, wan };
   for (const [name, run] of Object.entries(scenarios)) if (!only || only.includes(name)) await run();
   if (QUICK) for (const target of targets) judgeOnlyAtFullSize(target);
   const info: RunInfo = { root: ROOT, quick: QUICK, reps: REPS, seed: SEED, connectorNodeFlags: CONNECTOR_NODE_FLAGS, loadAtStart: LOAD_AT_START };
@@ -485,7 +527,7 @@ async function main(): Promise<void> {
  * and wait against 20,000 records, one page per stream against the latency ideal, Node's baseline
  * memory against "flat from 10,000 to 100,000". Those are shown, not judged, in a quick run.
  */
-const FULL_SIZE_ONLY = [/^Bulk at least as fast/, /^Bulk API calls/, /^6 streams with/, /flat \(±20 %\)/, /^`auto` threshold/];
+const FULL_SIZE_ONLY = [/^Bulk at least as fast/, /^Bulk API calls/, /^6 streams with/, /flat \(±20 %\)/, /^`auto` threshold/, /^WAN read/];
 function judgeOnlyAtFullSize(target: Target): void {
   if (target.pass === undefined || !FULL_SIZE_ONLY.some((re) => re.test(target.target))) return;
   target.pass = undefined;

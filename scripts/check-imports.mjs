@@ -1,5 +1,7 @@
 // The house rules, checked from the imports of connector/ (CI runs this with the lint):
-// runtime/ imports nothing of salesforce/, and no module imports itself through a cycle.
+// runtime/ imports nothing of salesforce/; salesforce/config/ and salesforce/state/ are the floor of
+// the source (what the config and a saved state mean), importing nothing of it beyond their own folder;
+// and no module imports itself through a cycle.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -30,6 +32,14 @@ for (const [file, targets] of graph) {
   if (!rel(file).startsWith('runtime/')) continue;
   for (const t of targets) if (rel(t).startsWith('salesforce/')) problems.push(`runtime imports the source: ${rel(file)} -> ${rel(t)}`);
 }
+const FLOORS = ['salesforce/config/', 'salesforce/state/'];
+for (const [file, targets] of graph) {
+  const floor = FLOORS.find((f) => rel(file).startsWith(f));
+  if (!floor) continue;
+  for (const t of targets) {
+    if (rel(t).startsWith('salesforce/') && !rel(t).startsWith(floor)) problems.push(`${floor} imports above itself: ${rel(file)} -> ${rel(t)}`);
+  }
+}
 const state = new Map();
 const stack = [];
 const visit = (file) => {
@@ -48,4 +58,4 @@ if (problems.length) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-console.log(`imports: ${graph.size} modules, runtime/ independent of salesforce/, no cycles`);
+console.log(`imports: ${graph.size} modules, runtime/ independent of salesforce/, config/ and state/ import nothing above them, no cycles`);

@@ -4,12 +4,8 @@
  * preference, because not every object has SystemModstamp (history objects only have CreatedDate).
  */
 import type { DescribeField } from './api/types.js';
-
-/** The objects selected when the config names none, in the order streams are read and listed. */
-export const DEFAULT_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
-
-/** The config's `objects: ["*"]`: every object the org lets us replicate (see catalog/exclusions.ts). */
-export const EVERY_OBJECT = '*';
+import { DEFAULT_OBJECTS } from './config/defaults.js';
+import { LEGACY_CURSOR } from './state/cursor.js';
 
 export const PRIMARY_KEY = 'Id';
 
@@ -18,9 +14,6 @@ export const PRIMARY_KEY = 'Id';
  * LastModifiedDate misses changes made by the system; CreatedDate only suits append-only objects.
  */
 export const CURSOR_CANDIDATES = ['SystemModstamp', 'LastModifiedDate', 'CreatedDate'] as const;
-
-/** The cursor of streams whose state was saved before the state named its cursor. */
-export const LEGACY_CURSOR = 'SystemModstamp';
 
 export interface StreamKeys {
   /** `Id` when the object has one; without it a stream is full refresh only and cannot resume. */

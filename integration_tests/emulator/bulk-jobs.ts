@@ -38,6 +38,8 @@ export interface BulkOptions {
   /** Jobs that end Failed (QUERY_TIMEOUT), as jobs on huge objects do; see BulkFailureModes. */
   failures?: BulkFailureModes;
   runAsUserId: string;
+  /** Rows of a result page when the request names no maxRecords, and of each URL resultPages lists. Default 50,000. */
+  resultPageRows?: number;
 }
 
 /**
@@ -81,6 +83,8 @@ export interface BulkReply {
 }
 
 const DEFAULT_MAX_RECORDS = 50_000;
+/** URLs in one answer of resultPages, as Salesforce documents. */
+const RESULT_URLS_PER_ANSWER = 5;
 const bad = (errorCode: string, message: string) => new SalesforceError(400, errorCode, message);
 
 function encodeLocator(offset: number): string {
@@ -207,22 +211,34 @@ export class BulkJobs {
    * One CSV page. `alteration` is asked for only once the page is known to exist, so a misbehaviour
    * queued for it waits for a request that gets a page.
    */
+  /**
+   * Get Parallel Results (API 58.0+): up to five result URLs, each a locator of one result page
+   * (downloaded on its own), and the URL of the next five while there are more.
+   */
+  resultPages(id: string, version: string, locator: string | null): BulkReply {
+    const job = this.completed(id, version);
+    const rows = job.result.rows.length;
+    const per = this.options.resultPageRows ?? DEFAULT_MAX_RECORDS;
+    const start = locator === null || locator === '' ? 0 : decodeLocator(locator);
+    if (start === null || start > rows || start % per !== 0) throw bad('INVALID_QUERY_LOCATOR', `Invalid locator: ${String(locator)}`);
+    const base = `/services/data/v${version}/jobs/query/${id}`;
+    const resultPages: Array<{ resultUrl: string }> = [];
+    let offset = start;
+    // An empty result still has its one (header-only) page.
+    do {
+      resultPages.push({ resultUrl: `${base}/results?locator=${encodeLocator(offset)}` });
+      offset += per;
+    } while (offset < rows && resultPages.length < RESULT_URLS_PER_ANSWER);
+    const done = offset >= rows;
+    return { status: 200, body: { resultPages, nextRecordsUrl: done ? null : `${base}/resultPages?locator=${encodeLocator(offset)}`, done } };
+  }
+
   results(id: string, version: string, locator: string | null, maxRecordsParam: string | null, alteration: () => BulkResultsAlteration | null): BulkReply {
-    const job = this.get(id);
-    if (job.apiVersion !== version) {
-      throw new SalesforceError(409, 'INVALIDJOB', `Use the API version the job was created with (${job.apiVersion}) to get its results`);
-    }
-    if (job.state !== 'JobComplete') {
-      throw new SalesforceError(
-        412,
-        'JOB_NOT_COMPLETE',
-        `can only download query results of successfully completed bulk job with status: JOB_COMPLETE. Current status: ${job.state === 'Aborted' ? 'ABORTED' : 'IN_PROGRESS'}`,
-      );
-    }
+    const job = this.completed(id, version);
     const rows = job.result.rows;
     const offset = locator === null || locator === '' ? 0 : decodeLocator(locator);
     if (offset === null || offset > rows.length) throw bad('INVALID_QUERY_LOCATOR', `Invalid locator: ${String(locator)}`);
-    const maxRecords = maxRecordsParam === null ? DEFAULT_MAX_RECORDS : Number(maxRecordsParam);
+    const maxRecords = maxRecordsParam === null ? (this.options.resultPageRows ?? DEFAULT_MAX_RECORDS) : Number(maxRecordsParam);
     if (!Number.isInteger(maxRecords) || maxRecords < 1) throw bad('INVALIDJOB', `Invalid maxRecords: ${String(maxRecordsParam)}`);
     // Only the page's row range is computed here, so the headers go out before any row is rendered.
     const end = Math.min(rows.length, offset + maxRecords);
@@ -240,6 +256,22 @@ export class BulkJobs {
         'Sforce-Locator': next,
       },
     };
+  }
+
+  /** A job whose results can be read: asked for in its own API version, and complete. */
+  private completed(id: string, version: string): Job {
+    const job = this.get(id);
+    if (job.apiVersion !== version) {
+      throw new SalesforceError(409, 'INVALIDJOB', `Use the API version the job was created with (${job.apiVersion}) to get its results`);
+    }
+    if (job.state !== 'JobComplete') {
+      throw new SalesforceError(
+        412,
+        'JOB_NOT_COMPLETE',
+        `can only download query results of successfully completed bulk job with status: JOB_COMPLETE. Current status: ${job.state === 'Aborted' ? 'ABORTED' : 'IN_PROGRESS'}`,
+      );
+    }
+    return job;
   }
 
   private get(id: string): Job {

@@ -15,6 +15,7 @@ import { FaultInjector, type FaultOptions } from './faults.js';
 import { Misbehaviours, type Misbehaviour, type MisbehaviourKind, type MisbehaviourTarget } from './misbehaviour.js';
 import { createRequestHandler, type RequestLogEntry, type ServerState } from './server.js';
 import { TcpSockets } from './tcp-sockets.js';
+import { startLink, type LinkOptions } from './link.js';
 import { loopbackCertificate } from './tls.js';
 import { parseStoredDateTime } from './sf-time.js';
 
@@ -76,6 +77,12 @@ export interface EmulatorOptions {
   deletedIdLimit?: number;
   /** Latency, seeded transient faults, session expiry and window-width query timeouts; off by default. */
   faults?: FaultOptions;
+  /** A wide-area link between the org and its clients (link.ts): bandwidth per connection and round-trip time. */
+  link?: LinkOptions;
+  /** false: answers are never compressed, whatever the client accepts (a proxy that strips Accept-Encoding). */
+  gzip?: boolean;
+  /** Rows of each Bulk result page (what a locator, and each URL of resultPages, covers). Default 50,000. */
+  bulkResultPageRows?: number;
 }
 
 export interface Emulator {
@@ -122,6 +129,8 @@ export interface Emulator {
   close(): Promise<void>;
   // Failure injection, beyond the connector's contract.
   readonly bulkJobsCreated: number;
+  /** the most Bulk result downloads answered at once */
+  readonly bulkDownloadsPeak: number;
   /** Bulk jobs that ended Failed (see `bulkFailures`). */
   readonly bulkJobsFailed: number;
   /** The SOQL of every Bulk job created, in order. */
@@ -213,6 +222,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     queryAllUnsupported: new Set(opts.queryAllUnsupportedObjects ?? []),
     pollsBeforeComplete: opts.bulkPollsBeforeComplete ?? 0,
     failures: opts.bulkFailures,
+    resultPageRows: opts.bulkResultPageRows,
     runAsUserId: store.runAsUserId,
   });
   const deletes = new DeleteLog(new Set(opts.getDeletedUnsupportedObjects ?? []), opts.deletedIdLimit);
@@ -241,6 +251,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     faults,
     misbehaviours,
     tcp,
+    gzip: opts.gzip ?? true,
+    downloads: { now: 0, peak: 0 },
+    linkBytes: () => 0,
     url: '',
     hostname: '',
     apiCalls: 0,
@@ -267,14 +280,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   } catch {
     // No IPv6 loopback (or the port is taken there): IPv4 alone is enough.
   }
-  state.hostname = `localhost:${port}`;
-  state.url = tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  // Behind a link, clients (and the instance_url they are given) reach the org through it.
+  const link = opts.link ? await startLink(port, opts.link) : undefined;
+  if (link) state.linkBytes = () => link.bytesToClients;
+  const reachable = link?.port ?? port;
+  state.hostname = `localhost:${reachable}`;
+  state.url = tls ? `https://localhost:${reachable}` : `http://127.0.0.1:${reachable}`;
 
   const copy = (r: SRecord): Record<string, unknown> => r;
   return {
     url: state.url,
     hostname: state.hostname,
-    port,
+    port: reachable,
     caFile: tls?.caFile,
     get apiCalls() {
       return state.apiCalls;
@@ -330,6 +347,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     get bulkJobsCreated() {
       return bulk.created;
     },
+    get bulkDownloadsPeak() {
+      return state.downloads.peak;
+    },
     expireQueryLocators: () => cursors.clear(),
     setQueryTimeoutRows: (rows) => {
       state.queryTimeoutRows = rows;
@@ -353,6 +373,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     close: async () => {
       cursors.clear();
       bulk.clear();
+      await link?.close();
       await Promise.all(servers.map((server) => closeServer(server, connections.get(server)!)));
       tls?.release();
     },

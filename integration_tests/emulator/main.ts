@@ -1,7 +1,8 @@
 /**
  * CLI: `node dist/integration_tests/emulator/main.js [--port N] [--https] [--seed N] [--latency-ms N]
  * [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N] [--long-text-chars N] [--bulk-polls N]
- * [--clock-ahead-ms N] [--auth client_credentials|refresh_token|jwt_bearer] [--rotate-refresh-tokens]`.
+ * [--bulk-result-page-rows N] [--link-bytes-per-second N --link-rtt-ms N] [--no-gzip] [--clock-ahead-ms N]
+ * [--auth client_credentials|refresh_token|jwt_bearer] [--rotate-refresh-tokens]`.
  * Prints one JSON line with the connection details, then serves until SIGINT/SIGTERM. Its `hostname`
  * is what the connector's config takes for the mode it started in: `http://127.0.0.1:PORT` over
  * HTTP (the connector refuses plain http:// unless the scheme is written out, and only on loopback),
@@ -17,7 +18,7 @@ import { SOBJECT_NAMES, type SObjectName } from './field-catalog.js';
 
 const USAGE =
   'usage: main.js [--port N] [--https] [--seed N] [--latency-ms N] [--error-rate X] [--counts Account=N,Contact=M] [--max-batch-size N] ' +
-  '[--long-text-chars N] [--bulk-polls N] [--clock-ahead-ms N] [--auth client_credentials|refresh_token|jwt_bearer] [--rotate-refresh-tokens]';
+  '[--long-text-chars N] [--bulk-polls N] [--bulk-result-page-rows N] [--link-bytes-per-second N --link-rtt-ms N] [--no-gzip] [--clock-ahead-ms N] [--auth client_credentials|refresh_token|jwt_bearer] [--rotate-refresh-tokens]';
 const FLOWS = ['client_credentials', 'refresh_token', 'jwt_bearer'] as const;
 type Flow = (typeof FLOWS)[number];
 
@@ -40,6 +41,7 @@ function parseCounts(text: string): Partial<Record<SObjectName, number>> {
 function parseArgs(argv: string[]): CliOptions {
   const out: CliOptions = { https: false, auth: 'client_credentials', rotate: false };
   const faults: NonNullable<EmulatorOptions['faults']> = {};
+  const link: Partial<NonNullable<EmulatorOptions['link']>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.indexOf('=');
@@ -61,6 +63,10 @@ function parseArgs(argv: string[]): CliOptions {
     else if (flag === '--max-batch-size') out.maxBatchSize = int();
     else if (flag === '--long-text-chars') out.longTextChars = int();
     else if (flag === '--bulk-polls') out.bulkPollsBeforeComplete = int();
+    else if (flag === '--bulk-result-page-rows') out.bulkResultPageRows = int();
+    else if (flag === '--link-bytes-per-second') link.bytesPerSecond = int();
+    else if (flag === '--link-rtt-ms') link.rttMs = int();
+    else if (flag === '--no-gzip') out.gzip = false;
     else if (flag === '--clock-ahead-ms') {
       const v = raw();
       if (!/^-?\d+$/.test(v)) throw new Error(`${flag} needs an integer number of milliseconds (negative: the org's clock is behind)`);
@@ -79,6 +85,10 @@ function parseArgs(argv: string[]): CliOptions {
     } else throw new Error(`unknown argument: ${arg} (${USAGE})`);
   }
   if (Object.keys(faults).length) out.faults = faults;
+  if (link.bytesPerSecond !== undefined || link.rttMs !== undefined) {
+    if (!link.bytesPerSecond) throw new Error('--link-rtt-ms needs --link-bytes-per-second (a positive number of bytes per second)');
+    out.link = { bytesPerSecond: link.bytesPerSecond, rttMs: link.rttMs ?? 0 };
+  }
   return out;
 }
 

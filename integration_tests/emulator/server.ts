@@ -69,6 +69,12 @@ export interface ServerState {
   misbehaviours: Misbehaviours;
   /** Finds the TCP socket under a TLS one, for real resets. */
   tcp: TcpSockets;
+  /** false: no answer is compressed */
+  gzip: boolean;
+  /** bytes the link in front of the org carried to clients (0 without a link) */
+  linkBytes: () => number;
+  /** Bulk result downloads being answered now, and the most at once */
+  downloads: { now: number; peak: number };
   /** Set once the server is listening. */
   url: string;
   hostname: string;
@@ -85,6 +91,11 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
     res.sendDate = false;
     const date = dateHeaderValue(state.dateHeader, state.clock);
     if (date) res.setHeader('date', date);
+    if (!state.gzip) delete req.headers['accept-encoding'];
+    if (/\/jobs\/query\/[^/]+\/results$/.test(url.pathname)) {
+      state.downloads.peak = Math.max(state.downloads.peak, ++state.downloads.now);
+      res.once('close', () => state.downloads.now--);
+    }
     state.faults
       .delay()
       .then(() => route(state, req, res, url))
@@ -117,6 +128,8 @@ async function route(state: ServerState, req: IncomingMessage, res: ServerRespon
     if (hostile) return sendMisbehaving(req, res, hostile, () => tokenAnswer(state.tokens, req, url, tokenContext(state, true)), state.tcp);
     return sendAnswer(req, res, await tokenAnswer(state.tokens, req, url, tokenContext(state, false)));
   }
+  // The emulator's own figures for a benchmark (no Salesforce resource): what its link carried.
+  if (path === '/__emulator/link') return sendJson(req, res, 200, { bytesToClients: state.linkBytes() });
   if (path === '/services/data') {
     requireRead(req);
     return sendJson(req, res, 200, versionList());
@@ -240,6 +253,10 @@ async function bulkResource(state: ServerState, req: IncomingMessage, url: URL, 
     if (method === 'DELETE') return tag(state.bulk.remove(id));
     requireRead(req);
     return tag(state.bulk.status(id, pass.dry));
+  }
+  if (parts.length === 4 && sub === 'resultPages') {
+    requireRead(req);
+    return tag(state.bulk.resultPages(id, version, url.searchParams.get('locator')));
   }
   if (parts.length === 4 && sub === 'results') {
     requireRead(req);

@@ -9,10 +9,11 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import type { Redactor } from '../../runtime/redactor.js';
 import { ByteBudget, type Lease } from '../../runtime/byte-budget.js';
 import type { Settings } from '../settings.js';
-import { DEFAULTS } from '../defaults.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { parseErrorBody } from './api-errors.js';
 import { DATA_PATH } from './api-version.js';
 import { BufferPool } from './buffer-pool.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { dataApiUrl } from './api-url.js';
 import { MalformedAnswerError, PagingError, SalesforceApiError, SalesforceFailure, UnreadableAnswerError, type CallContext } from './failures.js';
 import type { GuardedBody } from './guarded-body.js';
@@ -80,6 +81,8 @@ export class SalesforceClient {
   readonly buffers: BufferPool;
   /** the org's time as its answers showed it: for every position Salesforce compares with its own stamps */
   readonly orgClock = new OrgClock();
+  /** the config's num_workers, as connections: one per stream read, the rest for a stream's extra downloads */
+  readonly connections: ConnectionSlots;
   private readonly policy: RequestPolicy;
 
   constructor(
@@ -92,6 +95,7 @@ export class SalesforceClient {
     this.quota = new QuotaGuard(config.apiBudgetPercent);
     this.budget = new ByteBudget(settings.maxBytesInFlight);
     this.buffers = new BufferPool(settings.maxBytesInFlight);
+    this.connections = new ConnectionSlots(config.numWorkers);
     this.policy = new RequestPolicy(
       settings,
       {
@@ -164,8 +168,8 @@ export class SalesforceClient {
   }
 
   /** The retry loop of the request policy, for a caller that repeats a multi-step attempt itself. */
-  retries(context: CallContext) {
-    return this.policy.retries(context);
+  retries(context: CallContext, signal?: AbortSignal) {
+    return this.policy.retries(context, signal);
   }
 
   async describe(object: string): Promise<DescribeResult> {

@@ -12,6 +12,7 @@ import type { SalesforceClient } from '../api/client.js';
 import {
   AnswerTooLargeError,
   BulkJobFailedError,
+  MalformedAnswerError,
   PagingError,
   TransportError,
   UnreadableAnswerError,
@@ -28,6 +29,15 @@ interface JobInfo {
 
 /** Rows per result request: few calls per job, while each CSV page is streamed, never held whole. */
 export const RESULT_PAGE_RECORDS = 100_000;
+
+/** Get Parallel Results (API 58.0+): result URLs to download at once, five at most per answer. */
+interface ResultPages {
+  resultPages?: Array<{ resultUrl?: unknown }>;
+  nextRecordsUrl?: unknown;
+  /** the name the resource's field table gives the next URL */
+  nextRecordUrl?: unknown;
+  done?: boolean;
+}
 const MAX_POLL_MS = 20_000;
 
 export class BulkQueryJob {
@@ -70,62 +80,96 @@ export class BulkQueryJob {
 
   /**
    * Every result row as a record (csv-slicer.ts), in batches as the bytes arrive, page after page;
-   * `newPage` gives a slicer for each result page (each starts with its own header row). A result
-   * page is stable while the job exists, so a download that breaks off is fetched again (under the
-   * request policy's retry rules) and the rows already yielded are skipped. A locator seen before
-   * would loop forever, and is refused.
+   * `newPage` gives a slicer for each result page (each starts with its own header row). A locator
+   * seen before would loop forever, and is refused.
    */
   async *records(newPage: () => CsvPageSlicer): AsyncGenerator<RecordBatch> {
     const seen = new Set<string>();
     let locator: string | undefined;
     do {
       const query = `maxRecords=${RESULT_PAGE_RECORDS}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
-      const retry = this.client.retries(this.context);
-      let yielded = 0;
-      let next: string | undefined;
-      for (;;) {
-        try {
-          const { headers, body } = await this.client.openStream(`${DATA_PATH}/jobs/query/${this.id}/results?${query}`, {
-            context: this.context,
-            headers: { accept: 'text/csv' },
-          });
-          const page = newPage();
-          let seenRows = 0;
-          // Rows an earlier attempt at this page already yielded are left out.
-          const fresh = ({ records, buffers }: RecordBatch): RecordBatch => {
-            const skip = Math.max(0, yielded - seenRows);
-            seenRows += records.length;
-            const out = skip ? records.slice(skip) : records;
-            yielded += out.length;
-            return { records: out, buffers };
-          };
-          try {
-            for await (const chunk of body) {
-              const batch = fresh(page.push(chunk as Buffer));
-              if (batch.records.length) yield batch;
-            }
-            const last = fresh(page.end());
-            if (last.records.length) yield last;
-          } finally {
-            body.destroy();
-          }
-          const declared = Number(headers['sforce-numberofrecords']);
-          if (Number.isFinite(declared) && declared !== page.rows) {
-            throw new UnreadableAnswerError(`Bulk job ${this.id} results`, page.rows, `page declared ${declared} rows, got ${page.rows}`);
-          }
-          const locatorHeader = headers['sforce-locator'];
-          next = typeof locatorHeader === 'string' && locatorHeader && locatorHeader !== 'null' ? locatorHeader : undefined;
-          break;
-        } catch (error) {
-          await retry.failed(csvFailure(error, this.client, this.context));
-        }
+      const page = { next: undefined as string | undefined };
+      yield* this.page(`${DATA_PATH}/jobs/query/${this.id}/results?${query}`, newPage, page);
+      if (page.next !== undefined) {
+        if (seen.has(page.next) || page.next === locator) throw new PagingError('a Bulk result locator that was already read (a loop)').in(this.context);
+        seen.add(page.next);
       }
-      if (next !== undefined) {
-        if (seen.has(next) || next === locator) throw new PagingError('a Bulk result locator that was already read (a loop)').in(this.context);
-        seen.add(next);
-      }
-      locator = next;
+      locator = page.next;
     } while (locator);
+  }
+
+  /**
+   * The URLs of the job's result pages, each to be downloaded on its own (`page`), as Get Parallel
+   * Results lists them five at a time. Only URLs of this job's results are followed.
+   */
+  async *resultUrls(): AsyncGenerator<string> {
+    const own = `${DATA_PATH}/jobs/query/${this.id}/`;
+    const seen = new Set<string>();
+    let next: string | undefined = `${own}resultPages`;
+    while (next) {
+      const answer: ResultPages = await this.client.getJson<ResultPages>(next, this.context);
+      if (!Array.isArray(answer?.resultPages)) throw new MalformedAnswerError(`Bulk job ${this.id} result pages`, 'resultPages list').in(this.context);
+      for (const { resultUrl } of answer.resultPages) {
+        if (typeof resultUrl !== 'string' || !resultUrl.startsWith(`${own}results?`)) {
+          throw new UnsafeUrlError('Bulk result URL', String(resultUrl).split('?')[0].slice(0, 120), undefined).in(this.context);
+        }
+        if (seen.has(resultUrl)) throw new PagingError('a Bulk result URL listed twice').in(this.context);
+        seen.add(resultUrl);
+        yield resultUrl;
+      }
+      const more = answer.nextRecordsUrl ?? answer.nextRecordUrl;
+      next = answer.done === false && typeof more === 'string' && more ? more : undefined;
+      if (next && !next.startsWith(`${own}resultPages`))
+        throw new UnsafeUrlError('Bulk result pages URL', next.split('?')[0].slice(0, 120), undefined).in(this.context);
+      if (answer.done === false && !next) throw new PagingError('result pages marked not done without a next URL').in(this.context);
+      if (next && seen.has(next)) throw new PagingError('a Bulk result pages URL that was already read (a loop)').in(this.context);
+      if (next) seen.add(next);
+    }
+  }
+
+  /**
+   * One result page, its rows as they arrive. A result page is stable while the job exists, so a
+   * download that breaks off is fetched again (under the request policy's retry rules) and the rows
+   * already yielded are skipped. `found.next` is set to the locator of the page after it.
+   */
+  async *page(target: string, newPage: () => CsvPageSlicer, found: { next?: string } = {}, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
+    const retry = this.client.retries(this.context, signal);
+    let yielded = 0;
+    for (;;) {
+      try {
+        const { headers, body } = await this.client.openStream(target, { context: this.context, headers: { accept: 'text/csv' }, signal });
+        const page = newPage();
+        let seenRows = 0;
+        // Rows an earlier attempt at this page already yielded are left out.
+        const fresh = ({ records, buffers }: RecordBatch): RecordBatch => {
+          const skip = Math.max(0, yielded - seenRows);
+          seenRows += records.length;
+          const out = skip ? records.slice(skip) : records;
+          yielded += out.length;
+          return { records: out, buffers };
+        };
+        try {
+          for await (const chunk of body) {
+            const batch = fresh(page.push(chunk as Buffer));
+            if (batch.records.length) yield batch;
+          }
+          const last = fresh(page.end());
+          if (last.records.length) yield last;
+        } finally {
+          body.destroy();
+        }
+        const declared = Number(headers['sforce-numberofrecords']);
+        if (Number.isFinite(declared) && declared !== page.rows) {
+          throw new UnreadableAnswerError(`Bulk job ${this.id} results`, page.rows, `page declared ${declared} rows, got ${page.rows}`);
+        }
+        const locatorHeader = headers['sforce-locator'];
+        found.next = typeof locatorHeader === 'string' && locatorHeader && locatorHeader !== 'null' ? locatorHeader : undefined;
+        return;
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        await retry.failed(csvFailure(error, this.client, this.context));
+      }
+    }
   }
 
   /** Best effort: a job left behind is deleted by Salesforce after a week anyway. */

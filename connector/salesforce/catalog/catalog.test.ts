@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { closestNames } from './closest-names.js';
+import { closestNames } from '../config/closest-names.js';
 import { exclusionReason } from './exclusions.js';
 import { offeredStreams, selectObjects } from './org-objects.js';
 import { checkSample } from '../commands/check.js';

@@ -7,8 +7,8 @@ import type { Log } from '../../runtime/source.js';
 import type { SalesforceClient } from '../api/client.js';
 import { DATA_PATH } from '../api/api-version.js';
 import { MalformedAnswerError } from '../api/failures.js';
-import { DEFAULT_OBJECTS, EVERY_OBJECT } from '../objects.js';
-import { closestNames } from './closest-names.js';
+import { DEFAULT_OBJECTS, EVERY_OBJECT } from '../config/defaults.js';
+import { closestNames } from '../config/closest-names.js';
 import { exclusionReason, type GlobalObject } from './exclusions.js';
 
 export const everyObject = (objects: readonly string[]): boolean => objects.length === 1 && objects[0] === EVERY_OBJECT;

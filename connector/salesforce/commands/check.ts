@@ -13,7 +13,7 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import { hiddenBaselineFields } from '../schema/baseline.js';
 import type { Settings } from '../settings.js';
 import { everyObject, resolveObjects } from '../catalog/org-objects.js';
-import { DEFAULT_OBJECTS } from '../objects.js';
+import { DEFAULT_OBJECTS } from '../config/defaults.js';
 import { probeQuery } from '../soql.js';
 import { selectFields } from '../streams/field-selection.js';
 import { RetryLog } from './retry-log.js';

@@ -15,10 +15,11 @@ import { describeFailure } from '../api/describe-failure.js';
 import { QuotaReachedError } from '../api/quota.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Settings } from '../settings.js';
-import { readCursor, type CursorReading } from '../state/cursor.js';
+import { LEGACY_CURSOR, readCursor, type CursorReading } from '../state/cursor.js';
 import { FUTURE_SLACK_MS } from '../streams/page-order.js';
-import { checkCursorChoice, readStream } from '../streams/read-stream.js';
-import { LEGACY_CURSOR, requiredFields } from '../objects.js';
+import { checkCursorChoice } from '../streams/read-plan.js';
+import { readStream } from '../streams/read-stream.js';
+import { requiredFields } from '../objects.js';
 import { RetryLog } from './retry-log.js';
 import { StreamWaits } from './stream-waits.js';
 
@@ -87,9 +88,11 @@ export class SalesforceRead implements ReadSession {
       formulaRefreshHours: this.config.formulaRefreshHours,
     };
     this.waits.open(stream.name, sink);
+    await this.client.connections.take();
     try {
       await readStream(ctx, stream, this.cursors.get(stream.name) ?? {}, this.states.get(stream.name));
     } finally {
+      this.client.connections.give();
       this.waits.close(stream.name);
     }
   }

@@ -8,7 +8,7 @@
 import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../../runtime/ajv.js';
 import { describeSchemaError } from '../../runtime/schema-errors.js';
-import { closestNames } from '../catalog/closest-names.js';
+import { closestNames } from './closest-names.js';
 import type { LoginFlow } from './hostname.js';
 
 export const FLOWS: readonly LoginFlow[] = ['client_credentials', 'refresh_token', 'jwt_bearer'];

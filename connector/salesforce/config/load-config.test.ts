@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_OBJECTS } from '../objects.js';
+import { DEFAULT_OBJECTS } from './defaults.js';
 import { loadConfig, resolveConfig } from './load-config.js';
 
 const base = { hostname: 'acme.my.salesforce.com', credentials: { auth_type: 'client_credentials', client_id: 'id', client_secret: 'secret-value' } };

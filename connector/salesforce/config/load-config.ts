@@ -8,14 +8,13 @@ import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import type { SalesforceConfig } from '../../../generated/config.js';
 import { ConfigError } from '../../runtime/errors.js';
-import { DEFAULTS } from '../defaults.js';
-import { EVERY_OBJECT } from '../objects.js';
+import { DEFAULTS, EVERY_OBJECT } from './defaults.js';
 import { packagePath } from '../../runtime/package-root.js';
 import { createAjv } from '../../runtime/ajv.js';
 import { parseHostname, type OrgHost } from './hostname.js';
 import { resolveAuth, type Auth } from './auth.js';
 import { credentialBranches, FLAT_LOGIN_FIELDS, readCredentials, type Credentials } from './credentials.js';
-import { closestNames } from '../catalog/closest-names.js';
+import { closestNames } from './closest-names.js';
 import { readJsonFile } from '../../runtime/json-file.js';
 import { describeSchemaError } from '../../runtime/schema-errors.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { packagePath } from '../../runtime/package-root.js';
 import type { DescribeResult } from '../api/types.js';
-import { DEFAULT_OBJECTS } from '../objects.js';
+import { DEFAULT_OBJECTS } from '../config/defaults.js';
 
 /** The six have a promised field list; any other object offers what its describe shows, no more. */
 export function baselineFields(object: string): string[] {

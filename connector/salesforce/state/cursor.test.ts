@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { LATE_COMMIT_LOOKBACK_MS, incrementalLowerBound, laterOf, readCursor } from './cursor.js';
-import { DEFAULT_OBJECTS as SIX } from '../objects.js';
+import { DEFAULT_OBJECTS as SIX } from '../config/defaults.js';
 import { parseStateInput } from '../../runtime/input-state.js';
 
 const streamState = (name: string, state: unknown) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: state } });

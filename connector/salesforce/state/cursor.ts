@@ -7,7 +7,9 @@
  * before the cursor and delivers that window again; destinations deduplicate on Id. Records in the
  * window are re-sent, never skipped, and tie groups of any size are covered by `>=`.
  */
-import { LEGACY_CURSOR } from '../objects.js';
+
+/** The cursor of streams whose state was saved before the state named its cursor. */
+export const LEGACY_CURSOR = 'SystemModstamp';
 
 export const LATE_COMMIT_LOOKBACK_MS = 5 * 60 * 1000;
 

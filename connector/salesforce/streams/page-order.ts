@@ -7,9 +7,9 @@
  * real), with SystemModstamp null, and never becomes the cursor. A stamp far in the future counts as
  * invalid: as the cursor it would hide every real change until then.
  */
-import { LEGACY_CURSOR, PRIMARY_KEY, type StreamKeys } from '../objects.js';
+import { PRIMARY_KEY, type StreamKeys } from '../objects.js';
 import { PagingError } from '../api/failures.js';
-import { asInstant } from '../state/cursor.js';
+import { LEGACY_CURSOR, asInstant } from '../state/cursor.js';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
 
 export interface StampProblem {

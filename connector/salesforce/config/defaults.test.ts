@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadSpec } from './config/load-config.js';
+import { loadSpec } from './load-config.js';
 import { DEFAULTS } from './defaults.js';
 
 describe('defaults', () => {

@@ -2,7 +2,11 @@
  * Every default in one place. spec.json states the same values for the platform's form; a test
  * (defaults.test.ts) keeps the two equal.
  */
-import { DEFAULT_OBJECTS } from './objects.js';
+/** The objects selected when the config names none, in the order streams are read and listed. */
+export const DEFAULT_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
+
+/** The config's `objects: ["*"]`: every object the org lets us replicate (see catalog/exclusions.ts). */
+export const EVERY_OBJECT = '*';
 
 export const DEFAULTS = {
   objects: DEFAULT_OBJECTS,

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { gzipSync } from 'node:zlib';
+import { startEmulator, type Emulator } from './index.js';
+import { mintToken, V } from './test-support.js';
+
+type Pages = { resultPages: Array<{ resultUrl: string }>; nextRecordsUrl: string | null; done: boolean };
+
+describe('Get Parallel Results (resultPages) and a link in front of the org', () => {
+  let emu: Emulator;
+  let token: string;
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(emu.url + path, { headers: { Authorization: `Bearer ${token}`, ...headers } });
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  };
+  const completedJob = async (query: string): Promise<string> => {
+    const res = await fetch(`${emu.url}${V}/jobs/query`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ operation: 'query', query }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    await get(`${V}/jobs/query/${id}`);
+    return id;
+  };
+
+  beforeAll(async () => {
+    // 1 MB/s per connection and 40 ms round trips, with pages of 100 rows.
+    emu = await startEmulator({ https: false, counts: { Account: 1234 }, bulkResultPageRows: 100, link: { bytesPerSecond: 1_000_000, rttMs: 40 } });
+    token = await mintToken(emu);
+  });
+  afterAll(() => emu.close());
+
+  it('lists five result URLs at a time, each a page of its own; together they are every row once', async () => {
+    const id = await completedJob('SELECT Id, Name FROM Account');
+    const urls: string[] = [];
+    let next: string | null = `${V}/jobs/query/${id}/resultPages`;
+    let answers = 0;
+    while (next) {
+      const reply = await get(next);
+      expect(reply.status).toBe(200);
+      const pages = JSON.parse(reply.text) as Pages;
+      answers++;
+      expect(pages.resultPages.length).toBeLessThanOrEqual(5);
+      expect(pages.done).toBe(pages.nextRecordsUrl === null);
+      urls.push(...pages.resultPages.map((p) => p.resultUrl));
+      next = pages.nextRecordsUrl;
+    }
+    const live = emu.records('Account').length;
+    expect([answers, urls.length]).toEqual([Math.ceil(live / 500), Math.ceil(live / 100)]);
+    const bodies = await Promise.all(urls.map((url) => get(url)));
+    const ids: string[] = [];
+    for (const body of bodies) {
+      expect(body.status).toBe(200);
+      const rows = body.text.trim().split('\n').slice(1);
+      expect(Number(body.headers.get('sforce-numberofrecords'))).toBe(rows.length);
+      ids.push(...rows.map((row) => row.split(',')[0].replace(/"/g, '')));
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual(
+      emu
+        .records('Account')
+        .map((r) => String(r.Id))
+        .sort(),
+    );
+    expect(emu.bulkDownloadsPeak).toBeGreaterThan(1);
+  });
+
+  it('refuses another API version (409), an unfinished job (412), and a locator it never gave', async () => {
+    const id = await completedJob('SELECT Id FROM Account');
+    expect((await get(`/services/data/v61.0/jobs/query/${id}/resultPages`)).status).toBe(409);
+    expect((await get(`${V}/jobs/query/${id}/resultPages?locator=MTA`)).text).toContain('INVALID_QUERY_LOCATOR');
+    const res = await fetch(`${emu.url}${V}/jobs/query`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }),
+    });
+    const fresh = (await res.json()) as { id: string };
+    const early = await get(`${V}/jobs/query/${fresh.id}/resultPages`);
+    expect(early.status).toBe(412);
+    expect(early.text).toContain('JOB_NOT_COMPLETE');
+  });
+
+  it('carries bytes through unchanged, compressed or not', async () => {
+    const id = await completedJob('SELECT Id, Name, Description FROM Account');
+    const plain = await get(`${V}/jobs/query/${id}/results`);
+    const zipped = await fetch(`${emu.url}${V}/jobs/query/${id}/results`, { headers: { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'gzip' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(await zipped.text()).toBe(plain.text);
+    expect(gzipSync(plain.text).length).toBeLessThan(plain.text.length);
+  });
+});
+
+describe('an org whose answers are never compressed', () => {
+  it('answers identity-encoded although the client accepts gzip', async () => {
+    const emu = await startEmulator({ https: false, counts: { Account: 50 }, gzip: false });
+    try {
+      const token = await mintToken(emu);
+      const res = await fetch(`${emu.url}${V}/query?q=${encodeURIComponent('SELECT Id FROM Account')}`, {
+        headers: { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'gzip' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBeNull();
+      expect(((await res.json()) as { totalSize: number }).totalSize).toBe(emu.records('Account').length);
+    } finally {
+      await emu.close();
+    }
+  });
+});

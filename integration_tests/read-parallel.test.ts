@@ -1,0 +1,112 @@
+/**
+ * One object read through several connections at once: a Bulk job's result pages downloaded in
+ * parallel (Get Parallel Results) when num_workers leaves connections free. Every record arrives
+ * once, the window's state moves only once all of it is written, and num_workers bounds the
+ * connections across streams and downloads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { configuredCatalog, idsOf, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
+import { startOrg, type TestOrg } from './helpers/org.js';
+
+const resultPagesCalls = (org: TestOrg) => org.emulator.requests.filter((r) => r.path.endsWith('/resultPages')).length;
+
+function expectEveryRecordOnce(read: RunResult, org: TestOrg, object: string): void {
+  const ids = idsOf(read.recordsOf(object));
+  expect(new Set(ids).size).toBe(ids.length);
+  expect([...ids].sort()).toEqual(idsOf(org.emulator.records(object, { includeDeleted: true })).sort());
+}
+
+describe('a Bulk job read through several connections', () => {
+  let org: TestOrg;
+  let catalog: Message;
+  let both: Message;
+  beforeAll(async () => {
+    // Result pages of 250 rows, each answered 20 ms late: downloads overlap whenever several run.
+    org = await startOrg({ counts: { Account: 3000, Contact: 2500 }, bulkResultPageRows: 250, faults: { latencyMs: 20 } });
+    const discovered = await runConnector('discover', { config: org.config, env: org.env });
+    catalog = configuredCatalog(discovered.catalog!, 'incremental', ['Account']);
+    both = configuredCatalog(discovered.catalog!, 'incremental', ['Account', 'Contact']);
+  });
+  afterAll(() => org.emulator.close());
+
+  it('downloads the result pages at once, delivers every record once, and moves the state only after the whole window', async () => {
+    const before = org.emulator.bulkDownloadsPeak;
+    const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 6 }, catalog, env: org.env });
+    expect(read.exitCode).toBe(0);
+    expectEveryRecordOnce(read, org, 'Account');
+    expect(resultPagesCalls(org)).toBeGreaterThan(1);
+    expect(read.logs.some((l) => /Account: downloading the \d+ records of Bulk job \w+ through up to 4 connections at once\./.test(l.log.message))).toBe(true);
+    // Four downloads per job by default, within num_workers.
+    expect(org.emulator.bulkDownloadsPeak).toBeGreaterThan(Math.max(1, before));
+    expect(org.emulator.bulkDownloadsPeak).toBeLessThanOrEqual(4);
+    const stamps = read.states.map((s) => s.state.stream.stream_state.SystemModstamp);
+    // Only the last STATE of the window claims it: the ones before carry the state from before the window (none).
+    expect(stamps.slice(0, -1).every((s) => s === undefined)).toBe(true);
+    const newest = read
+      .recordsOf('Account')
+      .map((r) => String(r.SystemModstamp))
+      .sort()
+      .at(-1);
+    expect(stamps.at(-1)).toBe(newest);
+    expect(read.statusesOf('Account')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+  });
+
+  it('keeps to num_workers: two streams on two workers leave no connection for parallel downloads', async () => {
+    const calls = resultPagesCalls(org);
+    const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 2 }, catalog: both, env: org.env });
+    expect(read.exitCode).toBe(0);
+    expectEveryRecordOnce(read, org, 'Account');
+    expectEveryRecordOnce(read, org, 'Contact');
+    expect(resultPagesCalls(org)).toBe(calls);
+  });
+
+  it('reads through one connection with num_workers 1', async () => {
+    const calls = resultPagesCalls(org);
+    const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 1 }, catalog, env: org.env });
+    expect(read.exitCode).toBe(0);
+    expectEveryRecordOnce(read, org, 'Account');
+    expect(resultPagesCalls(org)).toBe(calls);
+  });
+
+  it('shares a small byte budget across the downloads, and fetches a page again when its download breaks off', async () => {
+    org.emulator.misbehave('bulkResults', { kind: 'resetAfterPartial' }, 3);
+    const env = { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(400_000) };
+    const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 4 }, catalog, env });
+    expect(read.exitCode).toBe(0);
+    expect(org.emulator.misbehaviourCount('resetAfterPartial')).toBe(3);
+    expectEveryRecordOnce(read, org, 'Account');
+    const final = read.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'));
+    expect(final).toMatch(/budget 0\.4 MiB/);
+  });
+});
+
+describe('the API budget during parallel downloads', () => {
+  it('stops every download once the budget is spent, and the saved state resumes without loss', async () => {
+    // 20 calls a day, half of them for this sync: describe, job, poll and resultPages leave six for 12 result pages.
+    const options = { counts: { Account: 3000 }, bulkResultPageRows: 250, faults: { latencyMs: 20 } };
+    const org = await startOrg({ ...options, dailyApiLimit: 20 });
+    const fresh = await startOrg(options);
+    try {
+      const discovered = await runConnector('discover', { config: fresh.config, env: fresh.env });
+      const catalog = configuredCatalog(discovered.catalog!, 'incremental', ['Account']);
+      const config = { read_api: 'bulk', num_workers: 6, api_budget_percent: 50 };
+      // A small budget makes pages of a few hundred records, so pages are written before the stop.
+      const env = { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(400_000) };
+      const stopped = await runConnector('read', { config: { ...org.config, ...config }, catalog, env });
+      expect(stopped.exitCode).not.toBe(0);
+      expect(stopped.errors.at(-1)!.trace.error.message).toMatch(/exceeds api_budget_percent \(50%\)/);
+      expect(stopped.statusesOf('Account').at(-1)).toBe('INCOMPLETE');
+      expect(org.emulator.requests.some((r) => r.path.endsWith('/resultPages'))).toBe(true);
+      // Stopped inside its one window, some of it written: no state claims any of it.
+      expect(stopped.recordsOf('Account').length).toBeGreaterThan(0);
+      for (const s of stopped.states) expect(s.state.stream.stream_state.SystemModstamp).toBeUndefined();
+      const state = stopped.states.length ? stateFrom(stopped.states) : undefined;
+      const resumed = await runConnector('read', { config: { ...fresh.config, ...config }, catalog, state, env: fresh.env });
+      expect(resumed.exitCode).toBe(0);
+      const union = new Set([...idsOf(stopped.recordsOf('Account')), ...idsOf(resumed.recordsOf('Account'))]);
+      expect(idsOf(fresh.emulator.records('Account', { includeDeleted: true })).filter((id) => !union.has(id))).toEqual([]);
+    } finally {
+      await Promise.all([org.emulator.close(), fresh.emulator.close()]);
+    }
+  });
+});
