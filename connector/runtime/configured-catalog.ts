@@ -3,7 +3,7 @@
  * first against the shape of Airbyte's ConfiguredAirbyteCatalog, then against what this source offers.
  */
 import { ConfigError } from './errors.js';
-import { readJsonFile } from './json-file.js';
+import { parseJsonText, readTextFile } from './json-file.js';
 import { describeSchemaError } from './schema-errors.js';
 import { createAjv } from './ajv.js';
 
@@ -56,12 +56,8 @@ export interface StreamOffer {
 export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): ConfiguredStream[] {
   const { streams: offered } = offer;
   const role = `catalog file ${path}`;
-  if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'CATALOG') {
-    // The most common first mistake: passing what discover printed, which says nothing of sync modes.
-    throw new ConfigError(
-      `The ${role} is discover's output (a CATALOG message), not a configured catalog; build one that picks each stream's sync mode from it, as the README shows (configured_catalog.json).`,
-    );
-  }
+  // The most common first mistake: passing what discover printed (the CATALOG message, or the catalog inside it).
+  if (isCatalogMessage(raw) || isDiscoveredCatalog(raw)) throw discoverOutputError(path);
   const validate = createAjv().compile(CATALOG_SHAPE);
   if (!validate(raw)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
   const streams = (raw as { streams: RawConfiguredStream[] }).streams;
@@ -87,5 +83,39 @@ export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): 
 }
 
 export async function loadCatalog(path: string, offer: StreamOffer): Promise<ConfiguredStream[]> {
-  return resolveCatalog(await readJsonFile(path, 'catalog'), path, offer);
+  const text = await readTextFile(path, 'catalog');
+  let raw: unknown;
+  try {
+    raw = parseJsonText(text, path, 'catalog');
+  } catch (error) {
+    // discover prints a LOG line before its CATALOG: its output saved whole is lines, not one document.
+    if (text.split('\n').some((line) => isCatalogMessage(parseLine(line)))) throw discoverOutputError(path);
+    throw error;
+  }
+  return resolveCatalog(raw, path, offer);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isCatalogMessage = (value: unknown): boolean => isObject(value) && value.type === 'CATALOG';
+
+/** An AirbyteCatalog (what a CATALOG message holds): its streams carry a name where a configured one carries a stream. */
+const isDiscoveredCatalog = (value: unknown): boolean =>
+  isObject(value) &&
+  Array.isArray(value.streams) &&
+  value.streams.length > 0 &&
+  value.streams.every((s) => isObject(s) && typeof s.name === 'string' && s.stream === undefined);
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+function discoverOutputError(path: string): ConfigError {
+  return new ConfigError(
+    `The catalog file ${path} is discover's output, not a configured catalog: build one that sets each stream's sync mode, {"streams": [{"stream": <a stream of the CATALOG message>, "sync_mode": "incremental" or "full_refresh", "destination_sync_mode": "append_dedup"}, …]}, as the README's line after discover does (configured_catalog.json).`,
+  );
 }
