@@ -16,6 +16,8 @@ export interface ConfiguredStream {
   cursorField?: string[];
   /** Property names of the configured json_schema; undefined when the catalog gives none. */
   fields?: string[];
+  /** The catalog's own spelling, when it differs from the source's (`account` for Account). */
+  catalogName?: string;
 }
 
 const CATALOG_SHAPE = {
@@ -48,13 +50,19 @@ interface RawConfiguredStream {
   cursor_field?: string[];
 }
 
-/** What the source offers: its stream names, or undefined when any name may be a stream (checked when it is read). */
+/**
+ * What the source offers: its stream names, or undefined when any name may be a stream (checked when
+ * it is read). Names are matched whatever their case; a stream named in another case than one of
+ * `spelled` (the source's own spelling) takes that spelling, any other keeps the catalog's.
+ */
 export interface StreamOffer {
   streams?: readonly string[];
+  spelled?: readonly string[];
 }
 
 export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): ConfiguredStream[] {
-  const { streams: offered } = offer;
+  const { streams: offered, spelled = [] } = offer;
+  const lower = (name: string) => name.toLowerCase();
   const role = `catalog file ${path}`;
   // The most common first mistake: passing what discover printed (the CATALOG message, or the catalog inside it).
   if (isCatalogMessage(raw) || isDiscoveredCatalog(raw)) throw discoverOutputError(path);
@@ -63,10 +71,11 @@ export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): 
   const streams = (raw as { streams: RawConfiguredStream[] }).streams;
   const seen = new Set<string>();
   return streams.map((entry, index): ConfiguredStream => {
-    const name = entry.stream.name;
-    if (offered && !offered.includes(name)) {
+    const given = entry.stream.name;
+    const name = spelled.find((s) => lower(s) === lower(given)) ?? given;
+    if (offered && !offered.some((o) => lower(o) === lower(name))) {
       throw new ConfigError(
-        `The ${role} names the unknown stream '${name}' (streams.${index}); this source offers ${offered.join(', ')}. Run discover and rebuild the catalog.`,
+        `The ${role} names the unknown stream '${given}' (streams.${index}); this source offers ${offered.join(', ')}. Run discover and rebuild the catalog.`,
       );
     }
     if (seen.has(name)) throw new ConfigError(`The ${role} lists the stream ${name} twice; keep one entry.`);
@@ -78,6 +87,7 @@ export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): 
       syncMode: entry.sync_mode,
       cursorField: cursor && cursor.length > 0 ? cursor : undefined,
       fields: properties ? Object.keys(properties) : undefined,
+      ...(name !== given ? { catalogName: given } : {}),
     };
   });
 }
