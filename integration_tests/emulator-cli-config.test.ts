@@ -30,7 +30,8 @@ async function withEmulator(
   args: string[],
   use: (info: Info, emulator: { type: (line: string) => void; nextNote: () => Promise<string>; pid: number }) => Promise<void>,
 ): Promise<number | null> {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Under the README's umask 077, as an operator who followed it runs the emulator.
+  const child = spawn('bash', ['-c', 'umask 077 && exec "$0" "$@"', process.execPath, MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const notes: string[] = [];
   const waiting: Array<(line: string) => void> = [];
@@ -90,7 +91,7 @@ describe('npm run emulator', () => {
     expect(out).toMatch(/--network host/);
   });
 
-  it('writes its config for a container with --config-file, and on request changes records that the next incremental read delivers', async () => {
+  it('writes its config for a container with --config-file (readable by others, whatever the umask), and on request changes records that the next incremental read delivers', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'emulator-config-'));
     const file = path.join(dir, 'config.json');
     try {

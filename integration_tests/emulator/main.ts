@@ -11,7 +11,7 @@
  * A line on stdin (Enter on its terminal) or SIGUSR2 changes a few records of each object
  * (demo-changes.ts), so that a second, incremental read has something to deliver.
  */
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { changeSomeRecords, describeChanges } from './demo-changes.js';
 import { DEFAULT_CLIENT, startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
@@ -130,7 +130,10 @@ async function main(): Promise<void> {
   };
   const config = { hostname, ...credentials[args.auth]() };
   // The emulator's own demo credentials: readable by the image's unprivileged user on purpose.
-  if (args.configFile) writeFileSync(args.configFile, JSON.stringify(config, null, 2) + '\n', { mode: 0o644 });
+  if (args.configFile) {
+    writeFileSync(args.configFile, JSON.stringify(config, null, 2) + '\n');
+    chmodSync(args.configFile, 0o644); // whatever the umask (the README's 077 included)
+  }
   process.stdout.write(
     JSON.stringify({
       url: emulator.url,
