@@ -3,22 +3,7 @@
  * emulator; their command blocks must stay the same, so that neither is updated alone.
  */
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { REPO_ROOT } from './helpers/paths.js';
-
-/** The first ```sh block after the line matching `after` (a heading, or a paragraph's bold start). */
-function commandsAfter(relative: string, after: RegExp): string {
-  const text = readFileSync(path.join(REPO_ROOT, relative), 'utf8');
-  const heading = after.exec(text);
-  if (!heading) throw new Error(`${relative} has no line matching ${String(after)}`);
-  const block = /```sh\n([\s\S]*?)```\n/.exec(text.slice(heading.index));
-  if (!block) throw new Error(`${relative} has no sh block after ${String(after)}`);
-  return block[1];
-}
-
-const IMAGE = /^#+ Running the image\n/m;
-const EMULATOR = /^\*\*Trying the image on the bundled emulator first\.\*\*/m;
+import { EMULATOR_PARAGRAPH as EMULATOR, IMAGE_SECTION as IMAGE, commandsAfter } from './helpers/readme-blocks.js';
 
 describe('README.md and docs/salesforce.md', () => {
   it('show the same commands for running the image', () => {
