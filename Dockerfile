@@ -51,10 +51,12 @@ RUN groupadd --system --gid 10001 airbyte \
  && useradd --uid 10001 --gid airbyte --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin airbyte
 WORKDIR /airbyte/integration_code
 # package.json carries "type": "module", which makes Node load dist/ as ES modules.
-COPY package.json spec.json ./
-COPY schemas ./schemas
+# --chmod: files of a checkout made (or pulled) under umask 077 are their owner's alone, and uid 10001
+# could not read them; the image's copies are readable whatever the checkout's modes.
+COPY --chmod=644 package.json spec.json ./
+COPY --chmod=644 schemas/*.json ./schemas/
 # The user guide, where spec.json's documentationUrl points.
-COPY docs/salesforce.md ./docs/
+COPY --chmod=644 docs/salesforce.md ./docs/
 COPY --from=deps /build/node_modules ./node_modules
 COPY --from=build /build/dist/connector ./dist/connector
 COPY --from=build /build/dist/generated ./dist/generated

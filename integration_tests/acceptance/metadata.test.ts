@@ -184,6 +184,13 @@ describe('Dockerfile', () => {
     expect(user).not.toMatch(/^(root|0)(:|$)/);
   });
 
+  it('copies from the checkout into the runtime stage with --chmod=644, readable by its user whatever the umask of the checkout', () => {
+    const fromCheckout = runtime.body.getCOPYs().filter((copy) => !copy.getFromFlag());
+    expect(fromCheckout.length).toBeGreaterThan(0);
+    for (const copy of fromCheckout)
+      expect({ copy: copy.getTextContent(), chmod: copy.getTextContent().includes('--chmod=644 ') }).toEqual({ copy: copy.getTextContent(), chmod: true });
+  });
+
   it('copies into the runtime stage only the compiled connector, its data files, the user guide and production dependencies', () => {
     const copies = runtime.body.getCOPYs();
     const sources = copies.flatMap((copy) =>
@@ -193,7 +200,7 @@ describe('Dockerfile', () => {
         .map((a) => a.getValue()),
     );
     expect(sources.sort()).toEqual(
-      ['/build/dist/connector', '/build/dist/generated', '/build/node_modules', 'docs/salesforce.md', 'package.json', 'schemas', 'spec.json'].sort(),
+      ['/build/dist/connector', '/build/dist/generated', '/build/node_modules', 'docs/salesforce.md', 'package.json', 'schemas/*.json', 'spec.json'].sort(),
     );
     const modules = copies.find((copy) => copy.getArguments().some((a) => a.getValue().includes('node_modules')));
     expect(modules?.getFromFlag()?.getValue()).toBe('deps');
