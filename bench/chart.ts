@@ -17,6 +17,17 @@ const COLORS: Array<[RegExp, string]> = [
   [/^connector/, '#1f6fb2'],
 ];
 
+/** What each colour stands for, in the legend under the caption. */
+const LEGEND: Array<[string, string]> = [
+  ['#1f6fb2', 'connector, as shipped'],
+  ['#7cb3e0', 'connector, no V8 flags'],
+  ['#e8a33d', 'jsforce 3'],
+  ['#9e9e9e', 'floor (least work any Node program must do)'],
+];
+const LEGEND_HEIGHT = 22;
+/** Rough width of 11 px sans-serif text: enough to keep a value's label clear of the limit line. */
+const textWidth = (text: string) => text.length * 6.5;
+
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const color = (program: string) => COLORS.find(([re]) => re.test(program))?.[1] ?? '#555';
 
@@ -51,10 +62,14 @@ function panel(results: readonly Measured[], spec: Panel, top: number): { svg: s
       y += BAR + GAP;
     }
     const v = spec.value(m);
+    const label = `${fmt(v)} ${spec.unit}`;
+    // A value's label that would sit under the limit line moves to its right.
+    let labelX = x(v) + 4;
+    if (spec.limit && labelX < x(spec.limit.value) + 4 && labelX + textWidth(label) > x(spec.limit.value) - 4) labelX = x(spec.limit.value) + 6;
     svg.push(
       `<text x="${LABEL - 6}" y="${y + 11}" font-size="11" text-anchor="end">${escape(m.program)}</text>`,
       `<rect x="${LABEL}" y="${y}" width="${Math.max(1, x(v) - LABEL).toFixed(1)}" height="${BAR}" fill="${color(m.program)}"/>`,
-      `<text x="${(x(v) + 4).toFixed(1)}" y="${y + 11}" font-size="11">${fmt(v)} ${spec.unit}</text>`,
+      `<text x="${labelX.toFixed(1)}" y="${y + 11}" font-size="11">${escape(label)}</text>`,
     );
     y += BAR + GAP;
   }
@@ -68,27 +83,49 @@ function panel(results: readonly Measured[], spec: Panel, top: number): { svg: s
   return { svg, height: y - top };
 }
 
+/** One row of colour keys, and the limit line's, with its baseline at `y`. */
+function legend(y: number): string[] {
+  const svg: string[] = [];
+  let x = 10;
+  for (const [fill, text] of LEGEND) {
+    svg.push(`<rect x="${x}" y="${y - 10}" width="12" height="12" fill="${fill}"/>`, `<text x="${x + 17}" y="${y}" font-size="11">${escape(text)}</text>`);
+    x += 17 + textWidth(text) + 16;
+  }
+  svg.push(
+    `<line x1="${x}" y1="${y - 10}" x2="${x}" y2="${y + 2}" stroke="#c62828" stroke-dasharray="4 3"/>`,
+    `<text x="${x + 6}" y="${y}" font-size="11">target</text>`,
+  );
+  return svg;
+}
+
+/** The line under the title: when and where the figures were measured. */
+export function chartCaption(at: Date, commit: string, cpuCount: number, node: string): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit}, ${cpuCount} CPUs, Node ${node}; details in docs/performance.md`;
+}
+
 /** `caption`: the commit and date the figures come from, printed under the title. */
 export function chartSvg(results: readonly Measured[], caption: string): string {
   const header = [
     `<text x="10" y="22" font-size="17" font-weight="bold">source-salesforce read: records per CPU-second and peak RSS</text>`,
     `<text x="10" y="40" font-size="11" fill="#555">${escape(caption)}</text>`,
+    ...legend(58),
   ];
-  const cpu = panel(results, { title: 'Records per CPU-second (higher is better)', value: perCpuSecond, unit: 'rec/CPU-s' }, 50);
+  const top = 50 + LEGEND_HEIGHT;
+  const cpu = panel(results, { title: 'Records per CPU-second (higher is better)', value: perCpuSecond, unit: 'rec/CPU-s' }, top);
   const rss = panel(
     results,
-    { title: 'Peak RSS (lower is better)', value: (m) => m.peakRssKb / 1024, unit: 'MiB', limit: { value: 150, label: '150 MiB' } },
-    50 + cpu.height + PANEL_GAP,
+    { title: 'Peak RSS (lower is better)', value: (m) => m.peakRssKb / 1024, unit: 'MiB', limit: { value: 150, label: '150 MiB target' } },
+    top + cpu.height + PANEL_GAP,
   );
   const overLink = results.filter((m) => m.wireBytes !== undefined);
   const wan = overLink.length
     ? panel(
         overLink,
         { title: 'Downloaded over a WAN link: bytes / wall time (higher is better)', value: wireRate, unit: 'MB/s' },
-        50 + cpu.height + rss.height + 2 * PANEL_GAP,
+        top + cpu.height + rss.height + 2 * PANEL_GAP,
       )
     : { svg: [], height: -PANEL_GAP };
-  const height = 50 + cpu.height + PANEL_GAP + rss.height + PANEL_GAP + wan.height + 20;
+  const height = top + cpu.height + PANEL_GAP + rss.height + PANEL_GAP + wan.height + 20;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,

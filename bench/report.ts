@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { chartSvg, perCpuSecond } from './chart.js';
+import { chartCaption, chartSvg, perCpuSecond } from './chart.js';
 
 export interface Measured {
   scenario: string;
@@ -172,7 +172,7 @@ function replaceBlock(file: string, lines: string[], fresh: string): void {
  */
 export function writeDocs(info: RunInfo, targets: readonly Target[], lines: string[], results: readonly Measured[]): void {
   mkdirSync(join(info.root, 'docs'), { recursive: true });
-  const caption = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commitOf(info)}, ${cpus().length} CPUs, Node ${process.version}; details in docs/performance.md`;
+  const caption = chartCaption(new Date(), commitOf(info), cpus().length, process.version);
   writeFileSync(join(info.root, 'docs/performance.svg'), chartSvg(results, caption));
   replaceBlock(join(info.root, 'docs/performance.md'), lines, `# Performance\n\n${START}\n${END}\n`);
   replaceBlock(join(info.root, 'README.md'), summary(info, targets), `${START}\n${END}\n`);

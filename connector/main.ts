@@ -11,6 +11,7 @@ import { catalogMessage, connectionStatusMessage, connectorConfigMessage, errorT
 import type { CheckResult, Log, PersistConfig } from './runtime/source.js';
 import type { ProtocolWriter } from './runtime/writer.js';
 import { resolveSettings, type Settings } from './salesforce/settings.js';
+import { DEFAULT_OBJECTS } from './salesforce/config/defaults.js';
 import type { LoadedState } from './runtime/state-file.js';
 
 async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings): Promise<void> {
@@ -64,7 +65,14 @@ async function run(args: ParsedArgs, writer: ProtocolWriter, settings: Settings)
     import('./salesforce/catalog/org-objects.js'),
   ]);
   const offered = offeredStreams(config.objects);
-  const streams = await loadCatalog(args.catalog!, { streams: offered });
+  const streams = await loadCatalog(args.catalog!, { streams: offered, spelled: DEFAULT_OBJECTS });
+  for (const { name, catalogName } of streams) {
+    if (catalogName)
+      await log(
+        'INFO',
+        `The catalog's stream '${catalogName}' is Salesforce's ${name} (names match whatever their case): its records, states and statuses are named ${name}.`,
+      );
+  }
   const loaded: LoadedState = args.state ? await loadStateFile(args.state, offered) : { states: new Map() };
   if (loaded.warning) await writer.log('WARN', loaded.warning);
   const session = new SalesforceRead(config, streams, loaded.states, log, writer.redactor, settings, persistConfig);

@@ -93,10 +93,26 @@ describe('read with bad input', () => {
   it.each([
     ['a catalog that is not JSON', '{"streams": [', undefined, /catalog file .* is not valid JSON/],
     [
-      "discover's output instead of a configured catalog",
+      "discover's output (its CATALOG line) instead of a configured catalog",
       { type: 'CATALOG', catalog: { streams: [stream] } },
       undefined,
-      /is discover's output \(a CATALOG message\), not a configured catalog/,
+      /is discover's output, not a configured catalog: build one that sets each stream's sync mode, \{"streams": \[\{"stream": .*README/,
+    ],
+    [
+      "discover's output saved whole (a LOG line, then the CATALOG) instead of a configured catalog",
+      [
+        JSON.stringify({ type: 'LOG', log: { level: 'INFO', message: 'Discovered 1 streams with 2 API calls.' } }),
+        JSON.stringify({ type: 'CATALOG', catalog: { streams: [stream] } }),
+        '',
+      ].join('\n'),
+      undefined,
+      /is discover's output, not a configured catalog: build one that sets each stream's sync mode/,
+    ],
+    [
+      "the catalog inside discover's CATALOG message instead of a configured catalog",
+      { streams: [stream] },
+      undefined,
+      /is discover's output, not a configured catalog/,
     ],
     [
       'an unknown stream',

@@ -117,6 +117,30 @@ describe('incremental read', () => {
     }
   });
 
+  it("warns, naming the stream, before reading from the start a stream whose state is another connector's", async () => {
+    const userOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'User') };
+    const foreign = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'User' }, stream_state: { updated_at: '2024-05-01T00:00:00Z', page: 3 } } }];
+    const result = await runConnector('read', { config: org.config, catalog: userOnly, state: foreign, env: org.env });
+    expect(result.exitCode).toBe(0);
+    const warnings = result.logs.filter((l) => l.log.level === 'WARN').map((l) => l.log.message as string);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^User: the state holds updated_at, page, which this source never writes .* so User is read from the start \(the whole history\)/),
+    ]);
+    // Before the stream starts: the WARN comes ahead of User's first status.
+    const warnAt = result.messages.findIndex((m) => m.type === 'LOG' && m.log.level === 'WARN');
+    const startedAt = result.messages.findIndex((m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS');
+    expect(warnAt).toBeLessThan(startedAt);
+    expect(idsOf(result.recordsOf('User')).sort()).toEqual(idsOf(first.recordsOf('User')).sort());
+    // The stream's own state, and none of the old keys, is what it leaves.
+    expect(Object.keys(result.lastStateOf('User')!.state.stream.stream_state)).not.toContain('updated_at');
+  });
+
+  it('says nothing of a state this source wrote', async () => {
+    const own = ['Account', 'User'].map((name) => first.lastStateOf(name)!.state);
+    const result = await runConnector('read', { config: org.config, catalog, state: own, env: org.env });
+    expect(result.logs.filter((l) => l.log.level === 'WARN')).toEqual([]);
+  });
+
   it('understands a legacy state object', async () => {
     const cursor = first.lastStateOf('User')!.state.stream.stream_state;
     const userOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'User') };

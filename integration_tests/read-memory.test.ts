@@ -13,6 +13,7 @@ const BUDGET = 6 * 1024 * 1024;
 
 let org: TestOrg;
 let catalog: Message;
+let discovered: Message;
 let small: RunResult;
 let roomy: RunResult;
 let bulk: RunResult;
@@ -26,8 +27,8 @@ const inFlight = (run: RunResult) => {
 };
 
 beforeAll(async () => {
-  ({ org, catalog } = await startDiscoveredOrg({ counts: COUNTS, longTextChars: 6000, https: false }));
-  catalog = { streams: catalog.streams.filter((s: Message) => OBJECTS.includes(s.stream.name)) };
+  ({ org, catalog: discovered } = await startDiscoveredOrg({ counts: COUNTS, longTextChars: 6000, https: false }));
+  catalog = { streams: discovered.streams.filter((s: Message) => OBJECTS.includes(s.stream.name)) };
   const config = { ...org.config, objects: OBJECTS, read_api: 'rest', num_workers: 12 };
   small = await runConnector('read', { config, catalog, env: { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(BUDGET) }, slowReader: true });
   roomy = await runConnector('read', { config, catalog, env: org.env });
@@ -84,6 +85,17 @@ describe('a read of wide records under a small budget of bytes in flight', () =>
     }
     // The default budget is twice as large: so are its pages.
     expect(pageSizes(roomy, 'Account')[1]).toBeGreaterThan(1.7 * pageSizes(small, 'Account')[1]);
+  });
+
+  it('reports the bytes of answers actually held, not the room reserved for pages asked for', async () => {
+    // Three Users: each page reserves a third of the 12 MiB budget before it is asked for, but holds a few KB
+    // (the wide reads above show the peak is not zero when pages are large).
+    const users = { streams: discovered.streams.filter((s: Message) => s.stream.name === 'User') };
+    const run = await runConnector('read', { config: { ...org.config, objects: ['User'] }, catalog: users, env: org.env });
+    expect(run.exitCode).toBe(0);
+    const { peak, budget } = inFlight(run);
+    expect(budget).toBe(12 * 1024 * 1024);
+    expect(peak).toBeLessThan(0.1 * 1024 * 1024);
   });
 
   it('keeps the bytes in flight across all streams near the budget', () => {

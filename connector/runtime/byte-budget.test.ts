@@ -20,7 +20,25 @@ describe('ByteBudget', () => {
     (await b).release();
     (await c).release();
     expect(budget.inFlight).toBe(0);
-    expect(budget.peak).toBe(60);
+    // Reserved, never filled: nothing was ever actually held.
+    expect(budget.peak).toBe(0);
+  });
+
+  it('reports as peak the bytes actually held (pages read), not the reservations for pages still awaited', async () => {
+    const budget = new ByteBudget(100);
+    const a = await budget.acquire(30);
+    const b = await budget.acquire(30);
+    const c = await budget.acquire(30);
+    expect(budget.inFlight).toBe(90);
+    a.resize(12); // a page smaller than its estimate
+    b.resize(40); // a wider one: more than reserved
+    expect(budget.peak).toBe(52);
+    a.release();
+    c.resize(25);
+    expect(budget.peak).toBe(65);
+    b.release();
+    c.release();
+    expect([budget.inFlight, budget.peak]).toEqual([0, 65]);
   });
 
   it('lets a request larger than the whole budget through when nothing else is in flight', async () => {

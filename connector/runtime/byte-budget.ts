@@ -9,6 +9,8 @@
 
 export class Lease {
   private released = false;
+  /** bytes really here: none while the page is only reserved, its real size once `resize` says it */
+  private held = 0;
 
   constructor(
     private readonly budget: ByteBudget,
@@ -18,14 +20,15 @@ export class Lease {
   /** The real size once known (a page's body read): growing never waits, the bytes are already here. */
   resize(bytes: number): void {
     if (this.released) return;
-    this.budget.adjust(bytes - this.bytes);
+    this.budget.adjust(bytes - this.bytes, bytes - this.held);
     this.bytes = bytes;
+    this.held = bytes;
   }
 
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.budget.adjust(-this.bytes);
+    this.budget.adjust(-this.bytes, -this.held);
   }
 }
 
@@ -35,13 +38,17 @@ interface Waiter {
 }
 
 export class ByteBudget {
+  /** bytes reserved, the ones only asked for included: what admission counts */
   private used = 0;
-  /** the most bytes ever in flight at once, for the final log line */
+  /** bytes actually here (pages read, rows gathered), reservations not counted */
+  private held = 0;
+  /** the most bytes actually in flight at once, for the final log line (reservations are promises, not memory) */
   peak = 0;
   private readonly waiting: Waiter[] = [];
 
   constructor(readonly limit: number) {}
 
+  /** Bytes reserved: pages asked for and not yet handed back. */
   get inFlight(): number {
     return this.used;
   }
@@ -69,11 +76,12 @@ export class ByteBudget {
     });
   }
 
-  /** @internal Lease's way to hand bytes back or add to them. */
-  adjust(delta: number): void {
-    this.used += delta;
-    if (this.used > this.peak) this.peak = this.used;
-    if (delta < 0) this.wake();
+  /** @internal Lease's way to hand bytes back or add to them: reserved, and actually held. */
+  adjust(reserved: number, held = 0): void {
+    this.used += reserved;
+    this.held += held;
+    if (this.held > this.peak) this.peak = this.held;
+    if (reserved < 0) this.wake();
   }
 
   private fits(bytes: number): boolean {

@@ -160,12 +160,19 @@ describe('Dockerfile', () => {
     for (const stage of stages) expect(stage.image).toBe('node:24-bookworm-slim');
   });
 
-  it('declares NPM_CONFIG_CAFILE in every stage that runs npm', () => {
-    for (const stage of stages.filter((s) => keywordsOf(s, 'RUN').some((i) => /\bnpm\b/.test(i.getArgumentsContent() ?? '')))) {
-      expect({ stage: stage.name, arg: stage.body.getARGs().some((arg) => arg.getProperty()?.getName() === 'NPM_CONFIG_CAFILE') }).toEqual({
+  // Behind a TLS-inspecting proxy npm needs the proxy's CA: a build secret (docker and podman) or a
+  // build argument naming a bundle. Each optional, so neither makes the build warn when absent.
+  it('lets every stage that runs npm take a proxy CA, as the npm_ca secret or NPM_CONFIG_CAFILE with a default', () => {
+    const npmStages = stages.filter((s) => keywordsOf(s, 'RUN').some((i) => /\bnpm\b/.test(i.getArgumentsContent() ?? '')));
+    expect(npmStages.length).toBeGreaterThan(0);
+    for (const stage of npmStages) {
+      const arg = stage.body.getARGs().find((a) => a.getProperty()?.getName() === 'NPM_CONFIG_CAFILE');
+      const npmRuns = keywordsOf(stage, 'RUN').filter((i) => /\bnpm ci\b/.test(i.getArgumentsContent() ?? ''));
+      expect({
         stage: stage.name,
-        arg: true,
-      });
+        argWithDefault: arg?.getProperty()?.getAssignmentOperator() === '=',
+        secret: npmRuns.every((i) => /^RUN --mount=type=secret,id=npm_ca\b[\s\S]*NODE_EXTRA_CA_CERTS=\/run\/secrets\/npm_ca/.test(i.getTextContent())),
+      }).toEqual({ stage: stage.name, argWithDefault: true, secret: true });
     }
   });
 
@@ -207,6 +214,13 @@ describe('Dockerfile', () => {
     expect(user).not.toMatch(/^(root|0)(:|$)/);
   });
 
+  it('copies from the checkout into the runtime stage with --chmod=644, readable by its user whatever the umask of the checkout', () => {
+    const fromCheckout = runtime.body.getCOPYs().filter((copy) => !copy.getFromFlag());
+    expect(fromCheckout.length).toBeGreaterThan(0);
+    for (const copy of fromCheckout)
+      expect({ copy: copy.getTextContent(), chmod: copy.getTextContent().includes('--chmod=644 ') }).toEqual({ copy: copy.getTextContent(), chmod: true });
+  });
+
   it('copies into the runtime stage only the compiled connector, its data files, the user guide and production dependencies', () => {
     const copies = runtime.body.getCOPYs();
     const sources = copies.flatMap((copy) =>
@@ -216,7 +230,7 @@ describe('Dockerfile', () => {
         .map((a) => a.getValue()),
     );
     expect(sources.sort()).toEqual(
-      ['/build/dist/connector', '/build/dist/generated', '/build/node_modules', 'docs/salesforce.md', 'package.json', 'schemas', 'spec.json'].sort(),
+      ['/build/dist/connector', '/build/dist/generated', '/build/node_modules', 'docs/salesforce.md', 'package.json', 'schemas/*.json', 'spec.json'].sort(),
     );
     const modules = copies.find((copy) => copy.getArguments().some((a) => a.getValue().includes('node_modules')));
     expect(modules?.getFromFlag()?.getValue()).toBe('deps');

@@ -62,7 +62,8 @@ export async function runInContainer(command: string, input: ContainerRunInput =
   for (const role of ['config', 'catalog', 'state'] as const) {
     if (input[role] === undefined) continue;
     const file = path.join(dir, `${role}.json`);
-    writeFileSync(file, JSON.stringify(input[role]), { mode: 0o644 });
+    writeFileSync(file, JSON.stringify(input[role]));
+    chmodSync(file, 0o644); // a mode given to writeFileSync would be cut by the umask (077 leaves it private)
     args.push(`--${role}`, `/secrets/${role}.json`);
   }
   const env: string[] = [];

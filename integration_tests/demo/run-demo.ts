@@ -8,6 +8,7 @@ import path from 'node:path';
 import { configuredCatalog, runConnectorProcess, stateFrom, type RunResult } from '../helpers/connector-runner.js';
 import { startOrg } from '../helpers/org.js';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { changeSomeRecords, describeChanges } from '../emulator/demo-changes.js';
 
 const OUT = path.join(REPO_ROOT, 'demo-output');
 
@@ -62,11 +63,8 @@ async function main(): Promise<void> {
     const state = stateFrom(first.states);
     console.log(`             state: ${save('state.json', state)}\n`);
 
-    const accounts = org.emulator.records('Account');
-    org.emulator.update('Account', String(accounts[0].Id), { Name: 'Updated In Demo' });
-    org.emulator.insert('Contact', { LastName: 'Inserted-In-Demo' });
-    org.emulator.softDelete('Opportunity', String(org.emulator.records('Opportunity')[0].Id));
-    console.log('changed the org: 1 Account updated, 1 Contact inserted, 1 Opportunity deleted');
+    // The same round of changes `npm run emulator` makes on request (Enter on its terminal, or SIGUSR2).
+    console.log(`changed the org: ${describeChanges(changeSomeRecords(org.emulator))}`);
 
     const second = await runConnectorProcess('read', { config, catalog, state, env });
     console.log(`read #2 (from state) exit ${second.exitCode}: ${second.records.length} records   (${saveMessages('read-2.jsonl', second)})`);

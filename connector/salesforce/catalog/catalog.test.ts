@@ -56,9 +56,13 @@ describe('object selection', () => {
 
   it('keeps named objects even when "*" would leave them out, and refuses unknown ones with the closest names', () => {
     expect(selectObjects(['AccountFeed', 'Invoice__c'], org).objects).toEqual(['AccountFeed', 'Invoice__c']);
-    expect(() => selectObjects(['invoice__c'], org)).toThrow(/cannot read invoice__c \(the org does not list it; did you mean Invoice__c\?\)/);
+    expect(() => selectObjects(['Invoce__c'], org)).toThrow(/cannot read Invoce__c \(the org does not list it; did you mean Invoice__c\?\)/);
     expect(() => selectObjects(['Zzzyzx'], org)).toThrow(/cannot read Zzzyzx \(the org does not list it\): grant Read/);
     expect(() => selectObjects(['Account'], [{ name: 'Account', queryable: false }])).toThrow(/Salesforce does not allow Account to be queried/);
+  });
+
+  it('matches names whatever their case, as Salesforce does, and keeps its spelling once each', () => {
+    expect(selectObjects(['invoice__c', 'ACCOUNTFEED', 'Invoice__c'], org).objects).toEqual(['Invoice__c', 'AccountFeed']);
   });
 
   it('offers the six and the named objects to a read, anything with "*"', () => {

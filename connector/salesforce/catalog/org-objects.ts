@@ -56,12 +56,15 @@ export function selectObjects(requested: readonly string[], available: readonly 
     }
     return { objects: objects.sort(streamOrder), excluded };
   }
-  const byName = new Map(available.map((o) => [o.name, o]));
-  const names = [...byName.keys()];
+  // Salesforce matches API names whatever their case (account finds Account): so do we, keeping its spelling.
+  const byName = new Map(available.map((o) => [o.name.toLowerCase(), o]));
+  const names = available.map((o) => o.name);
   const problems: string[] = [];
+  const objects: string[] = [];
   for (const name of requested) {
-    const object = byName.get(name);
-    if (object?.queryable === false) problems.push(`Salesforce does not allow ${name} to be queried; remove it from the config field 'objects'.`);
+    const object = byName.get(name.toLowerCase());
+    if (object && !objects.includes(object.name)) objects.push(object.name);
+    if (object?.queryable === false) problems.push(`Salesforce does not allow ${object.name} to be queried; remove it from the config field 'objects'.`);
     else if (!object) {
       // Salesforce leaves objects the user cannot read out of the global describe: a typo and a missing permission look alike.
       const near = closestNames(name, names);
@@ -72,7 +75,7 @@ export function selectObjects(requested: readonly string[], available: readonly 
     }
   }
   if (problems.length) throw new ConfigError(problems.length === 1 ? problems[0] : problems.map((p, i) => `(${i + 1}) ${p}`).join(' '));
-  return { objects: [...requested], excluded };
+  return { objects, excluded };
 }
 
 /** One LOG line per reason, naming the objects "*" left out for it. */

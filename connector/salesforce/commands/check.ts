@@ -71,7 +71,7 @@ export async function checkConnection(
   if (every) {
     return { ok: true, message: `Connected to ${client.host}; "*" selects ${objects.length} objects, and ${probed.join(', ')} are readable.` };
   }
-  return { ok: true, message: `Connected to ${client.host}; ${config.objects.join(', ')} are readable.` };
+  return { ok: true, message: `Connected to ${client.host}; ${objects.join(', ')} are readable.` };
 }
 
 /** What check probes for "*": the default objects the org has, else the first few, never more than three. */

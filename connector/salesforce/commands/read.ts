@@ -20,6 +20,7 @@ import { FUTURE_SLACK_MS } from '../streams/page-order.js';
 import { checkCursorChoice } from '../streams/read-plan.js';
 import { readStream } from '../streams/read-stream.js';
 import { requiredFields } from '../objects.js';
+import { foreignStateKeys } from '../streams/state-keys.js';
 import { RetryLog } from './retry-log.js';
 import { StreamWaits } from './stream-waits.js';
 
@@ -56,9 +57,18 @@ export class SalesforceRead implements ReadSession {
   async start(): Promise<void> {
     // Every stream's cursor is read (and repaired, if an older release saved a bad one) before any call.
     for (const { name } of this.streams) {
-      const reading = readCursor(this.states.get(name));
+      const state = this.states.get(name);
+      const reading = readCursor(state);
       const { cursor, repairedFrom, field } = reading;
       this.cursors.set(name, reading);
+      const foreign = foreignStateKeys(state);
+      if (foreign.length && !cursor) {
+        const keys = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : '');
+        await this.log(
+          'WARN',
+          `${name}: the state holds ${keys}, which this source never writes (a state of another connector, or edited by hand), so ${name} is read from the start (${this.config.startDate ?? 'the whole history'}); pass a state this connector printed, or none.`,
+        );
+      }
       if (repairedFrom !== undefined) {
         const from = cursor ? `${cursor}, the newest change the state still lists` : (this.config.startDate ?? 'the beginning');
         await this.log(
