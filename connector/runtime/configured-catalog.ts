@@ -5,6 +5,7 @@
 import { ConfigError } from './errors.js';
 import { readJsonFile } from './json-file.js';
 import { describeSchemaError } from './schema-errors.js';
+import type { ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
 
 export type SyncMode = 'full_refresh' | 'incremental';
@@ -53,6 +54,9 @@ export interface StreamOffer {
   streams?: readonly string[];
 }
 
+// Compiled once per process, like the spec in load-config.ts: a compile costs more than a check.
+let compiledShape: ValidateFunction | undefined;
+
 export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): ConfiguredStream[] {
   const { streams: offered } = offer;
   const role = `catalog file ${path}`;
@@ -62,7 +66,8 @@ export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): 
       `The ${role} is discover's output (a CATALOG message), not a configured catalog; build one that picks each stream's sync mode from it, as the README shows (configured_catalog.json).`,
     );
   }
-  const validate = createAjv().compile(CATALOG_SHAPE);
+  compiledShape ??= createAjv().compile(CATALOG_SHAPE);
+  const validate = compiledShape;
   if (!validate(raw)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
   const streams = (raw as { streams: RawConfiguredStream[] }).streams;
   const seen = new Set<string>();

@@ -10,6 +10,7 @@ import { ConfigError } from '../../runtime/errors.js';
 import { DEFAULTS } from '../defaults.js';
 import { EVERY_OBJECT } from '../objects.js';
 import { packagePath } from '../../runtime/package-root.js';
+import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../../runtime/ajv.js';
 import { parseHostname, type OrgHost } from './hostname.js';
 import { resolveAuth, type Auth } from './auth.js';
@@ -42,13 +43,23 @@ export function loadSpec(): { connectionSpecification: Record<string, unknown>; 
   return JSON.parse(readFileSync(packagePath('spec.json'), 'utf8'));
 }
 
+// Compiled once per process: compiling the spec costs tens of milliseconds, more than the rest of
+// loading a config, and a process that runs main() again (the in-process tests) would pay it each time.
+let compiledSpec: { spec: Record<string, unknown>; validate: ValidateFunction } | undefined;
+function specValidator(): { spec: Record<string, unknown>; validate: ValidateFunction } {
+  if (!compiledSpec) {
+    const spec = loadSpec().connectionSpecification;
+    compiledSpec = { spec, validate: createAjv().compile(spec) };
+  }
+  return compiledSpec;
+}
+
 export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
   const role = `config file ${path}`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`The ${role} must hold a JSON object with hostname, client_id and the credentials of its auth_type.`);
   }
-  const spec = loadSpec().connectionSpecification;
-  const validate = createAjv().compile(spec);
+  const { spec, validate } = specValidator();
   const config = structuredClone(raw) as SalesforceConfig;
   if (!validate(config)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
   const fail = (message: string): never => {
