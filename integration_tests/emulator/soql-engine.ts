@@ -14,9 +14,11 @@ import { compileWhere, type ModstampRange, type Predicate } from './soql-where.j
 // soql-parser-js is CommonJS, and loading it costs most of a second. Node's own require loads it (the
 // way integration_tests/helpers/native.ts loads modules), so that the test suites which load the
 // emulator through Jest's module registry, one copy per test file, share one copy of the parser per
-// process instead of loading it again for each file.
+// process instead of loading it again for each file; and only at the first query, so an emulator
+// process that never gets one (a wrong flag) does not load it at all.
 const nodeRequire = process.getBuiltinModule('node:module').createRequire(import.meta.url);
-const { parseQuery } = nodeRequire('soql-parser-js') as typeof import('soql-parser-js');
+let parser: typeof import('soql-parser-js') | undefined;
+const parseQuery: (typeof import('soql-parser-js'))['parseQuery'] = (...args) => (parser ??= nodeRequire('soql-parser-js')).parseQuery(...args);
 
 export interface QueryAccess {
   /** The granted object of that name (case-insensitive), as the org spells it. */
