@@ -3,7 +3,7 @@
  * scenario downloaded per second, as one SVG with panels of horizontal bars (docs/performance.svg, embedded by docs/performance.md). Plain SVG
  * text, no library: it renders on GitHub and in any browser.
  */
-import { fmt, type Measured } from './report.js';
+import { fmt, type RecordedRun } from './report.js';
 
 const WIDTH = 960;
 const LABEL = 330;
@@ -33,22 +33,22 @@ const color = (program: string) => COLORS.find(([re]) => re.test(program))?.[1] 
 
 interface Panel {
   title: string;
-  value: (m: Measured) => number;
+  value: (m: RecordedRun) => number;
   unit: string;
   /** a vertical line (a target), if any */
   limit?: { value: number; label: string };
 }
 
 /** What the emulator's link carried to the program per second of wall time, in MB/s (WAN scenario). */
-export function wireRate(m: Measured): number {
+export function wireRate(m: RecordedRun): number {
   return (m.wireBytes ?? 0) / 1e6 / Math.max(m.wallMs / 1000, 0.001);
 }
 
-export function perCpuSecond(m: Measured): number {
+export function perCpuSecond(m: RecordedRun): number {
   return m.records / Math.max(m.cpuMs / 1000, 0.001);
 }
 
-function panel(results: readonly Measured[], spec: Panel, top: number): { svg: string[]; height: number } {
+function panel(results: readonly RecordedRun[], spec: Panel, top: number): { svg: string[]; height: number } {
   const max = Math.max(spec.limit?.value ?? 0, ...results.map(spec.value)) * 1.08;
   const plot = WIDTH - LABEL - 90;
   const x = (v: number) => LABEL + (plot * v) / max;
@@ -98,13 +98,8 @@ function legend(y: number): string[] {
   return svg;
 }
 
-/** The line under the title: when and where the figures were measured. */
-export function chartCaption(at: Date, commit: string, cpuCount: number, node: string): string {
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit}, ${cpuCount} CPUs, Node ${node}; details in docs/performance.md`;
-}
-
 /** `caption`: the commit and date the figures come from, printed under the title. */
-export function chartSvg(results: readonly Measured[], caption: string): string {
+export function chartSvg(results: readonly RecordedRun[], caption: string): string {
   const header = [
     `<text x="10" y="22" font-size="17" font-weight="bold">source-salesforce read: records per CPU-second and peak RSS</text>`,
     `<text x="10" y="40" font-size="11" fill="#555">${escape(caption)}</text>`,

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { chartCaption, chartSvg, perCpuSecond } from './chart.js';
+import { chartSvg, perCpuSecond } from './chart.js';
 
 export interface Measured {
   scenario: string;
@@ -47,11 +47,43 @@ export interface RunInfo {
   loadAtStart: string;
 }
 
+/** A run's figures as bench/last-run.json keeps them: no Maps, nothing only the targets needed. */
+export type RecordedRun = Omit<Measured, 'perStream' | 'inFlight'>;
+
+/**
+ * Everything the docs show of one full bench run, recorded in bench/last-run.json: the README's
+ * performance block, docs/performance.md's results and docs/performance.svg are rendered from it
+ * alone (`npm run bench:docs` renders them again without measuring), so a figure the reader sees
+ * has one source, and integration_tests/readme-figures.test.ts checks that the docs agree with it.
+ */
+export interface BenchRecord {
+  machine: {
+    date: string;
+    cpus: string;
+    cpuModel: string;
+    ram: string;
+    kernel: string;
+    node: string;
+    commit: string;
+    quick: boolean;
+    reps: number;
+    seed: number;
+    connectorNodeFlags: string[];
+    loadAtStart: string;
+    loadAtEnd: string;
+  };
+  targets: Target[];
+  runs: RecordedRun[];
+  notes: string[];
+  totalMs: number;
+}
+
 export const mb = (bytes: number) => bytes / 1e6;
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-export const rate = (m: Measured) => m.records / (m.wallMs / 1000);
+export const rate = (m: RecordedRun) => m.records / (m.wallMs / 1000);
 
-function machine(info: RunInfo): string[] {
+/** The facts about the machine and the run, taken when the run ends. */
+export function benchRecord(info: RunInfo, results: readonly Measured[], targets: readonly Target[], notes: readonly string[], totalMs: number): BenchRecord {
   const sh = (cmd: string, args: string[]) => {
     try {
       return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
@@ -59,18 +91,42 @@ function machine(info: RunInfo): string[] {
       return '?';
     }
   };
-  const mem =
+  const ram =
     sh('free', ['-h'])
       .split('\n')
       .find((l) => l.startsWith('Mem:'))
       ?.split(/\s+/)[1] ?? '?';
+  return {
+    machine: {
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      cpus: sh('nproc', []),
+      cpuModel: cpus()[0]?.model ?? '?',
+      ram,
+      kernel: sh('uname', ['-r']),
+      node: process.version,
+      commit: commitOf(info),
+      quick: info.quick,
+      reps: info.reps,
+      seed: info.seed,
+      connectorNodeFlags: [...info.connectorNodeFlags],
+      loadAtStart: info.loadAtStart,
+      loadAtEnd: loadavg()[0].toFixed(2),
+    },
+    targets: targets.map((t) => ({ ...t })),
+    runs: results.map(({ perStream: _perStream, inFlight: _inFlight, ...run }) => run),
+    notes: [...notes],
+    totalMs,
+  };
+}
+
+function machineLines({ machine: m }: BenchRecord): string[] {
   return [
-    `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `- Machine: ${sh('nproc', [])} CPUs (nproc), ${cpus()[0]?.model ?? '?'}, ${mem} RAM (free -h), Linux ${sh('uname', ['-r'])}`,
-    `- Node ${process.version}; repository at commit ${commitOf(info)}`,
-    `- Mode: ${info.quick ? 'quick (sizes / 10)' : 'full'}, ${info.reps} repetition(s) of the loopback and latency runs (median wall time, largest peak RSS), emulator seed ${info.seed}`,
-    `- Connector node flags: ${info.connectorNodeFlags.length > 0 ? `\`${info.connectorNodeFlags.join(' ')}\`` : 'none'} (the CLI's shebang unless BENCH_CONNECTOR_NODE_FLAGS is set)`,
-    `- Load average (1 min) at start ${info.loadAtStart}, at end ${loadavg()[0].toFixed(2)}: anything else running on the machine shows up in wall times, not in CPU times`,
+    `- Date: ${m.date}`,
+    `- Machine: ${m.cpus} CPUs (nproc), ${m.cpuModel}, ${m.ram} RAM (free -h), Linux ${m.kernel}`,
+    `- Node ${m.node}; repository at commit ${m.commit}`,
+    `- Mode: ${m.quick ? 'quick (sizes / 10)' : 'full'}, ${m.reps} repetition(s) of the loopback and latency runs (median wall time, largest peak RSS), emulator seed ${m.seed}`,
+    `- Connector node flags: ${m.connectorNodeFlags.length > 0 ? `\`${m.connectorNodeFlags.join(' ')}\`` : 'none'} (the CLI's shebang unless BENCH_CONNECTOR_NODE_FLAGS is set)`,
+    `- Load average (1 min) at start ${m.loadAtStart}, at end ${m.loadAtEnd}: anything else running on the machine shows up in wall times, not in CPU times`,
   ];
 }
 
@@ -92,19 +148,22 @@ function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string
   return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`);
 }
 
-export function summary(info: RunInfo, targets: readonly Target[]): string[] {
+/** The README's block: the machine and the targets. */
+export function summary(record: BenchRecord): string[] {
   return [
-    ...machine(info),
+    ...machineLines(record),
     '',
     ...table(
       ['Target (issues 3 and 15)', 'Measured', 'Result'],
-      targets.map((t) => [t.target, t.measured, t.pass === undefined ? '—' : t.pass ? 'PASS' : `**FAIL**${t.cause ? `: ${t.cause}` : ''}`]),
+      record.targets.map((t) => [t.target, t.measured, t.pass === undefined ? '—' : t.pass ? 'PASS' : `**FAIL**${t.cause ? `: ${t.cause}` : ''}`]),
       ['l', 'l', 'l'],
     ),
   ];
 }
 
-export function report(info: RunInfo, results: readonly Measured[], targets: readonly Target[], notes: readonly string[], totalMs: number): string[] {
+/** docs/performance.md's block: the summary, every run's figures and the notes. */
+export function report(record: BenchRecord): string[] {
+  const results = record.runs;
   const runRows = results.map((m) => {
     const floorRun = results.find((f) => f.scenario === m.scenario && f.program === 'floor REST');
     const ratio = m.program.startsWith('connector') && floorRun ? fmt(rate(m) / rate(floorRun), 2) : '';
@@ -124,7 +183,7 @@ export function report(info: RunInfo, results: readonly Measured[], targets: rea
     ];
   });
   const lines = [
-    ...summary(info, targets),
+    ...summary(record),
     '',
     '### Runs',
     '',
@@ -147,14 +206,22 @@ export function report(info: RunInfo, results: readonly Measured[], targets: rea
       ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
-    `Bench wall time: ${fmt(totalMs / 1000)} s.`,
+    `Bench wall time: ${fmt(record.totalMs / 1000)} s.`,
   ];
-  if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
+  if (record.notes.length) lines.push('', ...record.notes.map((n) => `- ${n}`));
   return lines;
 }
 
-const START = '<!-- bench:results:start -->';
-const END = '<!-- bench:results:end -->';
+export const START = '<!-- bench:results:start -->';
+export const END = '<!-- bench:results:end -->';
+export const RECORD_PATH = 'bench/last-run.json';
+
+/** The text between the markers of `doc`, or undefined when it has none. */
+export function blockOf(doc: string): string | undefined {
+  const start = doc.indexOf(START);
+  const end = doc.indexOf(END);
+  return start < 0 || end < start ? undefined : doc.slice(start + START.length + 1, end - 1);
+}
 
 /** Replaces the text between the markers of `file` (appending them if absent). */
 function replaceBlock(file: string, lines: string[], fresh: string): void {
@@ -166,14 +233,24 @@ function replaceBlock(file: string, lines: string[], fresh: string): void {
   process.stderr.write(`results written to ${file}\n`);
 }
 
+/** The chart's caption: the date, commit and machine the figures come from. */
+export function chartCaption({ machine: m }: BenchRecord): string {
+  return `${m.date.slice(0, 16).replace('T', ' ')} UTC, commit ${m.commit}, ${m.cpus} CPUs, Node ${m.node}; details in docs/performance.md`;
+}
+
+export function readRecord(root: string): BenchRecord {
+  return JSON.parse(readFileSync(join(root, RECORD_PATH), 'utf8')) as BenchRecord;
+}
+
 /**
- * The full report goes to docs/performance.md, the machine and the targets to the README's
- * performance section, the chart to docs/performance.svg (which performance.md embeds).
+ * Renders a recorded run into the docs: the full report to docs/performance.md, the machine and the
+ * targets to the README's performance section, the chart to docs/performance.svg (which
+ * performance.md embeds). `record`: also writes the run to bench/last-run.json (a fresh run).
  */
-export function writeDocs(info: RunInfo, targets: readonly Target[], lines: string[], results: readonly Measured[]): void {
-  mkdirSync(join(info.root, 'docs'), { recursive: true });
-  const caption = chartCaption(new Date(), commitOf(info), cpus().length, process.version);
-  writeFileSync(join(info.root, 'docs/performance.svg'), chartSvg(results, caption));
-  replaceBlock(join(info.root, 'docs/performance.md'), lines, `# Performance\n\n${START}\n${END}\n`);
-  replaceBlock(join(info.root, 'README.md'), summary(info, targets), `${START}\n${END}\n`);
+export function writeDocs(root: string, record: BenchRecord, { save }: { save: boolean }): void {
+  mkdirSync(join(root, 'docs'), { recursive: true });
+  if (save) writeFileSync(join(root, RECORD_PATH), `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(join(root, 'docs/performance.svg'), chartSvg(record.runs, chartCaption(record)));
+  replaceBlock(join(root, 'docs/performance.md'), report(record), `# Performance\n\n${START}\n${END}\n`);
+  replaceBlock(join(root, 'README.md'), summary(record), `${START}\n${END}\n`);
 }

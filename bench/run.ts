@@ -35,7 +35,7 @@ import {
   thresholdTarget,
   wanTargets,
 } from './targets.js';
-import { fmt, report, writeDocs, type Measured, type RunInfo, type Target } from './report.js';
+import { benchRecord, fmt, report, writeDocs, type Measured, type RunInfo, type Target } from './report.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** BENCH_CONNECTOR_CLI: another build of the connector to measure (an A/B of a change), same emulator and floor. */
@@ -514,9 +514,9 @@ async function main(): Promise<void> {
   for (const [name, run] of Object.entries(scenarios)) if (!only || only.includes(name)) await run();
   if (QUICK) for (const target of targets) judgeOnlyAtFullSize(target);
   const info: RunInfo = { root: ROOT, quick: QUICK, reps: REPS, seed: SEED, connectorNodeFlags: CONNECTOR_NODE_FLAGS, loadAtStart: LOAD_AT_START };
-  const lines = report(info, results, targets, notes, Date.now() - started);
-  process.stdout.write(`${lines.join('\n')}\n`);
-  if (WRITE_DOCS) writeDocs(info, targets, lines, results);
+  const record = benchRecord(info, results, targets, notes, Date.now() - started);
+  process.stdout.write(`${report(record).join('\n')}\n`);
+  if (WRITE_DOCS) writeDocs(ROOT, record, { save: true });
   const judged = targets.filter((t) => t.pass !== undefined);
   const failed = judged.filter((t) => !t.pass).length;
   log(failed ? `${failed} of ${judged.length} targets FAIL` : `all ${judged.length} targets PASS`);

@@ -1,50 +1,24 @@
 /**
- * The CLI as a person and the platform meet it: the usage text, wrong command lines, the `state`
- * helper, the forms --state takes, the executable bit, and the last words of a process whose error
- * escaped every command. Each runs the compiled CLI as a child process.
+ * The CLI's front door as main() and the `state` helper see it, in-process: which command lines ask
+ * for the usage text, wrong command lines, a config path that is a directory, and resuming by hand
+ * with the helper and the forms --state takes. What only a process shows (exit codes as the shell
+ * sees them, the shebang, last words, the helper under a small heap) is in front-door.process.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { configuredCatalog, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
+import { PassThrough, Readable } from 'node:stream';
+import { configuredCatalog, runCommandLine, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
+import { nativeImport } from './helpers/native.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
-import { CLI_PATH } from './helpers/paths.js';
-import { lineProblems } from './helpers/protocol-validator.js';
+
+const { USAGE_TEXT, wantsUsage } = nativeImport<typeof import('../connector/runtime/usage.js')>(new URL('../connector/runtime/usage.js', import.meta.url));
+const { runStateHelper } = nativeImport<typeof import('../connector/runtime/state-helper.js')>(
+  new URL('../connector/runtime/state-helper.js', import.meta.url),
+);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'front-door-'));
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface CliOptions {
-  stdin?: string;
-  env?: NodeJS.ProcessEnv;
-  /** A module node loads before the CLI (`node --import`). */
-  preload?: string;
-  /** Run the file itself, through its shebang, instead of `node cli.js`. */
-  direct?: boolean;
-}
-
-function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
-  const nodeArgs = options.preload ? ['--import', options.preload] : [];
-  const child = options.direct
-    ? spawn(CLI_PATH, args, { env: { ...process.env, ...options.env } })
-    : spawn(process.execPath, [...nodeArgs, CLI_PATH, ...args], { env: { ...process.env, ...options.env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin.end(options.stdin ?? '');
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function file(name: string, text: string): string {
   const full = path.join(dir, name);
@@ -52,37 +26,51 @@ function file(name: string, text: string): string {
   return full;
 }
 
-/** The stdout lines as protocol messages, each checked against the protocol schema. */
-function messagesOf(run: CliRun): Message[] {
-  return run.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      expect(lineProblems(line)).toEqual([]);
-      return JSON.parse(line) as Message;
-    });
+interface HelperRun {
+  code: number;
+  stdout: string;
+  stderr: string;
 }
 
-const STACK_LINE = /\n\s+at /;
+/** The state helper on `argv`, with `stdin` piped in (a pipe, not a terminal). */
+async function runHelper(argv: string[], stdin = ''): Promise<HelperRun> {
+  const collect = () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    return { stream, text: () => text };
+  };
+  const stdout = collect();
+  const stderr = collect();
+  const code = await runStateHelper(argv, { stdin: Readable.from([stdin]), stdout: stdout.stream, stderr: stderr.stream });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
 
 describe('usage', () => {
-  it.each([[[]], [['--help']], [['-h']], [['help']], [['read', '--help']]])('%j prints the usage text on stderr and exits 2', async (args) => {
-    const run = await runCli(args);
-    expect(run).toMatchObject({ code: 2, stdout: '' });
-    expect(run.stderr).toMatch(/^Usage: source-salesforce COMMAND/);
-    expect(run.stderr).toMatch(/read +--config FILE --catalog FILE \[--state FILE\]/);
-    expect(run.stderr).toMatch(/state \[--from FILE\]/);
+  it.each([[[]], [['--help']], [['-h']], [['help']], [['read', '--help']]])('%j asks for the usage text', (args) => {
+    expect(wantsUsage(args)).toBe(true);
   });
 
+  it.each([[['spec']], [['read', '--config', 'c.json']], [['state']]])('%j does not', (args) => {
+    expect(wantsUsage(args)).toBe(false);
+  });
+
+  it('names every command and its options', () => {
+    expect(USAGE_TEXT).toMatch(/^Usage: source-salesforce COMMAND/);
+    expect(USAGE_TEXT).toMatch(/read +--config FILE --catalog FILE \[--state FILE\]/);
+    expect(USAGE_TEXT).toMatch(/state \[--from FILE\]/);
+  });
+});
+
+describe('wrong command lines', () => {
   it.each([
     [['write'], /^Unknown command 'write'; the commands are spec, check, discover and read \(--help explains them\)\.$/],
     [['check', '--verbose'], /^Unknown argument '--verbose' for check\.$/],
     [['read', '--config', 'c.json'], /^The read command needs --catalog FILE\.$/],
   ])('%j is one config_error TRACE without a stack, and a non-zero exit', async (args, message) => {
-    const run = await runCli(args);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe('');
-    const [only, ...rest] = messagesOf(run);
+    const run = await runCommandLine(args);
+    expect(run.exitCode).toBe(1);
+    const [only, ...rest] = run.messages;
     expect(rest).toEqual([]);
     expect(only.trace.error).toEqual({
       message: expect.stringMatching(message),
@@ -90,72 +78,16 @@ describe('usage', () => {
       internal_message: expect.stringMatching(/^usage: /),
     });
   });
-});
-
-describe('the file dist/connector/cli.js', () => {
-  it('is executable after the build, and run directly it answers with the memory cap of its shebang', async () => {
-    expect(statSync(CLI_PATH).mode & 0o111).toBe(0o111);
-    const heap = file(
-      'heap.mjs',
-      `import v8 from 'node:v8';\nprocess.stderr.write(\`heap limit \${Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20)} MB\\n\`);\n`,
-    );
-    const run = await runCli(['spec'], { direct: true, env: { NODE_OPTIONS: `--import ${heap}` } });
-    expect(run.code).toBe(0);
-    expect(messagesOf(run).map((m) => m.type)).toEqual(['SPEC']);
-    // --max-old-space-size=256 plus the young generation; Node's default here would be gigabytes.
-    const limit = Number(/heap limit (\d+) MB/.exec(run.stderr)?.[1]);
-    expect(limit).toBeGreaterThanOrEqual(256);
-    expect(limit).toBeLessThan(320);
-  });
-});
-
-describe('last words', () => {
-  // Throws once the CLI has installed its handlers, while `spec` runs or right after it; the timer
-  // keeps the process alive until then, so the throw always happens.
-  const preload = (name: string, failure: string) =>
-    file(
-      name,
-      `const fail = () => { ${failure}; };\nconst wait = () => setTimeout(process.listenerCount('uncaughtException') > 0 ? fail : wait, 1);\nwait();\n`,
-    );
-
-  it.each([
-    [
-      'a throw in a timer',
-      "throw new Error('boom in a timer')",
-      /^The connector failed unexpectedly; see the internal message for details\.$/,
-      'boom in a timer',
-    ],
-    ['a rejection nobody awaits', "void Promise.reject(new Error('boom in a promise'))", /^The connector failed unexpectedly/, 'boom in a promise'],
-    [
-      'a string longer than V8 allows',
-      "'x'.repeat(2 ** 30)",
-      /^The connector ran out of memory \(Invalid string length\); raise --max-old-space-size in NODE_OPTIONS/,
-      'Invalid string length',
-    ],
-  ])('%s ends the output with one system_error TRACE, the stack only in stack_trace, and exit 1', async (name, failure, message, internal) => {
-    const run = await runCli(['spec'], { preload: preload(`${name.replace(/\W+/g, '-')}.mjs`, failure) });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe('');
-    const messages = messagesOf(run);
-    const errors = messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
-    expect(errors).toHaveLength(1);
-    expect(messages.at(-1)).toBe(errors[0]);
-    const error = errors[0].trace.error;
-    expect(error).toMatchObject({ failure_type: 'system_error', internal_message: internal });
-    expect(error.message).toMatch(message);
-    expect(error.message).not.toMatch(STACK_LINE);
-    expect(error.stack_trace).toMatch(STACK_LINE);
-  });
 
   it('a config path that is a directory is a config_error (a FAILED status for check) naming it', async () => {
-    const read = await runCli(['read', '--config', dir, '--catalog', dir]);
-    expect(read.code).toBe(1);
-    const [error] = messagesOf(read);
+    const read = await runCommandLine(['read', '--config', dir, '--catalog', dir]);
+    expect(read.exitCode).toBe(1);
+    const [error] = read.messages;
     expect(error.trace.error.message).toBe(`The config file ${dir} is a directory; pass the right path with --config.`);
     expect(error.trace.error.stack_trace).toBeUndefined();
-    const check = await runCli(['check', '--config', dir]);
-    expect(check.code).toBe(0);
-    expect(messagesOf(check)[0].connectionStatus).toEqual({
+    const check = await runCommandLine(['check', '--config', dir]);
+    expect(check.exitCode).toBe(0);
+    expect(check.messages[0].connectionStatus).toEqual({
       status: 'FAILED',
       message: `The config file ${dir} is a directory; pass the right path with --config.`,
     });
@@ -182,8 +114,8 @@ describe('resuming by hand', () => {
   it('the state helper prints the last STATE of each stream, from standard input or --from', async () => {
     const expected = stateFrom(first.states);
     expect(expected.map((s) => s.stream.stream_descriptor.name).sort()).toEqual(['Account', 'Contact', 'User']);
-    const piped = await runCli(['state'], { stdin: output });
-    const named = await runCli(['state', '--from', file('read-1.jsonl', output)]);
+    const piped = await runHelper([], output);
+    const named = await runHelper(['--from', file('read-1.jsonl', output)]);
     for (const run of [piped, named]) {
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual(expected);
@@ -215,7 +147,7 @@ describe('resuming by hand', () => {
 
 describe('the state helper refuses', () => {
   it('output without a STATE, with a sentence on stderr and exit 1', async () => {
-    const run = await runCli(['state'], { stdin: '{"type":"LOG","log":{"level":"INFO","message":"hi"}}\nnot json\n' });
+    const run = await runHelper([], '{"type":"LOG","log":{"level":"INFO","message":"hi"}}\nnot json\n');
     expect(run).toMatchObject({ code: 1, stdout: '' });
     expect(run.stderr).toBe(
       'source-salesforce state: skipped 1 of 2 lines that are not JSON (a read stopped mid-line leaves one).\n' +
@@ -228,43 +160,15 @@ describe('the state helper refuses', () => {
     [['--from'], /--from needs a file path/],
     [['--from', 'a', 'b'], /unknown argument 'b'/],
   ])('%j as a wrong command line (exit 2)', async (args, message) => {
-    const run = await runCli(['state', ...args]);
+    const run = await runHelper(args);
     expect(run).toMatchObject({ code: 2, stdout: '' });
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/use: source-salesforce state \[--from FILE\]/);
   });
 
   it('a file it cannot read (exit 1)', async () => {
-    const run = await runCli(['state', '--from', path.join(dir, 'missing.jsonl')]);
+    const run = await runHelper(['--from', path.join(dir, 'missing.jsonl')]);
     expect(run).toMatchObject({ code: 1, stdout: '' });
     expect(run.stderr).toMatch(/^source-salesforce state: cannot read .*missing\.jsonl \(ENOENT\)/);
-  });
-});
-
-describe('the state helper on a large read output', () => {
-  it('streams it: 80 MB pass through a 32 MB heap that the whole file alone would overflow', async () => {
-    const big = path.join(dir, 'big.jsonl');
-    const record = JSON.stringify({ type: 'RECORD', record: { stream: 'Account', emitted_at: 1, data: { Id: 'x', Name: 'y'.repeat(900) } } }) + '\n';
-    const page = record.repeat(200);
-    const state = (i: number) =>
-      JSON.stringify({
-        type: 'STATE',
-        state: { type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: { SystemModstamp: new Date(i * 1000).toISOString() } } },
-      });
-    writeFileSync(big, Array.from({ length: 400 }, (_, i) => page + state(i)).join('\n') + '\n');
-    expect(statSync(big).size).toBeGreaterThan(75 * 2 ** 20);
-    // The cap is tight enough to matter: the file read whole and split, as a one-liner would, dies.
-    const whole = spawn(process.execPath, ['--max-old-space-size=32', '-e', `require('fs').readFileSync(${JSON.stringify(big)}, 'utf8').split('\\n')`], {
-      stdio: 'ignore',
-    });
-    expect(await new Promise((resolve) => whole.once('close', resolve))).not.toBe(0);
-    const child = spawn(process.execPath, ['--max-old-space-size=32', CLI_PATH, 'state', '--from', big]);
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const code = await new Promise((resolve) => child.once('close', resolve));
-    expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual([
-      { type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: { SystemModstamp: new Date(399_000).toISOString() } } },
-    ]);
   });
 });

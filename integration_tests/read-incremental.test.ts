@@ -3,7 +3,7 @@ import { configuredCatalog, runConnector, stateFrom, type Message, type RunResul
 import { startOrg, type TestOrg } from './helpers/org.js';
 
 // Pages of 200 rows, so Contact's tie group of hundreds of records sharing one SystemModstamp
-// spans several pages. Resuming after a kill or a SIGTERM is in cli-process.test.ts.
+// spans several pages. Resuming after a kill or a SIGTERM is in cli.process.test.ts.
 let org: TestOrg;
 let catalog: Message;
 let first: RunResult;

@@ -3,15 +3,26 @@
  * windows (and never carry ORDER BY), a full refresh killed again and again, Bulk reads killed in the
  * middle of a window. The union of what each run committed (records before its last STATE) is the
  * whole object every time.
+ *
+ * A read killed after N lines has printed exactly the first N lines of what it would have printed
+ * (it cannot know it will be killed), so these kills are prefixes of in-process reads: any point can
+ * be chosen exactly, where a real kill lands wherever the process happens to be. Real kills of the
+ * CLI, mid-line included, are in cli.process.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { configuredCatalog, idsOf, runConnector, runConnectorProcess, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
+import { configuredCatalog, idsOf, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/** What a read killed after `lines` lines printed: its first `lines` messages. */
+function killedAfter(run: { messages: Message[] }, lines: number): { messages: Message[]; states: Message[]; logs: Message[] } {
+  const messages = run.messages.slice(0, lines);
+  return { messages, states: messages.filter((m) => m.type === 'STATE'), logs: messages.filter((m) => m.type === 'LOG') };
+}
+
 /** Ids a killed run committed: its records up to its last STATE (the platform keeps no more). */
-function committedIds(run: RunResult, stream: string): string[] {
+function committedIds(run: { messages: Message[]; states: Message[] }, stream: string): string[] {
   const last = run.states.filter((s) => s.state.stream.stream_descriptor.name === stream).at(-1);
   const ids: string[] = [];
   for (const m of run.messages) {
@@ -84,20 +95,23 @@ describe('kills', () => {
   let org: TestOrg;
   let all: string[];
   beforeAll(async () => {
-    // 25 ms a request: output arrives in big chunks, and a kill must land before a fast run could finish.
-    org = await startOrg({ counts: { Contact: 2000, Account: 2000 }, maxBatchSize: 80, faults: { latencyMs: 25 } });
+    // Pages of 80 records: a STATE every 80 records, so a kill can land between two or inside one page.
+    org = await startOrg({ counts: { Contact: 2000, Account: 2000 }, maxBatchSize: 80 });
     all = idsOf(org.emulator.records('Contact', { includeDeleted: true })).sort();
   });
   afterAll(() => org.emulator.close());
 
-  it('a full refresh killed at five points resumes each time where it stopped, and the union is complete', async () => {
+  it('a full refresh killed twice, inside a page and between pages, resumes each time where it stopped, and the union is complete', async () => {
     const config = { ...org.config, read_api: 'rest' };
     const catalog = await catalogOf(org, 'full_refresh', ['Account']);
     const live = idsOf(org.emulator.records('Account')).sort();
     const seen = new Set<string>();
     let state: Message[] | undefined;
-    for (const killAfterLines of [90, 100, 120, 95, 110]) {
-      const killed = await runConnectorProcess('read', { config, catalog, state, env: org.env, killAfterLines });
+    // Where each run is killed: inside its second page, then right after its third STATE.
+    const afterThirdState = (run: RunResult) => run.messages.indexOf(run.states[2]) + 1;
+    for (const killAt of [() => 120, afterThirdState]) {
+      const run = await runConnector('read', { config, catalog, state, env: org.env });
+      const killed = killedAfter(run, killAt(run));
       for (const id of committedIds(killed, 'Account')) seen.add(id);
       if (state) expect(killed.logs.some((l) => /resumed where the last run stopped/.test(l.log.message))).toBe(true);
       state = killed.states.length ? stateFrom(killed.states) : state;
@@ -117,8 +131,9 @@ describe('kills', () => {
     const config = { ...org.config, read_api: 'bulk' };
     const catalog = await catalogOf(org, 'incremental', ['Contact']);
     const kills = [900, 1800];
-    const killedRuns = await Promise.all(kills.map((killAfterLines) => runConnectorProcess('read', { config, catalog, env: org.env, killAfterLines })));
-    for (const [i, killed] of killedRuns.entries()) {
+    const whole = await runConnector('read', { config, catalog, env: org.env });
+    expect(whole.recordsOf('Contact')).toHaveLength(all.length);
+    for (const [i, killed] of kills.map((lines) => killedAfter(whole, lines)).entries()) {
       // Inside the one window of a first read, no STATE but the initial may claim anything.
       for (const s of killed.states) expect(s.state.stream.stream_state.SystemModstamp).toBeUndefined();
       const resumed = await runConnector('read', { config, catalog, state: killed.states.length ? stateFrom(killed.states) : undefined, env: org.env });

@@ -5,6 +5,7 @@
 import { ConfigError } from './errors.js';
 import { parseJsonText, readTextFile } from './json-file.js';
 import { describeSchemaError } from './schema-errors.js';
+import type { ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
 
 export type SyncMode = 'full_refresh' | 'incremental';
@@ -60,13 +61,17 @@ export interface StreamOffer {
   spelled?: readonly string[];
 }
 
+// Compiled once per process, like the spec in load-config.ts: a compile costs more than a check.
+let compiledShape: ValidateFunction | undefined;
+
 export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): ConfiguredStream[] {
   const { streams: offered, spelled = [] } = offer;
   const lower = (name: string) => name.toLowerCase();
   const role = `catalog file ${path}`;
   // The most common first mistake: passing what discover printed (the CATALOG message, or the catalog inside it).
   if (isCatalogMessage(raw) || isDiscoveredCatalog(raw)) throw discoverOutputError(path);
-  const validate = createAjv().compile(CATALOG_SHAPE);
+  compiledShape ??= createAjv().compile(CATALOG_SHAPE);
+  const validate = compiledShape;
   if (!validate(raw)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
   const streams = (raw as { streams: RawConfiguredStream[] }).streams;
   const seen = new Set<string>();

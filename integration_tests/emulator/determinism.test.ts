@@ -1,15 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { startEmulator } from './index.js';
+import { forgetGeneratedOrgs } from './org-store.js';
 
 const COUNTS = { Account: 60, Contact: 80, Lead: 40, Opportunity: 40, Case: 40, User: 10 };
 
 describe('generated data', () => {
   it('is identical for the same seed and different for another', async () => {
-    const [a, b, c] = await Promise.all([
-      startEmulator({ seed: 3, counts: COUNTS }),
-      startEmulator({ seed: 3, counts: COUNTS }),
-      startEmulator({ seed: 4, counts: COUNTS }),
-    ]);
+    // Each org generated afresh, not copied from the one before (org-store.ts keeps generated orgs).
+    const fresh = async (seed: number) => {
+      forgetGeneratedOrgs();
+      return startEmulator({ seed, counts: COUNTS });
+    };
+    const a = await fresh(3);
+    const b = await fresh(3);
+    const c = await fresh(4);
     try {
       for (const object of ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const) {
         expect(a.records(object, { includeDeleted: true })).toEqual(b.records(object, { includeDeleted: true }));
@@ -17,6 +21,23 @@ describe('generated data', () => {
       expect(a.records('Account')).not.toEqual(c.records('Account'));
     } finally {
       await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('started again from the same seed is a copy: a change to one org leaves the other as generated', async () => {
+    const [a, b] = [await startEmulator({ seed: 5, counts: COUNTS }), await startEmulator({ seed: 5, counts: COUNTS })];
+    try {
+      const before = b.records('Account', { includeDeleted: true });
+      const first = before[0].Id as string;
+      a.update('Account', first, { Name: 'Changed in one org' });
+      a.insert('Account');
+      expect(a.records('Account', { includeDeleted: true })).not.toEqual(before);
+      expect(b.records('Account', { includeDeleted: true })).toEqual(before);
+      const c = await startEmulator({ seed: 5, counts: COUNTS });
+      expect(c.records('Account', { includeDeleted: true })).toEqual(before);
+      await c.close();
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 

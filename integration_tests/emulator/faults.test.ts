@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startEmulator, type Emulator } from './index.js';
+import { FaultInjector } from './faults.js';
 import { call, mintToken, soqlPath, V } from './test-support.js';
 
 type ErrorBody = { errorCode: string; message: string }[];
@@ -53,5 +54,23 @@ describe('failure injection', () => {
     const over = await call(emu, `${V}/sobjects`, token);
     expect(over.status).toBe(403);
     expect((over.body as ErrorBody)[0].errorCode).toBe('REQUEST_LIMIT_EXCEEDED');
+  });
+});
+
+describe('fault draws', () => {
+  it('take the kinds in turn when asked, and restart the turn with each configuration', () => {
+    const faults = new FaultInjector({ errorRate: 1, kinds: ['reset', 'truncated', 'server_unavailable'], kindsInTurn: true });
+    expect([1, 2, 3, 4].map(() => faults.draw())).toEqual(['reset', 'truncated', 'server_unavailable', 'reset']);
+    faults.configure({ errorRate: 1, kinds: ['truncated', 'reset'], kindsInTurn: true });
+    expect([1, 2, 3].map(() => faults.draw())).toEqual(['truncated', 'reset', 'truncated']);
+  });
+
+  it('leave the same requests unfaulted for a seed whether or not the kinds go in turn', () => {
+    const faulted = (kindsInTurn: boolean) => {
+      const faults = new FaultInjector({ errorRate: 0.3, seed: 7, kindsInTurn });
+      return Array.from({ length: 50 }, () => faults.draw() !== null);
+    };
+    expect(faulted(true)).toEqual(faulted(false));
+    expect(faulted(true).filter(Boolean).length).toBeGreaterThan(5);
   });
 });

@@ -25,6 +25,11 @@ export interface FaultOptions {
   errorRate?: number;
   /** Which faults errorRate draws from; default all of them. */
   kinds?: FaultKind[];
+  /**
+   * Each fault takes the next of `kinds` in turn instead of a random one (the seed still decides
+   * which requests fault), so a run that meets as many faults as there are kinds meets every kind.
+   */
+  kindsInTurn?: boolean;
   /** Seconds sent as Retry-After on server_unavailable and rate_limited answers (none when absent). */
   retryAfterSeconds?: number;
   /** Seed for the fault draws, so a run is reproducible (default 1). */
@@ -62,6 +67,7 @@ export class FaultInjector {
   private options: FaultOptions = {};
   private rng = new Rng(1);
   private kinds: readonly FaultKind[] = FAULT_KINDS;
+  private turn = 0;
   readonly counts: FaultCounts = emptyCounts();
 
   constructor(options: FaultOptions | undefined) {
@@ -79,6 +85,7 @@ export class FaultInjector {
     this.options = { ...o };
     this.kinds = o.kinds ? [...o.kinds] : FAULT_KINDS;
     this.rng = new Rng(o.seed ?? 1);
+    this.turn = 0;
   }
 
   get sessionExpiresEvery(): number | undefined {
@@ -103,7 +110,9 @@ export class FaultInjector {
     const rate = this.options.errorRate ?? 0;
     if (rate <= 0) return null;
     if (this.rng.next() >= rate) return null;
-    return this.kinds[Math.floor(this.rng.next() * this.kinds.length)];
+    const pick = this.rng.next();
+    if (this.options.kindsInTurn) return this.kinds[this.turn++ % this.kinds.length];
+    return this.kinds[Math.floor(pick * this.kinds.length)];
   }
 
   /** Answers with a fault that needs no real response (every kind but the two that cut a real answer). */

@@ -3,7 +3,6 @@
  * user may see, filters, orders and limits. The result is a frozen list of row references (the
  * snapshot a query locator pages through), not copies.
  */
-import soqlParser from 'soql-parser-js';
 import type { FieldType as ParsedField, OrderByClause, Query } from 'soql-parser-js';
 import { specOf, type SObjectName, type SRecord } from './field-catalog.js';
 import { SalesforceError, soqlError, unsupportedType } from './errors.js';
@@ -12,8 +11,14 @@ import type { Column } from './record-serializer.js';
 import { SoqlContext } from './soql-context.js';
 import { compileWhere, type ModstampRange, type Predicate } from './soql-where.js';
 
-// soql-parser-js is CommonJS: under NodeNext ESM only its default export (module.exports) is reliable.
-const { parseQuery } = soqlParser;
+// soql-parser-js is CommonJS, and loading it costs most of a second. Node's own require loads it (the
+// way integration_tests/helpers/native.ts loads modules), so that the test suites which load the
+// emulator through Jest's module registry, one copy per test file, share one copy of the parser per
+// process instead of loading it again for each file; and only at the first query, so an emulator
+// process that never gets one (a wrong flag) does not load it at all.
+const nodeRequire = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+let parser: typeof import('soql-parser-js') | undefined;
+const parseQuery: (typeof import('soql-parser-js'))['parseQuery'] = (...args) => (parser ??= nodeRequire('soql-parser-js')).parseQuery(...args);
 
 export interface QueryAccess {
   /** The granted object of that name (case-insensitive), as the org spells it. */

@@ -54,6 +54,13 @@ export async function runConnector(command: string, input: RunInput = {}): Promi
   });
 }
 
+/** Runs main() in-process on a command line as it is given (wrong ones included), with no input files. */
+export async function runCommandLine(argv: string[], input: Pick<RunInput, 'env' | 'secrets'> = {}): Promise<RunResult> {
+  const stdout = new MemoryOutput();
+  const exitCode = await main(argv, new ProtocolWriter(stdout), settingsFor(input.env));
+  return resultFromOutput({ exitCode, stdout: stdout.text(), stderr: '', killed: false }, input.secrets ?? []);
+}
+
 export async function runConnectorProcess(command: string, input: ProcessRunInput = {}): Promise<RunResult> {
   return withInputFiles(command, input, async (argv) => {
     const child = spawn(process.execPath, [CLI_PATH, ...argv], { env: { ...process.env, ...input.env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -39,12 +39,21 @@ function compiled() {
 
 /** Returns the problems with one stdout line; empty when it is a valid message. */
 export function lineProblems(line: string): string[] {
+  return checkedLine(line).problems;
+}
+
+/** One stdout line parsed once: the message, and its problems (empty when it is a valid message). */
+export function checkedLine(line: string): { message?: Record<string, unknown>; problems: string[] } {
   let message: Record<string, unknown>;
   try {
     message = JSON.parse(line);
   } catch {
-    return [`not JSON: ${line.slice(0, 200)}`];
+    return { problems: [`not JSON: ${line.slice(0, 200)}`] };
   }
+  return { message, problems: messageProblems(message) };
+}
+
+function messageProblems(message: Record<string, unknown>): string[] {
   const { ajv, message: validate } = compiled();
   const problems: string[] = [];
   if (!validate(message)) problems.push(ajv.errorsText(validate.errors));

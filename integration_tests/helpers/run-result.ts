@@ -7,7 +7,7 @@
  */
 import { nativeImport } from './native.js';
 
-const { lineProblems } = nativeImport<typeof import('./protocol-validator.js')>(new URL('./protocol-validator.js', import.meta.url));
+const { checkedLine } = nativeImport<typeof import('./protocol-validator.js')>(new URL('./protocol-validator.js', import.meta.url));
 
 const SESSION_TOKEN = /00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?![\w.]{8,}/;
 // A signed JWT (the bearer flow's assertion): three base64url parts, the first two JSON objects.
@@ -51,9 +51,9 @@ export function resultFromOutput({ exitCode, stdout, stderr, killed }: Output, s
   const problems: string[] = [];
   for (const line of complete) {
     if (!line) continue;
-    const found = lineProblems(line);
-    if (found.length) problems.push(`${found.join('; ')} <- ${line.slice(0, 300)}`);
-    else messages.push(JSON.parse(line));
+    const checked = checkedLine(line);
+    if (checked.problems.length) problems.push(`${checked.problems.join('; ')} <- ${line.slice(0, 300)}`);
+    else messages.push(checked.message!);
   }
   if (problems.length) throw new Error(`connector printed invalid protocol lines:\n${problems.join('\n')}\nstderr: ${stderr}`);
 

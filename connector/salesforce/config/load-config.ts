@@ -5,7 +5,7 @@
  * resolved with the same config in the `credentials` shape, which the platform should store.
  */
 import { readFileSync } from 'node:fs';
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { SalesforceConfig } from '../../../generated/config.js';
 import { ConfigError } from '../../runtime/errors.js';
 import { DEFAULTS, EVERY_OBJECT } from './defaults.js';
@@ -50,13 +50,24 @@ export function loadSpec(): { connectionSpecification: Record<string, unknown>; 
   return JSON.parse(readFileSync(packagePath('spec.json'), 'utf8'));
 }
 
+// Compiled once per process: compiling the spec costs tens of milliseconds, more than the rest of
+// loading a config, and a process that runs main() again (the in-process tests) would pay it each time.
+let compiledSpec: { spec: Record<string, unknown>; validate: ValidateFunction } | undefined;
+function specValidator(): { spec: Record<string, unknown>; validate: ValidateFunction } {
+  if (!compiledSpec) {
+    const spec = loadSpec().connectionSpecification;
+    compiledSpec = { spec, validate: createAjv().compile(spec) };
+  }
+  return compiledSpec;
+}
+
 export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
   const role = `config file ${path}`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`The ${role} must hold a JSON object with hostname and the credentials of its auth_type.`);
   }
   const given = raw as Record<string, unknown>;
-  const spec = loadSpec().connectionSpecification;
+  const { spec, validate } = specValidator();
   const properties = spec.properties as Record<string, Record<string, unknown>>;
   const fail = (message: string): never => {
     throw new ConfigError(message.replace(/^The field /, `The ${role} field `));
@@ -64,7 +75,6 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
   const credentials = readCredentials(given, credentialBranches(properties.credentials), fail);
   // The hostname's own messages say what is wrong with it better than its pattern can.
   if (typeof given.hostname === 'string') parseHostname(given.hostname, role, credentials.flow);
-  const validate = createAjv().compile(spec);
   const config = structuredClone(credentials.migrated ?? given) as SalesforceConfig;
   if (!validate(config)) throw new ConfigError(schemaProblem(role, validate.errors![0], given.hostname));
   const org = parseHostname(config.hostname, role, credentials.flow);

@@ -66,8 +66,10 @@ describe('the CLI as a process', () => {
 
   it('after a kill at any point, the last STATE printed resumes without losing a record', async () => {
     const all = new Set(idsOf(org.emulator.records('Contact', { includeDeleted: true })));
-    // Each kill is its own process, so they run side by side; the resumed reads follow.
-    const kills = [3, 150, 404, 777];
+    // Each kill is its own process, so they run side by side; the resumed reads follow. One lands
+    // before the first STATE, one in the middle of the read (mid-line, as likely as not); kills at
+    // chosen points of a read's output are in read-resume.test.ts.
+    const kills = [3, 404];
     const killedRuns = await Promise.all(
       kills.map((killAfterLines) => runConnectorProcess('read', { config: org.config, catalog: only('Contact'), env: org.env, killAfterLines })),
     );
