@@ -129,12 +129,16 @@ describe('the CLI as a process', () => {
     let paused = 0;
     let done = false;
     void exited.then(() => (done = true));
+    // Between two pauses, each far shorter than the rule, the reader takes one chunk of the pipe and stops again.
     while (!done) {
       child.stdout.pause();
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      paused += 400;
-      child.stdout.resume();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      paused += 100;
+      await new Promise((resolve) => {
+        child.stdout.once('data', resolve);
+        void exited.then(resolve);
+        child.stdout.resume();
+      });
     }
     expect(await exited).toBe(0);
     expect(stderr()).toBe('');

@@ -35,6 +35,7 @@ function enforcedLimits(): string[] {
   return [
     `${DEFAULT_SETTINGS.idleTimeoutMs / 1000} s of silence`,
     `${DEFAULT_SETTINGS.deadlineMs / 60_000} minutes per call`,
+    `takes nothing for ${DEFAULT_SETTINGS.outputStallMs / 60_000} minutes`,
     `${LATE_COMMIT_LOOKBACK_MS / 60_000} minutes before`,
   ];
 }
