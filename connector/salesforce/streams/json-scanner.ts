@@ -3,25 +3,39 @@
  * anything JSON.parse would refuse (a cut-off text, a raw control character in a string, a bad
  * escape, number or literal), so what it lets through can be copied as it is. record-slicer.ts
  * builds on it.
+ *
+ * Numbers are the one token JSON.stringify writes differently from how they may come: `100.0`,
+ * `1E2`, `-0`, `1e400` (Infinity, written null). The scanner notes where each such number is
+ * (`odd`), so a copy can write it the way JSON.parse then JSON.stringify would.
  */
-import { BACKSLASH, COMMA, QUOTE, SPACE, isDigit } from './bytes.js';
+import { BACKSLASH, COMMA, QUOTE, SPACE, isCanonicalNumber, isDigit } from './bytes.js';
 
 export const COLON = 0x3a;
 export const OPEN_OBJECT = 0x7b;
 export const CLOSE_OBJECT = 0x7d;
 export const OPEN_ARRAY = 0x5b;
 export const CLOSE_ARRAY = 0x5d;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
 
 /** The bytes break JSON's grammar, or use it in a way the scanner does not take (the caller parses them instead). */
 export class Unsliceable extends Error {}
 
 export class JsonScanner {
   protected pos = 0;
+  /** start and end of every number not written as JSON.stringify writes it, in the order met */
+  protected readonly odd: number[] = [];
+  /** the close byte of each array or object open around `skipNested`'s position */
+  private closers = new Uint8Array(64);
 
   constructor(protected readonly b: Buffer) {}
 
+  /** JSON's whitespace: space, tab, LF, CR. */
   protected space(): void {
-    while (this.b[this.pos] === SPACE) this.pos++;
+    const b = this.b;
+    let c = b[this.pos];
+    while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++this.pos];
   }
 
   protected expect(c: number): void {
@@ -67,33 +81,70 @@ export class JsonScanner {
     const b = this.b;
     const c = b[start];
     if (c === QUOTE) return this.skipString(start);
-    if (c === OPEN_OBJECT || c === OPEN_ARRAY) return this.skipNested(start, c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY);
+    if (c === OPEN_OBJECT || c === OPEN_ARRAY) return this.skipNested(start);
     if (c === 0x74) return this.skipLiteral(start, 'true');
     if (c === 0x66) return this.skipLiteral(start, 'false');
     if (c === 0x6e) return this.skipLiteral(start, 'null');
     return this.skipNumber(start);
   }
 
-  protected skipNested(start: number, close: number): number {
+  /**
+   * An array or object, however deep: a loop over a stack of close bytes, not recursion, so nesting
+   * that JSON.parse reads cannot overflow the call stack here.
+   */
+  protected skipNested(start: number): number {
+    const b = this.b;
     const saved = this.pos;
-    this.pos = start + 1;
-    this.space();
-    if (this.b[this.pos] === close) this.pos++;
-    else {
-      for (;;) {
-        this.space();
-        if (close === CLOSE_OBJECT) {
-          this.pos = this.skipString(this.pos);
-          this.expect(COLON);
-          this.space();
+    let depth = 0;
+    let i = start;
+    for (;;) {
+      // at the start of a value, inside `depth` open arrays and objects
+      const c = b[i];
+      if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        if (depth === this.closers.length) {
+          const more = new Uint8Array(depth * 2);
+          more.set(this.closers);
+          this.closers = more;
         }
-        this.pos = this.skipValue(this.pos);
-        if (this.next(close)) break;
+        const close = c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
+        this.closers[depth++] = close;
+        this.pos = i + 1;
+        this.space();
+        if (b[this.pos] === close) {
+          this.pos++;
+          depth--;
+        } else {
+          if (close === CLOSE_OBJECT) this.member();
+          i = this.pos;
+          continue;
+        }
+      } else this.pos = this.skipValue(i);
+      // after a value: close what it ends, until a comma leads to the next value
+      for (;;) {
+        if (depth === 0) {
+          const end = this.pos;
+          this.pos = saved;
+          return end;
+        }
+        const close = this.closers[depth - 1];
+        if (this.next(close)) {
+          depth--;
+          continue;
+        }
+        this.space();
+        if (close === CLOSE_OBJECT) this.member();
+        break;
       }
+      i = this.pos;
     }
-    const end = this.pos;
-    this.pos = saved;
-    return end;
+  }
+
+  /** A member's name and colon; leaves `pos` at its value. */
+  private member(): void {
+    this.space();
+    this.pos = this.skipString(this.pos);
+    this.expect(COLON);
+    this.space();
   }
 
   protected skipLiteral(start: number, literal: string): number {
@@ -119,6 +170,7 @@ export class JsonScanner {
       if (!isDigit(b[i])) throw new Unsliceable();
       while (isDigit(b[i])) i++;
     }
+    if (!isCanonicalNumber(b, start, i)) this.odd.push(start, i);
     return i;
   }
 }
