@@ -19,11 +19,34 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/**
+ * Arrays and objects inside each other, the page's own object included, deeper than any Salesforce
+ * page goes: JSON.parse reads more, but JSON.stringify, which writes every record that is not
+ * sliced, overflows the call stack a few thousand levels down. A page nested deeper is refused.
+ */
+export const MAX_NESTING = 512;
+
 /** The bytes break JSON's grammar, or use it in a way the scanner does not take (the caller parses them instead). */
 export class Unsliceable extends Error {}
 
+/** How deep arrays and objects nest in JSON text that JSON.parse accepted (brackets inside strings not counted). */
+export function nesting(b: Buffer): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === QUOTE) {
+      for (i++; b[i] !== QUOTE; i++) if (b[i] === BACKSLASH) i++;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) deepest = Math.max(deepest, ++depth);
+    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) depth--;
+  }
+  return deepest;
+}
+
 export class JsonScanner {
   protected pos = 0;
+  /** arrays and objects open around the value `skipValue` is given (the caller keeps it up to date) */
+  protected around = 0;
   /** start and end of every number not written as JSON.stringify writes it, in the order met */
   protected readonly odd: number[] = [];
   /** the close byte of each array or object open around `skipNested`'s position */
@@ -31,11 +54,17 @@ export class JsonScanner {
 
   constructor(protected readonly b: Buffer) {}
 
+  /** line ends met as whitespace so far: a span copied across one would break the output line */
+  protected breaks = 0;
+
   /** JSON's whitespace: space, tab, LF, CR. */
   protected space(): void {
     const b = this.b;
     let c = b[this.pos];
-    while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++this.pos];
+    while (c === SPACE || c === LF || c === CR || c === TAB) {
+      if (c === LF || c === CR) this.breaks++;
+      c = b[++this.pos];
+    }
   }
 
   protected expect(c: number): void {
@@ -106,6 +135,8 @@ export class JsonScanner {
           more.set(this.closers);
           this.closers = more;
         }
+        // Too deep to write: the ordinary way refuses the page.
+        if (this.around + depth >= MAX_NESTING) throw new Unsliceable();
         const close = c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
         this.closers[depth++] = close;
         this.pos = i + 1;

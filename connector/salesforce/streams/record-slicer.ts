@@ -18,7 +18,7 @@ import { EncodedRecord } from '../../runtime/encoded-record.js';
 import type { DescribeField, PageDecoder, QueryPage } from '../api/types.js';
 import { ByteOutput } from './byte-output.js';
 import { BACKSLASH, COMMA, QUOTE, isCanonicalNumber, matches, pattern } from './bytes.js';
-import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, JsonScanner, OPEN_ARRAY, OPEN_OBJECT, Unsliceable } from './json-scanner.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, JsonScanner, MAX_NESTING, OPEN_ARRAY, OPEN_OBJECT, Unsliceable, nesting } from './json-scanner.js';
 import { BufferPool } from '../api/buffer-pool.js';
 import { createRecordShaper, normalizeDateTime } from './record-shaper.js';
 
@@ -67,6 +67,7 @@ export function pageSlicer(plan: SlicePlan, pool: BufferPool = new BufferPool())
     }
     // The ordinary way: it accepts every valid JSON page, and says what is wrong with any other.
     const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (nesting(body) > MAX_NESTING) throw new Error(`arrays and objects nested more than ${MAX_NESTING} deep`);
     const page = queryPage(parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {});
     if (Array.isArray(page.records)) {
       if (!page.records.every(isPlainObject)) throw new Error('a record that is not a JSON object');
@@ -155,6 +156,7 @@ class PageSlicer extends JsonScanner {
         this.space();
         if (key === 'records' && b[this.pos] === OPEN_ARRAY) members.records = this.records();
         else {
+          this.around = 1;
           const start = this.pos;
           this.pos = this.skipValue(start);
           if (key === 'records' || PAGE_MEMBERS.has(key)) members[key] = JSON.parse(b.toString('utf8', start, this.pos));
@@ -203,12 +205,16 @@ class PageSlicer extends JsonScanner {
       for (;;) {
         this.space();
         const keyStart = this.pos;
+        const breaks = this.breaks;
         const keyEnd = this.skipString(keyStart);
         this.pos = keyEnd;
         this.expect(COLON);
         this.space();
         const valueStart = this.pos;
+        this.around = 3;
         const valueEnd = this.skipValue(valueStart);
+        // A line end inside the member would be copied into the RECORD line: the ordinary way writes it.
+        if (this.breaks !== breaks) throw new Unsliceable();
         this.pos = valueEnd;
         // Salesforce writes the fields in the order of the SELECT: the expected name is nearly always the one.
         const i = this.isKey(expected, keyStart, keyEnd) ? expected : this.lookup(keyStart, keyEnd);
