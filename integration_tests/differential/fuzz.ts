@@ -21,11 +21,12 @@ export async function runProperty<T>(name: string, property: fc.IAsyncProperty<T
   });
   if (fuzz) process.stderr.write(`fuzz: ${name}: ${details.numRuns} cases, seed ${seed}, ${details.failed ? 'FAILED' : 'no difference'}\n`);
   if (!details.failed) return;
-  const example: unknown = (details.counterexample as unknown[] | null)?.[0];
-  const shown = Buffer.isBuffer(example) ? JSON.stringify(example.toString('latin1')) : fc.stringify(example);
+  const shown = ((details.counterexample as unknown[] | null) ?? [])
+    .map((value) => (Buffer.isBuffer(value) ? `(latin1) ${JSON.stringify(value.toString('latin1'))}` : fc.stringify(value)))
+    .join(', ');
   throw new Error(
     `${name}: ${(details.errorInstance as Error | undefined)?.message ?? 'failed'}\n` +
-      `on (latin1) ${shown.length > 3000 ? `${shown.slice(0, 3000)}… (${shown.length} characters)` : shown}\n` +
+      `on ${shown.length > 3000 ? `${shown.slice(0, 3000)}… (${shown.length} characters)` : shown}\n` +
       `seed ${details.seed}, path ${details.counterexamplePath}`,
   );
 }

@@ -37,6 +37,8 @@ export interface CsvRecordPlan {
   maxRowBytes: number;
   /** where buffers come from (the records' go back to it once written: RecordBatch.buffers) */
   pool?: BufferPool;
+  /** bytes gathered before they are read (BATCH_BYTES); tests make it small to put batch edges everywhere */
+  batchBytes?: number;
 }
 
 /** Records, and the buffers they are in: give those back to the pool once the records are written. */
@@ -92,8 +94,8 @@ export class CsvPageSlicer extends CsvRows {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** bytes held that make the next batch: twice the unfinished row held back, so each byte is read a bounded number of times */
-  private due = BATCH_BYTES;
-  /** bytes gathered and read over every batch, rows read again included (at most a few times the page's bytes) */
+  private due: number;
+  /** bytes gathered and read over every batch, rows read again included: under three times the page's bytes (a geometric sum, then the last batch) */
   scanned = 0;
   private members?: Member[];
   private idColumn = -1;
@@ -104,15 +106,21 @@ export class CsvPageSlicer extends CsvRows {
   /** JSON bytes written per CSV byte read so far: the output buffer of the next batch is sized by it */
   private growth = 2;
 
+  private readonly batchBytes: number;
+
   constructor(private readonly plan: CsvRecordPlan) {
     super();
+    this.batchBytes = plan.batchBytes ?? BATCH_BYTES;
+    this.due = this.batchBytes;
   }
 
   /** Records of the rows that `chunk` completes (rows arriving in pieces wait for their end). */
   push(chunk: Buffer): RecordBatch {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    return this.pendingBytes >= this.due ? this.parse(false) : { records: [], buffers: [] };
+    // The first batch holds at least the three bytes a BOM would take.
+    const due = this.pendingBytes >= this.due && (!this.first || this.pendingBytes >= 3);
+    return due ? this.parse(false) : { records: [], buffers: [] };
   }
 
   /** The page is complete: its last row may lack a line end; an open quote means it was cut off. */
@@ -134,7 +142,7 @@ export class CsvPageSlicer extends CsvRows {
     let data = gathered;
     this.pending = [];
     this.pendingBytes = 0;
-    this.due = BATCH_BYTES;
+    this.due = this.batchBytes;
     this.scanned += data.length;
     let pos = 0;
     if (this.first) {
@@ -167,7 +175,7 @@ export class CsvPageSlicer extends CsvRows {
       this.pending = [rest];
       this.pendingBytes = rest.length;
       // Past the row limit the next batch fails the page, so it need not wait for more than that.
-      this.due = Math.max(BATCH_BYTES, Math.min(2 * rest.length, this.plan.maxRowBytes + 1));
+      this.due = Math.max(this.batchBytes, Math.min(2 * rest.length, this.plan.maxRowBytes + 1));
     }
     return { records, buffers: out.used };
   }
