@@ -9,9 +9,9 @@
  * (a second kind of line end, a stray quote, bytes that are not UTF-8, a byte changed, a cut) and
  * fed in pieces of every size, with batches as small as one byte.
  *
- * A page csv-parse refuses must be refused. One it reads must give the same records, as RECORD
- * lines that are UTF-8 and valid, unless it holds two kinds of line end (outside quotes): csv-parse
- * reads those as cell text, the slicer refuses the page (a damaged body, fetched again). The bytes
+ * A page csv-parse refuses must be refused, and so must one whose rows end in two ways (outside
+ * quotes): csv-parse reads the second kind as cell text, where it is a body damaged on its way, to
+ * be fetched again. Any other page must give the same records, as RECORD lines that are UTF-8 and valid. The bytes
  * the slicer reads stay within three times the page's, whatever the pieces.
  */
 import fc from 'fast-check';
@@ -217,6 +217,7 @@ export async function comparePage(bytes: Buffer, sizes: number[], batchBytes: nu
     throw new Error(`refused a page csv-parse reads (${(error as Error).message})`);
   }
   if (expected.refused) throw new Error('read a page csv-parse refuses');
+  if (mixedLineEnds(bytes)) throw new Error('read a page whose rows end in two ways');
   if (isUtf8(bytes) && slicer.scanned > 3 * bytes.length + 3) throw new Error(`read ${slicer.scanned} bytes of a ${bytes.length}-byte page`);
   const got = await recordLines(records);
   const want = expected.records.map((r) => JSON.parse(JSON.stringify(r)) as unknown);
