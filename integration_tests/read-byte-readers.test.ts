@@ -136,7 +136,13 @@ describe('REST pages (JSON.parse and the shaping)', () => {
 
   it.each([
     ['read by the slicer', [{ pattern: '^\\{', replace: '{"release":1,' }]],
-    ['read the ordinary way (a line break inside a record)', [{ pattern: '^\\{', replace: '{"release":"now",' }, { pattern: '"Name":', flags: 'g', replace: '"Name":\n' }]],
+    [
+      'read the ordinary way (a line break inside a record)',
+      [
+        { pattern: '^\\{', replace: '{"release":"now",' },
+        { pattern: '"Name":', flags: 'g', replace: '"Name":\n' },
+      ],
+    ],
   ])('a page member named release is a member like any other, %s', async (_how, edits: TextEdit[]) => {
     page(edits);
     const result = await read('rest');

@@ -121,7 +121,10 @@ const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String
 const character = fc.oneof(
   { weight: 10, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) },
   { weight: 4, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
-  { weight: 4, arbitrary: fc.constantFrom('"', '""', ',', '\n', '\r', '\r\n', '\\', '\t', '\u0000', '\u001f', '\u007f', '\u2028', '\ufeff', 'é', '東', '😀', ' ') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom('"', '""', ',', '\n', '\r', '\r\n', '\\', '\t', '\u0000', '\u001f', '\u007f', '\u2028', '\ufeff', 'é', '東', '😀', ' '),
+  },
   { weight: 1, arbitrary: loneSurrogate },
 );
 const textCell = fc.array(character, { maxLength: 10 }).map((chars) => chars.join(''));
@@ -131,25 +134,48 @@ const numberCell = fc.oneof(
   { weight: 2, arbitrary: fc.stringMatching(/^-?[0-9]{1,20}(\.[0-9]{0,20})?([eE][+-]?[0-9]{1,3})?$/) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('-0', '-0.0', '100.0', '12.50', '1e3', '1e400', ' 12 ', '0x1F', '0b11', 'Infinity', '-Infinity', 'NaN', '00012', '1,000', '.5', '5.', '+7', '0.0000001', '123456789012345678'),
+    arbitrary: fc.constantFrom(
+      '-0',
+      '-0.0',
+      '100.0',
+      '12.50',
+      '1e3',
+      '1e400',
+      ' 12 ',
+      '0x1F',
+      '0b11',
+      'Infinity',
+      '-Infinity',
+      'NaN',
+      '00012',
+      '1,000',
+      '.5',
+      '5.',
+      '+7',
+      '0.0000001',
+      '123456789012345678',
+    ),
   },
   { weight: 1, arbitrary: textCell },
 );
 const booleanCell = fc.oneof(fc.constantFrom('true', 'false', 'TRUE', 'False', 'yes', '1'), textCell);
 const datetimeCell = fc.oneof(
   { weight: 4, arbitrary: fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()) },
-  { weight: 2, arbitrary: fc.constantFrom('2024-01-01T10:00:00.000+0000', '2024-01-01T10:00:00.000-0130', '2024-01-01T10:00:00Z', '2024-13-45T99:00:00.000Z', 'yesterday') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('2024-01-01T10:00:00.000+0000', '2024-01-01T10:00:00.000-0130', '2024-01-01T10:00:00Z', '2024-13-45T99:00:00.000Z', 'yesterday'),
+  },
   { weight: 1, arbitrary: textCell },
 );
 function cellFor(name: string): fc.Arbitrary<string> {
   const type = TYPE.get(name);
-  const value = type === 'currency' || type === 'int' || type === 'double' ? numberCell : type === 'boolean' ? booleanCell : type === 'datetime' ? datetimeCell : textCell;
+  const value =
+    type === 'currency' || type === 'int' || type === 'double' ? numberCell : type === 'boolean' ? booleanCell : type === 'datetime' ? datetimeCell : textCell;
   return fc.oneof({ weight: 6, arbitrary: value }, { weight: 1, arbitrary: fc.constant('') });
 }
 
 /** A cell as Salesforce writes it (quoted unless null), or quoted only where it must be. */
-const written = (value: string, quoteAll: boolean) =>
-  value === '' ? '' : quoteAll || /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+const written = (value: string, quoteAll: boolean) => (value === '' ? '' : quoteAll || /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
 const header = fc.oneof(
   { weight: 8, arbitrary: fc.constant(COLUMNS) },
@@ -184,13 +210,19 @@ export const csvBody = page.chain((bytes) => {
     { weight: 20, arbitrary: fc.constant(bytes) },
     { weight: 2, arbitrary: fc.tuple(at, fc.constantFrom([0x0a], [0x0d], [0x0d, 0x0a], [0x22], [0x2c])).map(([i, bad]) => insert(i, bad)) },
     { weight: 3, arbitrary: fc.tuple(at, notUtf8).map(([i, bad]) => insert(i, bad)) },
-    { weight: 1, arbitrary: fc.tuple(at, fc.integer({ min: 0, max: 255 })).map(([i, c]) => Buffer.concat([bytes.subarray(0, i), Buffer.from([c]), bytes.subarray(i + 1)])) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(at, fc.integer({ min: 0, max: 255 })).map(([i, c]) => Buffer.concat([bytes.subarray(0, i), Buffer.from([c]), bytes.subarray(i + 1)])),
+    },
     { weight: 1, arbitrary: at.map((i) => bytes.subarray(0, i)) },
   );
 });
 
 /** Where the body is cut into the pieces the slicer is given: one size throughout, or sizes at random. */
-const cuts = fc.oneof(fc.integer({ min: 1, max: 64 }).map((size) => [size]), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }));
+const cuts = fc.oneof(
+  fc.integer({ min: 1, max: 64 }).map((size) => [size]),
+  fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }),
+);
 
 const PLAN: CsvRecordPlan = { describe: DESCRIBE, compounds: COMPOUNDS, output: OUTPUT, primaryKey: 'Id', cursor: 'SystemModstamp', maxRowBytes: 1 << 30 };
 
@@ -226,7 +258,8 @@ export async function comparePage(bytes: Buffer, sizes: number[], batchBytes: nu
     if (canonical(got[i]) !== canonical(want[i])) throw new Error(`record ${i}: ${canonical(got[i])}\n csv-parse: ${canonical(want[i])}`);
     for (const name of ['Id', 'SystemModstamp']) {
       const value = (records[i] as Record<string, unknown>)[name];
-      if (!isDeepStrictEqual(value, expected.records[i][name])) throw new Error(`record ${i}: ${name} read as ${canonical(value)}, csv-parse ${canonical(expected.records[i][name])}`);
+      if (!isDeepStrictEqual(value, expected.records[i][name]))
+        throw new Error(`record ${i}: ${name} read as ${canonical(value)}, csv-parse ${canonical(expected.records[i][name])}`);
     }
   }
 }

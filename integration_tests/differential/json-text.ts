@@ -23,14 +23,30 @@ const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String
 const character = fc.oneof(
   { weight: 8, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) },
   { weight: 4, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
-  { weight: 3, arbitrary: fc.constantFrom('"', '\\', '/', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f', '\u007f', '\u2028', 'é', '東', '😀', '\ufeff', ',') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('"', '\\', '/', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f', '\u007f', '\u2028', 'é', '東', '😀', '\ufeff', ','),
+  },
   { weight: 1, arbitrary: loneSurrogate },
 );
 
 /** One character of a JSON string as it may be written: as JSON.stringify would, escaped, or raw (then maybe invalid). */
 const spelt = fc.tuple(character, fc.nat(399)).map(([c, how]) => {
   if (how > 9 || how < 6) return JSON.stringify(c).slice(1, -1);
-  if (how < 8) return [...c].map((ch) => Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, how === 6 ? '0' : '0').toUpperCase()}`).join('')).join('');
+  if (how < 8)
+    return [...c]
+      .map((ch) =>
+        Array.from(
+          { length: ch.length },
+          (_, i) =>
+            `\\u${ch
+              .charCodeAt(i)
+              .toString(16)
+              .padStart(4, how === 6 ? '0' : '0')
+              .toUpperCase()}`,
+        ).join(''),
+      )
+      .join('');
   if (how === 8) return c === '/' ? '\\/' : JSON.stringify(c).slice(1, -1);
   return c;
 });
@@ -89,10 +105,14 @@ export function jsonText(depth: number): fc.Arbitrary<string> {
     { weight: 300, arbitrary: fc.constantFrom('null', 'true', 'false') },
     { weight: 1, arbitrary: fc.constantFrom('nul', 'True', 'undefined', '') },
   );
-  const deep = fc.tuple(fc.oneof(fc.integer({ min: 505, max: 515 }), fc.integer({ min: 1, max: 3_000 })), fc.boolean()).map(([n, balanced]) => '['.repeat(n) + ']'.repeat(balanced ? n : n - 1));
+  const deep = fc
+    .tuple(fc.oneof(fc.integer({ min: 505, max: 515 }), fc.integer({ min: 1, max: 3_000 })), fc.boolean())
+    .map(([n, balanced]) => '['.repeat(n) + ']'.repeat(balanced ? n : n - 1));
   if (depth <= 0) return leaf;
   const inner = jsonText(depth - 1);
-  const array = fc.tuple(fc.array(inner, { maxLength: 4 }), spaces, fc.nat(GOOD)).map(([items, s, odd]) => `[${s}${items.join(`,${s}`)}${odd === 0 ? ',' : ''}]`);
+  const array = fc
+    .tuple(fc.array(inner, { maxLength: 4 }), spaces, fc.nat(GOOD))
+    .map(([items, s, odd]) => `[${s}${items.join(`,${s}`)}${odd === 0 ? ',' : ''}]`);
   const object = fc
     .tuple(fc.array(fc.tuple(stringText, inner), { maxLength: 4 }), spaces, fc.nat(GOOD))
     .map(([members, s, odd]) => `{${s}${members.map(([k, v]) => `${k}${s}:${v}`).join(`,${s}`)}${odd === 0 ? ',' : ''}}`);
@@ -121,7 +141,10 @@ export function mangled(bytes: Buffer): fc.Arbitrary<Buffer> {
     { weight: 30, arbitrary: fc.constant(bytes) },
     { weight: 1, arbitrary: fc.constant(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes])) },
     { weight: 2, arbitrary: fc.tuple(at, notUtf8).map(([i, bad]) => Buffer.concat([bytes.subarray(0, i), Buffer.from(bad), bytes.subarray(i)])) },
-    { weight: 1, arbitrary: fc.tuple(at, fc.integer({ min: 0, max: 255 })).map(([i, c]) => Buffer.concat([bytes.subarray(0, i), Buffer.from([c]), bytes.subarray(i + 1)])) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(at, fc.integer({ min: 0, max: 255 })).map(([i, c]) => Buffer.concat([bytes.subarray(0, i), Buffer.from([c]), bytes.subarray(i + 1)])),
+    },
     { weight: 1, arbitrary: at.map((i) => bytes.subarray(0, i)) },
   );
 }

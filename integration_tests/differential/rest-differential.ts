@@ -44,7 +44,8 @@ function shape(raw: Record<string, unknown>): Record<string, unknown> {
     if (value === undefined) raw[name] = null;
     else if (value === null) continue;
     else if (type === 'datetime' && typeof value === 'string') raw[name] = normalizeDateTime(value);
-    else if ((type === 'anyType' || type === 'json') && typeof value !== 'string') raw[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    else if ((type === 'anyType' || type === 'json') && typeof value !== 'string')
+      raw[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
   return raw;
 }
@@ -89,7 +90,14 @@ export function referencePage(body: Buffer): Reference {
 
 const datetimeText = fc.oneof(
   fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => JSON.stringify(d.toISOString().replace('Z', '+0000'))),
-  fc.constantFrom('"2024-01-01T10:00:00.000Z"', '"2024-01-01T10:00:00.000-0130"', '"2024-01-01T10:00:00+05:30"', '"2024-13-45T99:00:00.000+0000"', '"yesterday"', '""'),
+  fc.constantFrom(
+    '"2024-01-01T10:00:00.000Z"',
+    '"2024-01-01T10:00:00.000-0130"',
+    '"2024-01-01T10:00:00+05:30"',
+    '"2024-13-45T99:00:00.000+0000"',
+    '"yesterday"',
+    '""',
+  ),
   fc.constantFrom('"2024-01-01T10:00:00.000\\u002b0000"', '"\\u0032024-01-01T10:00:00.000+0000"'),
   jsonText(1),
 );
@@ -98,8 +106,18 @@ const datetimeText = fc.oneof(
 const nameText = (name: string) =>
   fc.oneof(
     { weight: 6, arbitrary: fc.constant(JSON.stringify(name)) },
-    { weight: 1, arbitrary: fc.nat(Math.max(0, name.length - 1)).map((i) => `"${name.slice(0, i)}\\u${name.charCodeAt(i).toString(16).padStart(4, '0')}${name.slice(i + 1)}"`) },
-    { weight: 1, arbitrary: fc.nat(Math.max(0, name.length - 1)).map((i) => `"${name.slice(0, i)}\\u${name.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}${name.slice(i + 1)}"`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .nat(Math.max(0, name.length - 1))
+        .map((i) => `"${name.slice(0, i)}\\u${name.charCodeAt(i).toString(16).padStart(4, '0')}${name.slice(i + 1)}"`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .nat(Math.max(0, name.length - 1))
+        .map((i) => `"${name.slice(0, i)}\\u${name.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}${name.slice(i + 1)}"`),
+    },
   );
 
 const attributesValue = fc.oneof(
@@ -122,19 +140,27 @@ const member = fc.oneof(
 );
 
 /** Members in Salesforce's order (attributes, then the fields) most of the time; any order, repeats and gaps otherwise. */
-const recordText = fc.oneof(
-  {
-    weight: 3,
-    arbitrary: fc
-      .tuple(attributesValue, ...FIELDS.map((f) => fc.option(valueFor(f.type), { freq: 8 })))
-      .map(([attributes, ...values]) => [['"attributes"', attributes] as [string, string], ...values.flatMap((v, i) => (v === null ? [] : [[JSON.stringify(NAMES[i]), v] as [string, string]]))]),
-  },
-  { weight: 1, arbitrary: fc.array(member, { maxLength: 10 }) },
-).chain((members) =>
-  fc
-    .tuple(fc.array(fc.tuple(spaces, spaces, spaces, spaces), { minLength: members.length, maxLength: members.length }), spaces)
-    .map(([gaps, end]) => `{${members.map(([k, v], i) => `${gaps[i][0]}${k}${gaps[i][1]}:${gaps[i][2]}${v}${gaps[i][3]}`).join(',')}${members.length ? '' : end}}`),
-);
+const recordText = fc
+  .oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(attributesValue, ...FIELDS.map((f) => fc.option(valueFor(f.type), { freq: 8 })))
+        .map(([attributes, ...values]) => [
+          ['"attributes"', attributes] as [string, string],
+          ...values.flatMap((v, i) => (v === null ? [] : [[JSON.stringify(NAMES[i]), v] as [string, string]])),
+        ]),
+    },
+    { weight: 1, arbitrary: fc.array(member, { maxLength: 10 }) },
+  )
+  .chain((members) =>
+    fc
+      .tuple(fc.array(fc.tuple(spaces, spaces, spaces, spaces), { minLength: members.length, maxLength: members.length }), spaces)
+      .map(
+        ([gaps, end]) =>
+          `{${members.map(([k, v], i) => `${gaps[i][0]}${k}${gaps[i][1]}:${gaps[i][2]}${v}${gaps[i][3]}`).join(',')}${members.length ? '' : end}}`,
+      ),
+  );
 
 const recordsText = fc
   .array(fc.oneof({ weight: 300, arbitrary: recordText }, { weight: 1, arbitrary: jsonText(1) }), { maxLength: 6 })
@@ -147,7 +173,10 @@ const pageMembers = fc.tuple(
   fc.option(fc.oneof({ weight: 30, arbitrary: recordsText }, { weight: 1, arbitrary: jsonText(2) }), { freq: 30 }),
   fc.oneof(
     { weight: 5, arbitrary: fc.constant([]) },
-    { weight: 1, arbitrary: fc.array(fc.tuple(fc.oneof(nameText('release'), nameText('__proto__'), nameText('records'), stringText), jsonText(2)), { maxLength: 2 }) },
+    {
+      weight: 1,
+      arbitrary: fc.array(fc.tuple(fc.oneof(nameText('release'), nameText('__proto__'), nameText('records'), stringText), jsonText(2)), { maxLength: 2 }),
+    },
   ),
 );
 
@@ -160,7 +189,9 @@ const pageText = fc
     if (next !== null) members.push(['"nextRecordsUrl"', next]);
     if (records !== null) members.push(['"records"', records]);
     members.push(...extra);
-    return fc.shuffledSubarray(members, { minLength: members.length, maxLength: members.length }).map((ordered) => `${s1}{${ordered.map(([k, v]) => `${k}:${v}`).join(`,${s2}`)}}${s1}`);
+    return fc
+      .shuffledSubarray(members, { minLength: members.length, maxLength: members.length })
+      .map((ordered) => `${s1}{${ordered.map(([k, v]) => `${k}:${v}`).join(`,${s2}`)}}${s1}`);
   })
   .chain((page) =>
     fc.oneof(
@@ -200,7 +231,8 @@ export async function comparePage(body: Buffer): Promise<void> {
     const keys = page.records[i] instanceof EncodedRecord ? page.records[i] : undefined;
     for (const name of ['Id', 'SystemModstamp']) {
       const value = (keys ?? page.records[i])[name];
-      if (!isDeepStrictEqual(value, expected.records[i][name])) throw new Error(`record ${i}: ${name} read as ${canonical(value)}, reference ${canonical(expected.records[i][name])}`);
+      if (!isDeepStrictEqual(value, expected.records[i][name]))
+        throw new Error(`record ${i}: ${name} read as ${canonical(value)}, reference ${canonical(expected.records[i][name])}`);
     }
   }
   page.release?.();

@@ -127,7 +127,8 @@ describe('pageSlicer', () => {
 
   it('reads members as JSON.parse does: escaped names, repeated names, numbers as JSON.stringify writes them', () => {
     /** The record as its RECORD line carries it. */
-    const written = (r: unknown) => JSON.parse(r instanceof EncodedRecord ? r.bytes.toString('utf8', r.start, r.end) : JSON.stringify(r)) as Record<string, unknown>;
+    const written = (r: unknown) =>
+      JSON.parse(r instanceof EncodedRecord ? r.bytes.toString('utf8', r.start, r.end) : JSON.stringify(r)) as Record<string, unknown>;
     const text = JSON.stringify(page([account(1), account(2)]))
       .replaceAll('"attributes"', '"attribut\\u0065s"')
       .replace('"AnnualRevenue":1000.5', '"AnnualRevenue":1e400')
@@ -156,7 +157,8 @@ describe('pageSlicer', () => {
   });
 
   it('refuses a page nested deeper than JSON.stringify can write, either way it is read', () => {
-    const deep = (n: number) => JSON.stringify(page([account(1, { Payload__c: 0 })])).replace('"Payload__c":0', `"Payload__c":${'['.repeat(n)}${']'.repeat(n)}`);
+    const deep = (n: number) =>
+      JSON.stringify(page([account(1, { Payload__c: 0 })])).replace('"Payload__c":0', `"Payload__c":${'['.repeat(n)}${']'.repeat(n)}`);
     expect(slice(Buffer.from(deep(509))).records).toHaveLength(1);
     expect(() => slice(Buffer.from(deep(510)))).toThrow(/nested more than 512/);
     expect(() => slice(Buffer.from(deep(510).replace('{', '{\n')))).toThrow(/nested more than 512/);
