@@ -30,7 +30,7 @@ const retried = (result: RunResult) => result.logs.filter((l) => l.log.level ===
 
 beforeAll(async () => {
   // Enough Accounts for a Bulk result page of more than one 256 KiB batch.
-  ({ org, catalog } = await startDiscoveredOrg({ counts: { Account: 2500 } }, 'full_refresh'));
+  ({ org, catalog } = await startDiscoveredOrg({ counts: { Account: 1000 } }, 'full_refresh'));
   for (const api of ['rest', 'bulk'] as const) {
     const result = await read(api);
     expect(result.errors).toEqual([]);
@@ -52,6 +52,18 @@ describe('Bulk CSV pages (csv-parse and the old typing)', () => {
 
   it('a page over one batch with CR line ends and bytes that are not UTF-8 gives U+FFFD in every row, as a decoder does', async () => {
     // Every row ends in CR alone (csv-parse reads that; LF inside quoted cells stays), and every Id after the header starts with a byte no UTF-8 text holds.
+    // The page's rows as Bulk writes them (quoted values, comma-separated): more than one 256 KiB batch.
+    const rowBytes = [...clean.bulk.values()].reduce(
+      (n, r) =>
+        n +
+        Buffer.byteLength(
+          Object.values(r)
+            .map((v) => (v === null ? '' : JSON.stringify(v)))
+            .join(','),
+        ),
+      0,
+    );
+    expect(rowBytes).toBeGreaterThan(2 * 256 * 1024);
     csv([
       { pattern: '\n(?="[0-9a-zA-Z]{18}",|$)', flags: 'g', replace: '\r' },
       { pattern: '\r"(?=[0-9a-zA-Z]{18}")', flags: 'g', replace: '\r"\xff' },
@@ -67,7 +79,7 @@ describe('Bulk CSV pages (csv-parse and the old typing)', () => {
 
   it.each([
     ['a header ending in CRLF over rows ending in LF', [{ pattern: '\n', replace: '\r\n' }]],
-    ['a lone CR ending one row', [{ pattern: '(\n[^\n]*)\n', replace: '$1\r' }]],
+    ['a lone CR ending one row', [{ pattern: '(\n[^]*?)\n(?="[0-9a-zA-Z]{18}",)', replace: '$1\r' }]],
     ['a lone CR inside a null cell', [{ pattern: ',,', replace: ',\r,' }]],
   ])('%s: the page is refused as damaged and fetched again, never read otherwise', async (_what, edits: TextEdit[]) => {
     csv(edits);
