@@ -10,7 +10,7 @@
  * bare); a page that breaks it (a quote inside a bare field, an open quote at its end, a row of the
  * wrong width, a second kind of line ending) fails with a CsvError, as a mangled body. Bytes that
  * are not valid UTF-8 are replaced, as a decoder would. What it writes is what csv-parse and the
- * typing it replaced made of the page (csv-slicer.property.test.ts holds it to that).
+ * typing it replaced made of the page (integration_tests/differential/csv-differential.ts holds it to that).
  *
  * Time stays linear in the page whatever the pieces it arrives in: a row still unfinished is read
  * again only once the bytes held have doubled, so a row longer than a batch is not rescanned per piece.

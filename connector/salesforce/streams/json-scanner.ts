@@ -47,7 +47,11 @@ export class JsonScanner {
   protected pos = 0;
   /** arrays and objects open around the value `skipValue` is given (the caller keeps it up to date) */
   protected around = 0;
-  /** start and end of every number not written as JSON.stringify writes it, in the order met */
+  /**
+   * Every number not written as JSON.stringify writes it, in the order met, as three entries: its
+   * start, its end, and where a copy of it may stop to be written right (`100.0` as `100`), or -1
+   * when its value must be written instead (`1E2`, `-0`, `1e400`).
+   */
   protected readonly odd: number[] = [];
   /** the close byte of each array or object open around `skipNested`'s position */
   private closers = new Uint8Array(64);
@@ -191,19 +195,29 @@ export class JsonScanner {
     if (b[i] === 0x30) i++;
     else if (isDigit(b[i])) while (isDigit(b[i])) i++;
     else throw new Unsliceable();
-    if (b[i] === 0x2e) {
+    const point = b[i] === 0x2e ? i : -1;
+    if (point >= 0) {
       if (!isDigit(b[++i])) throw new Unsliceable();
       while (isDigit(b[i])) i++;
     }
+    const fractionEnd = i;
     if (b[i] === 0x65 || b[i] === 0x45) {
       i++;
       if (b[i] === 0x2b || b[i] === 0x2d) i++;
       if (!isDigit(b[i])) throw new Unsliceable();
       while (isDigit(b[i])) i++;
     }
-    if (!isCanonicalNumber(b, start, i)) this.odd.push(start, i);
+    if (!isCanonicalNumber(b, start, i)) this.odd.push(start, i, fractionEnd === i && point >= 0 ? trimmedEnd(b, start, point, i) : -1);
     return i;
   }
+}
+
+/** Where `100.0`, `1.50` (a fraction without exponent) ends with its trailing zeros left out, if it is then as JSON.stringify writes it; else -1. */
+function trimmedEnd(b: Buffer, start: number, point: number, end: number): number {
+  let trimmed = end;
+  while (trimmed > point + 1 && b[trimmed - 1] === 0x30) trimmed--;
+  if (trimmed === point + 1) trimmed = point;
+  return isCanonicalNumber(b, start, trimmed) ? trimmed : -1;
 }
 
 const isHex = (c: number | undefined) => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));

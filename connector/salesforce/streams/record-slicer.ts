@@ -11,13 +11,13 @@
  * JSON.stringify would write otherwise (`100.0`, `1e400`, `-0`) are written as it would. A page it
  * cannot read that way (bytes that are not UTF-8, a record naming a member twice) is parsed the
  * ordinary way; either way the records are what JSON.parse and the shaper make of them (the
- * differential suite, record-slicer.property.test.ts, holds both to that).
+ * differential suite, integration_tests/differential/rest-differential.ts, holds both to that).
  */
 import { isUtf8 } from 'node:buffer';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
 import type { DescribeField, PageDecoder, QueryPage } from '../api/types.js';
 import { ByteOutput } from './byte-output.js';
-import { BACKSLASH, COMMA, QUOTE, isCanonicalNumber, matches, pattern } from './bytes.js';
+import { BACKSLASH, COMMA, QUOTE, matches, pattern } from './bytes.js';
 import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, JsonScanner, MAX_NESTING, OPEN_ARRAY, OPEN_OBJECT, Unsliceable, nesting } from './json-scanner.js';
 import { BufferPool } from '../api/buffer-pool.js';
 import { createRecordShaper, normalizeDateTime } from './record-shaper.js';
@@ -351,31 +351,17 @@ class PageSlicer extends JsonScanner {
     if (to === this.pendingFrom) return;
     const odd = this.odd;
     let from = this.pendingFrom;
-    for (; this.oddAt < odd.length && odd[this.oddAt] < to; this.oddAt += 2) {
+    for (; this.oddAt < odd.length && odd[this.oddAt] < to; this.oddAt += 3) {
       const start = odd[this.oddAt];
       if (start < from) continue;
-      this.out.copy(this.b, from, start);
-      this.number(start, odd[this.oddAt + 1]);
+      const keep = odd[this.oddAt + 2];
+      this.out.copy(this.b, from, keep >= 0 ? keep : start);
+      // JSON.stringify writes a number too large for a double (Infinity) as null.
+      if (keep < 0) this.out.text(JSON.stringify(Number(this.b.toString('latin1', start, odd[this.oddAt + 1]))));
       from = odd[this.oddAt + 1];
     }
     this.out.copy(this.b, from, to);
     this.pendingFrom = this.pendingTo = -1;
-  }
-
-  /** A number JSON.stringify writes otherwise: `100.0` as `100` (a copy), any other as its value written. */
-  private number(start: number, end: number): void {
-    const b = this.b;
-    let trimmed = end;
-    if (has(b, start, end, 0x2e) && !has(b, start, end, 0x65) && !has(b, start, end, 0x45)) {
-      while (b[trimmed - 1] === 0x30) trimmed--;
-      if (b[trimmed - 1] === 0x2e) trimmed--;
-      if (isCanonicalNumber(b, start, trimmed)) {
-        this.out.copy(b, start, trimmed);
-        return;
-      }
-    }
-    // JSON.stringify writes a number too large for a double (Infinity) as null.
-    this.out.text(JSON.stringify(Number(b.toString('latin1', start, end))));
   }
 
   private bytes(bytes: Buffer): void {
@@ -392,9 +378,4 @@ class PageSlicer extends JsonScanner {
     this.flush();
     this.out.text(text);
   }
-}
-
-function has(b: Buffer, start: number, end: number, c: number): boolean {
-  for (let i = start; i < end; i++) if (b[i] === c) return true;
-  return false;
 }
