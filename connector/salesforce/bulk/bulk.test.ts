@@ -196,6 +196,8 @@ describe('CSV page slicer', () => {
     fail('Id\n"001"\r\n"002"\n', 'CSV_INCONSISTENT_LINE_ENDINGS');
     fail('Id\r\n"001"\n', 'CSV_INCONSISTENT_LINE_ENDINGS');
     fail('Id\n"001"\r"002"\n', 'CSV_INCONSISTENT_LINE_ENDINGS');
+    // csv-parse takes a NUL after a closing quote as cell text (it tests that byte for falsiness): a damaged body here.
+    fail('Id\n"001"\u0000\n', 'CSV_INVALID_CLOSING_QUOTE');
   });
 
   it('reads a page whose rows all end in CR, or all in CRLF, as csv-parse does', () => {
