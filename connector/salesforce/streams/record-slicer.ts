@@ -124,7 +124,7 @@ class PageSlicer extends JsonScanner {
   /** the next entry of `odd` a copy may reach */
   private oddAt = 0;
   /** names of the record's members that are not fields (none, from Salesforce), to find one named twice */
-  private others: string[] = [];
+  private readonly others = new Set<string>();
   private othersOf = 0;
 
   constructor(
@@ -306,11 +306,11 @@ class PageSlicer extends JsonScanner {
     if (i !== undefined) return i;
     if (name === 'attributes') return ATTRIBUTES;
     if (this.othersOf !== this.recordNo) {
-      this.others = [];
+      this.others.clear();
       this.othersOf = this.recordNo;
     }
-    if (this.others.includes(name)) throw new Unsliceable();
-    this.others.push(name);
+    if (this.others.has(name)) throw new Unsliceable();
+    this.others.add(name);
     return UNKNOWN;
   }
 
