@@ -11,6 +11,7 @@ import { createGzip } from 'node:zlib';
 import type { SRecord } from './field-catalog.js';
 import { wantsGzip } from './http-util.js';
 import type { Column } from './record-serializer.js';
+import { applyEdits, type TextEdit } from './misbehaviour.js';
 
 export const DELIMITERS: Record<string, string> = {
   BACKQUOTE: '`',
@@ -27,7 +28,7 @@ const CHUNK_ROWS = 250;
 
 export interface CsvBody {
   /** The page piece by piece (header first), each piece rendered only when it is asked for. */
-  chunks(): Generator<string>;
+  chunks(): Generator<string | Buffer>;
   /** The whole page at once, for faults that cut a known answer short. */
   text(): string;
 }
@@ -86,6 +87,18 @@ export function csvBody(columns: Column[], rows: readonly SRecord[], from: numbe
     }
   }
   return { chunks, text: () => [...chunks()].join('') };
+}
+
+/**
+ * The page edited as latin1 text (an edit can write any byte), sent in pieces of `pieceBytes`.
+ * `text()` reads it as UTF-8: it serves faults, which never strike an altered answer.
+ */
+export function rewrittenCsv(body: CsvBody, edits: readonly TextEdit[], pieceBytes = 16 * 1024): CsvBody {
+  const bytes = Buffer.from(applyEdits(Buffer.from(body.text(), 'utf8').toString('latin1'), edits), 'latin1');
+  function* chunks(): Generator<Buffer> {
+    for (let at = 0; at < bytes.length; at += pieceBytes) yield bytes.subarray(at, at + pieceBytes);
+  }
+  return { chunks, text: () => bytes.toString('utf8') };
 }
 
 /**

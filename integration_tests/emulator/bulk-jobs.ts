@@ -4,7 +4,7 @@
  * locators are stable and re-readable for as long as the job exists.
  */
 import { randomBytes } from 'node:crypto';
-import { csvBody, DELIMITERS, LINE_ENDINGS, type CsvBody } from './bulk-csv.js';
+import { csvBody, DELIMITERS, LINE_ENDINGS, rewrittenCsv, type CsvBody } from './bulk-csv.js';
 import { notFound, SalesforceError } from './errors.js';
 import type { SObjectName } from './field-catalog.js';
 import { KEY_PREFIX, randomId } from './ids.js';
@@ -246,10 +246,11 @@ export class BulkJobs {
     // A looping locator: the one that was asked for (the first page's own when none was).
     const next = altered?.kind === 'repeatLocator' ? locator || encodeLocator(offset) : end >= rows.length ? 'null' : encodeLocator(end);
     const hugeCell = altered?.kind === 'hugeCsvCell' ? altered.bytes : 0;
+    const csv = csvBody(job.result.columns, rows, offset, end, DELIMITERS[job.columnDelimiter], LINE_ENDINGS[job.lineEnding], hugeCell);
     return {
       status: 200,
       body: null,
-      csv: csvBody(job.result.columns, rows, offset, end, DELIMITERS[job.columnDelimiter], LINE_ENDINGS[job.lineEnding], hugeCell),
+      csv: altered?.kind === 'rewriteCsv' ? rewrittenCsv(csv, altered.edits, altered.pieceBytes) : csv,
       headers: {
         'Content-Type': 'text/csv; charset=UTF-8',
         'Sforce-NumberOfRecords': String(end - offset),

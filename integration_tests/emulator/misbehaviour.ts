@@ -33,9 +33,25 @@ export type PageAlteration =
   | { kind: 'outOfOrder' }
   | { kind: 'backwardsPage' }
   | { kind: 'emptyNotDone' }
-  | { kind: 'totalSize'; value: number };
+  | { kind: 'totalSize'; value: number }
+  | { kind: 'rewritePage'; edits: TextEdit[] };
 
-export type BulkResultsAlteration = { kind: 'repeatLocator' } | { kind: 'hugeCsvCell'; bytes: number };
+/**
+ * One edit of an answer's text, `text.replace(new RegExp(pattern, flags), replace)`: a damaged or
+ * hostile answer spelt byte for byte. A CSV page is edited as latin1 (one character per byte), so
+ * `replace` can write any byte, UTF-8 or not.
+ */
+export interface TextEdit {
+  pattern: string;
+  flags?: string;
+  replace: string;
+}
+
+export type BulkResultsAlteration =
+  | { kind: 'repeatLocator' }
+  | { kind: 'hugeCsvCell'; bytes: number }
+  /** the page edited, then sent in pieces of `pieceBytes` (16 KiB) */
+  | { kind: 'rewriteCsv'; edits: TextEdit[]; pieceBytes?: number };
 
 export type JobAlteration = { kind: 'jobId'; id: string };
 
@@ -63,8 +79,9 @@ export const PAGE_KINDS = [
   'backwardsPage',
   'emptyNotDone',
   'totalSize',
+  'rewritePage',
 ] as const satisfies readonly PageAlteration['kind'][];
-export const BULK_RESULTS_KINDS = ['repeatLocator', 'hugeCsvCell'] as const satisfies readonly BulkResultsAlteration['kind'][];
+export const BULK_RESULTS_KINDS = ['repeatLocator', 'hugeCsvCell', 'rewriteCsv'] as const satisfies readonly BulkResultsAlteration['kind'][];
 export const JOB_KINDS = ['jobId'] as const satisfies readonly JobAlteration['kind'][];
 
 /** A first page has no page before it to go backwards from. */
@@ -191,7 +208,30 @@ function validate(m: Misbehaviour): void {
         fail('retryAfterSeconds must be a non-negative integer');
       }
       break;
+    case 'rewriteCsv':
+      if (m.pieceBytes !== undefined && !positiveInt(m.pieceBytes)) fail('pieceBytes must be a positive integer');
+      checkEdits(m.edits, fail);
+      break;
+    case 'rewritePage':
+      checkEdits(m.edits, fail);
+      break;
   }
+}
+
+function checkEdits(edits: readonly TextEdit[], fail: (what: string) => void): void {
+  if (!Array.isArray(edits) || edits.length === 0) fail('edits must be a non-empty list');
+  for (const edit of edits) {
+    try {
+      new RegExp(edit.pattern, edit.flags);
+    } catch (error) {
+      fail(`pattern: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** `text` with each edit applied in turn. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  return edits.reduce((edited, edit) => edited.replace(new RegExp(edit.pattern, edit.flags), edit.replace), text);
 }
 
 /**

@@ -3,8 +3,8 @@
  * locator that loops, pages that do not advance or go backwards, unreadable SystemModstamps. Each
  * alteration changes one real page; the records around it stay the org's.
  */
-import type { PageAlteration } from './misbehaviour.js';
-import type { CursorStore, QueryPage } from './query-cursors.js';
+import { applyEdits, type PageAlteration } from './misbehaviour.js';
+import { pageJson, type CursorStore, type QueryPage } from './query-cursors.js';
 
 export interface AlterationContext {
   cursors: CursorStore;
@@ -12,7 +12,13 @@ export interface AlterationContext {
   requestUrl: string;
 }
 
-export function alterPage(page: QueryPage, alteration: PageAlteration, ctx: AlterationContext): QueryPage {
+/** The page's text as the alteration makes it: a rewrite edits the text, the others the page. */
+export function alteredPageText(page: QueryPage, alteration: PageAlteration, ctx: AlterationContext): string {
+  if (alteration.kind === 'rewritePage') return applyEdits(pageJson(page), alteration.edits);
+  return pageJson(alterPage(page, alteration, ctx));
+}
+
+function alterPage(page: QueryPage, alteration: Exclude<PageAlteration, { kind: 'rewritePage' }>, ctx: AlterationContext): QueryPage {
   switch (alteration.kind) {
     case 'nextUrl':
       return { ...page, done: false, nextRecordsUrl: alteration.url };

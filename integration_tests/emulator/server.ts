@@ -20,7 +20,7 @@ import { tokenAnswer } from './token-endpoint.js';
 import type { OrgAccess } from './org-access.js';
 import type { OrgStore } from './org-store.js';
 import { dateHeaderValue, type DateHeader, type OrgClock } from './org-clock.js';
-import { alterPage } from './page-alterations.js';
+import { alteredPageText } from './page-alterations.js';
 import { batchSizeFrom, pageJson, type CursorStore, type QueryPage } from './query-cursors.js';
 import { rowToObject, type Column } from './record-serializer.js';
 import { limits, NEWEST_VERSION, OLDEST_VERSION, resourceMap, versionList } from './rest-resources.js';
@@ -302,7 +302,7 @@ async function resource(state: ServerState, req: IncomingMessage, url: URL, vers
     const batchSize = batchSizeFrom(options, state.maxBatchSize);
     const pageText = (page: QueryPage, target: 'query' | 'queryMore'): string => {
       const altered = pass.dry ? null : state.misbehaviours.take(target, PAGE_KINDS);
-      return pageJson(altered ? alterPage(page, altered, { cursors: state.cursors, requestUrl: req.url ?? '' }) : page);
+      return altered ? alteredPageText(page, altered, { cursors: state.cursors, requestUrl: req.url ?? '' }) : pageJson(page);
     };
     if (parts.length === 2) return pageText(state.cursors.nextPage(a, version, options === undefined ? null : batchSize, pass.dry), 'queryMore');
     if (parts.length > 2) throw notFound();

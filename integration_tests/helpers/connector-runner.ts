@@ -7,6 +7,7 @@
  * runConnectorProcess runs the compiled CLI as a child process, for what only a process shows: the
  * binary's exit code and stderr, the environment it reads, signals and kills.
  */
+import { isUtf8 } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,9 +127,13 @@ class MemoryOutput extends Writable {
     super({ decodeStrings: false, highWaterMark: slow ? 16 * 1024 : 2 ** 30 });
   }
 
+  /** bytes written that are not UTF-8 (a decoder would hide them, as U+FFFD) */
+  private notUtf8?: Buffer;
+
   /** Records arrive as bytes (whole lines), other messages as text; a write is done once its bytes are taken. */
   override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: () => void): void {
     const take = () => {
+      if (Buffer.isBuffer(chunk) && !isUtf8(chunk)) this.notUtf8 ??= chunk;
       this.chunks.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk);
       done();
     };
@@ -137,6 +142,7 @@ class MemoryOutput extends Writable {
   }
 
   text(): string {
+    if (this.notUtf8) throw new Error(`connector printed bytes that are not UTF-8: ${JSON.stringify(this.notUtf8.toString('latin1').slice(0, 300))}`);
     return this.chunks.join('');
   }
 }

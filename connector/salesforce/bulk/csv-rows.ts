@@ -1,13 +1,21 @@
 /**
  * Reads the rows of a CSV page in place: each cell is where it starts and ends in the page's bytes,
  * whether it was quoted, and whether it holds what JSON must escape (a doubled quote, a backslash,
- * a control character). RFC 4180 as Salesforce writes it: comma, LF or CRLF, fields quoted or bare.
- * csv-slicer.ts builds the records from the cells.
+ * a control character). RFC 4180 as Salesforce writes it: comma, fields quoted or bare, and one
+ * line ending per page, the one its first row ends with (LF, as the job asks for; CRLF or CR read
+ * too, as csv-parse reads them). A row ending otherwise is a body damaged on the way: csv-parse would
+ * read that line end as part of a cell, or a row as two, so the page is refused instead and fetched
+ * again. csv-slicer.ts builds the records from the cells.
  */
-import { BACKSLASH, COMMA, QUOTE, SPACE, isDigit } from '../streams/bytes.js';
+import { BACKSLASH, COMMA, QUOTE, SPACE, isCanonicalNumber } from '../streams/bytes.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
+/** line endings: the page's first row's decides */
+const ENDS_LF = 1;
+const ENDS_CRLF = 2;
+const ENDS_CR = 3;
+const ENDING_NAMES = ['', 'LF', 'CRLF', 'CR'];
 
 /** The page breaks CSV's rules; `code` says how (the caller treats it as a body mangled in transit). */
 export class CsvError extends Error {
@@ -28,6 +36,8 @@ export class CsvRows {
   protected special = new Uint8Array(64);
   /** cells of the header row, once read: every later row must have as many */
   protected width = -1;
+  /** the page's line ending (ENDS_*), once its first row is read */
+  private ending = 0;
 
   /**
    * Reads the row starting at `pos` into the cell arrays; returns where the next row starts, or -1
@@ -84,11 +94,14 @@ export class CsvRows {
       }
       if (c === LF) {
         i++;
+        this.lineEnd(ENDS_LF);
         break;
       }
       if (c === CR) {
         if (i + 1 >= b.length && !final) return -1;
-        i += b[i + 1] === LF ? 2 : 1;
+        const crlf = b[i + 1] === LF;
+        i += crlf ? 2 : 1;
+        this.lineEnd(crlf ? ENDS_CRLF : ENDS_CR);
         break;
       }
       throw new CsvError('CSV_INVALID_CLOSING_QUOTE', 'a character after the closing quote of a field');
@@ -98,6 +111,14 @@ export class CsvRows {
     }
     if (this.width < 0) this.width = cell;
     return i;
+  }
+
+  private lineEnd(ending: number): void {
+    if (this.ending === ending) return;
+    if (this.ending !== 0) {
+      throw new CsvError('CSV_INCONSISTENT_LINE_ENDINGS', `a row ending in ${ENDING_NAMES[ending]} in a page whose rows end in ${ENDING_NAMES[this.ending]}`);
+    }
+    this.ending = ending;
   }
 
   protected grow(): void {
@@ -119,33 +140,9 @@ export class CsvRows {
     return true;
   }
 
-  /**
-   * Whether the cell is a number as JSON.stringify writes it, so it can be copied as it is:
-   * -?(0|[1-9]\d*)(\.\d*[1-9])?, at most 15 digits (exact in a double), not -0, and no fraction
-   * that JavaScript would write with an exponent (six zeros or more after `0.`).
-   */
+  /** Whether the cell is a number as JSON.stringify writes it, so it can be copied as it is. */
   protected isPlainNumber(b: Buffer, column: number): boolean {
-    const end = this.ends[column];
-    let i = this.starts[column];
-    if (b[i] === 0x2d) i++;
-    const first = i;
-    if (b[i] === 0x30) i++;
-    else while (i < end && isDigit(b[i])) i++;
-    if (i === first) return false;
-    const zero = b[first] === 0x30;
-    let digits = i - first;
-    if (i === end) return !(zero && first > this.starts[column]) && digits <= 15;
-    if (b[i] !== 0x2e) return false;
-    const fraction = ++i;
-    while (i < end && isDigit(b[i])) i++;
-    if (i !== end || i === fraction || b[end - 1] === 0x30) return false;
-    if (zero) {
-      let zeros = 0;
-      while (b[fraction + zeros] === 0x30) zeros++;
-      if (zeros >= 6) return false;
-    }
-    digits += end - fraction;
-    return digits <= 15;
+    return isCanonicalNumber(b, this.starts[column], this.ends[column]);
   }
 
   protected isEmpty(column: number): boolean {

@@ -6,10 +6,14 @@
  * when it holds a quote, a backslash or a control character. Building a string per cell and an
  * object per row, then serialising it, was most of a Bulk read's CPU and garbage.
  *
- * The CSV is RFC 4180 as Salesforce writes it (comma, LF or CRLF, fields quoted or bare); a page
- * that breaks it (a quote inside a bare field, an open quote at its end, a row of the wrong width)
- * fails with a CsvError, as a mangled body. Bytes that are not valid UTF-8 are replaced, as a
- * decoder would.
+ * The CSV is RFC 4180 as Salesforce writes it (comma, one line ending per page, fields quoted or
+ * bare); a page that breaks it (a quote inside a bare field, an open quote at its end, a row of the
+ * wrong width, a second kind of line ending) fails with a CsvError, as a mangled body. Bytes that
+ * are not valid UTF-8 are replaced, as a decoder would. What it writes is what csv-parse and the
+ * typing it replaced made of the page (integration_tests/differential/csv-differential.ts holds it to that).
+ *
+ * Time stays linear in the page whatever the pieces it arrives in: a row still unfinished is read
+ * again only once the bytes held have doubled, so a row longer than a batch is not rescanned per piece.
  */
 import { isUtf8 } from 'node:buffer';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
@@ -33,6 +37,8 @@ export interface CsvRecordPlan {
   maxRowBytes: number;
   /** where buffers come from (the records' go back to it once written: RecordBatch.buffers) */
   pool?: BufferPool;
+  /** bytes gathered before they are read (BATCH_BYTES); tests make it small to put batch edges everywhere */
+  batchBytes?: number;
 }
 
 /** Records, and the buffers they are in: give those back to the pool once the records are written. */
@@ -46,13 +52,15 @@ const NUMBER = 1;
 const BOOLEAN = 2;
 const DATETIME = 3;
 
-const LF = 0x0a;
 const NULL = Buffer.from('null');
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 /** `yyyy-MM-ddTHH:mm:ss.SSSZ`, Bulk's form of a UTC datetime: `d` is any digit */
 const BULK_UTC = pattern('dddd-dd-ddTdd:dd:dd.dddZ');
-const ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
+/** What JSON.stringify writes for each byte a JSON string cannot hold as it is (controls, quote, backslash). */
+const ESCAPES: Buffer[] = Array.from({ length: BACKSLASH + 1 }, (_, c) =>
+  Buffer.from(c < SPACE || c === QUOTE || c === BACKSLASH ? JSON.stringify(String.fromCharCode(c)).slice(1, -1) : ''),
+);
 /** Bytes parsed at once: fewer passes over a row that arrives in pieces, and over the header of each batch. */
 const BATCH_BYTES = 256 * 1024;
 
@@ -85,6 +93,10 @@ interface Member {
 export class CsvPageSlicer extends CsvRows {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** bytes held that make the next batch: twice the unfinished row held back, so each byte is read a bounded number of times */
+  private due: number;
+  /** bytes gathered and read over every batch, rows read again included: under three times the page's bytes (a geometric sum, then the last batch) */
+  scanned = 0;
   private members?: Member[];
   private idColumn = -1;
   private cursorColumn = -1;
@@ -94,15 +106,21 @@ export class CsvPageSlicer extends CsvRows {
   /** JSON bytes written per CSV byte read so far: the output buffer of the next batch is sized by it */
   private growth = 2;
 
+  private readonly batchBytes: number;
+
   constructor(private readonly plan: CsvRecordPlan) {
     super();
+    this.batchBytes = plan.batchBytes ?? BATCH_BYTES;
+    this.due = this.batchBytes;
   }
 
   /** Records of the rows that `chunk` completes (rows arriving in pieces wait for their end). */
   push(chunk: Buffer): RecordBatch {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    return this.pendingBytes >= BATCH_BYTES ? this.parse(false) : { records: [], buffers: [] };
+    // The first batch holds at least the three bytes a BOM would take.
+    const due = this.pendingBytes >= this.due && (!this.first || this.pendingBytes >= 3);
+    return due ? this.parse(false) : { records: [], buffers: [] };
   }
 
   /** The page is complete: its last row may lack a line end; an open quote means it was cut off. */
@@ -124,13 +142,16 @@ export class CsvPageSlicer extends CsvRows {
     let data = gathered;
     this.pending = [];
     this.pendingBytes = 0;
+    this.due = this.batchBytes;
+    this.scanned += data.length;
     let pos = 0;
     if (this.first) {
       this.first = false;
       if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) pos = 3;
     }
-    // A line end never falls inside a character, so the bytes up to the last one are checked as a whole.
-    const complete = final ? data.length : data.lastIndexOf(LF) + 1;
+    // A byte under 0x80 is a character of its own, never part of another: the bytes up to the last
+    // one are checked as a whole, and every row this batch completes ends there or before.
+    const complete = final ? data.length : lastAscii(data) + 1;
     if (complete > pos && !isUtf8(data.subarray(pos, complete))) {
       data = Buffer.concat([Buffer.from(data.toString('utf8', pos, complete)), data.subarray(complete)]);
       pos = 0;
@@ -153,6 +174,8 @@ export class CsvPageSlicer extends CsvRows {
       const rest = Buffer.from(data.subarray(pos));
       this.pending = [rest];
       this.pendingBytes = rest.length;
+      // Past the row limit the next batch fails the page, so it need not wait for more than that.
+      this.due = Math.max(this.batchBytes, Math.min(2 * rest.length, this.plan.maxRowBytes + 1));
     }
     return { records, buffers: out.used };
   }
@@ -247,7 +270,7 @@ export class CsvPageSlicer extends CsvRows {
     return null;
   }
 
-  /** The cell as a JSON string: copied with its quotes when it needs no escaping, else escaped byte by byte. */
+  /** The cell as a JSON string: copied with its quotes when it needs no escaping, else copied run by run between escapes. */
   private writeString(b: Buffer, column: number, out: ByteOutput): void {
     const start = this.starts[column];
     const end = this.ends[column];
@@ -266,7 +289,7 @@ export class CsvPageSlicer extends CsvRows {
       const c = b[i];
       if (c >= SPACE && c !== QUOTE && c !== BACKSLASH) continue;
       out.copy(b, from, i);
-      out.text(ESCAPES[c] ?? `\\u${c.toString(16).padStart(4, '0')}`);
+      out.bytes(ESCAPES[c]);
       // A quote inside a quoted cell is doubled: one goes out.
       if (c === QUOTE) i++;
       from = i + 1;
@@ -279,4 +302,11 @@ export class CsvPageSlicer extends CsvRows {
     for (const part of parts) if (part.column >= 0 && !this.isEmpty(part.column)) return false;
     return true;
   }
+}
+
+/** Where the last byte under 0x80 is (-1 for none). */
+function lastAscii(b: Buffer): number {
+  let i = b.length - 1;
+  while (i >= 0 && b[i] >= 0x80) i--;
+  return i;
 }

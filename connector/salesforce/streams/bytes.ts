@@ -20,3 +20,31 @@ export function matches(b: Buffer, start: number, end: number, like: Buffer): bo
   }
   return true;
 }
+
+/**
+ * Whether `b` from `start` to `end` is a number as JSON.stringify writes it, so it can be copied as
+ * it is: -?(0|[1-9]\d*)(\.\d*[1-9])?, at most 15 digits (exact in a double), not -0, and no
+ * fraction that JavaScript would write with an exponent (six zeros or more after `0.`).
+ */
+export function isCanonicalNumber(b: Buffer, start: number, end: number): boolean {
+  let i = start;
+  if (b[i] === 0x2d) i++;
+  const first = i;
+  if (i < end && b[i] === 0x30) i++;
+  else while (i < end && isDigit(b[i])) i++;
+  if (i === first) return false;
+  const zero = b[first] === 0x30;
+  let digits = i - first;
+  if (i === end) return !(zero && first > start) && digits <= 15;
+  if (b[i] !== 0x2e) return false;
+  const fraction = ++i;
+  while (i < end && isDigit(b[i])) i++;
+  if (i !== end || i === fraction || b[end - 1] === 0x30) return false;
+  if (zero) {
+    let zeros = 0;
+    while (b[fraction + zeros] === 0x30) zeros++;
+    if (zeros >= 6) return false;
+  }
+  digits += end - fraction;
+  return digits <= 15;
+}

@@ -29,7 +29,8 @@ export function createRecordShaper(fields: readonly DescribeField[]): RecordShap
   const isAnyType = fields.map((f) => f.type === 'anyType' || f.type === 'json');
   const special = names.map((_, i) => isDateTime[i] || isAnyType[i]);
   return (raw) => {
-    if (raw.attributes !== undefined) raw.attributes = undefined;
+    // Own members only, as JSON.parse makes them; `"attributes":null` is left out too, as the slicer does.
+    if (Object.hasOwn(raw, 'attributes')) raw.attributes = undefined;
     for (let i = 0; i < names.length; i++) {
       const value = raw[names[i]];
       if (value === undefined) raw[names[i]] = null;

@@ -124,4 +124,43 @@ describe('pageSlicer', () => {
       expect(() => slice(Buffer.from(bad))).toThrow(SyntaxError);
     }
   });
+
+  it('reads members as JSON.parse does: escaped names, repeated names, numbers as JSON.stringify writes them', () => {
+    /** The record as its RECORD line carries it. */
+    const written = (r: unknown) =>
+      JSON.parse(r instanceof EncodedRecord ? r.bytes.toString('utf8', r.start, r.end) : JSON.stringify(r)) as Record<string, unknown>;
+    const text = JSON.stringify(page([account(1), account(2)]))
+      .replaceAll('"attributes"', '"attribut\\u0065s"')
+      .replace('"AnnualRevenue":1000.5', '"AnnualRevenue":1e400')
+      .replace('"AnnualRevenue":2001', '"AnnualRevenue":-0')
+      .replace('"IsDeleted":false', '"IsDeleted":false,"Extra":1.50E1');
+    // as it came (sliced), then with a member named twice (read the ordinary way)
+    for (const variant of [text, text.replace('"IsDeleted":false', '"IsDeleted":true,"IsDeleted":false')]) {
+      const records = slice(Buffer.from(variant)).records.map(written);
+      expect(records.map((r) => Object.hasOwn(r, 'attributes'))).toEqual([false, false]);
+      expect(records[0].AnnualRevenue).toBeNull();
+      expect(Object.is(records[1].AnnualRevenue, 0)).toBe(true);
+      expect(records[0]).toMatchObject({ IsDeleted: false, Extra: 15 });
+      expect(Object.keys(records[0]).indexOf('IsDeleted')).toBe(Object.keys(written(shaped([account(1)])[0])).indexOf('IsDeleted'));
+    }
+  });
+
+  it('takes only the page members it reads, as own members: not `__proto__`, and never one named release', () => {
+    const records = [account(1)];
+    const wrapped = slice(Buffer.from(`{"__proto__":${JSON.stringify(page(records))}}`));
+    expect(wrapped.records).toBeUndefined();
+    for (const text of [JSON.stringify({ release: 1, ...page(records) }), JSON.stringify({ release: 'x', ...page(records) }, null, 1)]) {
+      const read = slice(Buffer.from(text));
+      expect(read.records.map(data)).toEqual(shaped(records));
+      expect(read.release === undefined || typeof read.release === 'function').toBe(true);
+    }
+  });
+
+  it('refuses a page nested deeper than JSON.stringify can write, either way it is read', () => {
+    const deep = (n: number) =>
+      JSON.stringify(page([account(1, { Payload__c: 0 })])).replace('"Payload__c":0', `"Payload__c":${'['.repeat(n)}${']'.repeat(n)}`);
+    expect(slice(Buffer.from(deep(509))).records).toHaveLength(1);
+    expect(() => slice(Buffer.from(deep(510)))).toThrow(/nested more than 512/);
+    expect(() => slice(Buffer.from(deep(510).replace('{', '{\n')))).toThrow(/nested more than 512/);
+  });
 });

@@ -7,15 +7,18 @@
  * nearly all of its garbage; this does one pass over the bytes instead.
  *
  * The pass accepts only what JSON.parse would (strict strings, escapes, numbers and literals) and
- * only valid UTF-8, so no record it writes can break a line or carry bytes JSON forbids. A page it
- * cannot read that way (say one with whitespace made of newlines) is parsed the ordinary way.
+ * only valid UTF-8, so no record it writes can break a line or carry bytes JSON forbids; numbers
+ * JSON.stringify would write otherwise (`100.0`, `1e400`, `-0`) are written as it would. A page it
+ * cannot read that way (bytes that are not UTF-8, a record naming a member twice) is parsed the
+ * ordinary way; either way the records are what JSON.parse and the shaper make of them (the
+ * differential suite, integration_tests/differential/rest-differential.ts, holds both to that).
  */
 import { isUtf8 } from 'node:buffer';
 import { EncodedRecord } from '../../runtime/encoded-record.js';
 import type { DescribeField, PageDecoder, QueryPage } from '../api/types.js';
 import { ByteOutput } from './byte-output.js';
 import { BACKSLASH, COMMA, QUOTE, matches, pattern } from './bytes.js';
-import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, JsonScanner, OPEN_ARRAY, OPEN_OBJECT, Unsliceable } from './json-scanner.js';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, JsonScanner, MAX_NESTING, OPEN_ARRAY, OPEN_OBJECT, Unsliceable, nesting } from './json-scanner.js';
 import { BufferPool } from '../api/buffer-pool.js';
 import { createRecordShaper, normalizeDateTime } from './record-shaper.js';
 
@@ -54,18 +57,39 @@ export function pageSlicer(plan: SlicePlan, pool: BufferPool = new BufferPool())
   );
   return (body) => {
     if (isUtf8(body)) {
+      const slicer = new PageSlicer(body, keys, pool);
       try {
-        return new PageSlicer(body, keys, pool).page();
+        return slicer.page();
       } catch (error) {
+        slicer.release();
         if (!(error instanceof Unsliceable)) throw error;
       }
     }
     // The ordinary way: it accepts every valid JSON page, and says what is wrong with any other.
-    const page = JSON.parse(body.toString('utf8')) as QueryPage;
-    if (Array.isArray(page?.records) && page.records.every((r) => r !== null && typeof r === 'object')) page.records = page.records.map(shape);
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (nesting(body) > MAX_NESTING) throw new Error(`arrays and objects nested more than ${MAX_NESTING} deep`);
+    const page = queryPage(parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {});
+    if (Array.isArray(page.records)) {
+      if (!page.records.every(isPlainObject)) throw new Error('a record that is not a JSON object');
+      page.records = page.records.map(shape);
+    }
     return page;
   };
 }
+
+/**
+ * The members a query page is read for, as JSON.parse gives them: its own, never inherited ones
+ * (`{"__proto__":{"records":…}}` has no records), and nothing else, so no member of the page can
+ * stand in for what the decoder adds (`release`).
+ */
+function queryPage(members: object): QueryPage {
+  const own = (key: string): unknown => (Object.hasOwn(members, key) ? (members as Record<string, unknown>)[key] : undefined);
+  return { totalSize: own('totalSize'), done: own('done'), nextRecordsUrl: own('nextRecordsUrl'), records: own('records') } as QueryPage;
+}
+
+const isPlainObject = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const PAGE_MEMBERS = new Set(['totalSize', 'done', 'nextRecordsUrl']);
 
 /** The fields a record should carry, and how to find and treat each one. */
 class Keys {
@@ -91,12 +115,17 @@ class Keys {
 
 class PageSlicer extends JsonScanner {
   private readonly out: ByteOutput;
-  private readonly release: () => void;
+  readonly release: () => void;
   /** bytes of the page still to be copied to `out`, from–to (see copy) */
   private pendingFrom = -1;
   private pendingTo = -1;
   private readonly seen: Uint32Array;
   private recordNo = 0;
+  /** the next entry of `odd` a copy may reach */
+  private oddAt = 0;
+  /** names of the record's members that are not fields (none, from Salesforce), to find one named twice */
+  private readonly others = new Set<string>();
+  private othersOf = 0;
 
   constructor(
     b: Buffer,
@@ -113,30 +142,33 @@ class PageSlicer extends JsonScanner {
 
   page(): QueryPage {
     const b = this.b;
-    const page: Record<string, unknown> = {};
+    // No prototype: a member named `__proto__` is a member like any other, as JSON.parse makes it.
+    const members: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     this.expect(OPEN_OBJECT);
     this.space();
     if (b[this.pos] !== CLOSE_OBJECT) {
       for (;;) {
         this.space();
         const keyEnd = this.skipString(this.pos);
-        const key = this.value(this.pos, keyEnd);
+        const key = this.value(this.pos, keyEnd) as string;
         this.pos = keyEnd;
         this.expect(COLON);
         this.space();
-        if (key === 'records' && b[this.pos] === OPEN_ARRAY) page.records = this.records();
+        if (key === 'records' && b[this.pos] === OPEN_ARRAY) members.records = this.records();
         else {
+          this.around = 1;
           const start = this.pos;
           this.pos = this.skipValue(start);
-          page[key as string] = JSON.parse(b.toString('utf8', start, this.pos));
+          if (key === 'records' || PAGE_MEMBERS.has(key)) members[key] = JSON.parse(b.toString('utf8', start, this.pos));
         }
         if (this.next(CLOSE_OBJECT)) break;
       }
     } else this.pos++;
     this.space();
     if (this.pos !== b.length) throw new Unsliceable();
+    const page = queryPage(members);
     page.release = this.release;
-    return page as unknown as QueryPage;
+    return page;
   }
 
   private records(): SlicedRecord[] {
@@ -173,21 +205,25 @@ class PageSlicer extends JsonScanner {
       for (;;) {
         this.space();
         const keyStart = this.pos;
+        const breaks = this.breaks;
         const keyEnd = this.skipString(keyStart);
         this.pos = keyEnd;
         this.expect(COLON);
         this.space();
         const valueStart = this.pos;
+        this.around = 3;
         const valueEnd = this.skipValue(valueStart);
+        // A line end inside the member would be copied into the RECORD line: the ordinary way writes it.
+        if (this.breaks !== breaks) throw new Unsliceable();
         this.pos = valueEnd;
         // Salesforce writes the fields in the order of the SELECT: the expected name is nearly always the one.
         const i = this.isKey(expected, keyStart, keyEnd) ? expected : this.lookup(keyStart, keyEnd);
         if (i >= 0) {
           expected = i + 1;
-          if (this.seen[i] !== recordNo) {
-            this.seen[i] = recordNo;
-            count++;
-          }
+          // A member named twice: JSON.parse keeps the last value at the first one's place, the ordinary way does that.
+          if (this.seen[i] === recordNo) throw new Unsliceable();
+          this.seen[i] = recordNo;
+          count++;
         }
         if (i !== ATTRIBUTES) {
           if (!first) this.comma(keyStart);
@@ -261,10 +297,21 @@ class PageSlicer extends JsonScanner {
     return true;
   }
 
+  /** The field the key spanning `start`–`end` names, by its value (escapes read). */
   private lookup(start: number, end: number): number {
     // Every record starts with `attributes`: recognised by its bytes, without making a string of it.
     if (this.b.compare(ATTRIBUTES_KEY, 0, ATTRIBUTES_KEY.length, start, end) === 0) return ATTRIBUTES;
-    return this.keys.index.get(this.value(start, end) as string) ?? UNKNOWN;
+    const name = this.value(start, end) as string;
+    const i = this.keys.index.get(name);
+    if (i !== undefined) return i;
+    if (name === 'attributes') return ATTRIBUTES;
+    if (this.othersOf !== this.recordNo) {
+      this.others.clear();
+      this.othersOf = this.recordNo;
+    }
+    if (this.others.has(name)) throw new Unsliceable();
+    this.others.add(name);
+    return UNKNOWN;
   }
 
   /** The value of a JSON token (a string without escapes is read as it is, the others parsed). */
@@ -298,9 +345,22 @@ class PageSlicer extends JsonScanner {
     else this.byte(COMMA);
   }
 
+  /** Writes the span pending, with each odd number in it (see JsonScanner.odd) as JSON.stringify writes it. */
   private flush(): void {
-    if (this.pendingTo === this.pendingFrom) return;
-    this.out.copy(this.b, this.pendingFrom, this.pendingTo);
+    const to = this.pendingTo;
+    if (to === this.pendingFrom) return;
+    const odd = this.odd;
+    let from = this.pendingFrom;
+    for (; this.oddAt < odd.length && odd[this.oddAt] < to; this.oddAt += 3) {
+      const start = odd[this.oddAt];
+      if (start < from) continue;
+      const keep = odd[this.oddAt + 2];
+      this.out.copy(this.b, from, keep >= 0 ? keep : start);
+      // JSON.stringify writes a number too large for a double (Infinity) as null.
+      if (keep < 0) this.out.text(JSON.stringify(Number(this.b.toString('latin1', start, odd[this.oddAt + 1]))));
+      from = odd[this.oddAt + 1];
+    }
+    this.out.copy(this.b, from, to);
     this.pendingFrom = this.pendingTo = -1;
   }
 

@@ -1,0 +1,164 @@
+/**
+ * The byte readers (REST page slicer, Bulk CSV slicer) read what the readers they replaced read
+ * (issue 22), end to end: the emulator sends each page as a damaged or hostile server would spell
+ * it, over real HTTP, and the connector's RECORD lines must hold what JSON.parse and the shaping,
+ * or csv-parse and the typing, make of it, or the page must be refused (and fetched again when the
+ * damage was in transit). The runner fails any run that prints bytes that are not UTF-8.
+ * differential/ holds the same readers to the same references on generated pages.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TextEdit } from './emulator/misbehaviour.js';
+import { runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
+import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
+
+let org: TestOrg;
+let catalog: Message;
+/** Accounts a full refresh delivers (the org's, soft-deleted ones left out) */
+let total: number;
+/** Account as a clean read delivers it, by Id, per read API */
+const clean: Record<'rest' | 'bulk', Map<string, Record<string, unknown>>> = { rest: new Map(), bulk: new Map() };
+
+const read = (api: 'rest' | 'bulk', env: Record<string, string> = {}) =>
+  runConnector('read', {
+    config: { ...org.config, read_api: api },
+    catalog: { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Account') },
+    env: { ...org.env, ...env },
+  });
+const byId = (result: RunResult) => new Map(result.recordsOf('Account').map((r) => [String(r.Id), r]));
+const errorOf = (result: RunResult) => result.errors.find((e) => e.trace.error.stream_descriptor?.name === 'Account')?.trace.error;
+const retried = (result: RunResult) => result.logs.filter((l) => l.log.level === 'WARN' && /retry|again/i.test(l.log.message));
+
+beforeAll(async () => {
+  // Enough Accounts for a Bulk result page of more than one 256 KiB batch.
+  ({ org, catalog } = await startDiscoveredOrg({ counts: { Account: 1000 } }, 'full_refresh'));
+  for (const api of ['rest', 'bulk'] as const) {
+    const result = await read(api);
+    expect(result.errors).toEqual([]);
+    clean[api] = byId(result);
+  }
+  total = org.emulator.records('Account').length;
+  expect(clean.rest.size).toBe(total);
+  expect(clean.bulk.size).toBe(total);
+});
+afterAll(async () => {
+  await org.emulator.close();
+});
+afterEach(() => {
+  org.emulator.clearMisbehaviours();
+});
+
+describe('Bulk CSV pages (csv-parse and the old typing)', () => {
+  const csv = (edits: TextEdit[], times = 1) => org.emulator.misbehave('bulkResults', { kind: 'rewriteCsv', edits }, times);
+
+  it('a page over one batch with CR line ends and bytes that are not UTF-8 gives U+FFFD in every row, as a decoder does', async () => {
+    // Every row ends in CR alone (csv-parse reads that; LF inside quoted cells stays), and every Id after the header starts with a byte no UTF-8 text holds.
+    // The page's rows as Bulk writes them (quoted values, comma-separated): more than one 256 KiB batch.
+    const rowBytes = [...clean.bulk.values()].reduce(
+      (n, r) =>
+        n +
+        Buffer.byteLength(
+          Object.values(r)
+            .map((v) => (v === null ? '' : JSON.stringify(v)))
+            .join(','),
+        ),
+      0,
+    );
+    expect(rowBytes).toBeGreaterThan(2 * 256 * 1024);
+    csv([
+      { pattern: '\n(?="[0-9a-zA-Z]{18}",|$)', flags: 'g', replace: '\r' },
+      { pattern: '\r"(?=[0-9a-zA-Z]{18}")', flags: 'g', replace: '\r"\xff' },
+    ]);
+    const result = await read('bulk');
+    expect(result.errors).toEqual([]);
+    const records = result.recordsOf('Account');
+    expect(records).toHaveLength(total);
+    const ids = records.map((r) => String(r.Id));
+    expect(ids.every((id) => id.startsWith('\ufffd'))).toBe(true);
+    for (const record of records.slice(0, 50)) expect({ ...record, Id: String(record.Id).slice(1) }).toEqual(clean.bulk.get(String(record.Id).slice(1)));
+  });
+
+  it.each([
+    ['a header ending in CRLF over rows ending in LF', [{ pattern: '\n', replace: '\r\n' }]],
+    ['a lone CR ending one row', [{ pattern: '(\n[^]*?)\n(?="[0-9a-zA-Z]{18}",)', replace: '$1\r' }]],
+    ['a lone CR inside a null cell', [{ pattern: ',,', replace: ',\r,' }]],
+  ])('%s: the page is refused as damaged and fetched again, never read otherwise', async (_what, edits: TextEdit[]) => {
+    csv(edits);
+    const result = await read('bulk');
+    expect(result.errors).toEqual([]);
+    expect(org.emulator.misbehaviourCount('rewriteCsv')).toBeGreaterThan(0);
+    expect(retried(result).length).toBeGreaterThan(0);
+    expect(byId(result)).toEqual(clean.bulk);
+  });
+
+  it('a page whose rows end in two ways every time it is fetched fails the stream, with no record of it', async () => {
+    csv([{ pattern: '\n', replace: '\r\n' }], Infinity);
+    const result = await read('bulk', { SOURCE_SALESFORCE_ATTEMPTS: '2' });
+    expect(errorOf(result)).toBeDefined();
+    expect(result.recordsOf('Account')).toEqual([]);
+  });
+
+  it('a 7 MiB row that arrives in 16 KiB pieces is read whole', async () => {
+    org.emulator.misbehave('bulkResults', { kind: 'hugeCsvCell', bytes: 7 * 1024 * 1024 });
+    const result = await read('bulk');
+    expect(result.errors).toEqual([]);
+    const records = result.recordsOf('Account');
+    expect(records).toHaveLength(total);
+    expect(records.filter((r) => r.Id === null || String(r.Id).length === 7 * 1024 * 1024).length).toBe(1);
+  });
+});
+
+describe('REST pages (JSON.parse and the shaping)', () => {
+  const page = (edits: TextEdit[], times = 1) => org.emulator.misbehave('query', { kind: 'rewritePage', edits }, times);
+  const everyPage = (edits: TextEdit[]) => {
+    page(edits, Infinity);
+    org.emulator.misbehave('queryMore', { kind: 'rewritePage', edits }, Infinity);
+  };
+
+  it('an escaped attributes member is left out, as JSON.parse reads it as attributes', async () => {
+    page([{ pattern: '"attributes"', flags: 'g', replace: '"attribut\\u0065s"' }]);
+    const result = await read('rest');
+    expect(result.errors).toEqual([]);
+    expect(result.recordsOf('Account').every((r) => !('attributes' in r))).toBe(true);
+    expect(byId(result)).toEqual(clean.rest);
+  });
+
+  it('numbers are written as JSON.stringify writes what JSON.parse read: 1e400 as null, -0 as 0, 100.0 as 100', async () => {
+    everyPage([
+      { pattern: '"AnnualRevenue":[^,}]+', flags: 'g', replace: '"AnnualRevenue":1e400' },
+      { pattern: '"NumberOfEmployees":[^,}]+', flags: 'g', replace: '"NumberOfEmployees":-0' },
+      { pattern: '"BillingLatitude":[^,}]+', flags: 'g', replace: '"BillingLatitude":100.0' },
+    ]);
+    const result = await read('rest');
+    expect(result.errors).toEqual([]);
+    const records = result.recordsOf('Account');
+    expect(records).toHaveLength(total);
+    for (const record of records) {
+      expect(record.AnnualRevenue).toBeNull();
+      expect(Object.is(record.NumberOfEmployees, 0)).toBe(true);
+      expect(Object.is(record.BillingLatitude, 100)).toBe(true);
+    }
+  });
+
+  it('a page wrapped in "__proto__" has no records of its own: a malformed answer, not its inherited records', async () => {
+    page([{ pattern: '^([^]*)$', replace: '{"__proto__":$1}' }], Infinity);
+    const result = await read('rest');
+    expect(errorOf(result)?.message).toMatch(/records/);
+    expect(result.recordsOf('Account')).toEqual([]);
+  });
+
+  it.each([
+    ['read by the slicer', [{ pattern: '^\\{', replace: '{"release":1,' }]],
+    [
+      'read the ordinary way (a line break inside a record)',
+      [
+        { pattern: '^\\{', replace: '{"release":"now",' },
+        { pattern: '"Name":', flags: 'g', replace: '"Name":\n' },
+      ],
+    ],
+  ])('a page member named release is a member like any other, %s', async (_how, edits: TextEdit[]) => {
+    page(edits);
+    const result = await read('rest');
+    expect(result.errors).toEqual([]);
+    expect(byId(result)).toEqual(clean.rest);
+  });
+});
