@@ -66,4 +66,4 @@ echo "== image size: $((size / 1000000)) MB in total, $(((size - base_size) / 10
 echo "== running spec, check, discover and read inside the container" >&2
 CONNECTOR_IMAGE="$IMAGE" CONTAINER_ENGINE="$ENGINE" CONTAINER_RUN_FLAGS="${run_flags[*]}" \
   node --experimental-vm-modules --no-warnings node_modules/jest/bin/jest.js \
-  --testMatch '**/dist/integration_tests/container/*.e2e.js' --maxWorkers 1 "$@"
+  --selectProjects process --testMatch '**/dist/integration_tests/container/*.e2e.js' --maxWorkers 1 "$@"
