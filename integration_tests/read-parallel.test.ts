@@ -35,10 +35,10 @@ describe('a Bulk job read through several connections', () => {
     expect(read.exitCode).toBe(0);
     expectEveryRecordOnce(read, org, 'Account');
     expect(resultPagesCalls(org)).toBeGreaterThan(1);
-    expect(read.logs.some((l) => /Account: downloading the \d+ records of Bulk job \w+ through up to 4 connections at once\./.test(l.log.message))).toBe(true);
-    // Four downloads per job by default, within num_workers.
+    expect(read.logs.some((l) => /Account: downloading the \d+ records of Bulk job \w+ through up to 5 connections at once\./.test(l.log.message))).toBe(true);
+    // Five downloads per job by default, within num_workers.
     expect(org.emulator.bulkDownloadsPeak).toBeGreaterThan(Math.max(1, before));
-    expect(org.emulator.bulkDownloadsPeak).toBeLessThanOrEqual(4);
+    expect(org.emulator.bulkDownloadsPeak).toBeLessThanOrEqual(5);
     const stamps = read.states.map((s) => s.state.stream.stream_state.SystemModstamp);
     // Only the last STATE of the window claims it: the ones before carry the state from before the window (none).
     expect(stamps.slice(0, -1).every((s) => s === undefined)).toBe(true);
@@ -85,7 +85,7 @@ describe('a Bulk job read through several connections', () => {
     const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 6 }, catalog, env, slowReader: true });
     expect(read.exitCode).toBe(0);
     expectEveryRecordOnce(read, org, 'Account');
-    expect(read.logs.some((l) => /through up to 4 connections at once/.test(l.log.message))).toBe(true);
+    expect(read.logs.some((l) => /through up to 5 connections at once/.test(l.log.message))).toBe(true);
     const final = read.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'))!;
     const [, peak, limit] = /at most ([\d.]+) MiB of answers in flight \(budget ([\d.]+) MiB\)/.exec(final)!.map(Number);
     expect(limit).toBe(1);

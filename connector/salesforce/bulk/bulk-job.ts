@@ -115,13 +115,14 @@ export class BulkQueryJob {
     const seen = new Set<string>();
     for (let answer: ResultPages | undefined = first; answer;) {
       if (!Array.isArray(answer?.resultPages)) throw new MalformedAnswerError(`Bulk job ${this.id} result pages`, 'resultPages list').in(this.context);
+      const urls: string[] = [];
       for (const { resultUrl } of answer.resultPages) {
         if (typeof resultUrl !== 'string' || !resultUrl.startsWith(`${own}results?`)) {
           throw new UnsafeUrlError('Bulk result URL', String(resultUrl).split('?')[0].slice(0, 120), undefined).in(this.context);
         }
         if (seen.has(resultUrl)) throw new PagingError('a Bulk result URL listed twice').in(this.context);
         seen.add(resultUrl);
-        yield resultUrl;
+        urls.push(resultUrl);
       }
       const more: unknown = answer.nextRecordsUrl ?? answer.nextRecordUrl;
       const next: string | undefined = answer.done === false && typeof more === 'string' && more ? more : undefined;
@@ -130,7 +131,12 @@ export class BulkQueryJob {
       if (answer.done === false && !next) throw new PagingError('result pages marked not done without a next URL').in(this.context);
       if (next && seen.has(next)) throw new PagingError('a Bulk result pages URL that was already read (a loop)').in(this.context);
       if (next) seen.add(next);
-      answer = next ? await this.client.getJson<ResultPages>(next, this.context) : undefined;
+      // The next URLs are asked for while these pages download, so no download waits a round trip for its next page.
+      const following: Promise<ResultPages> | undefined = next ? this.client.getJson<ResultPages>(next, this.context) : undefined;
+      // A read stopped before it needs them leaves the answer unread, failed or not.
+      following?.catch(() => undefined);
+      yield* urls;
+      answer = await following;
     }
   }
 
