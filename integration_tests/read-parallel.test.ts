@@ -35,10 +35,10 @@ describe('a Bulk job read through several connections', () => {
     expect(read.exitCode).toBe(0);
     expectEveryRecordOnce(read, org, 'Account');
     expect(resultPagesCalls(org)).toBeGreaterThan(1);
-    expect(read.logs.some((l) => /Account: downloading the \d+ records of Bulk job \w+ through up to 4 connections at once\./.test(l.log.message))).toBe(true);
-    // Four downloads per job by default, within num_workers.
+    expect(read.logs.some((l) => /Account: downloading the \d+ records of Bulk job \w+ through up to 5 connections at once\./.test(l.log.message))).toBe(true);
+    // Five downloads per job by default, within num_workers.
     expect(org.emulator.bulkDownloadsPeak).toBeGreaterThan(Math.max(1, before));
-    expect(org.emulator.bulkDownloadsPeak).toBeLessThanOrEqual(4);
+    expect(org.emulator.bulkDownloadsPeak).toBeLessThanOrEqual(5);
     const stamps = read.states.map((s) => s.state.stream.stream_state.SystemModstamp);
     // Only the last STATE of the window claims it: the ones before carry the state from before the window (none).
     expect(stamps.slice(0, -1).every((s) => s === undefined)).toBe(true);
@@ -77,6 +77,89 @@ describe('a Bulk job read through several connections', () => {
     expectEveryRecordOnce(read, org, 'Account');
     const final = read.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'));
     expect(final).toMatch(/budget 0\.4 MiB/);
+  });
+
+  it('holds no more than the shared byte budget across the downloads while the platform reads slowly', async () => {
+    const budget = 1024 * 1024;
+    const env = { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(budget) };
+    const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 6 }, catalog, env, slowReader: true });
+    expect(read.exitCode).toBe(0);
+    expectEveryRecordOnce(read, org, 'Account');
+    expect(read.logs.some((l) => /through up to 5 connections at once/.test(l.log.message))).toBe(true);
+    const final = read.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'))!;
+    const [, peak, limit] = /at most ([\d.]+) MiB of answers in flight \(budget ([\d.]+) MiB\)/.exec(final)!.map(Number);
+    expect(limit).toBe(1);
+    expect(peak).toBeGreaterThan(0);
+    // A page's real size can pass its share by the record that filled it, never by a page.
+    expect(peak).toBeLessThanOrEqual(1.2);
+  });
+
+  it('fails the window when one download fails after others were read, and a resumed read re-reads it whole', async () => {
+    // The first six result pages come whole; the seventh holds a row over the size limit, which no retry changes.
+    org.emulator.misbehave('bulkResults', { kind: 'slowLink', bytesPerTick: 64 * 1024, intervalMs: 1 }, 6);
+    org.emulator.misbehave('bulkResults', { kind: 'hugeCsvCell', bytes: 300_000 });
+    const config = { ...org.config, read_api: 'bulk', num_workers: 6 };
+    const env = { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(400_000), SOURCE_SALESFORCE_MAX_CSV_RECORD_BYTES: String(200_000) };
+    const failed = await runConnector('read', { config, catalog, env });
+    expect(failed.exitCode).not.toBe(0);
+    expect(org.emulator.misbehaviourCount('hugeCsvCell')).toBe(1);
+    expect(failed.statusesOf('Account').at(-1)).toBe('INCOMPLETE');
+    const written = idsOf(failed.recordsOf('Account'));
+    expect(written.length).toBeGreaterThan(0);
+    expect(new Set(written).size).toBe(written.length);
+    // Pages of other downloads were written, but the window is one unit: no state claims any of it.
+    for (const s of failed.states) expect(s.state.stream.stream_state.SystemModstamp).toBeUndefined();
+    const resumed = await runConnector('read', {
+      config,
+      catalog,
+      state: failed.states.length ? stateFrom(failed.states) : undefined,
+      env: org.env,
+    });
+    expect(resumed.exitCode).toBe(0);
+    expectEveryRecordOnce(resumed, org, 'Account');
+  });
+});
+
+describe('an org that refuses Get Parallel Results', () => {
+  it('reads each job through the Sforce-Locator chain instead, asks once per read, and says so once', async () => {
+    // Jobs over more than 500 days fail (QUERY_TIMEOUT): the history of 2.5 years is read in several jobs, each of thousands of records.
+    const DAY = 24 * 60 * 60 * 1000;
+    const org = await startOrg({
+      counts: { Account: 6000 },
+      bulkResultPageRows: 250,
+      bulkResultPages: false,
+      bulkFailures: { widerThanMs: 500 * DAY },
+      faults: { latencyMs: 5 },
+    });
+    try {
+      const discovered = await runConnector('discover', { config: org.config, env: org.env });
+      const catalog = configuredCatalog(discovered.catalog!, 'incremental', ['Account']);
+      const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 6 }, catalog, env: org.env });
+      expect(read.exitCode).toBe(0);
+      expectEveryRecordOnce(read, org, 'Account');
+      const refused = org.emulator.requests.filter((r) => r.path.endsWith('/resultPages'));
+      expect(refused.map((r) => r.status)).toEqual([404]);
+      const succeeded = org.emulator.bulkJobsCreated - org.emulator.bulkJobsFailed;
+      expect(succeeded).toBeGreaterThan(1);
+      const warnings = read.logs.filter((l) => /refused Get Parallel Results/.test(l.log.message));
+      expect(warnings.map((l) => l.log.level)).toEqual(['WARN']);
+      expect(warnings[0].log.message).toMatch(
+        /^Account: Salesforce refused Get Parallel Results for Bulk job \w+ \(404 NOT_FOUND\), so Bulk results are downloaded one page after another/,
+      );
+      expect(read.logs.some((l) => /connections at once/.test(l.log.message))).toBe(false);
+      // Each window's state moves after its last page, never backwards, and ends at the newest record.
+      const stamps = read.states.map((s) => s.state.stream.stream_state.SystemModstamp).filter(Boolean);
+      expect([...stamps].sort()).toEqual(stamps);
+      const newest = read
+        .recordsOf('Account')
+        .map((r) => String(r.SystemModstamp))
+        .sort()
+        .at(-1);
+      expect(stamps.at(-1)).toBe(newest);
+      expect(read.statusesOf('Account')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+    } finally {
+      await org.emulator.close();
+    }
   });
 });
 

@@ -37,7 +37,11 @@ export interface Settings {
   bulkFirstPollMs: number;
   /** A Bulk job still running after this long is given up, and its window split (or read through REST). */
   bulkJobMaxWaitMs: number;
-  /** Connections one Bulk job's result pages are downloaded through at once, when num_workers leaves them free. */
+  /**
+   * Connections one Bulk job's result pages are downloaded through at once, when num_workers leaves
+   * them free: five, as many as one Get Parallel Results answer lists, and what the default
+   * num_workers (6) leaves beside the stream's own.
+   */
   bulkDownloadsPerJob: number;
   /** A window whose Bulk job failed is split in halves down to this width, then read through REST. */
   bulkMinWindowMs: number;
@@ -77,7 +81,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   bulkFirstPollMs: 1000,
   bulkJobMaxWaitMs: 60 * 60 * 1000,
   bulkMinWindowMs: 60 * 60 * 1000,
-  bulkDownloadsPerJob: 4,
+  bulkDownloadsPerJob: 5,
   tokenMaxAgeMs: 10 * 60 * 1000,
   maxUrlBytes: 16_000,
   outputStallMs: DEFAULT_STALL_MS,

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 import type { SRecord } from './field-catalog.js';
 import { wantsGzip } from './http-util.js';
@@ -102,6 +103,19 @@ export function rewrittenCsv(body: CsvBody, edits: readonly TextEdit[], pieceByt
 }
 
 /**
+ * The chunks one event-loop turn apart. Rendered into a loopback socket, whose kernel buffers take
+ * megabytes before pushing back, a page would otherwise hold the loop until they fill: every other
+ * answer (a new request's first byte, the link's pacing) waited behind it, which Salesforce, serving
+ * each connection on its own, never does.
+ */
+async function* turnByTurn<T>(chunks: Iterable<T>): AsyncGenerator<T> {
+  for (const chunk of chunks) {
+    yield chunk;
+    await nextTurn();
+  }
+}
+
+/**
  * Streams a page with backpressure, through gzip (level 1, as for JSON answers) when the client
  * accepts it. No Content-Length: like Salesforce's, the answer is chunked, so its length need not
  * be known before the first byte. A client that hangs up makes the pipeline reject.
@@ -118,7 +132,7 @@ export async function sendCsv(req: IncomingMessage, res: ServerResponse, body: C
     res.end();
     return;
   }
-  const source = Readable.from(body.chunks(), { objectMode: false });
+  const source = Readable.from(turnByTurn(body.chunks()), { objectMode: false });
   if (gzip) await pipeline(source, createGzip({ level: 1 }), res);
   else await pipeline(source, res);
 }

@@ -40,6 +40,11 @@ export interface BulkOptions {
   runAsUserId: string;
   /** Rows of a result page when the request names no maxRecords, and of each URL resultPages lists. Default 50,000. */
   resultPageRows?: number;
+  /**
+   * false: Get Parallel Results answers 404 NOT_FOUND, as on an org or API version without it (or
+   * behind a proxy that blocks it). Versions before 58.0 never have it.
+   */
+  resultPages?: boolean;
 }
 
 /**
@@ -83,6 +88,8 @@ export interface BulkReply {
 }
 
 const DEFAULT_MAX_RECORDS = 50_000;
+/** The first API version with Get Parallel Results. */
+const RESULT_PAGES_SINCE = 58;
 /** URLs in one answer of resultPages, as Salesforce documents. */
 const RESULT_URLS_PER_ANSWER = 5;
 const bad = (errorCode: string, message: string) => new SalesforceError(400, errorCode, message);
@@ -208,14 +215,11 @@ export class BulkJobs {
   }
 
   /**
-   * One CSV page. `alteration` is asked for only once the page is known to exist, so a misbehaviour
-   * queued for it waits for a request that gets a page.
-   */
-  /**
    * Get Parallel Results (API 58.0+): up to five result URLs, each a locator of one result page
    * (downloaded on its own), and the URL of the next five while there are more.
    */
   resultPages(id: string, version: string, locator: string | null): BulkReply {
+    if (this.options.resultPages === false || Number(version) < RESULT_PAGES_SINCE) throw notFound();
     const job = this.completed(id, version);
     const rows = job.result.rows.length;
     const per = this.options.resultPageRows ?? DEFAULT_MAX_RECORDS;
@@ -233,6 +237,10 @@ export class BulkJobs {
     return { status: 200, body: { resultPages, nextRecordsUrl: done ? null : `${base}/resultPages?locator=${encodeLocator(offset)}`, done } };
   }
 
+  /**
+   * One CSV page. `alteration` is asked for only once the page is known to exist, so a misbehaviour
+   * queued for it waits for a request that gets a page.
+   */
   results(id: string, version: string, locator: string | null, maxRecordsParam: string | null, alteration: () => BulkResultsAlteration | null): BulkReply {
     const job = this.completed(id, version);
     const rows = job.result.rows;

@@ -106,3 +106,49 @@ describe('an org whose answers are never compressed', () => {
     }
   });
 });
+
+describe('an org without Get Parallel Results', () => {
+  it('answers resultPages 404 NOT_FOUND, as before API 58.0, while the Sforce-Locator chain still serves the results', async () => {
+    const emu = await startEmulator({ https: false, counts: { Account: 30 }, bulkResultPages: false });
+    try {
+      const token = await mintToken(emu);
+      const auth = { Authorization: `Bearer ${token}` };
+      const res = await fetch(`${emu.url}${V}/jobs/query`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }),
+      });
+      const { id } = (await res.json()) as { id: string };
+      await fetch(`${emu.url}${V}/jobs/query/${id}`, { headers: auth });
+      const refused = await fetch(`${emu.url}${V}/jobs/query/${id}/resultPages`, { headers: auth });
+      expect(refused.status).toBe(404);
+      expect(await refused.json()).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      const results = await fetch(`${emu.url}${V}/jobs/query/${id}/results`, { headers: auth });
+      expect(results.status).toBe(200);
+      expect(results.headers.get('sforce-numberofrecords')).toBe(String(emu.records('Account').length));
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('has no resultPages before API 58.0 on any org: 404 where another version of an existing job gets 409', async () => {
+    const emu = await startEmulator({ https: false, counts: { Account: 5 } });
+    try {
+      const token = await mintToken(emu);
+      const auth = { Authorization: `Bearer ${token}` };
+      const res = await fetch(`${emu.url}${V}/jobs/query`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }),
+      });
+      const { id } = (await res.json()) as { id: string };
+      await fetch(`${emu.url}${V}/jobs/query/${id}`, { headers: auth });
+      const old = await fetch(`${emu.url}/services/data/v57.0/jobs/query/${id}/resultPages`, { headers: auth });
+      expect(old.status).toBe(404);
+      expect(await old.text()).toContain('NOT_FOUND');
+      expect((await fetch(`${emu.url}/services/data/v58.0/jobs/query/${id}/resultPages`, { headers: auth })).status).toBe(409);
+    } finally {
+      await emu.close();
+    }
+  });
+});

@@ -83,6 +83,8 @@ export interface EmulatorOptions {
   gzip?: boolean;
   /** Rows of each Bulk result page (what a locator, and each URL of resultPages, covers). Default 50,000. */
   bulkResultPageRows?: number;
+  /** false: Get Parallel Results (resultPages) answers 404 NOT_FOUND, as an org or API version without it, or a proxy blocking it. */
+  bulkResultPages?: boolean;
 }
 
 export interface Emulator {
@@ -223,6 +225,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     pollsBeforeComplete: opts.bulkPollsBeforeComplete ?? 0,
     failures: opts.bulkFailures,
     resultPageRows: opts.bulkResultPageRows,
+    resultPages: opts.bulkResultPages,
     runAsUserId: store.runAsUserId,
   });
   const deletes = new DeleteLog(new Set(opts.getDeletedUnsupportedObjects ?? []), opts.deletedIdLimit);

@@ -38,6 +38,7 @@ caFile, clientId, clientSecret, pid, and config (a ready config.json), then serv
   --error-rate X            that fraction (0 to 1) of data requests gets a transient fault
   --clock-ahead-ms N        the org's clock this many ms ahead of this machine's (negative: behind)
   --bulk-result-page-rows N rows per Bulk result page (default 50000)
+  --no-bulk-result-pages    answer Get Parallel Results (resultPages) 404 NOT_FOUND, as an org without it
   --link-bytes-per-second N a WAN link in front of the org: each connection carries N bytes/s at most
   --link-rtt-ms N           and every byte takes this round trip (with --link-bytes-per-second)
   --no-gzip                 never gzip answers (a proxy that strips Accept-Encoding)
@@ -100,6 +101,7 @@ function parseArgs(argv: string[]): CliOptions {
     else if (flag === '--link-bytes-per-second') link.bytesPerSecond = int();
     else if (flag === '--link-rtt-ms') link.rttMs = int();
     else if (flag === '--no-gzip') out.gzip = false;
+    else if (flag === '--no-bulk-result-pages') out.bulkResultPages = false;
     else if (flag === '--clock-ahead-ms') {
       const v = raw();
       if (!/^-?\d+$/.test(v)) throw new Error(`${flag} needs an integer number of milliseconds (negative: the org's clock is behind)`);

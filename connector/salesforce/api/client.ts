@@ -83,6 +83,8 @@ export class SalesforceClient {
   readonly orgClock = new OrgClock();
   /** the config's num_workers, as connections: one per stream read, the rest for a stream's extra downloads */
   readonly connections: ConnectionSlots;
+  /** the org refused Get Parallel Results once this run: not asked again (bulk-page-source.ts) */
+  resultPagesRefused = false;
   private readonly policy: RequestPolicy;
 
   constructor(

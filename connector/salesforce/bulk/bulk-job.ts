@@ -14,6 +14,7 @@ import {
   BulkJobFailedError,
   MalformedAnswerError,
   PagingError,
+  SalesforceApiError,
   TransportError,
   UnreadableAnswerError,
   UnsafeUrlError,
@@ -100,30 +101,42 @@ export class BulkQueryJob {
 
   /**
    * The URLs of the job's result pages, each to be downloaded on its own (`page`), as Get Parallel
-   * Results lists them five at a time. Only URLs of this job's results are followed.
+   * Results lists them five at a time. The first answer is asked for here, so an org that refuses
+   * the resource (refusesResultPages) says so before any download starts. Only URLs of this job's
+   * results are followed.
    */
-  async *resultUrls(): AsyncGenerator<string> {
+  async resultUrls(): Promise<AsyncGenerator<string>> {
+    const first = await this.client.getJson<ResultPages>(`${DATA_PATH}/jobs/query/${this.id}/resultPages`, this.context);
+    return this.listedUrls(first);
+  }
+
+  private async *listedUrls(first: ResultPages): AsyncGenerator<string> {
     const own = `${DATA_PATH}/jobs/query/${this.id}/`;
     const seen = new Set<string>();
-    let next: string | undefined = `${own}resultPages`;
-    while (next) {
-      const answer: ResultPages = await this.client.getJson<ResultPages>(next, this.context);
+    for (let answer: ResultPages | undefined = first; answer;) {
       if (!Array.isArray(answer?.resultPages)) throw new MalformedAnswerError(`Bulk job ${this.id} result pages`, 'resultPages list').in(this.context);
+      const urls: string[] = [];
       for (const { resultUrl } of answer.resultPages) {
         if (typeof resultUrl !== 'string' || !resultUrl.startsWith(`${own}results?`)) {
           throw new UnsafeUrlError('Bulk result URL', String(resultUrl).split('?')[0].slice(0, 120), undefined).in(this.context);
         }
         if (seen.has(resultUrl)) throw new PagingError('a Bulk result URL listed twice').in(this.context);
         seen.add(resultUrl);
-        yield resultUrl;
+        urls.push(resultUrl);
       }
-      const more = answer.nextRecordsUrl ?? answer.nextRecordUrl;
-      next = answer.done === false && typeof more === 'string' && more ? more : undefined;
+      const more: unknown = answer.nextRecordsUrl ?? answer.nextRecordUrl;
+      const next: string | undefined = answer.done === false && typeof more === 'string' && more ? more : undefined;
       if (next && !next.startsWith(`${own}resultPages`))
         throw new UnsafeUrlError('Bulk result pages URL', next.split('?')[0].slice(0, 120), undefined).in(this.context);
       if (answer.done === false && !next) throw new PagingError('result pages marked not done without a next URL').in(this.context);
       if (next && seen.has(next)) throw new PagingError('a Bulk result pages URL that was already read (a loop)').in(this.context);
       if (next) seen.add(next);
+      // The next URLs are asked for while these pages download, so no download waits a round trip for its next page.
+      const following: Promise<ResultPages> | undefined = next ? this.client.getJson<ResultPages>(next, this.context) : undefined;
+      // A read stopped before it needs them leaves the answer unread, failed or not.
+      following?.catch(() => undefined);
+      yield* urls;
+      answer = await following;
     }
   }
 
@@ -180,6 +193,19 @@ export class BulkQueryJob {
       // not worth failing a sync that already has its records
     }
   }
+}
+
+/**
+ * Statuses with which an org, an API version before 58.0 or a proxy in front of the org refuses Get
+ * Parallel Results itself (404 NOT_FOUND, 409 for a version it will not answer in, 400, 405, 501);
+ * the job's results are then still there through the Sforce-Locator chain. A 403 counts only when
+ * it is not Salesforce's (no errorCode of its own: a proxy's page), since Salesforce's 403s are limits.
+ */
+const REFUSING_STATUSES: ReadonlySet<number> = new Set([400, 404, 405, 409, 501]);
+
+export function refusesResultPages(error: unknown): error is SalesforceApiError {
+  if (!(error instanceof SalesforceApiError)) return false;
+  return REFUSING_STATUSES.has(error.status) || (error.status === 403 && error.errorCode === 'HTTP_403');
 }
 
 /** A row over the size limit fails the read; any other CSV error of a page is a body mangled in transit, worth fetching again. */

@@ -16,7 +16,7 @@ import { fallBackToQuery, refusesQueryAll } from '../streams/query-all.js';
 import type { Log } from '../../runtime/source.js';
 import { DEFAULTS } from '../config/defaults.js';
 import type { Lease } from '../../runtime/byte-budget.js';
-import { BulkQueryJob } from './bulk-job.js';
+import { BulkQueryJob, refusesResultPages } from './bulk-job.js';
 import { planBulkFields } from './bulk-fields.js';
 import { CsvPageSlicer, type RecordBatch } from './csv-slicer.js';
 
@@ -71,10 +71,16 @@ export function bulkPageSource(
           pool: client.buffers,
         });
       // Connections num_workers leaves free read the result pages at once; a job of one page needs none.
-      extra = total > DEFAULTS.pageRecords ? client.connections.borrow(client.settings.bulkDownloadsPerJob - 1) : 0;
+      const wanted = total > DEFAULTS.pageRecords && !client.resultPagesRefused ? client.settings.bulkDownloadsPerJob - 1 : 0;
+      extra = wanted ? client.connections.borrow(wanted) : 0;
+      const urls = extra ? await resultUrlsUnlessRefused(client, job, object, log) : undefined;
+      if (!urls) {
+        client.connections.give(extra);
+        extra = 0;
+      }
       if (extra) await log('INFO', `${object}: downloading the ${total} records of Bulk job ${job.id} through up to ${extra + 1} connections at once.`);
       let estimate: number | undefined = total;
-      const pages = extra ? parallelPages(client, job, slicer, extra + 1) : gather(client, client.pageBytes, job.records(slicer));
+      const pages = urls ? parallelPages(client, job, urls, slicer, extra + 1) : gather(client, client.pageBytes, job.records(slicer));
       for await (const page of pages) {
         current = page;
         // Pages of several downloads arrive in any order: the window's state moves only after the last.
@@ -92,6 +98,27 @@ export function bulkPageSource(
       await job.delete();
     }
   };
+}
+
+/**
+ * The job's result URLs, or undefined when the org refuses Get Parallel Results (an org or API
+ * version without it, a proxy that blocks it): the job is then read through the Sforce-Locator
+ * chain, and no later job of this read asks again. Said once per read.
+ */
+async function resultUrlsUnlessRefused(client: SalesforceClient, job: BulkQueryJob, object: string, log: Log): Promise<AsyncGenerator<string> | undefined> {
+  try {
+    return await job.resultUrls();
+  } catch (error) {
+    if (!refusesResultPages(error)) throw error;
+    if (!client.resultPagesRefused) {
+      client.resultPagesRefused = true;
+      await log(
+        'WARN',
+        `${object}: Salesforce refused Get Parallel Results for Bulk job ${job.id} (${error.status} ${error.errorCode}), so Bulk results are downloaded one page after another, one connection per job, for the rest of this read.`,
+      );
+    }
+    return undefined;
+  }
 }
 
 /** Records gathered into a page, and what to hand back once it is written. */
@@ -155,8 +182,13 @@ async function* gather(client: SalesforceClient, pageBytes: number, batches: Asy
  * each download gathering its own pages, handed on in the order they fill. A failed download stops
  * the others; pages gathered but not handed on give their bytes back.
  */
-async function* parallelPages(client: SalesforceClient, job: BulkQueryJob, slicer: () => CsvPageSlicer, downloads: number): AsyncGenerator<GatheredPage> {
-  const urls = job.resultUrls();
+async function* parallelPages(
+  client: SalesforceClient,
+  job: BulkQueryJob,
+  urls: AsyncGenerator<string>,
+  slicer: () => CsvPageSlicer,
+  downloads: number,
+): AsyncGenerator<GatheredPage> {
   const stop = new AbortController();
   // A share of the budget per download, so each can fill a page while others wait to be written.
   const pageBytes = Math.max(MIN_PAGE_BYTES, Math.floor(client.budget.limit / (2 * downloads)));
