@@ -8,7 +8,7 @@ import { configuredCatalog, idsOf, runConnector, stateFrom, type Message, type R
 import { CLIENT_ID, CLIENT_SECRET, startOrg, type TestOrg } from './helpers/org.js';
 import { nativeImport } from './helpers/native.js';
 import type { EmulatorClient, EmulatorOptions } from './emulator/index.js';
-import { Ajv } from 'ajv';
+import { testAjv } from './helpers/test-ajv.js';
 import { readJson } from './acceptance/support/fixtures.js';
 
 const { jwtKeys, EMULATOR_USERNAME, startCaptureServer } = nativeImport<typeof import('./emulator/index.js')>(new URL('./emulator/index.js', import.meta.url));
@@ -334,7 +334,7 @@ describe('the host calls go to', () => {
 describe('flat configs of earlier versions', () => {
   const MIGRATED = /flat login fields of earlier versions/;
   // What the platform checks a config from a CONTROL message against before it stores it.
-  const specValid = new Ajv({ strict: false, validateFormats: false }).compile(readJson('spec.json').connectionSpecification);
+  const specValid = testAjv({ strict: false, validateFormats: false }, false).compile(readJson('spec.json').connectionSpecification);
 
   async function orgFor(flow: string): Promise<{ org: TestOrg; config: Config }> {
     if (flow === 'refresh_token') return refreshTokenOrg();

@@ -7,10 +7,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startCaptureServer, type CaptureServer } from './emulator/capture-server.js';
+import type { CaptureServer } from './emulator/capture-server.js';
 import type { Misbehaviour } from './emulator/misbehaviour.js';
 import { idsOf, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
 import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
+import { nativeImport } from './helpers/native.js';
+
+const { startCaptureServer } = nativeImport<typeof import('./emulator/capture-server.js')>(new URL('./emulator/capture-server.js', import.meta.url));
 
 let org: TestOrg;
 let catalog: Message;

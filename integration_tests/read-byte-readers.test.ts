@@ -132,11 +132,9 @@ describe('REST pages (JSON.parse and the shaping)', () => {
     expect(result.errors).toEqual([]);
     const records = result.recordsOf('Account');
     expect(records).toHaveLength(total);
-    for (const record of records) {
-      expect(record.AnnualRevenue).toBeNull();
-      expect(Object.is(record.NumberOfEmployees, 0)).toBe(true);
-      expect(Object.is(record.BillingLatitude, 100)).toBe(true);
-    }
+    // One comparison for the stream (an expect per record costs more than the read): each record read otherwise is listed.
+    const misread = records.filter((r) => !(r.AnnualRevenue === null && Object.is(r.NumberOfEmployees, 0) && Object.is(r.BillingLatitude, 100)));
+    expect(misread.map((r) => [r.Id, r.AnnualRevenue, r.NumberOfEmployees, r.BillingLatitude])).toEqual([]);
   });
 
   it('a page wrapped in "__proto__" has no records of its own: a malformed answer, not its inherited records', async () => {

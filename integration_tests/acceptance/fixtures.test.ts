@@ -5,9 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Ajv } from 'ajv';
-import formatsModule from 'ajv-formats';
 import { runConnector } from '../helpers/connector-runner.js';
+import { testAjv } from '../helpers/test-ajv.js';
 import { PROTOCOL_SCHEMA_PATH } from '../helpers/protocol-validator.js';
 import {
   ABNORMAL_STATE,
@@ -25,12 +24,8 @@ import {
   type Json,
 } from './support/fixtures.js';
 
-type FormatsPlugin = typeof formatsModule.default;
-const addFormats: FormatsPlugin = typeof formatsModule === 'function' ? (formatsModule as unknown as FormatsPlugin) : formatsModule.default;
-
 const proto = JSON.parse(readFileSync(PROTOCOL_SCHEMA_PATH, 'utf8')) as Json;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
+const ajv = testAjv({ strict: false, allErrors: true });
 const against = (schema: Json) => ajv.compile({ ...schema, definitions: proto.definitions });
 const REGENERATE = 'regenerate with `npm run build && node scripts/generate-acceptance-fixtures.mjs`';
 

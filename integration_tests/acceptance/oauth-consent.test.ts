@@ -5,17 +5,17 @@
  * calls; every form it refuses is refused by the connector too, naming the field.
  */
 import { describe, expect, it } from '@jest/globals';
-import { Ajv } from 'ajv';
 import { resolveConfig } from '../../connector/salesforce/config/load-config.js';
 import { parseHostname } from '../../connector/salesforce/config/hostname.js';
 import { readJson, type Json } from './support/fixtures.js';
+import { testAjv } from '../helpers/test-ajv.js';
 import { renderTemplate, templateValues } from './support/oauth-template.js';
 
 const spec = readJson('spec.json');
 const oauth = spec.advanced_auth.oauth_config_specification;
 const input = oauth.oauth_connector_input_specification;
 const hostnameSchema: Json = spec.connectionSpecification.properties.hostname;
-const acceptsHost = new Ajv({ strict: false }).compile(hostnameSchema);
+const acceptsHost = testAjv({ strict: false }, false).compile(hostnameSchema);
 
 const values = (hostname: string) =>
   templateValues({

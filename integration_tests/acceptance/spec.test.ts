@@ -3,15 +3,11 @@
  * connectionSpecification passes every rule Airbyte's acceptance suite applies to specs.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { Ajv } from 'ajv';
-import formatsModule from 'ajv-formats';
 import { runConnector, type RunResult } from '../helpers/connector-runner.js';
+import { testAjv } from '../helpers/test-ajv.js';
 import { acceptanceConfig, readJson, withoutPrivateKeys, type Json } from './support/fixtures.js';
 import { draft07Problems } from './support/catalog-rules.js';
 import { advancedAuthProblems, schemaNodes, specProblems } from './support/spec-rules.js';
-
-type FormatsPlugin = typeof formatsModule.default;
-const addFormats: FormatsPlugin = typeof formatsModule === 'function' ? (formatsModule as unknown as FormatsPlugin) : formatsModule.default;
 
 const { tests } = acceptanceConfig().acceptance_tests.spec;
 
@@ -48,8 +44,7 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
   });
 
   it('accepts the test config (private keys removed)', () => {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    addFormats(ajv);
+    const ajv = testAjv({ strict: false, allErrors: true });
     const validate = ajv.compile(spec.connectionSpecification);
     const config = withoutPrivateKeys(readJson(configPath ?? 'integration_tests/sample_config.json'));
     expect(validate(config) ? [] : validate.errors).toEqual([]);
@@ -67,8 +62,7 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
       jwt_bearer: { title: 'JWT bearer', fields: { client_id: 'id', username: 'integration@acme.com', private_key: 'pem' } },
     };
     const validate = () => {
-      const ajv = new Ajv({ strict: false, allErrors: true });
-      addFormats(ajv);
+      const ajv = testAjv({ strict: false, allErrors: true });
       return ajv.compile(spec.connectionSpecification);
     };
     const configOf = (credentials: Json) => ({ hostname: 'acme.my.salesforce.com', credentials });

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gzipSync } from 'node:zlib';
-import { startEmulator, type Emulator } from './index.js';
+import type { Emulator } from './index.js';
 import { mintToken, V } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 type Pages = { resultPages: Array<{ resultUrl: string }>; nextRecordsUrl: string | null; done: boolean };
 

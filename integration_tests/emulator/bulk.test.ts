@@ -2,8 +2,11 @@ import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from './index.js';
+import type { Emulator } from './index.js';
 import { call, mintToken, V } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 type Job = Record<string, unknown> & { id: string; state: string };
 type ErrorBody = { errorCode: string; message: string }[];

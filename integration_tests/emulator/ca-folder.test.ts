@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { startEmulator } from './index.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 describe('the CA file of HTTPS emulators', () => {
   it('stays while any emulator of the process is open, and its folder goes with the last close', async () => {

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { CAPTURED_TOKEN, startCaptureServer, type CaptureServer } from './index.js';
+import type { CaptureServer } from './index.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { CAPTURED_TOKEN, startCaptureServer } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 describe('capture server', () => {
   let server: CaptureServer | undefined;

@@ -69,6 +69,8 @@ export async function startCaptureServer(opts: { https?: boolean } = {}): Promis
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        // the CA file goes with the last HTTPS server of the process (tls.ts)
+        tls?.release();
       }),
   };
 }

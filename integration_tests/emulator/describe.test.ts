@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator, type SObjectName } from './index.js';
+import type { Emulator, SObjectName } from './index.js';
 import { call, mintToken, V } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 // Every key of the real v38 Id field object (salesforce-wire.md §3).
 const FIELD_KEYS = [

@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { gunzipSync } from 'node:zlib';
-import { FAULT_KINDS, startEmulator, type Emulator, type FaultKind } from './index.js';
+import type { Emulator, FaultKind } from './index.js';
 import { mintToken, rawGet, soqlPath, V } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { FAULT_KINDS, startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 const SMALL = { Account: 40, Contact: 700, Lead: 5, Opportunity: 5, Case: 5, User: 3 };
 

@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from './index.js';
+import type { Emulator } from './index.js';
 import { call, mintToken, soqlPath, V } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 const SMALL = { Account: 300, Contact: 50, Lead: 5, Opportunity: 5, Case: 5, User: 3 };
 const TIMEOUT = [{ message: 'Your query request was running for too long.', errorCode: 'QUERY_TIMEOUT' }];

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from './index.js';
-import { FaultInjector } from './faults.js';
+import type { Emulator } from './index.js';
 import { call, mintToken, soqlPath, V } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
+const { FaultInjector } = nativeImport<typeof import('./faults.js')>(new URL('./faults.js', import.meta.url));
 
 type ErrorBody = { errorCode: string; message: string }[];
 

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { startEmulator, type Emulator } from './index.js';
+import type { Emulator } from './index.js';
 import { raw, soqlPath, V } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 // Over TLS a reset needs the TCP socket under the TLS one (tcp-sockets.ts); a plain destroy would
 // close cleanly. This file pays for the certificate once, apart from the other misbehaviour tests.

@@ -3,8 +3,11 @@ import { request as httpRequest } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { startEmulator, type Emulator } from './index.js';
+import type { Emulator } from './index.js';
 import { mintToken, raw, soqlPath, V, type Exchange, type RawOptions } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 const SMALL = { Account: 30, Contact: 700, Lead: 5, Opportunity: 5, Case: 5, User: 3 };
 const CONTACTS = 'SELECT Id, Name, SystemModstamp FROM Contact ORDER BY SystemModstamp, Id';

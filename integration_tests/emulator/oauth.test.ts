@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac, sign } from 'node:crypto';
-import { EMULATOR_USERNAME, jwtKeys, startEmulator, type Emulator } from './index.js';
+import type { Emulator } from './index.js';
 import { JWT_GRANT } from './oauth.js';
 import { call, V } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { EMULATOR_USERNAME, jwtKeys, startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 const TOKEN_PATH = '/services/oauth2/token';
 

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import { startEmulator, type Emulator } from './index.js';
+import type { Emulator } from './index.js';
 import { call, mintToken, rawGet, soqlPath, V } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 const SMALL = { Account: 30, Contact: 30, Lead: 10, Opportunity: 10, Case: 10, User: 3 };
 const SESSION_EXPIRED = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from './index.js';
+import type { Emulator } from './index.js';
 import { call, mintToken, queryAllPages, soqlPath } from './test-support.js';
+import { nativeImport } from '../helpers/native.js';
+
+const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
 type Row = Record<string, unknown>;
 interface Page {

@@ -10,8 +10,10 @@
 import { describe, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { nativePackage } from '../helpers/native.js';
 import { REPO_ROOT } from '../helpers/paths.js';
+
+const { parse: parseYaml } = nativePackage<typeof import('yaml')>('yaml');
 
 export const REALWIRE_DIR = path.resolve(REPO_ROOT, '../shared/realwire');
 

@@ -2,13 +2,10 @@
  * The acceptance suite's rules for a discovered catalog and for the records a read returns, as pure
  * functions returning readable problems. rules.test.ts proves each rule fires on a bad input.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import formatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
+import { testAjv } from '../../helpers/test-ajv.js';
 import type { Json } from './fixtures.js';
 import { additionalPropertiesProblems, forbiddenKeywordProblems } from './spec-rules.js';
-
-type FormatsPlugin = typeof formatsModule.default;
-const addFormats: FormatsPlugin = typeof formatsModule === 'function' ? (formatsModule as unknown as FormatsPlugin) : formatsModule.default;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const typesOf = (schema: Json): string[] => (Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type]);
@@ -24,8 +21,7 @@ export function schemaAt(jsonSchema: Json, fieldPath: readonly string[]): Json |
 }
 
 export function draft07Problems(jsonSchema: Json, where: string): string[] {
-  const ajv = new Ajv({ strict: false });
-  addFormats(ajv);
+  const ajv = testAjv({ strict: false });
   if (!ajv.validateSchema(jsonSchema)) return [`${where}: not a valid draft-07 schema: ${ajv.errorsText(ajv.errors)}`];
   try {
     ajv.compile(jsonSchema);
@@ -103,8 +99,7 @@ export interface RecordChecker {
 
 /** Checks one stream's records: schema, strict integers, date-times, shared fields, primary key. */
 export function recordChecker(stream: Json, options: { failOnExtraColumns?: boolean } = {}): RecordChecker {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
+  const ajv = testAjv({ strict: false, allErrors: true });
   const validate: ValidateFunction = ajv.compile(stream.json_schema);
   const properties: Json = stream.json_schema.properties ?? {};
   const keyPaths: string[][] = stream.source_defined_primary_key ?? [];

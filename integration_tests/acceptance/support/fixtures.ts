@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Emulator, EmulatorOptions } from '../../emulator/index.js';
-import { nativeImport } from '../../helpers/native.js';
+import { nativeImport, nativePackage } from '../../helpers/native.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
-import { parse as parseYaml } from 'yaml';
 
+const { parse: parseYaml } = nativePackage<typeof import('yaml')>('yaml');
 const { startEmulator } = nativeImport<typeof import('../../emulator/index.js')>(new URL('../../emulator/index.js', import.meta.url));
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixtures are checked by the tests that use them
