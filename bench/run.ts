@@ -129,6 +129,16 @@ async function catalogFor(emulator: EmulatorProcess, objects: readonly string[])
   return { path, streams };
 }
 
+/**
+ * Records per REST page the org serves for the connector's selection: 2,000, or 1,000 when a long text area
+ * is selected (as real orgs answer, ../shared/realwire; the emulator does the same).
+ */
+async function restPageSize(emulator: EmulatorProcess, stream: DiscoveredStream): Promise<number> {
+  const describe = await emulator.getJson<DescribeResult>(`${DATA}/sobjects/${stream.name}/describe`);
+  const selection = selectFields(describe, Object.keys(stream.json_schema.properties), stream.name);
+  return selection.fields.some((f) => f.type === 'textarea' && (f.length ?? 0) > 255) ? 1000 : 2000;
+}
+
 /** The SOQL the connector sends for a stream (same modules, same field selection). */
 async function soqlFor(emulator: EmulatorProcess, stream: DiscoveredStream, api: 'rest' | 'bulk'): Promise<string> {
   const describe = await emulator.getJson<DescribeResult>(`${DATA}/sobjects/${stream.name}/describe`);
@@ -354,17 +364,21 @@ async function loopback(): Promise<void> {
     if (connRest && connBulk) targets.push(bulkCpuTarget(connRest, connBulk));
     if (floorRest && connRest) targets.push(loopbackRestTarget(floorRest, connRest));
     if (connRest && connBulk) targets.push(bulkTarget(connRest, connBulk, floorRest, floorBulk));
-    if (connRest) targets.push(restCallTarget(connRest));
+    if (connRest) targets.push(restCallTarget(connRest, await restPageSize(emulator, account)));
     if (connBulk) targets.push(bulkCallTarget(connBulk));
   });
 }
 
 /** The six objects' catalog, and the REST SOQL of each for the floor and jsforce. */
-async function sixStreams(emulator: EmulatorProcess): Promise<{ path: string; floorStreams: FloorJob['streams'] }> {
+async function sixStreams(emulator: EmulatorProcess): Promise<{ path: string; floorStreams: FloorJob['streams']; pageSizes: Map<string, number> }> {
   const { path, streams } = await catalogFor(emulator, OBJECTS);
   const floorStreams = [];
-  for (const stream of streams) floorStreams.push({ object: stream.name, soql: await soqlFor(emulator, stream, 'rest'), includeDeleted: true });
-  return { path, floorStreams };
+  const pageSizes = new Map<string, number>();
+  for (const stream of streams) {
+    floorStreams.push({ object: stream.name, soql: await soqlFor(emulator, stream, 'rest'), includeDeleted: true });
+    pageSizes.set(stream.name, await restPageSize(emulator, stream));
+  }
+  return { path, floorStreams, pageSizes };
 }
 
 async function latency(): Promise<void> {
@@ -372,7 +386,7 @@ async function latency(): Promise<void> {
   const counts = Object.fromEntries(OBJECTS.map((o) => [o, n]));
   const settings: Settings = { latencyMs: LATENCY_MS };
   await withEmulator(counts, settings, async (emulator) => {
-    const { path, floorStreams } = await sixStreams(emulator);
+    const { path, floorStreams, pageSizes } = await sixStreams(emulator);
     const scenario = `6 streams × ${fmt(n)} records, num_workers 12; ${describeSettings(settings)}`;
     const config = { objects: [...OBJECTS], num_workers: 12 };
     const measured = await measure(
@@ -388,7 +402,7 @@ async function latency(): Promise<void> {
     );
     const floorRun = measured.get('floor REST');
     const conn = measured.get('connector REST');
-    if (conn) targets.push(...latencyTargets(conn, floorRun, LATENCY_MS));
+    if (conn) targets.push(...latencyTargets(conn, floorRun, LATENCY_MS, pageSizes));
     targets.push(peakRssTarget(scenario, [...measured.values()]));
   });
 }

@@ -79,7 +79,8 @@ export function thresholdTarget(rows: ReadonlyArray<{ records: number; rest: Mea
   return { target: `\`auto\` threshold (${fmt(threshold)} records) justified by wall time and API calls`, measured: detail, pass };
 }
 
-export const restCallBound = (records: number) => Math.ceil(records / 2000) + 3;
+/** `pageSize`: the records per page the org serves for the selection (1,000 with a long text area, else 2,000). */
+export const restCallBound = (records: number, pageSize: number) => Math.ceil(records / pageSize) + 3;
 export const bulkCallBound = (records: number) => (10 * records) / 100_000;
 
 export function loopbackRestTarget(floorRest: Measured, connRest: Measured): Target {
@@ -103,11 +104,11 @@ export function bulkTarget(connRest: Measured, connBulk: Measured, floorRest?: M
   };
 }
 
-export function restCallTarget(rest: Measured): Target {
-  const rb = restCallBound(rest.records);
+export function restCallTarget(rest: Measured, pageSize: number): Target {
+  const rb = restCallBound(rest.records, pageSize);
   return {
-    target: 'REST backfill API calls ≤ ceil(records / 2000) + 3 per stream',
-    measured: `${rest.apiCalls} calls for ${fmt(rest.records)} records (bound ${rb})`,
+    target: 'REST backfill API calls ≤ ceil(records / page size) + 3 per stream',
+    measured: `${rest.apiCalls} calls for ${fmt(rest.records)} records in pages of ${fmt(pageSize)} (bound ${rb})`,
     pass: rest.apiCalls <= rb,
   };
 }
@@ -122,10 +123,11 @@ export function bulkCallTarget(bulk: Measured): Target {
 }
 
 /** The six-stream latency run: against the ideal of issue 3 and, for reference, against the floor and the CPU. */
-export function latencyTargets(conn: Measured, floorRun: Measured | undefined, latencyMs: number): Target[] {
+export function latencyTargets(conn: Measured, floorRun: Measured | undefined, latencyMs: number, pageSizes: ReadonlyMap<string, number>): Target[] {
   const targets: Target[] = [];
-  const perStream = conn.perStream ?? new Map();
-  const pages = Math.max(...[...perStream.values()].map((s) => Math.max(1, Math.ceil(s.records / 2000))));
+  const perStream: Map<string, { records: number; calls: number }> = conn.perStream ?? new Map();
+  const pageSize = (stream: string) => pageSizes.get(stream) ?? 2000;
+  const pages = Math.max(...[...perStream].map(([stream, s]) => Math.max(1, Math.ceil(s.records / pageSize(stream)))));
   const idealMs = pages * latencyMs;
   // The ideal leaves CPU out; on few cores the CPU of program and emulator together bounds the wall time from below.
   const cores = availableParallelism();
@@ -148,8 +150,8 @@ export function latencyTargets(conn: Measured, floorRun: Measured | undefined, l
     target: `Reference: CPU lower bound of the connector's latency run on ${cores} cores`,
     measured: `(connector ${fmt(conn.cpuMs / 1000, 1)} s + emulator ${fmt(conn.emulatorCpuMs / 1000, 1)} s CPU) / ${cores} = ${fmt(cpuBoundMs / 1000, 2)} s`,
   });
-  const allOk = [...perStream.values()].every((s) => s.calls <= restCallBound(s.records));
-  const detail = [...perStream].map(([stream, s]) => `${stream} ${s.calls}/${restCallBound(s.records)}`).join(', ');
+  const allOk = [...perStream].every(([stream, s]) => s.calls <= restCallBound(s.records, pageSize(stream)));
+  const detail = [...perStream].map(([stream, s]) => `${stream} ${s.calls}/${restCallBound(s.records, pageSize(stream))}`).join(', ');
   targets.push({ target: 'REST backfill API calls per stream in the six-stream run (calls / bound)', measured: detail, pass: allOk });
   return targets;
 }
