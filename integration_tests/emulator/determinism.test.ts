@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { nativeImport } from '../helpers/native.js';
 
 const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
-const { forgetGeneratedOrgs } = nativeImport<typeof import('./org-store.js')>(new URL('./org-store.js', import.meta.url));
+const { forgetGeneratedOrgs } = nativeImport<typeof import('./generated-orgs.js')>(new URL('./generated-orgs.js', import.meta.url));
 
 const COUNTS = { Account: 60, Contact: 80, Lead: 40, Opportunity: 40, Case: 40, User: 10 };
 

@@ -14,6 +14,7 @@ import { Rng } from './rng.js';
 import { formatDateTime, parseStoredDateTime } from './sf-time.js';
 import { buildTimeline, type MassUpdate } from './timeline.js';
 import { OrgClock } from './org-clock.js';
+import { generatedOrg, generatedOrgKey, keepGeneratedOrg, type GeneratedOrg } from './generated-orgs.js';
 
 /** Rows of an object beyond the six when the options give no count (made on first use). */
 export const DEFAULT_EXTRA_COUNT = 40;
@@ -54,34 +55,6 @@ function rowComparator(stamp: string | null): (a: SRecord, b: SRecord) => number
 }
 const compareRows = rowComparator('SystemModstamp');
 
-/**
- * Orgs generated in this process, by seed, sizes and long-text width: generating one costs a hundred
- * times more than copying it, and the test suites start many emulators of the same few orgs. Only
- * small orgs are kept (a benchmark's million records would double its memory), and only a few.
- */
-interface GeneratedOrg {
-  rows: Map<SObjectName, SRecord[]>;
-  ctx: GenContext;
-}
-const GENERATED = new Map<string, GeneratedOrg>();
-const CACHED_ORGS = 16;
-const CACHED_ORG_MAX_RECORDS = 50_000;
-
-/** Forgets the orgs generated so far, so the next one is generated again (the determinism test). */
-export function forgetGeneratedOrgs(): void {
-  GENERATED.clear();
-}
-
-function copyContext(ctx: GenContext): GenContext {
-  return {
-    ...ctx,
-    users: [...ctx.users],
-    accounts: [...ctx.accounts],
-    contacts: ctx.contacts.map((c) => ({ ...c })),
-    opportunities: [...ctx.opportunities],
-  };
-}
-
 export class OrgStore {
   readonly orgId: string;
   readonly runAsUserId: string;
@@ -109,37 +82,27 @@ export class OrgStore {
     this.orgId = makeId(KEY_PREFIX.Organization, 1);
     this.ctx = { rng: new Rng(seed), orgId: this.orgId, users: [], accounts: [], contacts: [], opportunities: [], caseCounter: 1000 };
     const sizes = GENERATION_ORDER.map((object) => counts[object] ?? DEFAULT_COUNTS[object]);
-    const key = JSON.stringify([seed, sizes, longTextChars]);
-    const generated = GENERATED.get(key);
+    const key = generatedOrgKey(seed, sizes, longTextChars);
+    const generated = generatedOrg(key);
     if (generated) this.adopt(generated);
     else {
       GENERATION_ORDER.forEach((object, i) => this.generate(object, sizes[i]));
-      if (sizes.reduce((a, b) => a + b, 0) <= CACHED_ORG_MAX_RECORDS) {
-        if (GENERATED.size >= CACHED_ORGS) GENERATED.delete(GENERATED.keys().next().value!);
-        GENERATED.set(key, this.snapshot());
-      }
+      keepGeneratedOrg(
+        key,
+        sizes.reduce((a, b) => a + b, 0),
+        { rows: this.rowsByObject, ctx: this.ctx },
+      );
     }
     this.runAsUserId = makeId(KEY_PREFIX.User, 0);
   }
 
-  /** The generated org as it stands: rows and the generation context, copied. */
-  private snapshot(): GeneratedOrg {
-    return {
-      rows: new Map([...this.rowsByObject].map(([object, rows]) => [object, rows.map((r) => ({ ...r }))])),
-      ctx: copyContext(this.ctx),
-    };
-  }
-
-  /** Takes copies of an org generated before (records hold only primitives, so a shallow copy is a deep one). */
+  /** Takes an org generated before (a copy of it, see generated-orgs.ts). */
   private adopt({ rows, ctx }: GeneratedOrg): void {
     for (const [object, generated] of rows) {
-      this.rowsByObject.set(
-        object,
-        generated.map((r) => ({ ...r })),
-      );
+      this.rowsByObject.set(object, generated);
       this.nextCounter.set(object, generated.length);
     }
-    Object.assign(this.ctx, copyContext(ctx), { rng: this.ctx.rng });
+    Object.assign(this.ctx, ctx, { rng: this.ctx.rng });
   }
 
   private generate(object: SObjectName, n: number): void {
