@@ -6,6 +6,23 @@ import { nativeImport } from '../helpers/native.js';
 
 const { startEmulator } = nativeImport<typeof import('./index.js')>(new URL('./index.js', import.meta.url));
 
+/** Creates a Bulk query job for `query` and returns its id. */
+async function createJob(emu: Emulator, token: string, query = 'SELECT Id FROM Account'): Promise<string> {
+  const res = await fetch(`${emu.url}${V}/jobs/query`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ operation: 'query', query }),
+  });
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** A job the emulator has completed: its status asked once. */
+async function completedJob(emu: Emulator, token: string, query?: string): Promise<string> {
+  const id = await createJob(emu, token, query);
+  await fetch(`${emu.url}${V}/jobs/query/${id}`, { headers: { Authorization: `Bearer ${token}` } });
+  return id;
+}
+
 type Pages = { resultPages: Array<{ resultUrl: string }>; nextRecordsUrl: string | null; done: boolean };
 
 describe('Get Parallel Results (resultPages) and a link in front of the org', () => {
@@ -14,16 +31,6 @@ describe('Get Parallel Results (resultPages) and a link in front of the org', ()
   const get = async (path: string, headers: Record<string, string> = {}) => {
     const res = await fetch(emu.url + path, { headers: { Authorization: `Bearer ${token}`, ...headers } });
     return { status: res.status, headers: res.headers, text: await res.text() };
-  };
-  const completedJob = async (query: string): Promise<string> => {
-    const res = await fetch(`${emu.url}${V}/jobs/query`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ operation: 'query', query }),
-    });
-    const { id } = (await res.json()) as { id: string };
-    await get(`${V}/jobs/query/${id}`);
-    return id;
   };
 
   beforeAll(async () => {
@@ -34,7 +41,7 @@ describe('Get Parallel Results (resultPages) and a link in front of the org', ()
   afterAll(() => emu.close());
 
   it('lists five result URLs at a time, each a page of its own; together they are every row once', async () => {
-    const id = await completedJob('SELECT Id, Name FROM Account');
+    const id = await completedJob(emu, token, 'SELECT Id, Name FROM Account');
     const urls: string[] = [];
     let next: string | null = `${V}/jobs/query/${id}/resultPages`;
     let answers = 0;
@@ -69,22 +76,17 @@ describe('Get Parallel Results (resultPages) and a link in front of the org', ()
   });
 
   it('refuses another API version (409), an unfinished job (412), and a locator it never gave', async () => {
-    const id = await completedJob('SELECT Id FROM Account');
+    const id = await completedJob(emu, token, 'SELECT Id FROM Account');
     expect((await get(`/services/data/v61.0/jobs/query/${id}/resultPages`)).status).toBe(409);
     expect((await get(`${V}/jobs/query/${id}/resultPages?locator=MTA`)).text).toContain('INVALID_QUERY_LOCATOR');
-    const res = await fetch(`${emu.url}${V}/jobs/query`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }),
-    });
-    const fresh = (await res.json()) as { id: string };
-    const early = await get(`${V}/jobs/query/${fresh.id}/resultPages`);
+    const fresh = await createJob(emu, token);
+    const early = await get(`${V}/jobs/query/${fresh}/resultPages`);
     expect(early.status).toBe(412);
     expect(early.text).toContain('JOB_NOT_COMPLETE');
   });
 
   it('carries bytes through unchanged, compressed or not', async () => {
-    const id = await completedJob('SELECT Id, Name, Description FROM Account');
+    const id = await completedJob(emu, token, 'SELECT Id, Name, Description FROM Account');
     const plain = await get(`${V}/jobs/query/${id}/results`);
     const zipped = await fetch(`${emu.url}${V}/jobs/query/${id}/results`, { headers: { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'gzip' } });
     expect(zipped.headers.get('content-encoding')).toBe('gzip');
@@ -116,13 +118,7 @@ describe('an org without Get Parallel Results', () => {
     try {
       const token = await mintToken(emu);
       const auth = { Authorization: `Bearer ${token}` };
-      const res = await fetch(`${emu.url}${V}/jobs/query`, {
-        method: 'POST',
-        headers: { ...auth, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }),
-      });
-      const { id } = (await res.json()) as { id: string };
-      await fetch(`${emu.url}${V}/jobs/query/${id}`, { headers: auth });
+      const id = await completedJob(emu, token);
       const refused = await fetch(`${emu.url}${V}/jobs/query/${id}/resultPages`, { headers: auth });
       expect(refused.status).toBe(404);
       expect(await refused.json()).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
@@ -139,13 +135,7 @@ describe('an org without Get Parallel Results', () => {
     try {
       const token = await mintToken(emu);
       const auth = { Authorization: `Bearer ${token}` };
-      const res = await fetch(`${emu.url}${V}/jobs/query`, {
-        method: 'POST',
-        headers: { ...auth, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Account' }),
-      });
-      const { id } = (await res.json()) as { id: string };
-      await fetch(`${emu.url}${V}/jobs/query/${id}`, { headers: auth });
+      const id = await completedJob(emu, token);
       const old = await fetch(`${emu.url}/services/data/v57.0/jobs/query/${id}/resultPages`, { headers: auth });
       expect(old.status).toBe(404);
       expect(await old.text()).toContain('NOT_FOUND');
