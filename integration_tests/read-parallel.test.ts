@@ -16,6 +16,14 @@ function expectEveryRecordOnce(read: RunResult, org: TestOrg, object: string): v
   expect([...ids].sort()).toEqual(idsOf(org.emulator.records(object, { includeDeleted: true })).sort());
 }
 
+/** The newest SystemModstamp among the Account records a read delivered: where its state must end. */
+const newestStamp = (read: RunResult) =>
+  read
+    .recordsOf('Account')
+    .map((r) => String(r.SystemModstamp))
+    .sort()
+    .at(-1);
+
 describe('a Bulk job read through several connections', () => {
   let org: TestOrg;
   let catalog: Message;
@@ -42,12 +50,7 @@ describe('a Bulk job read through several connections', () => {
     const stamps = read.states.map((s) => s.state.stream.stream_state.SystemModstamp);
     // Only the last STATE of the window claims it: the ones before carry the state from before the window (none).
     expect(stamps.slice(0, -1).every((s) => s === undefined)).toBe(true);
-    const newest = read
-      .recordsOf('Account')
-      .map((r) => String(r.SystemModstamp))
-      .sort()
-      .at(-1);
-    expect(stamps.at(-1)).toBe(newest);
+    expect(stamps.at(-1)).toBe(newestStamp(read));
     expect(read.statusesOf('Account')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
   });
 
@@ -150,12 +153,7 @@ describe('an org that refuses Get Parallel Results', () => {
       // Each window's state moves after its last page, never backwards, and ends at the newest record.
       const stamps = read.states.map((s) => s.state.stream.stream_state.SystemModstamp).filter(Boolean);
       expect([...stamps].sort()).toEqual(stamps);
-      const newest = read
-        .recordsOf('Account')
-        .map((r) => String(r.SystemModstamp))
-        .sort()
-        .at(-1);
-      expect(stamps.at(-1)).toBe(newest);
+      expect(stamps.at(-1)).toBe(newestStamp(read));
       expect(read.statusesOf('Account')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
     } finally {
       await org.emulator.close();
