@@ -7,21 +7,23 @@
  * runConnectorProcess runs the compiled CLI as a child process, for what only a process shows: the
  * binary's exit code and stderr, the environment it reads, signals and kills.
  */
-import { isUtf8 } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import type { Settings } from '../../connector/salesforce/settings.js';
 import { nativeImport } from './native.js';
 import { CLI_PATH } from './paths.js';
-import { resultFromOutput, type Message, type Output, type RunResult } from './run-result.js';
+import type { Message, Output, RunResult } from './run-result.js';
 
 export type { Message, RunResult } from './run-result.js';
 
 const { main } = nativeImport<typeof import('../../connector/main.js')>(new URL('../../connector/main.js', import.meta.url));
 const { ProtocolWriter } = nativeImport<typeof import('../../connector/runtime/writer.js')>(new URL('../../connector/runtime/writer.js', import.meta.url));
+// The runners' own per-line work (collecting output, checking each line) runs natively too: in Jest's
+// context it cost a few seconds of CPU over the in-process lane.
+const { MemoryOutput } = nativeImport<typeof import('./memory-output.js')>(new URL('./memory-output.js', import.meta.url));
+const { resultFromOutput } = nativeImport<typeof import('./run-result.js')>(new URL('./run-result.js', import.meta.url));
 const { settingsFromEnv } = nativeImport<typeof import('../../connector/salesforce/settings.js')>(
   new URL('../../connector/salesforce/settings.js', import.meta.url),
 );
@@ -117,34 +119,6 @@ function secretsOf(input: RunInput): string[] {
 function settingsFor(env: NodeJS.ProcessEnv = {}): Partial<Settings> {
   const caFile = env.NODE_EXTRA_CA_CERTS;
   return { ...settingsFromEnv(env), ...(caFile ? { extraCa: readFileSync(caFile, 'utf8') } : {}) };
-}
-
-/** A stdout kept in memory. Unless `slow`, its high-water mark is out of reach: backpressure is not what most runs test. */
-class MemoryOutput extends Writable {
-  private readonly chunks: string[] = [];
-
-  constructor(private readonly slow = false) {
-    super({ decodeStrings: false, highWaterMark: slow ? 16 * 1024 : 2 ** 30 });
-  }
-
-  /** bytes written that are not UTF-8 (a decoder would hide them, as U+FFFD) */
-  private notUtf8?: Buffer;
-
-  /** Records arrive as bytes (whole lines), other messages as text; a write is done once its bytes are taken. */
-  override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: () => void): void {
-    const take = () => {
-      if (Buffer.isBuffer(chunk) && !isUtf8(chunk)) this.notUtf8 ??= chunk;
-      this.chunks.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk);
-      done();
-    };
-    if (this.slow) setTimeout(take, 2);
-    else take();
-  }
-
-  text(): string {
-    if (this.notUtf8) throw new Error(`connector printed bytes that are not UTF-8: ${JSON.stringify(this.notUtf8.toString('latin1').slice(0, 300))}`);
-    return this.chunks.join('');
-  }
 }
 
 /** A configured catalog that reads the given discovered streams in one sync mode. */
