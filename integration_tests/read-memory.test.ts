@@ -3,6 +3,7 @@
  * small budget of bytes in flight. Pages shrink to fit the budget, every record still arrives as a
  * read with a larger budget delivers it, and the bytes in flight stay near the budget.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
 import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
@@ -51,8 +52,12 @@ describe('a read of wide records under a small budget of bytes in flight', () =>
     expect(small.exitCode).toBe(0);
     expect(roomy.exitCode).toBe(0);
     for (const object of OBJECTS) {
-      expect(small.recordsOf(object)).toHaveLength(RECORDS);
-      expect(small.recordsOf(object)).toEqual(roomy.recordsOf(object));
+      const [got, reference] = [small.recordsOf(object), roomy.recordsOf(object)];
+      expect(got).toHaveLength(RECORDS);
+      expect(reference).toHaveLength(RECORDS);
+      // Node's deep equality, record by record, and only the Ids of those that differ handed to Jest: its
+      // matcher over every record cost more than a read.
+      expect(got.filter((record, i) => !isDeepStrictEqual(record, reference[i])).map((record) => record.Id)).toEqual([]);
       expect(small.recordsOf(object)[0].Description).toHaveLength(LONG_TEXT);
     }
   });
