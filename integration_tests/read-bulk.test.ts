@@ -73,7 +73,7 @@ describe('Bulk API 2.0 reads', () => {
   });
 
   it('falls back to REST when Salesforce refuses a Bulk job for an object', async () => {
-    const { org, catalog } = await setUp({ bulkUnsupportedObjects: ['Case'] });
+    const { org, catalog } = await setUp({ bulkUnsupportedObjects: ['Case'], counts: QUARTER_ORG_COUNTS });
     const result = await runConnector('read', { config: { ...org.config, read_api: 'bulk' }, catalog, env: org.env });
     expect(result.exitCode).toBe(0);
     expect(result.recordsOf('Case')).toHaveLength(org.emulator.records('Case', { includeDeleted: true }).length);
