@@ -82,8 +82,10 @@ realwireSuite('realwire: read over recorded query pages', () => {
         expect(got).toHaveLength(recorded.length);
         const byId = new Map(got.map((r) => [r.Id, r]));
         expect(byId.size).toBe(recorded.length);
-        // one comparison of the whole stream: an expect per record costs more than the read
-        expect(recorded.map((record) => byId.get(record.Id))).toEqual(recorded.map((record) => documentedRecord(record, datetimes)));
+        // One comparison of the whole stream (an expect per record costs more than the read), and only of the
+        // records whose JSON differs from the documented one: Jest's matcher over them all cost more than the read too.
+        const differing = recorded.filter((record) => JSON.stringify(byId.get(record.Id)) !== JSON.stringify(documentedRecord(record, datetimes)));
+        expect(differing.map((record) => byId.get(record.Id))).toEqual(differing.map((record) => documentedRecord(record, datetimes)));
       }
     });
 
