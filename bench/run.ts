@@ -18,7 +18,7 @@ import { planBulkFields } from '../connector/salesforce/bulk/bulk-fields.js';
 import type { DescribeResult } from '../connector/salesforce/api/types.js';
 import { streamQuery } from '../connector/salesforce/soql.js';
 import { selectFields } from '../connector/salesforce/streams/field-selection.js';
-import { BULK_THRESHOLD } from '../connector/salesforce/streams/page-source.js';
+import { DEFAULT_SETTINGS } from '../connector/salesforce/settings.js';
 import { DATA, EmulatorProcess, describeSettings, type EmulatorProcessOptions } from './emulator.js';
 import type { FloorJob, FloorSummary } from './floor.js';
 import { median, parseFinalLog, parseInFlight, runMeasured, type RunResult } from './measure.js';
@@ -480,7 +480,7 @@ async function threshold(): Promise<void> {
       if (rest && bulk) rows.push({ records: n, rest, bulk });
     });
   }
-  if (rows.length) targets.push(thresholdTarget(rows, BULK_THRESHOLD));
+  if (rows.length) targets.push(thresholdTarget(rows, DEFAULT_SETTINGS.bulkThreshold));
 }
 
 /**

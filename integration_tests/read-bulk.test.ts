@@ -45,8 +45,10 @@ describe('Bulk API 2.0 reads', () => {
   });
 
   it('auto switches to Bulk only for large windows and estimates the rows first', async () => {
-    const { org, catalog } = await setUp({ counts: { Lead: 25_000 } });
-    const result = await runConnector('read', { config: org.config, catalog, env: org.env });
+    // A threshold scaled down with the org: Lead is above it, every other object (200 Contacts at most) below.
+    const { org, catalog } = await setUp({ counts: { ...QUARTER_ORG_COUNTS, Lead: 600 } });
+    const env = { ...org.env, SOURCE_SALESFORCE_BULK_THRESHOLD: '400' };
+    const result = await runConnector('read', { config: org.config, catalog, env });
     expect(result.exitCode).toBe(0);
     const jobs = org.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/jobs/query'));
     expect(jobs).toHaveLength(1);
@@ -71,7 +73,7 @@ describe('Bulk API 2.0 reads', () => {
   });
 
   it('falls back to REST when Salesforce refuses a Bulk job for an object', async () => {
-    const { org, catalog } = await setUp({ bulkUnsupportedObjects: ['Case'] });
+    const { org, catalog } = await setUp({ bulkUnsupportedObjects: ['Case'], counts: QUARTER_ORG_COUNTS });
     const result = await runConnector('read', { config: { ...org.config, read_api: 'bulk' }, catalog, env: org.env });
     expect(result.exitCode).toBe(0);
     expect(result.recordsOf('Case')).toHaveLength(org.emulator.records('Case', { includeDeleted: true }).length);

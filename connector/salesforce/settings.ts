@@ -45,6 +45,12 @@ export interface Settings {
   bulkDownloadsPerJob: number;
   /** A window whose Bulk job failed is split in halves down to this width, then read through REST. */
   bulkMinWindowMs: number;
+  /**
+   * Above this many records in a window (the count its first REST page reports), `auto` reads the
+   * window through Bulk instead: below it REST is faster, above it Bulk is, and takes fewer calls
+   * (the benchmark's threshold scenario, docs/performance.md).
+   */
+  bulkThreshold: number;
   /** A token older than this is renewed before use (orgs can time sessions out after 15 minutes). */
   tokenMaxAgeMs: number;
   /**
@@ -82,6 +88,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   bulkJobMaxWaitMs: 60 * 60 * 1000,
   bulkMinWindowMs: 60 * 60 * 1000,
   bulkDownloadsPerJob: 5,
+  bulkThreshold: 20_000,
   tokenMaxAgeMs: 10 * 60 * 1000,
   maxUrlBytes: 16_000,
   outputStallMs: DEFAULT_STALL_MS,

@@ -1,19 +1,18 @@
 /**
  * Acceptance: incremental. Two sequential reads (the second from the first's last state per stream),
- * reads resumed from every intermediate checkpoint, and an abnormally large state. The org is a
- * quarter of the default one, paged 50 rows at a time: streams produce as many checkpoints as the
+ * reads resumed from every intermediate checkpoint, and an abnormally large state. The org is an
+ * eighth of the default one, paged 25 rows at a time: streams produce as many checkpoints as the
  * default org in pages of 200 would (Contact's four all inside its one tie group), and each of the
- * reads resumed from them goes through a quarter of the records.
+ * reads resumed from them goes through an eighth of the records.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runConnector, stateFrom, type Message, type RunResult } from '../helpers/connector-runner.js';
-import { QUARTER_ORG_COUNTS } from '../helpers/org.js';
 import { acceptanceConfig, readJson, startAcceptanceOrg, type AcceptanceOrg, type Json } from './support/fixtures.js';
 
 const { tests } = acceptanceConfig().acceptance_tests.incremental;
 const LOOKBACK_MS = 5 * 60 * 1000;
-const PAGE = 50;
-const ORG = { maxBatchSize: PAGE, counts: QUARTER_ORG_COUNTS };
+const PAGE = 25;
+const ORG = { maxBatchSize: PAGE, counts: { Account: 19, Contact: 100, Lead: 38, Opportunity: 32, Case: 38, User: 5 } };
 
 /** The configured streams that support incremental, in incremental mode. */
 function incrementalOnly(configured: Json): Json {

@@ -44,7 +44,24 @@ export interface QueryResult {
 
 export const MAX_OFFSET = 2000;
 
+/**
+ * Parsed queries by text. A parse costs milliseconds, and a test's reads send the same queries
+ * again (the same windows read from each checkpoint, by REST and by Bulk): the parse is a pure
+ * function of the text, and nothing changes what it returns, so it is kept whatever org asks.
+ */
+const parsed = new Map<string, Query>();
+const PARSED_KEPT = 500;
+
 function parse(soql: string): Query {
+  let query = parsed.get(soql);
+  if (!query) {
+    if (parsed.size >= PARSED_KEPT) parsed.clear();
+    parsed.set(soql, (query = parseOnce(soql)));
+  }
+  return query;
+}
+
+function parseOnce(soql: string): Query {
   try {
     return parseQuery(soql);
   } catch (err) {

@@ -32,6 +32,15 @@ function recordedColumns(catalog: Message, queries: RecordedQuery[], mode: 'full
 realwireSuite('realwire: read over recorded query pages', () => {
   const queries = RECORDED_TABLES.map((name) => recordedQuery(name));
   let catalog: Message;
+  /** Each stream's schema compiled once, for the three reads of the same catalog. */
+  const validators = new Map<string, ReturnType<typeof recordValidator>>();
+  const validatorOf = (object: string) => {
+    if (!validators.has(object)) {
+      const stream = catalog.catalog.streams.find((s: Message) => s.name === object);
+      validators.set(object, recordValidator({ ...stream.json_schema, properties: stream.json_schema.properties }));
+    }
+    return validators.get(object)!;
+  };
 
   beforeAll(async () => {
     const org = await startReplayOrg({}, { objects: OBJECTS });
@@ -73,15 +82,16 @@ realwireSuite('realwire: read over recorded query pages', () => {
         expect(got).toHaveLength(recorded.length);
         const byId = new Map(got.map((r) => [r.Id, r]));
         expect(byId.size).toBe(recorded.length);
-        // one comparison of the whole stream: an expect per record costs more than the read
-        expect(recorded.map((record) => byId.get(record.Id))).toEqual(recorded.map((record) => documentedRecord(record, datetimes)));
+        // One comparison of the whole stream (an expect per record costs more than the read), and only of the
+        // records whose JSON differs from the documented one: Jest's matcher over them all cost more than the read too.
+        const differing = recorded.filter((record) => JSON.stringify(byId.get(record.Id)) !== JSON.stringify(documentedRecord(record, datetimes)));
+        expect(differing.map((record) => byId.get(record.Id))).toEqual(differing.map((record) => documentedRecord(record, datetimes)));
       }
     });
 
     it('delivers records valid against the stream schema', () => {
       for (const object of OBJECTS) {
-        const stream = catalog.catalog.streams.find((s: Message) => s.name === object);
-        const validate = recordValidator({ ...stream.json_schema, properties: stream.json_schema.properties });
+        const validate = validatorOf(object);
         for (const record of read.recordsOf(object)) {
           const data: unknown = record;
           if (!validate(data)) throw new Error(`${object} ${record.Id}: ${JSON.stringify(validate.errors)}`);

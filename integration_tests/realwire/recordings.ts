@@ -39,7 +39,25 @@ export function realwireSuite(name: string, body: () => void): void {
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- recorded answers, indexed freely and checked by the tests
 
-const read = (file: string): string => readFileSync(path.join(REALWIRE_DIR, file), 'utf8');
+/**
+ * Each recording is read and parsed once per test file, though suites start a replay org per test
+ * from the same ones: parsing the YAML cassettes again cost more than the tests. What is parsed is
+ * frozen, since every caller shares it.
+ */
+const loaded = new Map<string, unknown>();
+function once<T>(key: string, load: () => T): T {
+  if (!loaded.has(key)) loaded.set(key, deepFreeze(load()));
+  return loaded.get(key) as T;
+}
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+const read = (file: string): string => once(`text ${file}`, () => readFileSync(path.join(REALWIRE_DIR, file), 'utf8'));
 
 /** One recorded call: what was asked and what Salesforce answered. */
 export interface RecordedCall {
@@ -54,7 +72,11 @@ export interface RecordedCall {
 const NANGO = 'NangoHQ__integration-templates/integrations/salesforce/tests';
 
 /** The calls of one Nango test file, in recording order. */
-export function nangoCalls(name: string): RecordedCall[] {
+export function nangoCalls(name: string): readonly RecordedCall[] {
+  return once(`nango ${name}`, () => parseNango(name));
+}
+
+function parseNango(name: string): RecordedCall[] {
   const file = JSON.parse(read(`${NANGO}/${name}.test.json`)) as Json;
   const calls: RecordedCall[] = [];
   for (const [method, paths] of Object.entries<Json>(file.api)) {
@@ -75,7 +97,11 @@ export interface CassetteCall {
 }
 
 /** The interactions of a vcrpy cassette (both layouts: a list of interactions, or a single request/response). */
-export function cassetteCalls(file: string): CassetteCall[] {
+export function cassetteCalls(file: string): readonly CassetteCall[] {
+  return once(`cassette ${file}`, () => parseCassette(file));
+}
+
+function parseCassette(file: string): CassetteCall[] {
   const parsed = parseYaml(read(file)) as Json;
   // Entries that only include another cassette (`include_file`) carry no answer.
   const interactions: Json[] = (parsed.interactions ?? [parsed]).filter((i: Json) => i.request);

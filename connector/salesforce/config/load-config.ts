@@ -50,13 +50,20 @@ export function loadSpec(): { connectionSpecification: Record<string, unknown>; 
   return JSON.parse(readFileSync(packagePath('spec.json'), 'utf8'));
 }
 
-// Compiled once per process: compiling the spec costs tens of milliseconds, more than the rest of
-// loading a config, and a process that runs main() again (the in-process tests) would pay it each time.
-let compiledSpec: { spec: Record<string, unknown>; validate: ValidateFunction } | undefined;
-function specValidator(): { spec: Record<string, unknown>; validate: ValidateFunction } {
+// Compiled once per process: compiling the spec and its credential branches costs tens of milliseconds,
+// more than the rest of loading a config, and a process that runs main() again (the in-process tests)
+// would pay it each time.
+interface CompiledSpec {
+  spec: Record<string, unknown>;
+  validate: ValidateFunction;
+  branches: ReturnType<typeof credentialBranches>;
+}
+let compiledSpec: CompiledSpec | undefined;
+function specValidator(): CompiledSpec {
   if (!compiledSpec) {
     const spec = loadSpec().connectionSpecification;
-    compiledSpec = { spec, validate: createAjv().compile(spec) };
+    const properties = spec.properties as Record<string, Record<string, unknown>>;
+    compiledSpec = { spec, validate: createAjv().compile(spec), branches: credentialBranches(properties.credentials) };
   }
   return compiledSpec;
 }
@@ -67,12 +74,12 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     throw new ConfigError(`The ${role} must hold a JSON object with hostname and the credentials of its auth_type.`);
   }
   const given = raw as Record<string, unknown>;
-  const { spec, validate } = specValidator();
+  const { spec, validate, branches } = specValidator();
   const properties = spec.properties as Record<string, Record<string, unknown>>;
   const fail = (message: string): never => {
     throw new ConfigError(message.replace(/^The field /, `The ${role} field `));
   };
-  const credentials = readCredentials(given, credentialBranches(properties.credentials), fail);
+  const credentials = readCredentials(given, branches, fail);
   // The hostname's own messages say what is wrong with it better than its pattern can.
   if (typeof given.hostname === 'string') parseHostname(given.hostname, role, credentials.flow);
   const config = structuredClone(credentials.migrated ?? given) as SalesforceConfig;

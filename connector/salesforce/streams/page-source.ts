@@ -1,7 +1,8 @@
 /**
  * Where a stream's pages come from. REST pages arrive 2,000 records a call; Bulk API 2.0 costs a
  * handful of calls per job whatever its size but has a start-up delay. `auto` starts with REST, and
- * when the first page says the window is large, drops that cursor and reads the window through Bulk.
+ * when the first page says the window is large (above settings.bulkThreshold), drops that cursor and
+ * reads the window through Bulk.
  *
  * Some objects refuse queryAll or Bulk jobs. Each refusal is learnt once per object (ReadChoices),
  * logged, and every later window of the stream goes straight to what works.
@@ -19,9 +20,6 @@ import type { PageSource, ReadChoices } from './pages.js';
 import { fallBackToQuery, refusesQueryAll } from './query-all.js';
 
 export type ReadApi = 'auto' | 'rest' | 'bulk';
-
-/** Above this many records in a window, `auto` reads it through Bulk. */
-export const BULK_THRESHOLD = 20_000;
 
 export function restPageSource(
   client: SalesforceClient,
@@ -113,7 +111,7 @@ export function choosePageSource(options: SourceOptions): PageSource {
     const pages = rest(bounds)[Symbol.asyncIterator]();
     const first = await pages.next();
     if (first.done) return;
-    if ((first.value.estimate ?? 0) > BULK_THRESHOLD) {
+    if ((first.value.estimate ?? 0) > client.settings.bulkThreshold) {
       await pages.return?.(undefined);
       yield* bulkOrRest(bounds);
       return;
