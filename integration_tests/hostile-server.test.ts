@@ -21,7 +21,8 @@ let capture: CaptureServer;
 let captureTls: CaptureServer;
 
 beforeAll(async () => {
-  ({ org, catalog } = await startDiscoveredOrg({ maxBatchSize: 100, counts: { Account: 300 } }));
+  // Three pages of Account: enough for a first page, a next one and a last one to misbehave on.
+  ({ org, catalog } = await startDiscoveredOrg({ maxBatchSize: 50, counts: { Account: 150 } }));
   capture = await startCaptureServer();
   captureTls = await startCaptureServer({ https: true });
 });
@@ -67,7 +68,7 @@ describe('answers cut off in transit are fetched again', () => {
       expectNoLoss(result, 'Account');
       expect(org.emulator.misbehaviourCount() - applied).toBe(2);
       expect(result.logs.filter((l) => l.log.level === 'WARN' && /^Retrying a call that failed/.test(l.log.message)).length).toBeGreaterThanOrEqual(1);
-      expect(result.logs.at(-1)!.log.message).toMatch(/Account 300 records\/\d+ calls\/2 retries/);
+      expect(result.logs.at(-1)!.log.message).toMatch(/Account 150 records\/\d+ calls\/2 retries/);
     },
   );
 
@@ -155,12 +156,13 @@ describe('URLs from the server are parsed against the org, never glued to it', (
 });
 
 describe('bounds: no hang, no crash, no loop', () => {
-  const short = { SOURCE_SALESFORCE_IDLE_TIMEOUT_MS: '150', SOURCE_SALESFORCE_DEADLINE_MS: '800' };
+  const short = { SOURCE_SALESFORCE_IDLE_TIMEOUT_MS: '150', SOURCE_SALESFORCE_DEADLINE_MS: '400' };
 
   it('a server that sends headers and then nothing is given up on after the bounded retries', async () => {
-    org.emulator.misbehave('describe', { kind: 'stall' }, 6);
+    // Three attempts, short pauses between them: the bound is what is tested, not its default size.
+    org.emulator.misbehave('describe', { kind: 'stall' }, 3);
     const started = Date.now();
-    const result = await read(['Account'], { env: short });
+    const result = await read(['Account'], { env: { ...short, SOURCE_SALESFORCE_ATTEMPTS: '3', SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS: '5' } });
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(errorOf(result, 'Account')).toMatchObject({ failure_type: 'transient_error', message: expect.stringMatching(/silent/) });
     expect(result.statusesOf('Account')).toEqual(['STARTED', 'INCOMPLETE']);
@@ -176,8 +178,8 @@ describe('bounds: no hang, no crash, no loop', () => {
   });
 
   describe('the floor on the transfer rate', () => {
-    // Scaled down: 1,000 bytes per 300 ms of waiting (3.3 KB/s), as 8 KB per two minutes is 68 B/s.
-    const floor = { SOURCE_SALESFORCE_SLOW_BODY_WINDOW_MS: '300', SOURCE_SALESFORCE_SLOW_BODY_MIN_BYTES: '1000' };
+    // Scaled down: 500 bytes per 150 ms of waiting (3.3 KB/s), as 8 KB per two minutes is 68 B/s.
+    const floor = { SOURCE_SALESFORCE_SLOW_BODY_WINDOW_MS: '150', SOURCE_SALESFORCE_SLOW_BODY_MIN_BYTES: '500' };
     const retries = (result: RunResult) => result.logs.filter((l) => l.log.level === 'WARN' && /^Retrying a call that failed/.test(l.log.message));
 
     it('an answer that drips after its headers fails its attempt there and is retried', async () => {
@@ -186,19 +188,20 @@ describe('bounds: no hang, no crash, no loop', () => {
       const result = await read(['Account'], { env: { ...floor, SOURCE_SALESFORCE_IDLE_TIMEOUT_MS: '60000', SOURCE_SALESFORCE_DEADLINE_MS: '600000' } });
       expect(result.exitCode).toBe(0);
       expectNoLoss(result, 'Account');
-      expect(retries(result).map((l) => l.log.message)).toEqual([expect.stringMatching(/fewer than 1000 bytes in 300 ms/)]);
+      expect(retries(result).map((l) => l.log.message)).toEqual([expect.stringMatching(/fewer than 500 bytes in 150 ms/)]);
     });
 
     it('a slow but real link is never cut', async () => {
-      // 4 KB every 20 ms: sixty times the floor, as a link of 4 KB/s is to 68 B/s.
-      const link: Misbehaviour = { kind: 'slowLink', bytesPerTick: 4000, intervalMs: 20 };
+      // 1 KB every 5 ms: sixty times the floor, as a link of 4 KB/s is to 68 B/s. A page (some 70 KB)
+      // takes two windows and more, so the floor is judged during each.
+      const link: Misbehaviour = { kind: 'slowLink', bytesPerTick: 1000, intervalMs: 5 };
       org.emulator.misbehave('query', link);
-      org.emulator.misbehave('queryMore', link, 2);
+      org.emulator.misbehave('queryMore', link);
       const applied = org.emulator.misbehaviourCount('slowLink');
       const result = await read(['Account'], { env: floor });
       expect(result.exitCode).toBe(0);
       expectNoLoss(result, 'Account');
-      expect(org.emulator.misbehaviourCount('slowLink') - applied).toBe(3);
+      expect(org.emulator.misbehaviourCount('slowLink') - applied).toBe(2);
       expect(retries(result)).toEqual([]);
     });
 
@@ -241,7 +244,7 @@ describe('bounds: no hang, no crash, no loop', () => {
     org.emulator.misbehave('queryMore', { kind: 'repeatNextUrl' }, Infinity);
     const result = await read(['Account']);
     expect(errorOf(result, 'Account')).toMatchObject({ failure_type: 'system_error', message: expect.stringMatching(/already read \(a loop\)/) });
-    expect(result.recordsOf('Account').length).toBeLessThanOrEqual(300);
+    expect(result.recordsOf('Account').length).toBeLessThanOrEqual(150);
   });
 
   it('a Bulk locator that repeats stops at the second visit', async () => {
@@ -276,7 +279,7 @@ describe('the cursor only ever takes valid values', () => {
   it.each([['null'], ['garbage'], [null], [undefined]])(
     'a record with SystemModstamp %j is delivered with null and never becomes the cursor',
     async (value) => {
-      org.emulator.misbehave('queryMore', { kind: 'stamp', value, index: 99 });
+      org.emulator.misbehave('queryMore', { kind: 'stamp', value, index: 49 });
       const result = await read(['Account']);
       expect(result.exitCode).toBe(0);
       expectNoLoss(result, 'Account');
