@@ -43,6 +43,8 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
     const reset = (seen[1] as { RATE_LIMITED: number }).RATE_LIMITED;
     expect(reset).toBeGreaterThanOrEqual(before + 1000);
     expect(reset).toBeLessThanOrEqual(after + 1000);
+    // And it did wait that second.
+    expect(after - before).toBeGreaterThanOrEqual(1000);
     // Nothing of Contact was written while it waited: its first record follows the plain RUNNING.
     const plainRunning = result.messages.findIndex((m) => m.type === 'TRACE' && m.trace.stream_status?.status === 'RUNNING' && !m.trace.stream_status.reasons);
     expect(result.messages.findIndex((m) => m.type === 'RECORD')).toBeGreaterThan(plainRunning);
