@@ -2,7 +2,7 @@
  * Issue 10's bar: a read of all six objects under mixed faults (outages, resets, answers cut off in
  * transit, sessions expiring every 20 requests) ends with exit 0 and every record delivered, through
  * REST and through Bulk. The seed decides which requests fault, and the faults take the kinds in
- * turn, so every read meets every kind (the test checks it, read by read): three seeds per API each
+ * turn, so every read meets every kind (the test checks it, read by read): two seeds per API each
  * exercise all of them, where forty reads of random kinds mostly repeated the same few paths.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,7 +11,7 @@ import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
 import type { FaultKind } from './emulator/faults.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
-const SEEDS = [1, 2, 3];
+const SEEDS = [1, 2];
 // Issue 10 asked for 5 %; at 25 % a read of this org (some 30 REST pages, or six Bulk jobs) meets every
 // kind at least once: what a read meets, not how long it is, is the point, and requests are the cost.
 const ERROR_RATE = 0.25;
