@@ -2,10 +2,11 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { configuredCatalog, runConnector, type Message } from './helpers/connector-runner.js';
 import { QUARTER_ORG_COUNTS, startOrg, type TestOrg } from './helpers/org.js';
 
-let org: TestOrg | undefined;
+/** The org of the running test, closed after it. */
+let current: TestOrg | undefined;
 afterEach(async () => {
-  await org?.emulator.close();
-  org = undefined;
+  await current?.emulator.close();
+  current = undefined;
 });
 
 // Discovered once, on an org of its own: the orgs below differ in data, sessions and faults, not in
@@ -22,8 +23,8 @@ beforeAll(async () => {
 
 /** A quarter-size org unless told otherwise: these tests hold at any size. */
 async function startTestOrg(options: Parameters<typeof startOrg>[0] = {}): Promise<TestOrg> {
-  org = await startOrg({ counts: QUARTER_ORG_COUNTS, ...options });
-  return org;
+  current = await startOrg({ counts: QUARTER_ORG_COUNTS, ...options });
+  return current;
 }
 
 const only = (...names: string[]): Message => ({ streams: catalog.streams.filter((s: Message) => names.includes(s.stream.name)) });
