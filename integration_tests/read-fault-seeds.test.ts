@@ -1,6 +1,6 @@
 /**
- * Issue 10's bar: a read of all six objects under mixed faults (outages, resets, answers cut off in
- * transit, sessions expiring every 20 requests) ends with exit 0 and every record delivered, through
+ * Issue 10's bar: a read of all six objects under mixed faults (outages, gateway errors, rate limits,
+ * resets, answers cut off in transit, sessions expiring every 20 requests) ends with exit 0 and every record delivered, through
  * REST and through Bulk. The seed decides which requests fault, and the faults take the kinds in
  * turn, so every read meets every kind (the test checks it, read by read): two seeds per API each
  * exercise all of them, where forty reads of random kinds mostly repeated the same few paths.
@@ -15,7 +15,8 @@ const SEEDS = [1, 2];
 // Issue 10 asked for 5 %; at 25 % a read of this org (some 30 REST pages, or six Bulk jobs) meets every
 // kind at least once: what a read meets, not how long it is, is the point, and requests are the cost.
 const ERROR_RATE = 0.25;
-const KINDS: FaultKind[] = ['server_unavailable', 'unknown_exception', 'reset', 'truncated', 'cut_mid_stream'];
+// Every kind the emulator injects.
+const KINDS: FaultKind[] = ['server_unavailable', 'unknown_exception', 'bad_gateway', 'rate_limited', 'reset', 'truncated', 'cut_mid_stream'];
 // Enough requests per read for a session to expire (over 20: five pages per object, two polls per
 // Bulk job), spread evenly so that the streams, read side by side, finish together.
 const ORG = { maxBatchSize: 20, bulkPollsBeforeComplete: 2, counts: { Account: 100, Contact: 100, Lead: 100, Opportunity: 100, Case: 100 } };
