@@ -1,24 +1,39 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { runConnector, type Message } from './helpers/connector-runner.js';
-import { startDiscoveredOrg, startOrg, type TestOrg } from './helpers/org.js';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { configuredCatalog, runConnector, type Message } from './helpers/connector-runner.js';
+import { QUARTER_ORG_COUNTS, startOrg, type TestOrg } from './helpers/org.js';
 
-let org: TestOrg | undefined;
+/** The org of the running test, closed after it. */
+let current: TestOrg | undefined;
 afterEach(async () => {
-  await org?.emulator.close();
-  org = undefined;
+  await current?.emulator.close();
+  current = undefined;
 });
 
-async function discoverCatalog(options: Parameters<typeof startOrg>[0] = {}) {
-  const started = await startDiscoveredOrg(options);
-  org = started.org;
-  return started.catalog;
+// Discovered once, on an org of its own: the orgs below differ in data, sessions and faults, not in
+// schema. What changes after discover (a field hidden, an object revoked) changes on the test's org.
+let catalog: Message;
+beforeAll(async () => {
+  const twin = await startOrg();
+  try {
+    catalog = configuredCatalog((await runConnector('discover', { config: twin.config, env: twin.env })).catalog!, 'incremental');
+  } finally {
+    await twin.emulator.close();
+  }
+});
+
+/** A quarter-size org unless told otherwise: these tests hold at any size. */
+async function startTestOrg(options: Parameters<typeof startOrg>[0] = {}): Promise<TestOrg> {
+  current = await startOrg({ counts: QUARTER_ORG_COUNTS, ...options });
+  return current;
 }
+
+const only = (...names: string[]): Message => ({ streams: catalog.streams.filter((s: Message) => names.includes(s.stream.name)) });
 
 describe('read when the org changed since discover', () => {
   it('drops a field hidden since discover, says so, and still syncs', async () => {
-    const catalog = await discoverCatalog();
-    org!.emulator.hideField('Account', 'Phone');
-    const result = await runConnector('read', { config: org!.config, catalog, env: org!.env });
+    const org = await startTestOrg();
+    org.emulator.hideField('Account', 'Phone');
+    const result = await runConnector('read', { config: org.config, catalog: only('Account'), env: org.env });
     expect(result.exitCode).toBe(0);
     expect(result.recordsOf('Account').length).toBeGreaterThan(0);
     expect(result.recordsOf('Account').every((r) => !('Phone' in r))).toBe(true);
@@ -26,9 +41,9 @@ describe('read when the org changed since discover', () => {
   });
 
   it('marks a revoked object INCOMPLETE, finishes the others, and fails the sync with a summary', async () => {
-    const catalog = await discoverCatalog();
-    org!.emulator.revokeObject('Case');
-    const result = await runConnector('read', { config: org!.config, catalog, env: org!.env });
+    const org = await startTestOrg();
+    org.emulator.revokeObject('Case');
+    const result = await runConnector('read', { config: org.config, catalog, env: org.env });
     expect(result.exitCode).not.toBe(0);
     expect(result.statusesOf('Case')).toEqual(['STARTED', 'INCOMPLETE']);
     for (const object of ['Account', 'Contact', 'Lead', 'Opportunity', 'User']) {
@@ -43,33 +58,32 @@ describe('read when the org changed since discover', () => {
   });
 
   it('re-mints an expired session mid-pagination without losing a page', async () => {
-    const catalog = await discoverCatalog({ tokenTtlRequests: 8, maxBatchSize: 200 });
-    const result = await runConnector('read', { config: org!.config, catalog, env: org!.env });
+    // Pages of 25: some 20 pages, a session dying every 6 requests.
+    const org = await startTestOrg({ tokenTtlRequests: 6, maxBatchSize: 25 });
+    const result = await runConnector('read', { config: org.config, catalog, env: org.env });
     expect(result.exitCode).toBe(0);
-    expect(org!.emulator.tokensIssued).toBeGreaterThan(3);
+    expect(org.emulator.tokensIssued).toBeGreaterThan(3);
     for (const object of ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const) {
-      expect(result.recordsOf(object).length).toBe(org!.emulator.records(object, { includeDeleted: true }).length);
+      expect(result.recordsOf(object).length).toBe(org.emulator.records(object, { includeDeleted: true }).length);
     }
   });
 
   it('renews the token before the session timeout instead of waiting for a 401', async () => {
-    // Sessions die 1.5 s after minting; the connector is told to renew at 0.3 s. One worker and
-    // 80 ms per request make the read last several renewal periods, with a wide margin for a busy CI.
-    const catalog = await discoverCatalog({ tokenTtlMs: 1500, maxBatchSize: 200 });
-    org!.emulator.setFaults({ latencyMs: 80 });
-    const before = org!.emulator.requests.length;
-    const env = { ...org!.env, SOURCE_SALESFORCE_TOKEN_MAX_AGE_MS: '300' };
-    const result = await runConnector('read', { config: { ...org!.config, num_workers: 1 }, catalog, env });
+    // Sessions die 1 s after minting; the connector is told to renew at 0.15 s. One worker, pages of
+    // 25 and 20 ms per request make the read last several renewal periods, with a wide margin for a busy CI.
+    const org = await startTestOrg({ tokenTtlMs: 1000, maxBatchSize: 25 });
+    org.emulator.setFaults({ latencyMs: 20 });
+    const before = org.emulator.requests.length;
+    const env = { ...org.env, SOURCE_SALESFORCE_TOKEN_MAX_AGE_MS: '150' };
+    const result = await runConnector('read', { config: { ...org.config, num_workers: 1 }, catalog, env });
     expect(result.exitCode).toBe(0);
-    const during = org!.emulator.requests.slice(before);
+    const during = org.emulator.requests.slice(before);
     expect(during.filter((r) => r.path.endsWith('/oauth2/token')).length).toBeGreaterThan(2);
     expect(during.filter((r) => r.status === 401)).toEqual([]);
   });
 
   it('treats a session refused right after minting as a config error, not a loop', async () => {
-    const catalog = await discoverCatalog();
-    await org!.emulator.close();
-    org = await startOrg({ tokenTtlRequests: 0 });
+    const org = await startTestOrg({ tokenTtlRequests: 0 });
     const result = await runConnector('read', { config: org.config, catalog, env: org.env });
     expect(result.exitCode).not.toBe(0);
     expect(result.errors.at(-1)!.trace.error.failure_type).toBe('config_error');
@@ -78,8 +92,8 @@ describe('read when the org changed since discover', () => {
   });
 
   it('logs the API calls used and the org usage at the end', async () => {
-    const catalog = await discoverCatalog();
-    const result = await runConnector('read', { config: org!.config, catalog, env: org!.env });
+    const org = await startTestOrg();
+    const result = await runConnector('read', { config: org.config, catalog, env: org.env });
     const last = result.logs.at(-1)!.log.message as string;
     expect(last).toMatch(/Account \d+ records\/\d+ calls/);
     expect(last).toMatch(/\d+ API calls and \d+ retries in all; the org has used \d+ of 15000 daily API requests/);

@@ -1,8 +1,8 @@
 /**
- * Issue 10's bar: a read of all six objects under mixed faults (outages, resets, answers cut off in
- * transit, sessions expiring every 50 requests) ends with exit 0 and every record delivered, through
+ * Issue 10's bar: a read of all six objects under mixed faults (outages, gateway errors, rate limits,
+ * resets, answers cut off in transit, sessions expiring every 20 requests) ends with exit 0 and every record delivered, through
  * REST and through Bulk. The seed decides which requests fault, and the faults take the kinds in
- * turn, so every read meets every kind (the test checks it, read by read): three seeds per API each
+ * turn, so every read meets every kind (the test checks it, read by read): two seeds per API each
  * exercise all of them, where forty reads of random kinds mostly repeated the same few paths.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,13 +11,15 @@ import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
 import type { FaultKind } from './emulator/faults.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
-const SEEDS = [1, 2, 3];
-// Issue 10 asked for 5 %; at 15 % a REST read of this org meets about ten faults, two rounds of the kinds.
-const ERROR_RATE = 0.15;
-const KINDS: FaultKind[] = ['server_unavailable', 'unknown_exception', 'reset', 'truncated', 'cut_mid_stream'];
-// Enough requests per read for a session to expire (over 50: ten pages per object, five polls per
+const SEEDS = [1, 2];
+// Issue 10 asked for 5 %; at 25 % a read of this org (some 30 REST pages, or six Bulk jobs) meets every
+// kind at least once: what a read meets, not how long it is, is the point, and requests are the cost.
+const ERROR_RATE = 0.25;
+// Every kind the emulator injects.
+const KINDS: FaultKind[] = ['server_unavailable', 'unknown_exception', 'bad_gateway', 'rate_limited', 'reset', 'truncated', 'cut_mid_stream'];
+// Enough requests per read for a session to expire (over 20: five pages per object, two polls per
 // Bulk job), spread evenly so that the streams, read side by side, finish together.
-const ORG = { maxBatchSize: 20, bulkPollsBeforeComplete: 5, counts: { Account: 200, Contact: 200, Lead: 200, Opportunity: 200, Case: 200 } };
+const ORG = { maxBatchSize: 20, bulkPollsBeforeComplete: 2, counts: { Account: 100, Contact: 100, Lead: 100, Opportunity: 100, Case: 100 } };
 
 let org: TestOrg;
 let catalog: Message;
@@ -31,11 +33,11 @@ beforeAll(async () => {
 });
 afterAll(async () => org.emulator.close());
 
-describe.each(['rest', 'bulk'])('a read through %s under 15% mixed faults', (readApi) => {
+describe.each(['rest', 'bulk'])('a read through %s under 25% mixed faults', (readApi) => {
   it.each(SEEDS)('meets every kind of fault and still delivers every record with fault seed %i', async (seed) => {
     // Reads change nothing in the org, so one org serves every seed; each seed restarts the draws.
     const before = org.emulator.faultsInjected;
-    org.emulator.setFaults({ errorRate: ERROR_RATE, kinds: KINDS, kindsInTurn: true, sessionExpiresEvery: 50, seed });
+    org.emulator.setFaults({ errorRate: ERROR_RATE, kinds: KINDS, kindsInTurn: true, sessionExpiresEvery: 20, seed });
     const result = await runConnector('read', {
       config: { ...org.config, read_api: readApi },
       catalog,

@@ -32,7 +32,8 @@ describe('API quota', () => {
     ['the api_budget_percent is crossed', { dailyApiLimit: 30 }, { api_budget_percent: 50 }, /exceeds api_budget_percent \(50%\)/],
     ['Salesforce answers REQUEST_LIMIT_EXCEEDED', { dailyApiLimit: 0 }, { api_budget_percent: 100 }, /REQUEST_LIMIT_EXCEEDED/],
   ])('stops cleanly when %s, and the saved states resume without loss', async (_what, options, config, message) => {
-    const { org, catalog } = await setUp({ ...options, maxBatchSize: 200 });
+    // A quarter-size org in pages of 25: some 20 pages, so the budget runs out mid-read.
+    const { org, catalog } = await setUp({ ...options, counts: QUARTER_ORG_COUNTS, maxBatchSize: 25 });
     const stopped = await runConnector('read', { config: { ...org.config, ...config, num_workers: 2 }, catalog, env: org.env });
     expect(stopped.exitCode).not.toBe(0);
     const last = stopped.errors.at(-1)!.trace.error;
@@ -44,7 +45,7 @@ describe('API quota', () => {
     for (const status of finals) expect(['COMPLETE', 'INCOMPLETE']).toContain(status);
 
     // The same org (same seed) with a fresh allocation: resuming delivers everything.
-    const { org: fresh } = await setUp({ maxBatchSize: 200 });
+    const { org: fresh } = await setUp({ counts: QUARTER_ORG_COUNTS, maxBatchSize: 25 });
     const resumed = await runConnector('read', { config: fresh.config, catalog, state: stateFrom(stopped.states), env: fresh.env });
     expect(resumed.exitCode).toBe(0);
     for (const object of OBJECTS) {
@@ -87,7 +88,8 @@ describe('query limits', () => {
   });
 
   it('splits a query too long for one URL into field chunks joined by Id, with identical records', async () => {
-    const { org, catalog } = await setUp({ counts: QUARTER_ORG_COUNTS });
+    // A few records of each object: the chunks are per query, whatever its number of rows.
+    const { org, catalog } = await setUp({ counts: { Account: 12, Contact: 30, Lead: 12, Opportunity: 12, Case: 12, User: 6 } });
     const normal = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog, env: org.env });
     const before = org.emulator.requests.length;
     const chunked = await runConnector('read', {

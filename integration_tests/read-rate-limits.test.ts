@@ -7,8 +7,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { idsOf, runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
 import { discoveredOrgPerTest } from './helpers/org-per-test.js';
+import { QUARTER_ORG_COUNTS } from './helpers/org.js';
 
 const setUp = discoveredOrgPerTest();
+// A quarter-size org in pages of 50: Contact still takes four pages, room for waits between them.
+const ORG = { counts: QUARTER_ORG_COUNTS, maxBatchSize: 50 };
 const only = (catalog: Message, name: string): Message => ({ streams: catalog.streams.filter((s: Message) => s.stream.name === name) });
 
 /** The stream's statuses as the platform tells them apart: RATE_LIMITED (with its quota_reset, if any) or the plain status. */
@@ -27,7 +30,7 @@ function statuses(result: RunResult, stream: string): (string | { RATE_LIMITED: 
 
 describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   it('a 429 with Retry-After: RATE_LIMITED until the time it names, then RUNNING, and every record', async () => {
-    const { org, catalog } = await setUp({ maxBatchSize: 200 });
+    const { org, catalog } = await setUp(ORG);
     org.emulator.misbehave('query', { kind: 'rateLimited', retryAfterSeconds: 1 });
     const before = Date.now();
     const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Contact'), env: org.env });
@@ -40,6 +43,8 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
     const reset = (seen[1] as { RATE_LIMITED: number }).RATE_LIMITED;
     expect(reset).toBeGreaterThanOrEqual(before + 1000);
     expect(reset).toBeLessThanOrEqual(after + 1000);
+    // And it did wait that second.
+    expect(after - before).toBeGreaterThanOrEqual(1000);
     // Nothing of Contact was written while it waited: its first record follows the plain RUNNING.
     const plainRunning = result.messages.findIndex((m) => m.type === 'TRACE' && m.trace.stream_status?.status === 'RUNNING' && !m.trace.stream_status.reasons);
     expect(result.messages.findIndex((m) => m.type === 'RECORD')).toBeGreaterThan(plainRunning);
@@ -47,7 +52,7 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   });
 
   it('the concurrency limit (ConcurrentPerOrgLongTxn) mid-stream: each wait RATE_LIMITED without a quota_reset, then RUNNING; no record lost', async () => {
-    const { org, catalog } = await setUp({ maxBatchSize: 200 });
+    const { org, catalog } = await setUp(ORG);
     org.emulator.misbehave('queryMore', { kind: 'concurrencyLimit' }, 2);
     const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Contact'), env: org.env });
     expect(result.exitCode).toBe(0);
@@ -65,7 +70,7 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   });
 
   it('a concurrency limit that never lifts: bounded waits, then INCOMPLETE with a transient_error that says what to do', async () => {
-    const { org, catalog } = await setUp();
+    const { org, catalog } = await setUp(ORG);
     org.emulator.misbehave('query', { kind: 'concurrencyLimit' }, Infinity);
     const env = { ...org.env, SOURCE_SALESFORCE_ATTEMPTS: '3' };
     const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Case'), env });
@@ -80,7 +85,7 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   });
 
   it('an outage is retried without a RATE_LIMITED status: it is not a limit', async () => {
-    const { org, catalog } = await setUp();
+    const { org, catalog } = await setUp(ORG);
     org.emulator.failNextRequests(2, 503);
     const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Lead'), env: org.env });
     expect(result.exitCode).toBe(0);

@@ -41,7 +41,8 @@ describe('Bulk windows on objects that make jobs fail', () => {
   let org: TestOrg;
   beforeAll(async () => {
     // Jobs fail on windows wider than 120 days (the org's history spans years) and on any ORDER BY.
-    org = await startOrg({ counts: { Account: 1500 }, bulkFailures: { widerThanMs: 120 * DAY, orderByOverRows: 0 } });
+    // The windows are cut by time, not by count: 300 records meet as many failed jobs as thousands.
+    org = await startOrg({ counts: { Account: 300 }, bulkFailures: { widerThanMs: 120 * DAY, orderByOverRows: 0 } });
   });
   afterAll(() => org.emulator.close());
 
@@ -96,7 +97,8 @@ describe('kills', () => {
   let all: string[];
   beforeAll(async () => {
     // Pages of 80 records: a STATE every 80 records, so a kill can land between two or inside one page.
-    org = await startOrg({ counts: { Contact: 2000, Account: 2000 }, maxBatchSize: 80 });
+    // Six pages of Accounts leave room for two kills and a resumed run that still has pages to read.
+    org = await startOrg({ counts: { Contact: 600, Account: 480 }, maxBatchSize: 80 });
     all = idsOf(org.emulator.records('Contact', { includeDeleted: true })).sort();
   });
   afterAll(() => org.emulator.close());
@@ -130,13 +132,16 @@ describe('kills', () => {
   it('a Bulk read killed inside its window resumes from the state before the window, losing nothing', async () => {
     const config = { ...org.config, read_api: 'bulk' };
     const catalog = await catalogOf(org, 'incremental', ['Contact']);
-    const kills = [900, 1800];
-    const whole = await runConnector('read', { config, catalog, env: org.env });
+    const kills = [270, 540];
+    // A small budget of bytes in flight cuts the window's records into several pages, each written
+    // before the next: the state must not move between them.
+    const env = { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(300 * 1024) };
+    const whole = await runConnector('read', { config, catalog, env });
     expect(whole.recordsOf('Contact')).toHaveLength(all.length);
     for (const [i, killed] of kills.map((lines) => killedAfter(whole, lines)).entries()) {
       // Inside the one window of a first read, no STATE but the initial may claim anything.
       for (const s of killed.states) expect(s.state.stream.stream_state.SystemModstamp).toBeUndefined();
-      const resumed = await runConnector('read', { config, catalog, state: killed.states.length ? stateFrom(killed.states) : undefined, env: org.env });
+      const resumed = await runConnector('read', { config, catalog, state: killed.states.length ? stateFrom(killed.states) : undefined, env });
       const union = new Set([...committedIds(killed, 'Contact'), ...idsOf(resumed.recordsOf('Contact'))]);
       expect({ kill: kills[i], missing: all.filter((id) => !union.has(id)) }).toEqual({ kill: kills[i], missing: [] });
     }
