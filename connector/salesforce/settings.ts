@@ -45,6 +45,12 @@ export interface Settings {
   bulkDownloadsPerJob: number;
   /** A window whose Bulk job failed is split in halves down to this width, then read through REST. */
   bulkMinWindowMs: number;
+  /**
+   * A window read through REST (read_api rest, or an object Bulk refuses) holding more records than
+   * this is read through several connections at once when num_workers leaves some free
+   * (window-loop.ts): below it, the few calls saved are not worth the COUNT() calls that split it.
+   */
+  restParallelMinRecords: number;
   /** A token older than this is renewed before use (orgs can time sessions out after 15 minutes). */
   tokenMaxAgeMs: number;
   /**
@@ -82,6 +88,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   bulkJobMaxWaitMs: 60 * 60 * 1000,
   bulkMinWindowMs: 60 * 60 * 1000,
   bulkDownloadsPerJob: 5,
+  restParallelMinRecords: 20_000,
   tokenMaxAgeMs: 10 * 60 * 1000,
   maxUrlBytes: 16_000,
   outputStallMs: DEFAULT_STALL_MS,

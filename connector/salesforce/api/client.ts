@@ -42,6 +42,14 @@ export interface QueryOptions {
   wide?: boolean;
   /** How a page's bytes become a page; JSON.parse by default (streams/record-slicer.ts reads records without parsing them). */
   decode?: PageDecoder;
+  /**
+   * Queries of one stream read at the same time (windows read at once, window-loop.ts): each page
+   * is then sized to its share of the budget, so every one of them can hold a page and the next
+   * one ahead together, instead of a few pages taking the budget while other connections idle.
+   */
+  sharing?: number;
+  /** Abandons the query (another window of the stream failed): its pages stop, its prefetch is dropped. */
+  signal?: AbortSignal;
 }
 
 interface SizedPage {
@@ -206,8 +214,11 @@ export class SalesforceClient {
     const context = { object: options.object, action: `query ${options.object}` };
     const endpoint = options.includeDeleted ? 'queryAll' : 'query';
     const maxBatch = options.batchSize ?? DEFAULTS.pageRecords;
-    const pageBytes = this.pageBytes;
+    const pageBytes = options.sharing && options.sharing > 1 ? Math.max(MIN_PAGE_BYTES, Math.floor(this.budget.limit / (2 * options.sharing))) : this.pageBytes;
     const abandon = new AbortController();
+    const stop = () => abandon.abort(options.signal?.reason);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
     const seen = new Set<string>();
     let delivered = 0;
     let total: number | undefined;
@@ -262,6 +273,7 @@ export class SalesforceClient {
         if (!next) return;
       }
     } finally {
+      options.signal?.removeEventListener('abort', stop);
       current?.lease.release();
       abandon.abort();
       // A page requested ahead that arrives after all hands its bytes straight back.

@@ -1,0 +1,204 @@
+/**
+ * One large window read through REST on several connections at once (read_api rest, or an object
+ * Bulk refuses): the window is divided by COUNT() into windows of about equal counts, read by as
+ * many connections as num_workers leaves free. Every record arrives once, no STATE claims a record
+ * not yet written (the state covers the windows read from the start only), timeouts split a window
+ * inside its connection, and a read cut anywhere resumes without loss.
+ *
+ * Cuts are prefixes of in-process reads, as in read-resume.test.ts: a read killed after N lines
+ * printed exactly its first N lines.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { configuredCatalog, idsOf, runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
+import { startOrg, type TestOrg } from './helpers/org.js';
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+const PARALLEL = /^Account: reading ([\d,]+) records through (\d+) connections at once, in (\d+) windows of SystemModstamp\.$/;
+
+/** Records of 200 a page, and windows of more than 300 records read at once. */
+const envOf = (org: TestOrg) => ({ ...org.env, SOURCE_SALESFORCE_REST_PARALLEL_MIN_RECORDS: '300' });
+
+async function accountCatalog(org: TestOrg, mode: 'incremental' | 'full_refresh' = 'incremental', only = ['Account']): Promise<Message> {
+  const discovered = await runConnector('discover', { config: org.config, env: org.env });
+  return configuredCatalog(discovered.catalog!, mode, only);
+}
+
+function expectEveryRecordOnce(read: RunResult, org: TestOrg, object = 'Account'): void {
+  const ids = idsOf(read.recordsOf(object));
+  expect(new Set(ids).size).toBe(ids.length);
+  expect([...ids].sort()).toEqual(idsOf(org.emulator.records(object, { includeDeleted: true })).sort());
+}
+
+/**
+ * No STATE ahead of what was written: when each Account STATE goes out, every record the org holds
+ * before its cursor has been delivered already (records at the cursor itself are read again on
+ * resume: the next read starts at the cursor, tie group included).
+ */
+function expectStatesNeverAhead(messages: Message[], org: TestOrg): void {
+  const all = org.emulator.records('Account', { includeDeleted: true }).map((r) => ({ id: String(r.Id), stamp: new Date(String(r.SystemModstamp)).toISOString() }));
+  const delivered = new Set<string>();
+  let checked = 0;
+  for (const m of messages) {
+    if (m.type === 'RECORD' && m.record.stream === 'Account') delivered.add(String(m.record.data.Id));
+    if (m.type !== 'STATE' || m.state.stream.stream_descriptor.name !== 'Account') continue;
+    const cursor = m.state.stream.stream_state.SystemModstamp as string | undefined;
+    if (!cursor) continue;
+    expect(all.filter((r) => r.stamp < cursor && !delivered.has(r.id)).map((r) => r.id)).toEqual([]);
+    checked++;
+  }
+  expect(checked).toBeGreaterThan(1);
+}
+
+function parallelLine(read: RunResult): RegExpExecArray {
+  const lines = read.logs.map((l) => String(l.log.message)).filter((m) => PARALLEL.test(m));
+  expect(lines).toHaveLength(1);
+  return PARALLEL.exec(lines[0])!;
+}
+
+/** The records of each Account window read (its first page's SOQL), counted in the org. */
+function windowCounts(org: TestOrg): number[] {
+  const stamps = org.emulator.records('Account', { includeDeleted: true }).map((r) => Date.parse(String(r.SystemModstamp)));
+  return org.emulator.requests
+    .map((r) => r.query ?? '')
+    .filter((q) => q.startsWith('SELECT Id,') && q.includes('FROM Account WHERE'))
+    .map((q) => {
+      const from = /SystemModstamp >= (\S+)/.exec(q)?.[1];
+      const to = /SystemModstamp < (\S+)/.exec(q)?.[1];
+      return stamps.filter((s) => (!from || s >= Date.parse(from)) && (!to || s < Date.parse(to))).length;
+    });
+}
+
+describe('a large window read through REST on several connections', () => {
+  let org: TestOrg;
+  let catalog: Message;
+  let read: RunResult;
+  beforeAll(async () => {
+    // Each answer 5 ms late: queries on several connections overlap.
+    org = await startOrg({ https: false, counts: { Account: 1500, Contact: 700 }, maxBatchSize: 200, faults: { latencyMs: 5 } });
+    catalog = await accountCatalog(org);
+    read = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 4 }, catalog, env: envOf(org) });
+  });
+  afterAll(() => org.emulator.close());
+
+  it('delivers every record once, says so in one line, and keeps to num_workers', () => {
+    expect(read.exitCode).toBe(0);
+    expectEveryRecordOnce(read, org);
+    const [, total, connections, windows] = parallelLine(read);
+    expect(total).toBe('1,500');
+    expect(connections).toBe('4');
+    expect(Number(windows)).toBeGreaterThanOrEqual(4);
+    expect(org.emulator.restQueriesPeak).toBeGreaterThan(1);
+    expect(org.emulator.restQueriesPeak).toBeLessThanOrEqual(4);
+    expect(read.statusesOf('Account')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+  });
+
+  it('never sends a STATE ahead of the records written, and ends on the newest record', () => {
+    expectStatesNeverAhead(read.messages, org);
+    const stamps = read.states.map((s) => s.state.stream.stream_state.SystemModstamp).filter(Boolean);
+    expect([...stamps].sort()).toEqual(stamps);
+    const newest = read
+      .recordsOf('Account')
+      .map((r) => String(r.SystemModstamp))
+      .sort()
+      .at(-1);
+    expect(stamps.at(-1)).toBe(newest);
+  });
+
+  it('keeps to num_workers across streams: two large streams on three workers', async () => {
+    const both = await accountCatalog(org, 'incremental', ['Account', 'Contact']);
+    const peak = org.emulator.restQueriesPeak;
+    const fresh = await startOrg({ https: false, counts: { Account: 1500, Contact: 700 }, maxBatchSize: 200, faults: { latencyMs: 5 } });
+    try {
+      const twice = await runConnector('read', { config: { ...fresh.config, read_api: 'rest', num_workers: 3 }, catalog: both, env: envOf(fresh) });
+      expect(twice.exitCode).toBe(0);
+      expectEveryRecordOnce(twice, fresh, 'Account');
+      expectEveryRecordOnce(twice, fresh, 'Contact');
+      expect(fresh.emulator.restQueriesPeak).toBeGreaterThan(1);
+      expect(fresh.emulator.restQueriesPeak).toBeLessThanOrEqual(3);
+    } finally {
+      await fresh.emulator.close();
+    }
+    expect(org.emulator.restQueriesPeak).toBe(peak);
+  });
+
+  it('resumes without loss from a read cut anywhere, incremental or full refresh', async () => {
+    for (const mode of ['incremental', 'full_refresh'] as const) {
+      // A full refresh reads with query: soft-deleted records are not part of it.
+      const all = idsOf(org.emulator.records('Account', { includeDeleted: mode === 'incremental' }));
+      const modeCatalog = mode === 'incremental' ? catalog : await accountCatalog(org, mode);
+      const config = { ...org.config, read_api: 'rest', num_workers: 4 };
+      const whole = mode === 'incremental' ? read : await runConnector('read', { config, catalog: modeCatalog, env: envOf(org) });
+      expect(whole.exitCode).toBe(0);
+      const cuts = mode === 'incremental' ? [0.3, 0.6, 0.9] : [0.5];
+      for (const at of cuts) {
+        const cut = whole.messages.slice(0, Math.floor(whole.messages.length * at));
+        const states = cut.filter((m) => m.type === 'STATE');
+        // Only what came before the last STATE is committed.
+        const last = cut.lastIndexOf(states.at(-1)!);
+        const committed = cut.slice(0, last).filter((m) => m.type === 'RECORD').map((m) => String(m.record.data.Id));
+        expect(committed.length).toBeGreaterThan(0);
+        if (mode === 'full_refresh') expect(states.at(-1)!.state.stream.stream_state.full_refresh).toBe('in_progress');
+        const resumed = await runConnector('read', { config, catalog: modeCatalog, state: [states.at(-1)!], env: envOf(org) });
+        expect(resumed.exitCode).toBe(0);
+        const union = new Set([...committed, ...idsOf(resumed.recordsOf('Account'))]);
+        expect(all.filter((id) => !union.has(id))).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('windows read at once on harder orgs', () => {
+  it('balances a skewed org: most records in two hours still spread over several connections', async () => {
+    const org = await startOrg({ https: false, counts: { Account: 200 }, maxBatchSize: 200, faults: { latencyMs: 5 } });
+    try {
+      for (let i = 0; i < 1300; i++) org.emulator.lateCommit('Account', Math.floor((i * 2 * HOUR) / 1300));
+      const catalog = await accountCatalog(org);
+      const read = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 4 }, catalog, env: envOf(org) });
+      expect(read.exitCode).toBe(0);
+      expectEveryRecordOnce(read, org);
+      expect(parallelLine(read)[2]).toBe('4');
+      expect(org.emulator.restQueriesPeak).toBeGreaterThanOrEqual(3);
+      // No window holds more than a quarter of the records: halving by time alone would leave one with most of them.
+      const counts = windowCounts(org);
+      expect(counts.length).toBeGreaterThanOrEqual(4);
+      expect(Math.max(...counts)).toBeLessThanOrEqual(1500 / 4);
+      expectStatesNeverAhead(read.messages, org);
+    } finally {
+      await org.emulator.close();
+    }
+  });
+
+  it('reads an object Bulk refuses at once, after the refusal', async () => {
+    const org = await startOrg({ https: false, counts: { Account: 1000 }, maxBatchSize: 200, bulkUnsupportedObjects: ['Account'], faults: { latencyMs: 5 } });
+    try {
+      const catalog = await accountCatalog(org);
+      const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 4 }, catalog, env: envOf(org) });
+      expect(read.exitCode).toBe(0);
+      expectEveryRecordOnce(read, org);
+      const messages = read.logs.map((l) => String(l.log.message));
+      expect(messages.some((m) => /^Account: Salesforce refused a Bulk job .*read through REST for the rest of this sync\.$/.test(m))).toBe(true);
+      expect(parallelLine(read)[1]).toBe('1,000');
+      expect(org.emulator.restQueriesPeak).toBeGreaterThan(1);
+      expectStatesNeverAhead(read.messages, org);
+    } finally {
+      await org.emulator.close();
+    }
+  });
+
+  it('splits a window that times out inside its connection, and still delivers every record once', async () => {
+    // The org's history spans years; a REST query over more than 60 days times out (COUNT() does not).
+    const org = await startOrg({ https: false, counts: { Account: 1000 }, maxBatchSize: 200, faults: { latencyMs: 5, queryTimeoutWindowMs: 60 * DAY } });
+    try {
+      const catalog = await accountCatalog(org);
+      const read = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 3 }, catalog, env: envOf(org) });
+      expect(read.exitCode).toBe(0);
+      expectEveryRecordOnce(read, org);
+      parallelLine(read);
+      expect(read.logs.some((l) => /^Account: Salesforce timed out on the window from .*; reading it in two halves\.$/.test(l.log.message))).toBe(true);
+      expectStatesNeverAhead(read.messages, org);
+    } finally {
+      await org.emulator.close();
+    }
+  });
+});
