@@ -196,7 +196,8 @@ async function readAtOnce(reader: WindowReader, tally: ReadTally, lane: Lane, wi
     // A window that cannot be counted (queryAll refused, a timeout) is read as usual, which reports what is wrong.
     windows = [];
   }
-  const spare = Math.max(0, borrowed - (windows.length - 1));
+  // One connection per window at most; none borrowed when the window stays whole.
+  const spare = Math.max(0, borrowed - Math.max(0, windows.length - 1));
   client.connections.give(spare);
   borrowed -= spare;
   if (!borrowed) return false;
