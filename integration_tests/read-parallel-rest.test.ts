@@ -35,7 +35,9 @@ function expectEveryRecordOnce(read: RunResult, org: TestOrg, object = 'Account'
  * resume: the next read starts at the cursor, tie group included).
  */
 function expectStatesNeverAhead(messages: Message[], org: TestOrg, atLeast = 2): void {
-  const all = org.emulator.records('Account', { includeDeleted: true }).map((r) => ({ id: String(r.Id), stamp: new Date(String(r.SystemModstamp)).toISOString() }));
+  const all = org.emulator
+    .records('Account', { includeDeleted: true })
+    .map((r) => ({ id: String(r.Id), stamp: new Date(String(r.SystemModstamp)).toISOString() }));
   const delivered = new Set<string>();
   let checked = 0;
   for (const m of messages) {
@@ -148,7 +150,10 @@ describe('a large window read through REST on several connections', () => {
         const states = cut.filter((m) => m.type === 'STATE');
         // Only what came before the last STATE is committed.
         const last = cut.lastIndexOf(states.at(-1)!);
-        const committed = cut.slice(0, last).filter((m) => m.type === 'RECORD').map((m) => String(m.record.data.Id));
+        const committed = cut
+          .slice(0, last)
+          .filter((m) => m.type === 'RECORD')
+          .map((m) => String(m.record.data.Id));
         expect(committed.length).toBeGreaterThan(0);
         if (mode === 'full_refresh') expect(states.at(-1)!.state.stream.stream_state.full_refresh).toBe('in_progress');
         const resumed = await runConnector('read', { config, catalog: modeCatalog, state: [states.at(-1)!], env: envOf(org) });
@@ -162,7 +167,14 @@ describe('a large window read through REST on several connections', () => {
 
 describe('windows read at once on harder orgs', () => {
   it('balances a skewed org whose object Bulk refuses: most records in two hours, still spread over several connections', async () => {
-    const org = await startOrg({ https: false, gzip: false, counts: { Account: 50 }, maxBatchSize: 200, bulkUnsupportedObjects: ['Account'], faults: { latencyMs: 5 } });
+    const org = await startOrg({
+      https: false,
+      gzip: false,
+      counts: { Account: 50 },
+      maxBatchSize: 200,
+      bulkUnsupportedObjects: ['Account'],
+      faults: { latencyMs: 5 },
+    });
     try {
       for (let i = 0; i < 450; i++) org.emulator.lateCommit('Account', Math.floor((i * 2 * HOUR) / 450));
       const catalog = await accountCatalog(org);

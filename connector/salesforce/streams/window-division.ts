@@ -40,7 +40,7 @@ export async function divideWindow(division: Division, count: (bounds: QueryBoun
   const { window, total, parts, maxProbes, now } = division;
   const target = Math.max(1, Math.ceil(total / parts));
   const pieces: Piece[] = [{ bounds: window, count: total }];
-  for (let probes = 0; probes < maxProbes; ) {
+  for (let probes = 0; probes < maxProbes;) {
     let largest = -1;
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i];
