@@ -23,6 +23,7 @@ import { countQuery, earliestChangeQuery, type QueryBounds } from '../soql.js';
 import type { Lane, StreamCheckpoints } from './checkpoints.js';
 import { PageOrder } from './page-order.js';
 import type { PageSource, ReadChoices, SharedRead } from './pages.js';
+import { fallBackToQuery, refusesQueryAll } from './query-all.js';
 import { normalizeDateTime } from './record-shaper.js';
 import { divideWindow } from './window-division.js';
 import { splitWindow } from './windows.js';
@@ -173,9 +174,16 @@ async function readAtOnce(reader: WindowReader, tally: ReadTally, lane: Lane, wi
   let windows: QueryBounds[] = [];
   let total = 0;
   try {
-    const count = async (bounds: QueryBounds) => {
-      for await (const page of client.query(countQuery(object, bounds, keys), { object, includeDeleted: choices.includeDeleted })) return page.totalSize;
-      return 0;
+    const count = async (bounds: QueryBounds): Promise<number> => {
+      try {
+        for await (const page of client.query(countQuery(object, bounds, keys), { object, includeDeleted: choices.includeDeleted })) return page.totalSize;
+        return 0;
+      } catch (error) {
+        // Learnt here as a read would learn it: the object is read with query from now on.
+        if (!choices.includeDeleted || !refusesQueryAll(error)) throw error;
+        await fallBackToQuery(object, error, choices, sink.log);
+        return count(bounds);
+      }
     };
     total = await count(window);
     if (total > client.settings.restParallelMinRecords) {
