@@ -47,8 +47,9 @@ export interface Settings {
   bulkMinWindowMs: number;
   /**
    * A window read through REST (read_api rest, or an object Bulk refuses) holding more records than
-   * this is read through several connections at once when num_workers leaves some free
-   * (window-loop.ts): below it, the few calls saved are not worth the COUNT() calls that split it.
+   * this (its first page's totalSize) is read through several connections at once when num_workers
+   * leaves some free (window-loop.ts): below it, the time saved is not worth the COUNT() calls that
+   * divide it.
    */
   restParallelMinRecords: number;
   /** A token older than this is renewed before use (orgs can time sessions out after 15 minutes). */

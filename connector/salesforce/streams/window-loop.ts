@@ -6,10 +6,11 @@
  * resumes right after the last record written. Either way no record is skipped or repeated within
  * the run. What the windows are (bounds, API, formulas, deletions) is read-plan.ts's business.
  *
- * A large window read through REST (read_api rest, or an object Bulk refuses) is divided into
- * windows of about equal counts (window-division.ts) read through several connections at once, as
- * many as num_workers leaves free: one REST query carries a few MB/s at most over a long link, and
- * Bulk, which downloads in parallel by itself, is not there. Each window is a lane of the stream's
+ * A large window read through REST (read_api rest, or an object Bulk refuses) is divided, after
+ * its first page (whose totalSize says it is large, at no extra call), into windows of about equal
+ * counts (window-division.ts) read through several connections at once, as many as num_workers
+ * leaves free: one REST query carries a few MB/s at most over a long link, and Bulk, which
+ * downloads in parallel by itself, is not there. Each window is a lane of the stream's
  * checkpoints (checkpoints.ts), so the state only ever covers the windows read from the start; a
  * window's splits and restarts stay inside its lane, and a failure in one stops them all.
  */
@@ -23,7 +24,6 @@ import { countQuery, earliestChangeQuery, type QueryBounds } from '../soql.js';
 import type { Lane, StreamCheckpoints } from './checkpoints.js';
 import { PageOrder } from './page-order.js';
 import type { PageSource, ReadChoices, SharedRead } from './pages.js';
-import { fallBackToQuery, refusesQueryAll } from './query-all.js';
 import { normalizeDateTime } from './record-shaper.js';
 import { divideWindow } from './window-division.js';
 import { splitWindow } from './windows.js';
@@ -59,6 +59,8 @@ export interface WindowReader {
 interface Window {
   bounds: QueryBounds;
   viaRest?: boolean;
+  /** read on one connection: dividing it was tried */
+  whole?: boolean;
 }
 
 /** What the windows of one stream's read share, whichever connection reads them. */
@@ -89,10 +91,12 @@ async function readLane(reader: WindowReader, tally: ReadTally, lane: Lane, firs
   const windows: Window[] = [{ bounds: first }];
   const order = new PageOrder(keys, () => client.orgClock.now());
   while (windows.length) {
-    const { bounds: window, viaRest } = windows.shift()!;
+    const { bounds: window, viaRest, whole } = windows.shift()!;
     const throughRest = viaRest || shared !== undefined || choices.bulkRefused === true || restOnly;
-    if (!shared && throughRest && (await readAtOnce(reader, tally, lane, window))) continue;
+    const divisible = throughRest && !shared && !whole && keys.cursor !== undefined && keys.primaryKey !== undefined;
     const startedAt = lane.position;
+    // How many records are left of the window after its first page, when that page says it is worth dividing.
+    let large: number | undefined;
     // A window read in no order (Bulk) has no position inside it to resume after.
     let unordered = false;
     try {
@@ -111,6 +115,11 @@ async function readLane(reader: WindowReader, tally: ReadTally, lane: Lane, firs
         }
         tally.badStamps += problems.length;
         await pages.page(page, lane);
+        // The first page says how large the window is (no call spent asking): a large one is divided after it.
+        if (divisible && (page.estimate ?? 0) > client.settings.restParallelMinRecords && lane.position !== startedAt) {
+          large = page.estimate! - page.records.length;
+          break;
+        }
       }
     } catch (error) {
       // Another window of the stream failed: that failure is the one reported.
@@ -154,54 +163,34 @@ async function readLane(reader: WindowReader, tally: ReadTally, lane: Lane, firs
       }
       throw error instanceof SalesforceFailure ? error.in({ object, action: `read ${object}` }) : error;
     }
+    if (large !== undefined && lane.position) {
+      const left = { ...window, after: lane.position };
+      if (!(await readAtOnce(reader, tally, lane, left, large))) windows.unshift({ bounds: left, viaRest, whole: true });
+    }
   }
 }
 
 /**
- * Reads `window` through several connections at once when it is worth it: the stream has a cursor
- * and an Id, num_workers leaves connections free, and a COUNT() finds more than
- * restParallelMinRecords records in it. Its windows (window-division.ts) become lanes before
- * `lane`, read by one worker per connection, each taking the next window in cursor order; a
- * borrowed connection goes back as soon as no window is left for it. False, with every
- * connection given back, when the window is to be read as usual.
+ * Reads what is left of a large window (`window`, after its first page) through several
+ * connections at once, when num_workers leaves some free: its windows (window-division.ts) become
+ * lanes before `lane`, read by one worker per connection, each taking the next window in cursor
+ * order; a borrowed connection goes back as soon as no window is left for it. False, with every
+ * connection given back, when the window is to be read on one connection after all.
  */
-async function readAtOnce(reader: WindowReader, tally: ReadTally, lane: Lane, window: QueryBounds): Promise<boolean> {
+async function readAtOnce(reader: WindowReader, tally: ReadTally, lane: Lane, window: QueryBounds, total: number): Promise<boolean> {
   const { client, sink, object, keys, choices, pages } = reader;
-  const { cursor, primaryKey } = keys;
-  if (!cursor || !primaryKey) return false;
   let borrowed = client.connections.borrow(client.connections.limit - 1);
   if (!borrowed) return false;
   let windows: QueryBounds[] = [];
-  let total = 0;
   try {
     const count = async (bounds: QueryBounds): Promise<number> => {
-      try {
-        for await (const page of client.query(countQuery(object, bounds, keys), { object, includeDeleted: choices.includeDeleted })) return page.totalSize;
-        return 0;
-      } catch (error) {
-        // Learnt here as a read would learn it: the object is read with query from now on.
-        if (!choices.includeDeleted || !refusesQueryAll(error)) throw error;
-        await fallBackToQuery(object, error, choices, sink.log);
-        return count(bounds);
-      }
+      for await (const page of client.query(countQuery(object, bounds, keys), { object, includeDeleted: choices.includeDeleted })) return page.totalSize;
+      return 0;
     };
-    total = await count(window);
-    if (total > client.settings.restParallelMinRecords) {
-      const bounded = window.from || window.after ? window : { ...window, from: await earliestChange(client, object, cursor, choices.includeDeleted) };
-      const connections = borrowed + 1;
-      windows = await divideWindow(
-        {
-          window: bounded,
-          total,
-          parts: WINDOWS_PER_CONNECTION * connections,
-          maxProbes: MAX_PROBES,
-          now: client.orgClock.now(),
-        },
-        count,
-      );
-    }
+    const now = client.orgClock.now();
+    windows = await divideWindow({ window, total, parts: WINDOWS_PER_CONNECTION * (borrowed + 1), maxProbes: MAX_PROBES, now }, count);
   } catch {
-    // A window that cannot be counted (queryAll refused, a timeout) is read as usual, which reports what is wrong.
+    // A window that cannot be counted is read on one connection, which reports what is wrong with it.
     windows = [];
   }
   // One connection per window at most; none borrowed when the window stays whole.
@@ -212,12 +201,8 @@ async function readAtOnce(reader: WindowReader, tally: ReadTally, lane: Lane, wi
   const connections = borrowed + 1;
   await sink.log(
     'INFO',
-    `${object}: reading ${total.toLocaleString('en-US')} records through ${connections} connections at once, in ${windows.length} windows of ${cursor}.`,
+    `${object}: reading ${total.toLocaleString('en-US')} records through ${connections} connections at once, in ${windows.length} windows of ${keys.cursor}.`,
   );
-  if (!tally.estimated) {
-    tally.estimated = true;
-    await sink.estimate(total);
-  }
   const lanes = pages.openLanes(windows.length, lane);
   const stop = new AbortController();
   const shared: SharedRead = { sharing: connections, signal: stop.signal };
