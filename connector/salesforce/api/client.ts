@@ -44,8 +44,11 @@ export interface QueryOptions {
   decode?: PageDecoder;
   /**
    * Queries of one stream read at the same time (windows read at once, window-loop.ts): each page
-   * is then sized to its share of the budget, so every one of them can hold a page and the next
-   * one ahead together, instead of a few pages taking the budget while other connections idle.
+   * is then sized to its share of the budget, so that every one of them has a page in flight and
+   * one more is being written, instead of a few pages of a third of the budget each taking it all
+   * while the other connections idle. Not half a share (a page and the next one ahead for each):
+   * the pages would shrink to a few hundred records and the calls multiply, for an overlap that a
+   * page written in milliseconds hardly needs.
    */
   sharing?: number;
   /** Abandons the query (another window of the stream failed): its pages stop, its prefetch is dropped. */
@@ -214,7 +217,7 @@ export class SalesforceClient {
     const context = { object: options.object, action: `query ${options.object}` };
     const endpoint = options.includeDeleted ? 'queryAll' : 'query';
     const maxBatch = options.batchSize ?? DEFAULTS.pageRecords;
-    const pageBytes = options.sharing && options.sharing > 1 ? Math.max(MIN_PAGE_BYTES, Math.floor(this.budget.limit / (2 * options.sharing))) : this.pageBytes;
+    const pageBytes = options.sharing && options.sharing > 1 ? Math.max(MIN_PAGE_BYTES, Math.floor(this.budget.limit / (options.sharing + 1))) : this.pageBytes;
     const abandon = new AbortController();
     const stop = () => abandon.abort(options.signal?.reason);
     if (options.signal?.aborted) stop();
