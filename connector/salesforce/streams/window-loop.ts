@@ -95,8 +95,8 @@ async function readLane(reader: WindowReader, tally: ReadTally, lane: Lane, firs
     const throughRest = viaRest || shared !== undefined || choices.bulkRefused === true || restOnly;
     const divisible = throughRest && !shared && !whole && keys.cursor !== undefined && keys.primaryKey !== undefined;
     const startedAt = lane.position;
-    // How many records are left of the window after its first page, when that page says it is worth dividing.
-    let large: number | undefined;
+    // What is left of the window after its first page, when that page says it is worth dividing, and the connections borrowed for it.
+    let large: { records: number; borrowed: number } | undefined;
     // A window read in no order (Bulk) has no position inside it to resume after.
     let unordered = false;
     try {
@@ -115,10 +115,13 @@ async function readLane(reader: WindowReader, tally: ReadTally, lane: Lane, firs
         }
         tally.badStamps += problems.length;
         await pages.page(page, lane);
-        // The first page says how large the window is (no call spent asking): a large one is divided after it.
+        // The first page says how large the window is (no call spent asking): a large one is divided after it, when connections are free.
         if (divisible && (page.estimate ?? 0) > client.settings.restParallelMinRecords && lane.position !== startedAt) {
-          large = page.estimate! - page.records.length;
-          break;
+          const borrowed = client.connections.borrow(client.connections.limit - 1);
+          if (borrowed) {
+            large = { records: page.estimate! - page.records.length, borrowed };
+            break;
+          }
         }
       }
     } catch (error) {
@@ -163,24 +166,22 @@ async function readLane(reader: WindowReader, tally: ReadTally, lane: Lane, firs
       }
       throw error instanceof SalesforceFailure ? error.in({ object, action: `read ${object}` }) : error;
     }
-    if (large !== undefined && lane.position) {
+    if (large && lane.position) {
       const left = { ...window, after: lane.position };
-      if (!(await readAtOnce(reader, tally, lane, left, large))) windows.unshift({ bounds: left, viaRest, whole: true });
+      if (!(await readAtOnce(reader, tally, lane, left, large.records, large.borrowed))) windows.unshift({ bounds: left, viaRest, whole: true });
     }
   }
 }
 
 /**
- * Reads what is left of a large window (`window`, after its first page) through several
- * connections at once, when num_workers leaves some free: its windows (window-division.ts) become
- * lanes before `lane`, read by one worker per connection, each taking the next window in cursor
- * order; a borrowed connection goes back as soon as no window is left for it. False, with every
+ * Reads what is left of a large window (`window`, after its first page) through the stream's
+ * connection and `borrowed` ones at once: its windows (window-division.ts) become lanes before
+ * `lane`, read by one worker per connection, each taking the next window in cursor order; a
+ * borrowed connection goes back as soon as no window is left for it. False, with every
  * connection given back, when the window is to be read on one connection after all.
  */
-async function readAtOnce(reader: WindowReader, tally: ReadTally, lane: Lane, window: QueryBounds, total: number): Promise<boolean> {
+async function readAtOnce(reader: WindowReader, tally: ReadTally, lane: Lane, window: QueryBounds, total: number, borrowed: number): Promise<boolean> {
   const { client, sink, object, keys, choices, pages } = reader;
-  let borrowed = client.connections.borrow(client.connections.limit - 1);
-  if (!borrowed) return false;
   let windows: QueryBounds[] = [];
   try {
     const count = async (bounds: QueryBounds): Promise<number> => {
@@ -196,9 +197,9 @@ async function readAtOnce(reader: WindowReader, tally: ReadTally, lane: Lane, wi
   // One connection per window at most; none borrowed when the window stays whole.
   const spare = Math.max(0, borrowed - Math.max(0, windows.length - 1));
   client.connections.give(spare);
-  borrowed -= spare;
-  if (!borrowed) return false;
-  const connections = borrowed + 1;
+  const extra = borrowed - spare;
+  if (!extra) return false;
+  const connections = extra + 1;
   await sink.log(
     'INFO',
     `${object}: reading ${total.toLocaleString('en-US')} records through ${connections} connections at once, in ${windows.length} windows of ${keys.cursor}.`,
@@ -222,7 +223,7 @@ async function readAtOnce(reader: WindowReader, tally: ReadTally, lane: Lane, wi
       if (!own) client.connections.give(1);
     }
   };
-  await Promise.all([worker(true), ...Array.from({ length: borrowed }, () => worker(false))]);
+  await Promise.all([worker(true), ...Array.from({ length: extra }, () => worker(false))]);
   if (failure) throw failure.error;
   return true;
 }
