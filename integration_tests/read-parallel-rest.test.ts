@@ -123,6 +123,19 @@ describe('a large window read through REST on several connections', () => {
     expect(stamps.at(-1)).toBe(newest);
   });
 
+  it('shares a small byte budget between the windows read at once while the platform reads slowly, without a stall', async () => {
+    const env = { ...envOf(org), SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(400_000) };
+    const slow = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 4 }, catalog, env, slowReader: true });
+    expect(slow.exitCode).toBe(0);
+    expectEveryRecordOnce(slow, org);
+    expect(parallelLine(slow)[2]).toBe('4');
+    const final = slow.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'))!;
+    const [, peak, limit] = /at most ([\d.]+) MiB of answers in flight \(budget ([\d.]+) MiB\)/.exec(final)!.map(Number);
+    expect(limit).toBe(0.4);
+    // A page's real size can pass its share by the record that filled it, never by a page.
+    expect(peak).toBeLessThanOrEqual(0.5);
+  });
+
   it('splits a window that times out inside its connection, and still delivers every record once', async () => {
     // Once the window is being divided (its first COUNT()), queries of more than 30 rows time out
     // (COUNT() does not): some of the windows of about 50 records do.
