@@ -15,8 +15,8 @@ import { startOrg, type TestOrg } from './helpers/org.js';
 const HOUR = 60 * 60 * 1000;
 const PARALLEL = /^Account: reading ([\d,]+) records through (\d+) connections at once, in (\d+) windows of SystemModstamp\.$/;
 
-/** Windows of more than 200 records read at once. */
-const envOf = (org: TestOrg) => ({ ...org.env, SOURCE_SALESFORCE_REST_PARALLEL_MIN_RECORDS: '200' });
+/** Windows of more than 150 records read at once (the org's pages hold 100). */
+const envOf = (org: TestOrg) => ({ ...org.env, SOURCE_SALESFORCE_REST_PARALLEL_MIN_RECORDS: '150' });
 
 async function accountCatalog(org: TestOrg, mode: 'incremental' | 'full_refresh' = 'incremental', only = ['Account']): Promise<Message> {
   const discovered = await runConnector('discover', { config: org.config, env: org.env });
@@ -80,7 +80,7 @@ describe('a large window read through REST on several connections', () => {
   let peakOfBoth: number;
   beforeAll(async () => {
     // Each answer 5 ms late: queries on several connections overlap.
-    org = await startOrg({ https: false, gzip: false, counts: { Account: 600, Contact: 400 }, maxBatchSize: 200, faults: { latencyMs: 5 } });
+    org = await startOrg({ https: false, gzip: false, counts: { Account: 400, Contact: 250 }, maxBatchSize: 100, faults: { latencyMs: 5 } });
     const discovered = await runConnector('discover', { config: org.config, env: org.env });
     catalog = configuredCatalog(discovered.catalog!, 'incremental', ['Account']);
     // Two large streams on three workers first: the emulator's peak only grows.
@@ -95,7 +95,7 @@ describe('a large window read through REST on several connections', () => {
     expect(read.exitCode).toBe(0);
     expectEveryRecordOnce(read, org);
     const [, total, connections, windows] = parallelLine(read);
-    expect(total).toBe('400');
+    expect(total).toBe('300');
     expect(connections).toBe('4');
     expect(Number(windows)).toBeGreaterThanOrEqual(4);
     expect(org.emulator.restQueriesPeak).toBeGreaterThan(1);
@@ -137,11 +137,11 @@ describe('a large window read through REST on several connections', () => {
   });
 
   it('splits a window that times out inside its connection, and still delivers every record once', async () => {
-    // Once the window is being divided (its first COUNT()), queries of more than 30 rows time out
-    // (COUNT() does not): some of the windows of about 50 records do.
+    // Once the window is being divided (its first COUNT()), queries of more than 25 rows time out
+    // (COUNT() does not): some of the windows of about 38 records do.
     const counts = org.emulator.requests.length;
     const watch = setInterval(() => {
-      if (org.emulator.requests.slice(counts).some((r) => r.query?.startsWith('SELECT COUNT()'))) org.emulator.setQueryTimeoutRows(30);
+      if (org.emulator.requests.slice(counts).some((r) => r.query?.startsWith('SELECT COUNT()'))) org.emulator.setQueryTimeoutRows(25);
     }, 1);
     try {
       const timedOut = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 2 }, catalog, env: envOf(org) });
@@ -190,13 +190,13 @@ describe('windows read at once on harder orgs', () => {
     const org = await startOrg({
       https: false,
       gzip: false,
-      counts: { Account: 50 },
-      maxBatchSize: 200,
+      counts: { Account: 30 },
+      maxBatchSize: 100,
       bulkUnsupportedObjects: ['Account'],
       faults: { latencyMs: 5 },
     });
     try {
-      for (let i = 0; i < 450; i++) org.emulator.lateCommit('Account', Math.floor((i * 2 * HOUR) / 450));
+      for (let i = 0; i < 300; i++) org.emulator.lateCommit('Account', Math.floor((i * 2 * HOUR) / 300));
       const catalog = await accountCatalog(org);
       const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 4 }, catalog, env: envOf(org) });
       expect(read.exitCode).toBe(0);
@@ -204,12 +204,12 @@ describe('windows read at once on harder orgs', () => {
       const messages = read.logs.map((l) => String(l.log.message));
       expect(messages.some((m) => /^Account: Salesforce refused a Bulk job .*read through REST for the rest of this sync\.$/.test(m))).toBe(true);
       const [, total, connections] = parallelLine(read);
-      expect([total, connections]).toEqual(['300', '4']);
+      expect([total, connections]).toEqual(['230', '4']);
       expect(org.emulator.restQueriesPeak).toBeGreaterThanOrEqual(3);
       // No window holds more than a quarter of the records: halving by time alone would leave one with most of them.
       const counts = windowCounts(org);
       expect(counts.length).toBeGreaterThanOrEqual(4);
-      expect(Math.max(...counts)).toBeLessThanOrEqual(500 / 4);
+      expect(Math.max(...counts)).toBeLessThanOrEqual(330 / 4);
       expectStatesNeverAhead(read.messages, org);
     } finally {
       await org.emulator.close();
@@ -217,14 +217,14 @@ describe('windows read at once on harder orgs', () => {
   });
 
   it('stops every window when one fails, and the saved state resumes without loss', async () => {
-    const org = await startOrg({ https: false, gzip: false, counts: { Account: 600 }, faults: { latencyMs: 5 } });
+    const org = await startOrg({ https: false, gzip: false, counts: { Account: 400 }, maxBatchSize: 100, faults: { latencyMs: 5 } });
     try {
       const catalog = await accountCatalog(org);
       const config = { ...org.config, read_api: 'rest', num_workers: 3 };
-      // The page holding the 250th record comes back broken, again and again (one attempt per call here).
+      // The page holding the 180th record comes back broken, again and again (one attempt per call here).
       const broken = org.emulator
         .records('Account', { includeDeleted: true })
-        .sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp)) || String(a.Id).localeCompare(String(b.Id)))[250];
+        .sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp)) || String(a.Id).localeCompare(String(b.Id)))[180];
       org.emulator.misbehave('query', { kind: 'rewritePage', edits: [{ pattern: `"Id":"${String(broken.Id)}"`, replace: '"Id":}' }] }, Infinity);
       const failed = await runConnector('read', { config, catalog, env: { ...envOf(org), SOURCE_SALESFORCE_ATTEMPTS: '1' } });
       expect(failed.exitCode).not.toBe(0);
