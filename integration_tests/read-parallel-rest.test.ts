@@ -216,6 +216,41 @@ describe('windows read at once on harder orgs', () => {
     }
   });
 
+  it('continues after the last record written when Salesforce drops the query cursor of a window read at once', async () => {
+    // Pages of 20 records: the windows read at once take a few pages each.
+    const org = await startOrg({ https: false, gzip: false, counts: { Account: 300 }, maxBatchSize: 20, faults: { latencyMs: 5 } });
+    try {
+      const catalog = await accountCatalog(org);
+      const seen = org.emulator.requests.length;
+      // Every open cursor is dropped when the first next page of a window read at once is asked for.
+      let dropped = false;
+      const watch = setInterval(() => {
+        const requests = org.emulator.requests.slice(seen);
+        // The first window read at once is the first query with an upper bound; then a next page of one.
+        const first = requests.findIndex((r) => / ORDER BY /.test(r.query ?? '') && / < /.test(r.query ?? ''));
+        if (!dropped && first >= 0 && requests.slice(first).some((r) => /\/query(All)?\/[^/]+$/.test(r.path))) {
+          dropped = true;
+          org.emulator.expireQueryLocators();
+        }
+      }, 1);
+      try {
+        const read = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 2 }, catalog, env: envOf(org) });
+        expect(read.exitCode).toBe(0);
+        expect(dropped).toBe(true);
+        expect(read.logs.some((l) => /^Account: Salesforce dropped the query cursor; continuing after the last record written\.$/.test(l.log.message))).toBe(
+          true,
+        );
+        parallelLine(read);
+        expectEveryRecordOnce(read, org);
+        expectStatesNeverAhead(read.messages, org);
+      } finally {
+        clearInterval(watch);
+      }
+    } finally {
+      await org.emulator.close();
+    }
+  });
+
   it('stops every window when one fails, and the saved state resumes without loss', async () => {
     const org = await startOrg({ https: false, gzip: false, counts: { Account: 400 }, maxBatchSize: 100, faults: { latencyMs: 5 } });
     try {
