@@ -33,6 +33,7 @@ import {
   peakRssTarget,
   restCallTarget,
   thresholdTarget,
+  wanRestTarget,
   wanTargets,
 } from './targets.js';
 import { benchRecord, fmt, report, writeDocs, type Measured, type RunInfo, type Target } from './report.js';
@@ -83,6 +84,8 @@ const SIZES = {
   widePerStream: 1_000 / SCALE,
   threshold: [5_000, 20_000, 60_000].map((n) => n / SCALE),
   wan: 150_000 / SCALE,
+  /** REST over the WAN link: one connection alone carries about 2 MB/s of JSON, two minutes for 150,000 records */
+  wanRest: 100_000 / SCALE,
 };
 /** The wide-area link of the WAN scenario: what one connection between clouds carries, and its round trip. */
 const WAN_LINK = { bytesPerSecond: 4_000_000, rttMs: 100 };
@@ -514,6 +517,36 @@ async function wan(): Promise<void> {
     });
   }
   if (rows.length) targets.push(...wanTargets(rows, WAN_LINK.bytesPerSecond));
+  await wanRest();
+}
+
+/**
+ * The same link, the object read through REST (read_api rest, as for an object Bulk refuses),
+ * without gzip so that bytes are the bottleneck: one connection (num_workers 1) against the read
+ * that divides the object into windows read through several connections at once (the default
+ * num_workers).
+ */
+async function wanRest(): Promise<void> {
+  const n = SIZES.wanRest;
+  const settings: Settings = { link: WAN_LINK, gzip: false };
+  await withEmulator({ Account: n }, settings, async (emulator) => {
+    const { path } = await catalogFor(emulator, ['Account']);
+    const base = { objects: ['Account'], read_api: 'rest' };
+    const scenario = `WAN (no gzip), 1 stream × ${fmt(n)} Account through REST; ${describeSettings(settings)}`;
+    const measured = await measure(
+      emulator,
+      scenario,
+      [
+        connector(emulator, path, 'connector REST, 1 connection', { ...base, num_workers: 1 }),
+        connector(emulator, path, 'connector REST, windows at once', base),
+      ],
+      1,
+    );
+    const single = measured.get('connector REST, 1 connection');
+    const parallel = measured.get('connector REST, windows at once');
+    if (single && parallel) targets.push(wanRestTarget(single, parallel, WAN_LINK.bytesPerSecond));
+    targets.push(peakRssTarget(scenario, [...measured.values()]));
+  });
 }
 
 // ----------------------------------------------------------------------------------------- report

@@ -199,3 +199,25 @@ export function wanTargets(rows: ReadonlyArray<{ gzip: boolean; single: Measured
     };
   });
 }
+
+/**
+ * Issue 24 through REST: an object read with read_api rest (or one Bulk refuses) over the same
+ * link, without gzip. Its large window is divided into windows read through several connections at
+ * once, which must carry at least 2.5 × one connection's bandwidth.
+ */
+export function wanRestTarget(single: Measured, parallel: Measured, bytesPerSecond: number): Target {
+  const link = bytesPerSecond / 1e6;
+  const figure = (m: Measured) => `${fmt(wireRate(m), 1)} MB/s (${fmt((m.wireBytes ?? 0) / 1e6, 1)} MB in ${fmt(m.wallMs / 1000, 1)} s)`;
+  const pass = wireRate(parallel) >= 2.5 * link && parallel.records === single.records;
+  return {
+    target: `WAN read through REST without gzip downloads ≥ 2.5 × one connection's ${fmt(link, 0)} MB/s`,
+    measured: `windows at once ${figure(parallel)}; one connection ${figure(single)}; ${fmt(wireRate(parallel) / link, 1)} × the link's ${fmt(link, 0)} MB/s per connection`,
+    pass,
+    cause:
+      parallel.records !== single.records
+        ? `the two reads wrote ${fmt(parallel.records)} and ${fmt(single.records)} records`
+        : pass
+          ? undefined
+          : 'see the CPU time of the run and the load average: the connector and the emulator share the machine',
+  };
+}

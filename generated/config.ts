@@ -55,7 +55,7 @@ export type Objects = [string, ...string[]];
  */
 export type ReadAPI = "auto" | "rest" | "bulk";
 /**
- * How many connections the sync uses at once: one per stream read at the same time, and the rest for downloading a large Bulk job's results in parallel. Each stream keeps at most two requests in flight per connection, well inside Salesforce's concurrent request limits.
+ * How many connections the sync uses at once: one per stream read at the same time, and the rest for downloading a large Bulk job's results, or the parts of a large REST window, in parallel. Each stream keeps at most two requests in flight per connection, well inside Salesforce's concurrent request limits.
  */
 export type ConcurrentStreams = number;
 /**

@@ -51,6 +51,13 @@ export interface Settings {
    * (the benchmark's threshold scenario, docs/performance.md).
    */
   bulkThreshold: number;
+  /**
+   * A window read through REST (read_api rest, or an object Bulk refuses) holding more records than
+   * this (its first page's totalSize) is read through several connections at once when num_workers
+   * leaves some free (window-loop.ts): below it, the time saved is not worth the COUNT() calls that
+   * divide it.
+   */
+  restParallelMinRecords: number;
   /** A token older than this is renewed before use (orgs can time sessions out after 15 minutes). */
   tokenMaxAgeMs: number;
   /**
@@ -89,6 +96,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   bulkMinWindowMs: 60 * 60 * 1000,
   bulkDownloadsPerJob: 5,
   bulkThreshold: 20_000,
+  restParallelMinRecords: 20_000,
   tokenMaxAgeMs: 10 * 60 * 1000,
   maxUrlBytes: 16_000,
   outputStallMs: DEFAULT_STALL_MS,

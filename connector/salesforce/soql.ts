@@ -34,6 +34,17 @@ export interface QueryBounds {
  */
 export function streamQuery(object: string, fields: readonly string[], bounds: QueryBounds, keys: StreamKeys, ordered = true): string {
   const { cursor, primaryKey } = keys;
+  const order = ordered ? [cursor, primaryKey].filter((k): k is string => k !== undefined).map((k) => `${k} ASC`) : [];
+  return `SELECT ${fields.join(',')} FROM ${object}${whereClause(bounds, keys)}${order.length ? ` ORDER BY ${order.join(',')}` : ''}`;
+}
+
+/** How many records a window holds (REST answers totalSize): what dividing a window between connections weighs. */
+export function countQuery(object: string, bounds: QueryBounds, keys: StreamKeys): string {
+  return `SELECT COUNT() FROM ${object}${whereClause(bounds, keys)}`;
+}
+
+function whereClause(bounds: QueryBounds, keys: StreamKeys): string {
+  const { cursor, primaryKey } = keys;
   const conditions: string[] = [];
   if (cursor && bounds.from) conditions.push(`${cursor} >= ${soqlDateTime(bounds.from)}`);
   if (cursor && bounds.to) conditions.push(`${cursor} < ${soqlDateTime(bounds.to)}`);
@@ -44,9 +55,7 @@ export function streamQuery(object: string, fields: readonly string[], bounds: Q
       conditions.push(`(${cursor} > ${stamp} OR (${cursor} = ${stamp} AND ${primaryKey} > ${id}))`);
     } else if (!cursor) conditions.push(`${primaryKey} > ${id}`);
   }
-  const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
-  const order = ordered ? [cursor, primaryKey].filter((k): k is string => k !== undefined).map((k) => `${k} ASC`) : [];
-  return `SELECT ${fields.join(',')} FROM ${object}${where}${order.length ? ` ORDER BY ${order.join(',')}` : ''}`;
+  return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
 }
 
 /** The oldest change of an object: where splitting an unbounded window should start. */

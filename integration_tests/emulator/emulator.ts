@@ -133,6 +133,8 @@ export interface Emulator {
   readonly bulkJobsCreated: number;
   /** the most Bulk result downloads answered at once */
   readonly bulkDownloadsPeak: number;
+  /** the most REST query pages answered at once */
+  readonly restQueriesPeak: number;
   /** Bulk jobs that ended Failed (see `bulkFailures`). */
   readonly bulkJobsFailed: number;
   /** The SOQL of every Bulk job created, in order. */
@@ -256,6 +258,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     tcp,
     gzip: opts.gzip ?? true,
     downloads: { now: 0, peak: 0 },
+    queries: { now: 0, peak: 0 },
     linkBytes: () => 0,
     url: '',
     hostname: '',
@@ -352,6 +355,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     get bulkDownloadsPeak() {
       return state.downloads.peak;
+    },
+    get restQueriesPeak() {
+      return state.queries.peak;
     },
     expireQueryLocators: () => cursors.clear(),
     setQueryTimeoutRows: (rows) => {

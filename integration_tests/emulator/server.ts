@@ -75,6 +75,8 @@ export interface ServerState {
   linkBytes: () => number;
   /** Bulk result downloads being answered now, and the most at once */
   downloads: { now: number; peak: number };
+  /** REST query pages (query, queryAll, next pages) being answered at once */
+  queries: { now: number; peak: number };
   /** Set once the server is listening. */
   url: string;
   hostname: string;
@@ -95,6 +97,10 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
     if (/\/jobs\/query\/[^/]+\/results$/.test(url.pathname)) {
       state.downloads.peak = Math.max(state.downloads.peak, ++state.downloads.now);
       res.once('close', () => state.downloads.now--);
+    }
+    if (/\/(query|queryAll)(\/[^/]+)?$/.test(url.pathname)) {
+      state.queries.peak = Math.max(state.queries.peak, ++state.queries.now);
+      res.once('close', () => state.queries.now--);
     }
     state.faults
       .delay()

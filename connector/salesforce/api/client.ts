@@ -42,6 +42,17 @@ export interface QueryOptions {
   wide?: boolean;
   /** How a page's bytes become a page; JSON.parse by default (streams/record-slicer.ts reads records without parsing them). */
   decode?: PageDecoder;
+  /**
+   * Queries of one stream read at the same time (windows read at once, window-loop.ts): each page
+   * is then sized to its share of the budget, so that every one of them has a page in flight and
+   * one more is being written, instead of a few pages of a third of the budget each taking it all
+   * while the other connections idle. Not half a share (a page and the next one ahead for each):
+   * the pages would shrink to a few hundred records and the calls multiply, for an overlap that a
+   * page written in milliseconds hardly needs.
+   */
+  sharing?: number;
+  /** Abandons the query (another window of the stream failed): its pages stop, its prefetch is dropped. */
+  signal?: AbortSignal;
 }
 
 interface SizedPage {
@@ -206,8 +217,11 @@ export class SalesforceClient {
     const context = { object: options.object, action: `query ${options.object}` };
     const endpoint = options.includeDeleted ? 'queryAll' : 'query';
     const maxBatch = options.batchSize ?? DEFAULTS.pageRecords;
-    const pageBytes = this.pageBytes;
+    const pageBytes = options.sharing && options.sharing > 1 ? Math.max(MIN_PAGE_BYTES, Math.floor(this.budget.limit / (options.sharing + 1))) : this.pageBytes;
     const abandon = new AbortController();
+    const stop = () => abandon.abort(options.signal?.reason);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
     const seen = new Set<string>();
     let delivered = 0;
     let total: number | undefined;
@@ -262,6 +276,7 @@ export class SalesforceClient {
         if (!next) return;
       }
     } finally {
+      options.signal?.removeEventListener('abort', stop);
       current?.lease.release();
       abandon.abort();
       // A page requested ahead that arrives after all hands its bytes straight back.

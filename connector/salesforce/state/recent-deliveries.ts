@@ -21,6 +21,23 @@ export class RecentDeliveries {
     if (previous) for (const [id, stamp] of Object.entries(previous)) this.previous.set(id, stamp);
   }
 
+  /**
+   * A list for records written ahead of the state (a later cursor window read at the same time,
+   * window-loop.ts): it skips what the earlier run delivered, as this one does, but its own
+   * deliveries stay out of this list, so neither the state nor the pruning here sees them until
+   * `absorb` hands them over.
+   */
+  fork(): RecentDeliveries {
+    const child = new RecentDeliveries();
+    for (const [id, stamp] of this.previous) child.previous.set(id, stamp);
+    return child;
+  }
+
+  /** Takes over what a fork delivered, once the state reaches the fork's records. */
+  absorb(child: RecentDeliveries): void {
+    for (const [id, stamp] of child.delivered) this.add(id, stamp);
+  }
+
   /** The state's list, or nothing when it is missing or malformed (then nothing is skipped). */
   static fromState(state: Record<string, unknown> | undefined): RecentDeliveries {
     const raw = state?.[RECENT_STATE_KEY];

@@ -52,4 +52,58 @@ describe('StreamCheckpoints', () => {
     await pages.page({ records: [{ Id: '001B' }, { Id: '001C' }] });
     expect(sink.checkpoints[0].state).toEqual({ full_refresh: 'in_progress', after_id: '001C' });
   });
+
+  it('keeps the state on the head lane while a later lane writes ahead, and jumps to that lane when the head finishes', async () => {
+    const sink = collectingSink();
+    const pages = new StreamCheckpoints(sink, true, undefined);
+    const [head, later] = pages.openLanes(2);
+    await pages.page({ records: [rec('001B', '2024-03-01T00:00:00.000Z'), rec('001C', '2024-03-01T00:01:00.000Z')] }, later);
+    await pages.page({ records: [rec('001A', '2024-01-01T00:00:00.000Z')] }, head);
+    expect(later.position).toEqual({ stamp: '2024-03-01T00:01:00.000Z', id: '001C' });
+    await pages.close(head);
+    await pages.page({ records: [rec('001D', '2024-03-02T00:00:00.000Z')] }, later);
+    await pages.close(later);
+    expect(sink.checkpoints).toEqual([
+      { records: ['001B', '001C'], state: {} },
+      {
+        records: ['001A'],
+        state: { cursor_field: 'SystemModstamp', SystemModstamp: '2024-01-01T00:00:00.000Z', recently_delivered: { '001A': '2024-01-01T00:00:00.000Z' } },
+      },
+      // The head is done: the state covers the later lane up to its last record, its versions listed.
+      {
+        records: [],
+        state: {
+          cursor_field: 'SystemModstamp',
+          SystemModstamp: '2024-03-01T00:01:00.000Z',
+          recently_delivered: { '001B': '2024-03-01T00:00:00.000Z', '001C': '2024-03-01T00:01:00.000Z' },
+        },
+      },
+      {
+        records: ['001D'],
+        state: { cursor_field: 'SystemModstamp', SystemModstamp: '2024-03-02T00:00:00.000Z', recently_delivered: { '001D': '2024-03-02T00:00:00.000Z' } },
+      },
+    ]);
+  });
+
+  it('jumps over lanes that finished ahead of the head, once the head finishes', async () => {
+    const sink = collectingSink();
+    const pages = new StreamCheckpoints(sink, false, undefined);
+    const [a, b, c] = pages.openLanes(3);
+    await pages.page({ records: [rec('001C', '2024-03-01T00:00:00.000Z')] }, c);
+    await pages.close(c);
+    await pages.page({ records: [rec('001B', '2024-02-01T00:00:00.000Z')] }, b);
+    await pages.close(b);
+    expect(sink.checkpoints.map((x) => x.state)).toEqual([{ full_refresh: 'in_progress' }, { full_refresh: 'in_progress' }]);
+    await pages.close(a);
+    await pages.finish();
+    expect(sink.checkpoints.slice(2).map((x) => x.state)).toEqual([
+      {
+        full_refresh: 'in_progress',
+        cursor_field: 'SystemModstamp',
+        SystemModstamp: '2024-03-01T00:00:00.000Z',
+        recently_delivered: { '001C': '2024-03-01T00:00:00.000Z' },
+      },
+      { full_refresh: 'complete' },
+    ]);
+  });
 });

@@ -33,17 +33,18 @@ export function restPageSource(
   const shape = createRecordShaper(fields);
   const slice = pageSlicer({ fields, primaryKey: keys.primaryKey, cursor: keys.cursor }, client.buffers);
   const wide = fields.some(isLongText);
-  return async function* (bounds) {
+  return async function* (bounds, shared) {
     const [driving, ...others] = chunkFields(object, names, bounds, client.settings.maxUrlBytes, keys);
     let first = true;
     // Records joined from several queries are filled in as objects: only a single query's are sliced.
     const decode = others.length === 0 ? slice : undefined;
     const soql = streamQuery(object, driving, bounds, keys);
-    let pages = client.query(soql, { object, includeDeleted: choices.includeDeleted, wide, decode });
+    const { sharing, signal } = shared ?? {};
+    let pages = client.query(soql, { object, includeDeleted: choices.includeDeleted, wide, decode, sharing, signal });
     for (;;) {
       try {
         for await (const page of pages) {
-          if (others.length) await joinChunks(client, object, others, page.records, choices.includeDeleted);
+          if (others.length) await joinChunks(client, object, others, page.records, choices.includeDeleted, signal);
           yield { records: decode ? page.records : page.records.map(shape), estimate: first ? page.totalSize : undefined };
           // Asked for the next page: this one is written.
           page.release?.();
@@ -54,7 +55,7 @@ export function restPageSource(
         // Only the first call of a read can be refused: its pages have not started.
         if (!first || !choices.includeDeleted || !refusesQueryAll(error)) throw error;
         await fallBackToQuery(object, error, choices, log);
-        pages = client.query(soql, { object, includeDeleted: false, wide, decode });
+        pages = client.query(soql, { object, includeDeleted: false, wide, decode, sharing, signal });
       }
     }
   };
@@ -64,11 +65,18 @@ export function restPageSource(
 export const isLongText = (field: DescribeField) => field.type === 'textarea' && (field.length ?? 0) > 255;
 
 /** Fills each record of a page with the fields of the other chunks, looked up by Id. */
-async function joinChunks(client: SalesforceClient, object: string, chunks: string[][], records: Array<Record<string, unknown>>, includeDeleted: boolean) {
+async function joinChunks(
+  client: SalesforceClient,
+  object: string,
+  chunks: string[][],
+  records: Array<Record<string, unknown>>,
+  includeDeleted: boolean,
+  signal?: AbortSignal,
+) {
   const byId = new Map(records.map((r) => [String(r.Id), r]));
   for (const chunk of chunks) {
     for (const soql of lookupQueries(object, chunk, [...byId.keys()], client.settings.maxUrlBytes)) {
-      for await (const page of client.query(soql, { object, includeDeleted })) {
+      for await (const page of client.query(soql, { object, includeDeleted, signal })) {
         for (const extra of page.records) {
           const target = byId.get(String(extra.Id));
           if (target) for (const field of chunk) target[field] = extra[field];
@@ -103,7 +111,8 @@ export function choosePageSource(options: SourceOptions): PageSource {
       if (!(error instanceof BulkRefusedError)) throw error;
       choices.bulkRefused = true;
       await log('WARN', `${object}: Salesforce refused a Bulk job (${error.reason}); ${object} is read through REST for the rest of this sync.`);
-      yield* rest(bounds);
+      // Nothing of the window was written: the window loop reads it again, through REST (at once through several connections, when it is large).
+      throw error;
     }
   };
   if (readApi === 'bulk') return bulkOrRest;

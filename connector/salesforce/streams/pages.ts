@@ -20,7 +20,15 @@ export interface SourcePage {
   held?: boolean;
 }
 
-export type PageSource = (bounds: QueryBounds) => AsyncIterable<SourcePage>;
+/** How a window is read beside others (window-loop.ts): REST pages only. */
+export interface SharedRead {
+  /** windows of the stream read at the same time: each query takes its share of the byte budget */
+  sharing: number;
+  /** aborted when another window fails: this one's queries stop */
+  signal: AbortSignal;
+}
+
+export type PageSource = (bounds: QueryBounds, shared?: SharedRead) => AsyncIterable<SourcePage>;
 
 /** What one stream's read has learnt about its object; decided once, then kept for every window. */
 export interface ReadChoices {

@@ -36,7 +36,7 @@ export async function readStream(ctx: StreamReadContext, stream: ConfiguredStrea
   const recent = plan.skipRecent ? RecentDeliveries.fromState(state) : new RecentDeliveries();
   const pages = new StreamCheckpoints(sink, plan.incremental, plan.cursor, recent, keys, plan.afterId);
   Object.assign(pages.carried, plan.carried);
-  await readWindows({ client, sink, object, keys, choices, source, rest, pages }, plan.window);
+  await readWindows({ client, sink, object, keys, choices, source, rest, restOnly: plan.api === 'rest', pages }, plan.window);
 
   if (plan.formulasRefreshedAfter) await pages.aside([], { [FORMULA_STATE_KEY]: plan.formulasRefreshedAfter });
   if (plan.deletionsFrom && keys.cursor) {
