@@ -189,7 +189,8 @@ async function readAtOnce(reader: WindowReader, tally: ReadTally, lane: Lane, wi
       return 0;
     };
     const now = client.orgClock.now();
-    windows = await divideWindow({ window, total, parts: WINDOWS_PER_CONNECTION * (borrowed + 1), maxProbes: MAX_PROBES, now }, count);
+    const lanes = borrowed + 1;
+    windows = await divideWindow({ window, total, parts: WINDOWS_PER_CONNECTION * lanes, maxProbes: MAX_PROBES, lanes, now }, count);
   } catch {
     // A window that cannot be counted is read on one connection, which reports what is wrong with it.
     windows = [];
