@@ -29,12 +29,15 @@ import { divideWindow } from './window-division.js';
 import { splitWindow } from './windows.js';
 
 const MAX_CURSOR_RESTARTS = 5;
-/** A window read at once is divided into about this many windows per connection, so that connections finishing early find more. */
-const WINDOWS_PER_CONNECTION = 4;
+/**
+ * A window read at once is divided into about this many windows per connection, so that connections
+ * finishing early find more. Not more: each window ends on a part page, and each costs COUNT() calls.
+ */
+const WINDOWS_PER_CONNECTION = 3;
 /**
  * The most COUNT() calls spent dividing one window (window-division.ts): enough to find a cluster of
- * a few hours in ten years of history (some 15 halvings) and divide it into windows for every
- * connection. A window is only divided past restParallelMinRecords (20,000 records, ten calls of
+ * a few hours in ten years of history and divide it into windows for every connection; evenly
+ * spread records take about one per window. A window is only divided past restParallelMinRecords (20,000 records, ten calls of
  * pages at least), so the COUNT() calls are a few percent of a large read's calls, and buy it one
  * connection's throughput per connection free.
  */
