@@ -1,10 +1,16 @@
 /** Request-body reading and response writing shared by every route. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzip } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 
 const gzipAsync = promisify(gzip);
 const MAX_BODY = 1 << 20;
+/**
+ * Bodies up to this size are gzipped on the spot: a trip through the thread pool cost several times
+ * the compression of a describe or a token (a tenth of a millisecond against hundredths), paid on
+ * every answer. Larger pages still compress off the event loop.
+ */
+const GZIP_INLINE_MAX = 64 * 1024;
 export const JSON_TYPE = 'application/json;charset=UTF-8';
 
 export function readBody(req: IncomingMessage): Promise<string> {
@@ -48,7 +54,7 @@ export async function sendJson(
   let payload: Buffer = Buffer.from(text, 'utf8');
   const out: Record<string, string> = { 'Content-Type': JSON_TYPE, ...headers };
   if (wantsGzip(req) && payload.length > 0) {
-    payload = await gzipAsync(payload, { level: 1 });
+    payload = payload.length <= GZIP_INLINE_MAX ? gzipSync(payload, { level: 1 }) : await gzipAsync(payload, { level: 1 });
     out['Content-Encoding'] = 'gzip';
     out.Vary = 'Accept-Encoding';
   }

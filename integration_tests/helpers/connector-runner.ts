@@ -8,9 +8,7 @@
  * binary's exit code and stderr, the environment it reads, signals and kills.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Settings } from '../../connector/salesforce/settings.js';
 import { nativeImport } from './native.js';
 import { CLI_PATH } from './paths.js';
@@ -24,6 +22,7 @@ const { ProtocolWriter } = nativeImport<typeof import('../../connector/runtime/w
 // context it cost a few seconds of CPU over the in-process lane.
 const { MemoryOutput } = nativeImport<typeof import('./memory-output.js')>(new URL('./memory-output.js', import.meta.url));
 const { resultFromOutput } = nativeImport<typeof import('./run-result.js')>(new URL('./run-result.js', import.meta.url));
+const { writeRunFiles } = nativeImport<typeof import('./run-files.js')>(new URL('./run-files.js', import.meta.url));
 const { settingsFromEnv } = nativeImport<typeof import('../../connector/salesforce/settings.js')>(
   new URL('../../connector/salesforce/settings.js', import.meta.url),
 );
@@ -83,24 +82,13 @@ export async function runConnectorProcess(command: string, input: ProcessRunInpu
   });
 }
 
-/**
- * Writes config, catalog and state to files in a fresh directory, runs the command line that names
- * them, checks what it printed, and removes the directory.
- */
+/** Writes config, catalog and state to files, runs the command line that names them, checks what it printed, and removes the files. */
 async function withInputFiles(command: string, input: RunInput, run: (argv: string[]) => Promise<Output>): Promise<RunResult> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sfrun-'));
+  const files = writeRunFiles(input);
   try {
-    const argv = [command];
-    for (const role of ['config', 'catalog', 'state'] as const) {
-      const value = input[role];
-      if (value === undefined) continue;
-      const file = path.join(dir, `${role}.json`);
-      writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
-      argv.push(`--${role}`, file);
-    }
-    return resultFromOutput(await run(argv), secretsOf(input));
+    return resultFromOutput(await run([command, ...files.argv]), secretsOf(input));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    files.remove();
   }
 }
 

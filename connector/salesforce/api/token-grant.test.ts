@@ -1,12 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
+import { nativeImport } from '../../../integration_tests/helpers/native.js';
 import { jwtAudience } from '../config/auth.js';
 import { parseHostname } from '../config/hostname.js';
 import { UntrustedInstanceError } from './failures.js';
 import { apiOrigin, isSalesforceHost } from './instance-url.js';
 import { JWT_GRANT_TYPE, grantForm, jwtAssertion } from './token-grant.js';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { sharedRsaKey } = nativeImport<typeof import('../../../integration_tests/helpers/test-keys.js')>(
+  new URL('../../../integration_tests/helpers/test-keys.js', import.meta.url),
+);
+const privateKey = sharedRsaKey();
 
 describe('the JWT bearer assertion', () => {
   const auth = { flow: 'jwt_bearer' as const, clientId: '3MVG9.app', username: 'ada@acme.com', privateKey, audience: 'https://test.salesforce.com' };

@@ -1,14 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_OBJECTS } from './defaults.js';
 import { loadConfig, resolveConfig } from './load-config.js';
+import { nativeImport } from '../../../integration_tests/helpers/native.js';
 
 const base = { hostname: 'acme.my.salesforce.com', credentials: { auth_type: 'client_credentials', client_id: 'id', client_secret: 'secret-value' } };
 const flat = { hostname: 'acme.my.salesforce.com', client_id: 'id', client_secret: 'secret-value' };
-const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const { sharedRsaKey } = nativeImport<typeof import('../../../integration_tests/helpers/test-keys.js')>(
+  new URL('../../../integration_tests/helpers/test-keys.js', import.meta.url),
+);
+const pem = sharedRsaKey().export({ type: 'pkcs8', format: 'pem' }).toString();
 
 /** A complete set of login fields for each flow, as its branch of spec.json names them. */
 const FLOW_FIELDS: Record<string, Record<string, string>> = {

@@ -1,8 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
+import { nativeImport } from '../../../integration_tests/helpers/native.js';
 import { parsePrivateKey } from './private-key.js';
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+const { sharedRsaKey } = nativeImport<typeof import('../../../integration_tests/helpers/test-keys.js')>(
+  new URL('../../../integration_tests/helpers/test-keys.js', import.meta.url),
+);
+const rsa = sharedRsaKey();
 const pkcs8 = rsa.export({ type: 'pkcs8', format: 'pem' }).toString();
 const pkcs1 = rsa.export({ type: 'pkcs1', format: 'pem' }).toString();
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
