@@ -102,11 +102,11 @@ describe('the CLI as a process', () => {
 
   it('ends with one sentence on stderr and exit 1 when its reader stops taking anything (a full pipe)', async () => {
     // A reader that stays open but never reads again: the pipe fills, then the connector's queue.
-    const { child, exited, stderr } = spawnRead(only('Contact'), { SOURCE_SALESFORCE_OUTPUT_STALL_MS: '1000' });
+    const { child, exited, stderr } = spawnRead(only('Contact'), { SOURCE_SALESFORCE_OUTPUT_STALL_MS: '500' });
     await new Promise((resolve) => child.stdout.once('data', resolve));
     child.stdout.pause();
     expect(await exited).toBe(1);
-    expect(stderr()).toBe('source-salesforce: standard output is gone: its reader took nothing for 1 s while output was waiting; stopped.\n');
+    expect(stderr()).toBe('source-salesforce: standard output is gone: its reader took nothing for 0.5 s while output was waiting; stopped.\n');
   });
 
   it('the state helper, too, ends with one sentence on stderr and exit 1 when its reader is gone', async () => {
@@ -121,8 +121,10 @@ describe('the CLI as a process', () => {
   });
 
   it('keeps going for a reader that is slow but alive: pauses shorter than the stall rule, more of them than it allows in all', async () => {
-    // Every stream, so that the read outlasts the stall rule several times over.
-    const stallMs = 2000;
+    // Every stream, so that the read outlasts the stall rule; once the pauses add up to twice what
+    // the rule allows (a rule that adds up idle time across pauses is then sure to trip), the reader
+    // takes the rest at full speed.
+    const stallMs = 1000;
     const { child, exited, stderr } = spawnRead(catalog, { SOURCE_SALESFORCE_OUTPUT_STALL_MS: String(stallMs) });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -130,7 +132,7 @@ describe('the CLI as a process', () => {
     let done = false;
     void exited.then(() => (done = true));
     // Between two pauses, each far shorter than the rule, the reader takes one chunk of the pipe and stops again.
-    while (!done) {
+    while (!done && paused <= 2 * stallMs) {
       child.stdout.pause();
       await new Promise((resolve) => setTimeout(resolve, 100));
       paused += 100;
@@ -142,7 +144,7 @@ describe('the CLI as a process', () => {
     }
     expect(await exited).toBe(0);
     expect(stderr()).toBe('');
-    expect(paused).toBeGreaterThan(stallMs);
+    expect(paused).toBeGreaterThan(2 * stallMs);
     const contacts = stdout.split('\n').filter((line) => line.startsWith('{"type":"RECORD","record":{"stream":"Contact"'));
     expect(contacts).toHaveLength(org.emulator.records('Contact', { includeDeleted: true }).length);
   });
