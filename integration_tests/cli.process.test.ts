@@ -102,11 +102,11 @@ describe('the CLI as a process', () => {
 
   it('ends with one sentence on stderr and exit 1 when its reader stops taking anything (a full pipe)', async () => {
     // A reader that stays open but never reads again: the pipe fills, then the connector's queue.
-    const { child, exited, stderr } = spawnRead(only('Contact'), { SOURCE_SALESFORCE_OUTPUT_STALL_MS: '1000' });
+    const { child, exited, stderr } = spawnRead(only('Contact'), { SOURCE_SALESFORCE_OUTPUT_STALL_MS: '500' });
     await new Promise((resolve) => child.stdout.once('data', resolve));
     child.stdout.pause();
     expect(await exited).toBe(1);
-    expect(stderr()).toBe('source-salesforce: standard output is gone: its reader took nothing for 1 s while output was waiting; stopped.\n');
+    expect(stderr()).toBe('source-salesforce: standard output is gone: its reader took nothing for 0.5 s while output was waiting; stopped.\n');
   });
 
   it('the state helper, too, ends with one sentence on stderr and exit 1 when its reader is gone', async () => {

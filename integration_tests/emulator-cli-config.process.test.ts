@@ -59,16 +59,6 @@ const configOf = (info: Info) => {
 };
 
 describe('npm run emulator', () => {
-  it('over HTTP prints hostname http://127.0.0.1:PORT, which check accepts', async () => {
-    const code = await withEmulator([], async (info) => {
-      expect(info.hostname).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(info.caFile).toBeNull();
-      const check = await runConnector('check', { config: configOf(info) });
-      expect(check.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
-    });
-    expect(code).toBe(0);
-  });
-
   it('over HTTPS prints hostname localhost:PORT and a caFile that make check succeed, and removes the caFile when stopped', async () => {
     let caFile = '';
     const code = await withEmulator(['--https'], async (info) => {
@@ -94,13 +84,18 @@ describe('npm run emulator', () => {
     expect(out).toMatch(/--network host/);
   });
 
-  it('writes its config for a container with --config-file (readable by others, whatever the umask), and on request changes records that the next incremental read delivers', async () => {
+  // Over HTTP, as an operator runs it by default; one emulator serves both points.
+  it('over HTTP prints hostname http://127.0.0.1:PORT, which check accepts; writes its config for a container with --config-file (readable by others, whatever the umask), and on request changes records that the next incremental read delivers', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'emulator-config-'));
     const file = path.join(dir, 'config.json');
     try {
       const code = await withEmulator(
         ['--config-file', file, '--counts', 'Account=20,Contact=20,Lead=5,Opportunity=5,Case=5,User=4'],
         async (info, emulator) => {
+          expect(info.hostname).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+          expect(info.caFile).toBeNull();
+          const check = await runConnector('check', { config: configOf(info) });
+          expect(check.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
           expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(info.config);
           expect(statSync(file).mode & 0o777).toBe(0o644);
           expect(info.pid).toBe(emulator.pid);
@@ -137,19 +132,23 @@ describe('npm run emulator', () => {
   });
 
   it('with --auth prints a ready config for the refresh token or JWT bearer flow, which check accepts', async () => {
-    for (const [flow, fields] of [
+    // One emulator per flow, side by side.
+    const flows = [
       ['refresh_token', ['refresh_token', 'client_secret']],
       ['jwt_bearer', ['username', 'private_key']],
-    ] as const) {
-      const code = await withEmulator(['--auth', flow, '--rotate-refresh-tokens'], async (info) => {
-        expect(info.config).toMatchObject({ hostname: info.hostname, credentials: { auth_type: flow, client_id: info.clientId } });
-        for (const field of fields) expect(typeof info.config.credentials[field]).toBe('string');
-        const check = await runConnector('check', { config: info.config });
-        expect(check.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
-        // Rotation is on: a refresh token config gets its successor, JWT has nothing to rotate.
-        expect(check.controls).toHaveLength(flow === 'refresh_token' ? 1 : 0);
-      });
-      expect(code).toBe(0);
-    }
+    ] as const;
+    const codes = await Promise.all(
+      flows.map(([flow, fields]) =>
+        withEmulator(['--auth', flow, '--rotate-refresh-tokens'], async (info) => {
+          expect(info.config).toMatchObject({ hostname: info.hostname, credentials: { auth_type: flow, client_id: info.clientId } });
+          for (const field of fields) expect(typeof info.config.credentials[field]).toBe('string');
+          const check = await runConnector('check', { config: info.config });
+          expect(check.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
+          // Rotation is on: a refresh token config gets its successor, JWT has nothing to rotate.
+          expect(check.controls).toHaveLength(flow === 'refresh_token' ? 1 : 0);
+        }),
+      ),
+    );
+    expect(codes).toEqual([0, 0]);
   });
 });

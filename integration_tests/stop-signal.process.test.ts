@@ -49,9 +49,9 @@ async function laggingRead(lagMs: number): Promise<{ child: ChildProcessWithoutN
 
 describe('stop signals with a slow reader', () => {
   it('waits for a reader that lags longer than any grace period, then ends on the Stopped line', async () => {
-    const { child, stdout, exited } = await laggingRead(1000);
+    const { child, stdout, exited } = await laggingRead(300);
     child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(child.exitCode).toBeNull(); // still letting its output out
     child.stdout.resume();
     expect(await exited).toBe(143);
