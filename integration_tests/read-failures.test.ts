@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { configuredCatalog, runConnector, type Message } from './helpers/connector-runner.js';
-import { QUARTER_ORG_COUNTS, startOrg, type TestOrg } from './helpers/org.js';
+import { runConnector, type Message } from './helpers/connector-runner.js';
+import { QUARTER_ORG_COUNTS, discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
 
 /** The org of the running test, closed after it. */
 let current: TestOrg | undefined;
@@ -9,16 +9,11 @@ afterEach(async () => {
   current = undefined;
 });
 
-// Discovered once, on an org of its own: the orgs below differ in data, sessions and faults, not in
+// Discovered once (discoverDefaultCatalog): the orgs below differ in data, sessions and faults, not in
 // schema. What changes after discover (a field hidden, an object revoked) changes on the test's org.
 let catalog: Message;
 beforeAll(async () => {
-  const twin = await startOrg();
-  try {
-    catalog = configuredCatalog((await runConnector('discover', { config: twin.config, env: twin.env })).catalog!, 'incremental');
-  } finally {
-    await twin.emulator.close();
-  }
+  catalog = await discoverDefaultCatalog();
 });
 
 /** A quarter-size org unless told otherwise: these tests hold at any size. */

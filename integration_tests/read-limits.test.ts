@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { configuredCatalog, runConnector, stateFrom, type Message, idsOf } from './helpers/connector-runner.js';
-import { QUARTER_ORG_COUNTS, startOrg, type TestOrg } from './helpers/org.js';
+import { runConnector, stateFrom, type Message, idsOf } from './helpers/connector-runner.js';
+import { QUARTER_ORG_COUNTS, discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
 let orgs: TestOrg[] = [];
@@ -9,16 +9,11 @@ afterEach(async () => {
   orgs = [];
 });
 
-// Discovered once, on an org of its own: the orgs below differ only in data and limits, not in
+// Discovered once (discoverDefaultCatalog): the orgs below differ only in data and limits, not in
 // schema, so a tiny API allocation is all the read's.
 let catalog: Message;
 beforeAll(async () => {
-  const twin = await startOrg();
-  try {
-    catalog = configuredCatalog((await runConnector('discover', { config: twin.config, env: twin.env })).catalog!, 'incremental');
-  } finally {
-    await twin.emulator.close();
-  }
+  catalog = await discoverDefaultCatalog();
 });
 
 async function setUp(options: Parameters<typeof startOrg>[0] = {}) {

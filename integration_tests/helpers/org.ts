@@ -46,3 +46,13 @@ export async function startDiscoveredOrg(
   const discovered = await runConnector('discover', { config: org.config, env: org.env });
   return { org, catalog: configuredCatalog(discovered.catalog!, mode) };
 }
+
+/**
+ * The default org's catalog, discovered on an org of its own that is closed again: for files whose
+ * orgs differ from it in data, sessions, faults or limits, not in schema.
+ */
+export async function discoverDefaultCatalog(mode: 'incremental' | 'full_refresh' = 'incremental'): Promise<Message> {
+  const { org, catalog } = await startDiscoveredOrg({}, mode);
+  await org.emulator.close();
+  return catalog;
+}
