@@ -493,60 +493,45 @@ async function threshold(): Promise<void> {
  * to the connector over its wall time.
  */
 async function wan(): Promise<void> {
-  const n = SIZES.wan;
   const rows: Array<{ gzip: boolean; single: Measured; parallel: Measured }> = [];
   for (const gzip of [false, true]) {
-    const settings: Settings = { link: WAN_LINK, gzip, bulkResultPageRows: WAN_RESULT_PAGE_ROWS / SCALE };
-    await withEmulator({ Account: n }, settings, async (emulator) => {
-      const { path } = await catalogFor(emulator, ['Account']);
-      const base = { objects: ['Account'], read_api: 'bulk' };
-      const scenario = `WAN (${gzip ? 'gzip' : 'no gzip'}), 1 stream × ${fmt(n)} Account through Bulk; ${describeSettings(settings)}`;
-      const measured = await measure(
-        emulator,
-        scenario,
-        [
-          connector(emulator, path, 'connector Bulk, 1 connection', { ...base, num_workers: 1 }),
-          connector(emulator, path, 'connector Bulk, parallel downloads', base),
-        ],
-        1,
-      );
-      const single = measured.get('connector Bulk, 1 connection');
-      const parallel = measured.get('connector Bulk, parallel downloads');
-      if (single && parallel) rows.push({ gzip, single, parallel });
-      targets.push(peakRssTarget(scenario, [...measured.values()]));
-    });
+    const { single, parallel } = await linkPair(
+      SIZES.wan,
+      { link: WAN_LINK, gzip, bulkResultPageRows: WAN_RESULT_PAGE_ROWS / SCALE },
+      'Bulk',
+      'parallel downloads',
+    );
+    if (single && parallel) rows.push({ gzip, single, parallel });
   }
   if (rows.length) targets.push(...wanTargets(rows, WAN_LINK.bytesPerSecond));
-  await wanRest();
+  // The same link, the object read through REST (read_api rest, as for an object Bulk refuses), without gzip so that
+  // bytes are the bottleneck: the read that divides the object into windows read at once against one connection.
+  const { single, parallel } = await linkPair(SIZES.wanRest, { link: WAN_LINK, gzip: false }, 'REST', 'windows at once');
+  if (single && parallel) targets.push(wanRestTarget(single, parallel, WAN_LINK.bytesPerSecond));
 }
 
 /**
- * The same link, the object read through REST (read_api rest, as for an object Bulk refuses),
- * without gzip so that bytes are the bottleneck: one connection (num_workers 1) against the read
- * that divides the object into windows read through several connections at once (the default
- * num_workers).
+ * One stream of n Accounts over the emulator's link, read through `api` on one connection
+ * (num_workers 1) and with the default num_workers (the `parallel` way); the peak RSS target is recorded.
  */
-async function wanRest(): Promise<void> {
-  const n = SIZES.wanRest;
-  const settings: Settings = { link: WAN_LINK, gzip: false };
+async function linkPair(n: number, settings: Settings, api: 'Bulk' | 'REST', parallel: string): Promise<{ single?: Measured; parallel?: Measured }> {
+  let pair: { single?: Measured; parallel?: Measured } = {};
   await withEmulator({ Account: n }, settings, async (emulator) => {
     const { path } = await catalogFor(emulator, ['Account']);
-    const base = { objects: ['Account'], read_api: 'rest' };
-    const scenario = `WAN (no gzip), 1 stream × ${fmt(n)} Account through REST; ${describeSettings(settings)}`;
+    const base = { objects: ['Account'], read_api: api.toLowerCase() };
+    const scenario = `WAN (${settings.gzip ? 'gzip' : 'no gzip'}), 1 stream × ${fmt(n)} Account through ${api}; ${describeSettings(settings)}`;
+    const single = `connector ${api}, 1 connection`;
+    const many = `connector ${api}, ${parallel}`;
     const measured = await measure(
       emulator,
       scenario,
-      [
-        connector(emulator, path, 'connector REST, 1 connection', { ...base, num_workers: 1 }),
-        connector(emulator, path, 'connector REST, windows at once', base),
-      ],
+      [connector(emulator, path, single, { ...base, num_workers: 1 }), connector(emulator, path, many, base)],
       1,
     );
-    const single = measured.get('connector REST, 1 connection');
-    const parallel = measured.get('connector REST, windows at once');
-    if (single && parallel) targets.push(wanRestTarget(single, parallel, WAN_LINK.bytesPerSecond));
+    pair = { single: measured.get(single), parallel: measured.get(many) };
     targets.push(peakRssTarget(scenario, [...measured.values()]));
   });
+  return pair;
 }
 
 // ----------------------------------------------------------------------------------------- report
