@@ -15,6 +15,10 @@ const SEEDS = [1, 2];
 // Issue 10 asked for 5 %; at 25 % a read of this org (some 30 REST pages, or six Bulk jobs) meets every
 // kind at least once: what a read meets, not how long it is, is the point, and requests are the cost.
 const ERROR_RATE = 0.25;
+// A call retried through a dense stretch of the seed's draws would otherwise meet faults until its
+// six attempts are spent, and which call does depends on how the streams interleave (one in a dozen
+// runs): real transient faults pass, so one request faults at most three times in a row.
+const MAX_FAULTS_IN_A_ROW = 3;
 // Every kind the emulator injects.
 const KINDS: FaultKind[] = ['server_unavailable', 'unknown_exception', 'bad_gateway', 'rate_limited', 'reset', 'truncated', 'cut_mid_stream'];
 // Enough requests per read for a session to expire (over 20: five pages per object, two polls per
@@ -37,7 +41,7 @@ describe.each(['rest', 'bulk'])('a read through %s under 25% mixed faults', (rea
   it.each(SEEDS)('meets every kind of fault and still delivers every record with fault seed %i', async (seed) => {
     // Reads change nothing in the org, so one org serves every seed; each seed restarts the draws.
     const before = org.emulator.faultsInjected;
-    org.emulator.setFaults({ errorRate: ERROR_RATE, kinds: KINDS, kindsInTurn: true, sessionExpiresEvery: 20, seed });
+    org.emulator.setFaults({ errorRate: ERROR_RATE, kinds: KINDS, kindsInTurn: true, maxFaultsInARow: MAX_FAULTS_IN_A_ROW, sessionExpiresEvery: 20, seed });
     const result = await runConnector('read', {
       config: { ...org.config, read_api: readApi },
       catalog,

@@ -68,6 +68,12 @@ describe('fault draws', () => {
     expect([1, 2, 3].map(() => faults.draw())).toEqual(['truncated', 'reset', 'truncated']);
   });
 
+  it('answer a request after maxFaultsInARow faults in a row, counting each request on its own', () => {
+    const faults = new FaultInjector({ errorRate: 1, kinds: ['reset'], maxFaultsInARow: 2 });
+    const a = () => faults.draw('GET /a');
+    expect([a(), a(), faults.draw('GET /b'), a(), a()]).toEqual(['reset', 'reset', 'reset', null, 'reset']);
+  });
+
   it('leave the same requests unfaulted for a seed whether or not the kinds go in turn', () => {
     const faulted = (kindsInTurn: boolean) => {
       const faults = new FaultInjector({ errorRate: 0.3, seed: 7, kindsInTurn });

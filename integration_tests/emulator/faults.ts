@@ -32,6 +32,13 @@ export interface FaultOptions {
   kindsInTurn?: boolean;
   /** Seconds sent as Retry-After on server_unavailable and rate_limited answers (none when absent). */
   retryAfterSeconds?: number;
+  /**
+   * At most this many faults in a row for one request (same method, URL and body): the next try is
+   * answered. Transient faults pass; without a bound, a seed's dense stretch met by one call's
+   * quick retries can outlast any client's retry budget, and which call meets it depends on how
+   * concurrent streams interleave. Unbounded when absent.
+   */
+  maxFaultsInARow?: number;
   /** Seed for the fault draws, so a run is reproducible (default 1). */
   seed?: number;
   /** Every token dies after this many authenticated requests (like tokenTtlRequests, but changeable at run time). */
@@ -68,6 +75,8 @@ export class FaultInjector {
   private rng = new Rng(1);
   private kinds: readonly FaultKind[] = FAULT_KINDS;
   private turn = 0;
+  /** Faults in a row per request identity, for maxFaultsInARow. */
+  private readonly streaks = new Map<string, number>();
   readonly counts: FaultCounts = emptyCounts();
 
   constructor(options: FaultOptions | undefined) {
@@ -86,6 +95,7 @@ export class FaultInjector {
     this.kinds = o.kinds ? [...o.kinds] : FAULT_KINDS;
     this.rng = new Rng(o.seed ?? 1);
     this.turn = 0;
+    this.streaks.clear();
   }
 
   get sessionExpiresEvery(): number | undefined {
@@ -104,13 +114,20 @@ export class FaultInjector {
 
   /**
    * The fault for one eligible request, or null. Always one draw per request (two when it faults),
-   * so the same seed and the same request sequence give the same faults.
+   * so the same seed and the same request sequence give the same faults; `request` names the
+   * request for maxFaultsInARow.
    */
-  draw(): FaultKind | null {
+  draw(request = ''): FaultKind | null {
     const rate = this.options.errorRate ?? 0;
     if (rate <= 0) return null;
-    if (this.rng.next() >= rate) return null;
-    const pick = this.rng.next();
+    const faults = this.rng.next() < rate;
+    const pick = faults ? this.rng.next() : 0;
+    const streak = this.streaks.get(request) ?? 0;
+    if (!faults || streak >= (this.options.maxFaultsInARow ?? Infinity)) {
+      this.streaks.delete(request);
+      return null;
+    }
+    this.streaks.set(request, streak + 1);
     if (this.options.kindsInTurn) return this.kinds[this.turn++ % this.kinds.length];
     return this.kinds[Math.floor(pick * this.kinds.length)];
   }

@@ -198,7 +198,7 @@ async function dataApi(state: ServerState, req: IncomingMessage, res: ServerResp
   // Misbehaviours and faults strike before the session check and metering, like a gateway failing in front of the org.
   const hostile = state.misbehaviours.takeTransport(dataTarget(req.method ?? 'GET', rest));
   if (hostile) return sendMisbehaving(req, res, hostile, dry, state.tcp);
-  const fault = faultable(req, rest) ? state.faults.draw() : null;
+  const fault = faultable(req, rest) ? state.faults.draw(`${req.method} ${rest}${url.search}${req.method === 'POST' ? await body() : ''}`) : null;
   if (fault !== null && fault !== 'truncated' && fault !== 'cut_mid_stream') return state.faults.sendSimple(fault, res, state.tcp);
   if (fault !== null) {
     // Only a good answer can arrive truncated or cut; any other is answered normally.
