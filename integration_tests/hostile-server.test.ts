@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CaptureServer } from './emulator/capture-server.js';
 import type { Misbehaviour } from './emulator/misbehaviour.js';
+import { withFields } from './helpers/catalog-fields.js';
 import { idsOf, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
 import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
 import { nativeImport } from './helpers/native.js';
@@ -24,9 +25,10 @@ beforeAll(async () => {
   // Three pages of Account: enough for a first page, a next one and a last one to misbehave on.
   // Answers go uncompressed unless a misbehaviour gzips its own: no test here is about the org's gzip,
   // and every read would pay for it on both ends.
+  // A handful of fields: what is proved here is about answers, pages and calls, not columns.
   const discovered = await startDiscoveredOrg({ maxBatchSize: 50, counts: { Account: 150 }, gzip: false });
   org = discovered.org;
-  catalog = { streams: discovered.catalog.streams.map(narrowed) };
+  catalog = withFields(discovered.catalog, ['Id', 'Name', 'SystemModstamp', 'CreatedDate', 'IsDeleted']);
   capture = await startCaptureServer();
   captureTls = await startCaptureServer({ https: true });
 });
@@ -41,16 +43,6 @@ afterEach(() => {
   expect([...capture.requests, ...captureTls.requests]).toEqual([]);
 });
 
-/**
- * A stream read for a handful of its fields: what is proved here is about answers, pages and calls,
- * not columns, and a full-width record (54 fields for Account) costs every read several times more.
- */
-const FIELDS = ['Id', 'Name', 'SystemModstamp', 'CreatedDate', 'IsDeleted'];
-function narrowed(entry: Message): Message {
-  const { properties } = entry.stream.json_schema as { properties: Record<string, unknown> };
-  const kept = Object.fromEntries(Object.entries(properties).filter(([name]) => FIELDS.includes(name)));
-  return { ...entry, stream: { ...entry.stream, json_schema: { ...entry.stream.json_schema, properties: kept } } };
-}
 const only = (...names: string[]) => ({ streams: catalog.streams.filter((s: Message) => names.includes(s.stream.name)) });
 // Retries here are the point, not their pacing: the shortest pause between attempts.
 const read = (streams: string[], extra: { config?: Record<string, unknown>; env?: Record<string, string>; state?: unknown } = {}) =>
