@@ -2,13 +2,31 @@
  * Single faults and what the connector does about each. Reads of every object under mixed faults of
  * every kind, sessions expiring on the way, through REST and Bulk: read-fault-seeds.test.ts.
  */
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { withFields } from './helpers/catalog-fields.js';
 import { idsOf, runConnector, type Message } from './helpers/connector-runner.js';
-import { discoveredOrgPerTest } from './helpers/org-per-test.js';
-import type { TestOrg } from './helpers/org.js';
-import type { SObjectName } from './emulator/index.js';
+import { discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
+import type { EmulatorOptions, SObjectName } from './emulator/index.js';
 
-const setUp = discoveredOrgPerTest();
+// Discovered once: the orgs below differ in faults and page sizes, not in schema. Read for a few
+// fields: these tests are about calls and their retries, not columns.
+let catalog: Message;
+beforeAll(async () => {
+  catalog = withFields(await discoverDefaultCatalog(), ['Id', 'Name', 'LastName', 'SystemModstamp', 'IsDeleted']);
+});
+
+/** The org of the running test, closed after it. */
+let current: TestOrg | undefined;
+afterEach(async () => {
+  await current?.emulator.close();
+  current = undefined;
+});
+
+/** Over plain http without gzip: no test here is about the transport, and both would cost every call. */
+async function setUp(options: EmulatorOptions = {}): Promise<{ org: TestOrg; catalog: Message }> {
+  current = await startOrg({ https: false, gzip: false, ...options });
+  return { org: current, catalog };
+}
 
 function expectEveryRecord(o: TestOrg, result: { recordsOf(s: string): Record<string, unknown>[] }, objects: readonly string[]) {
   for (const object of objects) {
@@ -19,18 +37,19 @@ function expectEveryRecord(o: TestOrg, result: { recordsOf(s: string): Record<st
 }
 
 describe('reads under faults', () => {
-  it('honours Retry-After on an outage and on a rate limit, and still completes', async () => {
+  it('honours Retry-After on an outage, and still completes', async () => {
+    // One real second, HTTP's unit, is the least a Retry-After can ask; the same wait on a rate limit
+    // (429) is shown in read-rate-limits.test.ts. Pages of 50 make the Lead read a few requests; this
+    // seed faults one of them.
     const { org, catalog } = await setUp({ maxBatchSize: 50 });
-    // Pages of 50 make the Lead read a few requests; this seed faults two of them, one of each kind in turn.
-    org.emulator.setFaults({ errorRate: 0.2, kinds: ['server_unavailable', 'rate_limited'], kindsInTurn: true, retryAfterSeconds: 1, seed: 5 });
+    org.emulator.setFaults({ errorRate: 0.2, kinds: ['server_unavailable'], retryAfterSeconds: 1, seed: 1 });
     const started = Date.now();
     const leadOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Lead') };
     const result = await runConnector('read', { config: org.config, catalog: leadOnly, env: org.env });
     expect(result.exitCode).toBe(0);
     expectEveryRecord(org, result, ['Lead']);
-    const { server_unavailable, rate_limited } = org.emulator.faultsInjected;
-    expect({ server_unavailable, rate_limited }).toEqual({ server_unavailable: 1, rate_limited: 1 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(org.emulator.faultsInjected.server_unavailable).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
 
   it('gives up after bounded retries with a transient_error naming the stream', async () => {

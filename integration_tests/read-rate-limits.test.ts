@@ -4,14 +4,32 @@
  * `quota_reset` when Salesforce named the wait (Retry-After), then a plain RUNNING once the call
  * goes out again. An outage is retried too, but is no limit: it says nothing of the kind.
  */
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { withFields } from './helpers/catalog-fields.js';
 import { idsOf, runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
-import { discoveredOrgPerTest } from './helpers/org-per-test.js';
-import { QUARTER_ORG_COUNTS } from './helpers/org.js';
+import { QUARTER_ORG_COUNTS, discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
 
-const setUp = discoveredOrgPerTest();
-// A quarter-size org in pages of 50: Contact still takes four pages, room for waits between them.
-const ORG = { counts: QUARTER_ORG_COUNTS, maxBatchSize: 50 };
+// Discovered once, read for a few fields: the orgs below differ in what holds them back, not in schema.
+let catalog: Message;
+beforeAll(async () => {
+  catalog = withFields(await discoverDefaultCatalog(), ['Id', 'Name', 'LastName', 'SystemModstamp', 'IsDeleted']);
+});
+
+/** The org of the running test, closed after it. */
+let current: TestOrg | undefined;
+afterEach(async () => {
+  await current?.emulator.close();
+  current = undefined;
+});
+
+/**
+ * A quarter-size org in pages of 50: Contact still takes four pages, room for waits between them.
+ * Over plain http without gzip: no test here is about the transport.
+ */
+async function setUp(): Promise<{ org: TestOrg; catalog: Message }> {
+  current = await startOrg({ counts: QUARTER_ORG_COUNTS, maxBatchSize: 50, https: false, gzip: false });
+  return { org: current, catalog };
+}
 const only = (catalog: Message, name: string): Message => ({ streams: catalog.streams.filter((s: Message) => s.stream.name === name) });
 
 /** The stream's statuses as the platform tells them apart: RATE_LIMITED (with its quota_reset, if any) or the plain status. */
@@ -30,7 +48,7 @@ function statuses(result: RunResult, stream: string): (string | { RATE_LIMITED: 
 
 describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   it('a 429 with Retry-After: RATE_LIMITED until the time it names, then RUNNING, and every record', async () => {
-    const { org, catalog } = await setUp(ORG);
+    const { org, catalog } = await setUp();
     org.emulator.misbehave('query', { kind: 'rateLimited', retryAfterSeconds: 1 });
     const before = Date.now();
     const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Contact'), env: org.env });
@@ -52,7 +70,7 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   });
 
   it('the concurrency limit (ConcurrentPerOrgLongTxn) mid-stream: each wait RATE_LIMITED without a quota_reset, then RUNNING; no record lost', async () => {
-    const { org, catalog } = await setUp(ORG);
+    const { org, catalog } = await setUp();
     org.emulator.misbehave('queryMore', { kind: 'concurrencyLimit' }, 2);
     const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Contact'), env: org.env });
     expect(result.exitCode).toBe(0);
@@ -70,7 +88,7 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   });
 
   it('a concurrency limit that never lifts: bounded waits, then INCOMPLETE with a transient_error that says what to do', async () => {
-    const { org, catalog } = await setUp(ORG);
+    const { org, catalog } = await setUp();
     org.emulator.misbehave('query', { kind: 'concurrencyLimit' }, Infinity);
     const env = { ...org.env, SOURCE_SALESFORCE_ATTEMPTS: '3' };
     const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Case'), env });
@@ -85,7 +103,7 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   });
 
   it('an outage is retried without a RATE_LIMITED status: it is not a limit', async () => {
-    const { org, catalog } = await setUp(ORG);
+    const { org, catalog } = await setUp();
     org.emulator.failNextRequests(2, 503);
     const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Lead'), env: org.env });
     expect(result.exitCode).toBe(0);
