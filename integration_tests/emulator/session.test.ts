@@ -126,12 +126,13 @@ describe('token lifetimes', () => {
   });
 
   it('stops a token after tokenTtlMs', async () => {
-    // A lifetime long enough for the first call to land inside it on a loaded machine.
-    const emu = await startEmulator({ counts: SMALL, tokenTtlMs: 1_000 });
+    // A lifetime long enough for the first call to land inside it on a loaded machine (a call takes
+    // milliseconds), and short enough that the test does not sit idle for long.
+    const emu = await startEmulator({ counts: SMALL, tokenTtlMs: 400 });
     try {
       const t = await mintToken(emu);
       expect((await call(emu, `${V}/sobjects`, t)).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 1_100));
+      await new Promise((r) => setTimeout(r, 450));
       expect((await call(emu, `${V}/sobjects`, t)).status).toBe(401);
     } finally {
       await emu.close();
