@@ -217,7 +217,7 @@ describe('RequestPolicy against a real server', () => {
     });
     const started = Date.now();
     // Idle never fires here, whatever the machine's load: only the deadline can end it.
-    const error = await call(new RequestPolicy(resolveSettings({ ...fast, idleTimeoutMs: 5000, deadlineMs: 300 }))).catch((e: unknown) => e);
+    const error = await call(new RequestPolicy(resolveSettings({ ...fast, idleTimeoutMs: 5000, deadlineMs: 150 }))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StallError);
     expect((error as StallError).kind).toBe('deadline');
     expect(Date.now() - started).toBeLessThan(2000);
@@ -290,8 +290,9 @@ describe('RequestPolicy against a real server', () => {
       let bytes = 0;
       for await (const chunk of streamed) {
         bytes += (chunk as Buffer).length;
-        // The first chunk, then a pause of four windows with the body's buffers full.
-        if (bytes === (chunk as Buffer).length) await new Promise((resolve) => setTimeout(resolve, 600));
+        // The first chunk, then a pause of two windows with the body's buffers full: one window would
+        // trip the floor, were waiting on the reader counted.
+        if (bytes === (chunk as Buffer).length) await new Promise((resolve) => setTimeout(resolve, 300));
       }
       expect(bytes).toBe(big.length);
     });
