@@ -16,17 +16,25 @@ import { nativeImport } from './helpers/native.js';
 
 const { startCaptureServer } = nativeImport<typeof import('./emulator/capture-server.js')>(new URL('./emulator/capture-server.js', import.meta.url));
 
+/** Account's page size: the org holds three pages of Account. */
+const PAGE = 20;
+
 let org: TestOrg;
 let catalog: Message;
 let capture: CaptureServer;
 let captureTls: CaptureServer;
 
 beforeAll(async () => {
-  // Three pages of Account: enough for a first page, a next one and a last one to misbehave on.
+  // Three pages of Account: enough for a first page, a next one and a last one to misbehave on; the
+  // other objects are few (User is read too), so that no read or org start pays for rows no test needs.
   // Answers go uncompressed unless a misbehaviour gzips its own: no test here is about the org's gzip,
   // and every read would pay for it on both ends.
   // A handful of fields: what is proved here is about answers, pages and calls, not columns.
-  const discovered = await startDiscoveredOrg({ maxBatchSize: 50, counts: { Account: 150 }, gzip: false });
+  const discovered = await startDiscoveredOrg({
+    maxBatchSize: PAGE,
+    counts: { Account: 3 * PAGE, Contact: 5, Lead: 5, Opportunity: 5, Case: 5, User: 10 },
+    gzip: false,
+  });
   org = discovered.org;
   catalog = withFields(discovered.catalog, ['Id', 'Name', 'SystemModstamp', 'CreatedDate', 'IsDeleted']);
   capture = await startCaptureServer();
@@ -75,7 +83,7 @@ describe('answers cut off in transit are fetched again', () => {
       expectNoLoss(result, 'Account');
       expect(org.emulator.misbehaviourCount() - applied).toBe(2);
       expect(result.logs.filter((l) => l.log.level === 'WARN' && /^Retrying a call that failed/.test(l.log.message)).length).toBeGreaterThanOrEqual(1);
-      expect(result.logs.at(-1)!.log.message).toMatch(/Account 150 records\/\d+ calls\/2 retries/);
+      expect(result.logs.at(-1)!.log.message).toMatch(new RegExp(`Account ${3 * PAGE} records/\\d+ calls/2 retries`));
     },
   );
 
@@ -185,8 +193,8 @@ describe('bounds: no hang, no crash, no loop', () => {
   });
 
   describe('the floor on the transfer rate', () => {
-    // Scaled down: 50 bytes per 150 ms of waiting (333 B/s), as 8 KB per two minutes is 68 B/s.
-    const floor = { SOURCE_SALESFORCE_SLOW_BODY_WINDOW_MS: '150', SOURCE_SALESFORCE_SLOW_BODY_MIN_BYTES: '50' };
+    // Scaled down: 25 bytes per 150 ms of waiting (167 B/s), as 8 KB per two minutes is 68 B/s.
+    const floor = { SOURCE_SALESFORCE_SLOW_BODY_WINDOW_MS: '150', SOURCE_SALESFORCE_SLOW_BODY_MIN_BYTES: '25' };
     const retries = (result: RunResult) => result.logs.filter((l) => l.log.level === 'WARN' && /^Retrying a call that failed/.test(l.log.message));
 
     it('an answer that drips after its headers fails its attempt there and is retried', async () => {
@@ -195,13 +203,13 @@ describe('bounds: no hang, no crash, no loop', () => {
       const result = await read(['Account'], { env: { ...floor, SOURCE_SALESFORCE_IDLE_TIMEOUT_MS: '60000', SOURCE_SALESFORCE_DEADLINE_MS: '600000' } });
       expect(result.exitCode).toBe(0);
       expectNoLoss(result, 'Account');
-      expect(retries(result).map((l) => l.log.message)).toEqual([expect.stringMatching(/fewer than 50 bytes in 150 ms/)]);
+      expect(retries(result).map((l) => l.log.message)).toEqual([expect.stringMatching(/fewer than 25 bytes in 150 ms/)]);
     });
 
     it('a slow but real link is never cut', async () => {
-      // 200 bytes every 10 ms: sixty times the floor, as a link of 4 KB/s is to 68 B/s. A page (some
-      // 10 KB) takes three windows and more, so the floor is judged during each.
-      const link: Misbehaviour = { kind: 'slowLink', bytesPerTick: 200, intervalMs: 10 };
+      // 100 bytes every 10 ms: sixty times the floor, as a link of 4 KB/s is to 68 B/s. A page (some
+      // 4 KB) takes two windows and more, so the floor is judged during each.
+      const link: Misbehaviour = { kind: 'slowLink', bytesPerTick: 100, intervalMs: 10 };
       org.emulator.misbehave('query', link);
       org.emulator.misbehave('queryMore', link);
       const applied = org.emulator.misbehaviourCount('slowLink');
@@ -226,10 +234,10 @@ describe('bounds: no hang, no crash, no loop', () => {
   });
 
   it.each([
-    // Three and thirty times the cap: the bomb's compressed bytes (about a thousandth) are what the
+    // Three and ten times the cap: the bomb's compressed bytes (about a thousandth) are what the
     // emulator spends its time making, and any size past the cap shows that reading stops there.
     ['a huge body', 'query', { kind: 'hugeBody', bytes: 3_000_000 }],
-    ['a gzip bomb', 'queryMore', { kind: 'gzipBomb', bytes: 30_000_000 }],
+    ['a gzip bomb', 'queryMore', { kind: 'gzipBomb', bytes: 10_000_000 }],
   ] as [string, 'query' | 'queryMore', Misbehaviour][])(
     '%s ends the stream with a system_error and a TRACE, not a heap abort',
     async (_what, target, behaviour) => {
@@ -253,7 +261,7 @@ describe('bounds: no hang, no crash, no loop', () => {
     org.emulator.misbehave('queryMore', { kind: 'repeatNextUrl' }, Infinity);
     const result = await read(['Account']);
     expect(errorOf(result, 'Account')).toMatchObject({ failure_type: 'system_error', message: expect.stringMatching(/already read \(a loop\)/) });
-    expect(result.recordsOf('Account').length).toBeLessThanOrEqual(150);
+    expect(result.recordsOf('Account').length).toBeLessThanOrEqual(3 * PAGE);
   });
 
   it('a Bulk locator that repeats stops at the second visit', async () => {
@@ -288,7 +296,7 @@ describe('the cursor only ever takes valid values', () => {
   it.each([['null'], ['garbage'], [null], [undefined]])(
     'a record with SystemModstamp %j is delivered with null and never becomes the cursor',
     async (value) => {
-      org.emulator.misbehave('queryMore', { kind: 'stamp', value, index: 49 });
+      org.emulator.misbehave('queryMore', { kind: 'stamp', value, index: PAGE - 1 });
       const result = await read(['Account']);
       expect(result.exitCode).toBe(0);
       expectNoLoss(result, 'Account');
@@ -302,7 +310,7 @@ describe('the cursor only ever takes valid values', () => {
   );
 
   it('a state saved by an earlier release with a "null" cursor is repaired, not fatal', async () => {
-    const newest = org.emulator.records('Account', { includeDeleted: true }).at(-50)!;
+    const newest = org.emulator.records('Account', { includeDeleted: true }).at(-PAGE)!;
     const stamp = new Date(Date.parse(String(newest.SystemModstamp).replace('+0000', 'Z'))).toISOString();
     const state = [
       {
@@ -317,7 +325,7 @@ describe('the cursor only ever takes valid values', () => {
     expect(result.exitCode).toBe(0);
     expect(result.logs.some((l) => l.log.level === 'WARN' && /is not a date-time \(an earlier release could save one\)/.test(l.log.message))).toBe(true);
     // Read again from the newest valid point the state listed, minus the look-back: the last records at least.
-    expect(result.recordsOf('Account').length).toBeGreaterThanOrEqual(49);
+    expect(result.recordsOf('Account').length).toBeGreaterThanOrEqual(PAGE - 1);
     expect(result.lastStateOf('Account')!.state.stream.stream_state.SystemModstamp).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 });
