@@ -3,9 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { resolveSettings } from '../settings.js';
-import { dataApiUrl, isSalesforceId } from './api-url.js';
-import {
+import { nativeImport } from '../../../integration_tests/helpers/native.js';
+import type { RetryEvent } from './request-policy.js';
+
+// Loaded natively (see native.ts): the policy pulls in got and its dependencies, which Jest would
+// otherwise evaluate again in this file's context; the connector's end-to-end runs load the same copy.
+const native = <Module>(path: string) => nativeImport<Module>(new URL(path, import.meta.url));
+const { resolveSettings } = native<typeof import('../settings.js')>('../settings.js');
+const { dataApiUrl, isSalesforceId } = native<typeof import('./api-url.js')>('./api-url.js');
+const {
   AnswerTooLargeError,
   OAuthError,
   RedirectError,
@@ -15,9 +21,9 @@ import {
   TransportError,
   UnreadableAnswerError,
   UnsafeUrlError,
-} from './failures.js';
-import { RequestPolicy, type RetryEvent } from './request-policy.js';
-import { isRateLimit, isRetriable, parseRetryAfter, retryDelayMs } from './retry-rules.js';
+} = native<typeof import('./failures.js')>('./failures.js');
+const { RequestPolicy } = native<typeof import('./request-policy.js')>('./request-policy.js');
+const { isRateLimit, isRetriable, parseRetryAfter, retryDelayMs } = native<typeof import('./retry-rules.js')>('./retry-rules.js');
 
 const ORIGIN = 'https://acme.my.salesforce.com';
 
@@ -45,8 +51,8 @@ describe('dataApiUrl', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(UnsafeUrlError);
-    expect((caught as UnsafeUrlError).shownPath).toBe(shownPath);
-    expect((caught as UnsafeUrlError).foreignOrigin).toBe(foreignOrigin);
+    expect((caught as InstanceType<typeof UnsafeUrlError>).shownPath).toBe(shownPath);
+    expect((caught as InstanceType<typeof UnsafeUrlError>).foreignOrigin).toBe(foreignOrigin);
     expect((caught as Error).message).not.toContain('token=1');
   });
 
@@ -142,7 +148,8 @@ describe('RequestPolicy against a real server', () => {
       throw new UnreadableAnswerError('/x', answer.text.length, 'cut');
     }
   };
-  const call = (policy: RequestPolicy, path = '/x') => policy.call({ url: new URL(`${base}${path}`), context: { action: 'test' } }, asJson);
+  const call = (policy: InstanceType<typeof RequestPolicy>, path = '/x') =>
+    policy.call({ url: new URL(`${base}${path}`), context: { action: 'test' } }, asJson);
 
   it('repeats a gzip body cut mid-stream, a reset and a 503, and reports each retry', async () => {
     const gz = gzipSync(JSON.stringify({ ok: true, pad: 'x'.repeat(5000) }));
@@ -194,7 +201,7 @@ describe('RequestPolicy against a real server', () => {
     script.push((_req, res) => res.writeHead(307, { location: 'https://evil.example/steal?x=1' }).end());
     const error = await call(new RequestPolicy(fast)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedirectError);
-    expect((error as RedirectError).target).toBe('https://evil.example');
+    expect((error as InstanceType<typeof RedirectError>).target).toBe('https://evil.example');
     expect(hits).toHaveLength(1);
   });
 
@@ -204,7 +211,7 @@ describe('RequestPolicy against a real server', () => {
     const started = Date.now();
     const error = await call(new RequestPolicy(resolveSettings({ ...fast, attempts: 3, idleTimeoutMs: 50 }))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StallError);
-    expect((error as StallError).kind).toBe('idle');
+    expect((error as InstanceType<typeof StallError>).kind).toBe('idle');
     expect(Date.now() - started).toBeLessThan(3 * 50 + 1500);
   });
 
@@ -219,7 +226,7 @@ describe('RequestPolicy against a real server', () => {
     // Idle never fires here, whatever the machine's load: only the deadline can end it.
     const error = await call(new RequestPolicy(resolveSettings({ ...fast, idleTimeoutMs: 5000, deadlineMs: 150 }))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StallError);
-    expect((error as StallError).kind).toBe('deadline');
+    expect((error as InstanceType<typeof StallError>).kind).toBe('deadline');
     expect(Date.now() - started).toBeLessThan(2000);
     expect(hits).toHaveLength(1);
   });
@@ -256,8 +263,8 @@ describe('RequestPolicy against a real server', () => {
       }
       const error = await call(new RequestPolicy(resolveSettings({ ...floor, attempts: 2 }))).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StallError);
-      expect((error as StallError).kind).toBe('slow');
-      expect((error as StallError).message).toMatch(/fewer than 50 bytes from 127\.0\.0\.1:\d+ in 150 ms of waiting \(\/x\)/);
+      expect((error as InstanceType<typeof StallError>).kind).toBe('slow');
+      expect((error as InstanceType<typeof StallError>).message).toMatch(/fewer than 50 bytes from 127\.0\.0\.1:\d+ in 150 ms of waiting \(\/x\)/);
     });
 
     it('never cuts a slow but real link', async () => {
