@@ -96,6 +96,8 @@ export interface RawOptions {
   ca?: string;
   /** Hang up after this many ms (for answers that never end). */
   abortAfterMs?: number;
+  /** Hang up once this many chunks of body have arrived: a count that a loaded machine's late timers cannot shrink. */
+  abortAfterChunks?: number;
 }
 
 /** A fresh connection per exchange (agent: false), so a cut or reset socket is never reused. */
@@ -116,6 +118,10 @@ export function raw(url: string, opts: RawOptions = {}): Promise<Exchange> {
       res.on('data', (c: Buffer) => {
         chunks.push(c);
         seen.arrivals.push(Date.now() - start);
+        if (seen.arrivals.length === opts.abortAfterChunks) {
+          req.destroy();
+          finish(null);
+        }
       });
       res.on('end', () => finish(null));
       res.on('error', (err) => finish(err));
