@@ -16,7 +16,7 @@ const COUNTS = { Account: RECORDS, Contact: RECORDS, Lead: 0, Opportunity: 0, Ca
  * a page that fills a third of the budget still holds more than Salesforce's smallest page (200 records).
  * The records are wide by their text alone: a few fields beside it (FIELDS), not the object's fifty,
  * whose per-field work cost more than the bytes. Pages of a megabyte: with half-megabyte ones, a
- * buffer handed back before its records were written went unnoticed.
+ * buffer handed back before its records were written went unnoticed even more often.
  */
 const LONG_TEXT = 3000;
 const BUDGET = 3 * 1024 * 1024;
