@@ -19,12 +19,32 @@ let total: number;
 /** Account as a clean read delivers it, by Id, per read API */
 const clean: Record<'rest' | 'bulk', Map<string, Record<string, unknown>>> = { rest: new Map(), bulk: new Map() };
 
+/**
+ * The Account fields read: those the damage is aimed at (numbers, Name, the long Description), the
+ * cursor, and nulls side by side (the CSV's `,,`); the other forty-odd only added per-field work.
+ */
+const FIELDS = [
+  'Id',
+  'Name',
+  'Description',
+  'AnnualRevenue',
+  'NumberOfEmployees',
+  'BillingLatitude',
+  'LastViewedDate',
+  'LastReferencedDate',
+  'MasterRecordId',
+  'IsDeleted',
+  'CreatedDate',
+  'SystemModstamp',
+];
+const accountOnly = () => {
+  const account = catalog.streams.find((s: Message) => s.stream.name === 'Account');
+  const schema = account.stream.json_schema;
+  const properties = Object.fromEntries(Object.entries(schema.properties).filter(([name]) => FIELDS.includes(name)));
+  return { streams: [{ ...account, stream: { ...account.stream, json_schema: { ...schema, properties } } }] };
+};
 const read = (api: 'rest' | 'bulk', env: Record<string, string> = {}) =>
-  runConnector('read', {
-    config: { ...org.config, read_api: api },
-    catalog: { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Account') },
-    env: { ...org.env, ...env },
-  });
+  runConnector('read', { config: { ...org.config, read_api: api }, catalog: accountOnly(), env: { ...org.env, ...env } });
 const byId = (result: RunResult) => new Map(result.recordsOf('Account').map((r) => [String(r.Id), r]));
 /**
  * The read delivered exactly the clean read's records. Compared by Node's deep equality, with only
