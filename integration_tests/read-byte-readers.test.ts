@@ -19,12 +19,32 @@ let total: number;
 /** Account as a clean read delivers it, by Id, per read API */
 const clean: Record<'rest' | 'bulk', Map<string, Record<string, unknown>>> = { rest: new Map(), bulk: new Map() };
 
+/**
+ * The Account fields read: those the damage is aimed at (numbers, Name, the long Description), the
+ * cursor, and nulls side by side (the CSV's `,,`); the other forty-odd only added per-field work.
+ */
+const FIELDS = [
+  'Id',
+  'Name',
+  'Description',
+  'AnnualRevenue',
+  'NumberOfEmployees',
+  'BillingLatitude',
+  'LastViewedDate',
+  'LastReferencedDate',
+  'MasterRecordId',
+  'IsDeleted',
+  'CreatedDate',
+  'SystemModstamp',
+];
+const accountOnly = () => {
+  const account = catalog.streams.find((s: Message) => s.stream.name === 'Account');
+  const schema = account.stream.json_schema;
+  const properties = Object.fromEntries(Object.entries(schema.properties).filter(([name]) => FIELDS.includes(name)));
+  return { streams: [{ ...account, stream: { ...account.stream, json_schema: { ...schema, properties } } }] };
+};
 const read = (api: 'rest' | 'bulk', env: Record<string, string> = {}) =>
-  runConnector('read', {
-    config: { ...org.config, read_api: api },
-    catalog: { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Account') },
-    env: { ...org.env, ...env },
-  });
+  runConnector('read', { config: { ...org.config, read_api: api }, catalog: accountOnly(), env: { ...org.env, ...env } });
 const byId = (result: RunResult) => new Map(result.recordsOf('Account').map((r) => [String(r.Id), r]));
 /**
  * The read delivered exactly the clean read's records. Compared by Node's deep equality, with only
@@ -42,7 +62,11 @@ const retried = (result: RunResult) => result.logs.filter((l) => l.log.level ===
 beforeAll(async () => {
   // A Bulk result page of more than one 256 KiB batch: long Descriptions (with line breaks inside
   // their quoted cells) make the bytes, so that every read of it is not also thousands of records.
-  ({ org, catalog } = await startDiscoveredOrg({ counts: { Account: 200 }, longTextChars: 3000 }, 'full_refresh'));
+  // Plain HTTP, uncompressed: the damage is in the text of the answers, whatever carries it.
+  ({ org, catalog } = await startDiscoveredOrg(
+    { counts: { Account: 200, Contact: 0, Lead: 0, Opportunity: 0, Case: 0 }, longTextChars: 3000, https: false, gzip: false },
+    'full_refresh',
+  ));
   for (const api of ['rest', 'bulk'] as const) {
     const result = await read(api);
     expect(result.errors).toEqual([]);

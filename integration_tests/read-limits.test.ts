@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { runConnector, stateFrom, type Message, idsOf } from './helpers/connector-runner.js';
-import { QUARTER_ORG_COUNTS, discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
+import { QUARTER_ORG_COUNTS, startDiscoveredOrg, startOrg, type TestOrg } from './helpers/org.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'] as const;
 let orgs: TestOrg[] = [];
@@ -9,15 +9,30 @@ afterEach(async () => {
   orgs = [];
 });
 
-// Discovered once (discoverDefaultCatalog): the orgs below differ only in data and limits, not in
+// Discovered once, on an org of a few records: the orgs below differ only in data and limits, not in
 // schema, so a tiny API allocation is all the read's.
 let catalog: Message;
 beforeAll(async () => {
-  catalog = await discoverDefaultCatalog();
+  const discovered = await startDiscoveredOrg({ counts: { Account: 1, Contact: 1, Lead: 1, Opportunity: 1, Case: 1, User: 1 }, https: false });
+  await discovered.org.emulator.close();
+  catalog = discovered.catalog;
 });
 
+/** The catalog with each stream's Id and dates only: what the quota counts is calls, not fields. */
+function idsAndDates(): Message {
+  const keep = ['Id', 'CreatedDate', 'SystemModstamp'];
+  return {
+    streams: catalog.streams.map((configured: Message) => {
+      const schema = configured.stream.json_schema;
+      const properties = Object.fromEntries(Object.entries(schema.properties).filter(([name]) => keep.includes(name)));
+      return { ...configured, stream: { ...configured.stream, json_schema: { ...schema, properties } } };
+    }),
+  };
+}
+
+/** Plain HTTP, uncompressed: quotas and query limits do not depend on the transport. */
 async function setUp(options: Parameters<typeof startOrg>[0] = {}) {
-  const org = await startOrg(options);
+  const org = await startOrg({ https: false, gzip: false, ...options });
   orgs.push(org);
   return { org, catalog };
 }
@@ -28,7 +43,8 @@ describe('API quota', () => {
     ['Salesforce answers REQUEST_LIMIT_EXCEEDED', { dailyApiLimit: 0 }, { api_budget_percent: 100 }, /REQUEST_LIMIT_EXCEEDED/],
   ])('stops cleanly when %s, and the saved states resume without loss', async (_what, options, config, message) => {
     // A quarter-size org in pages of 25: some 20 pages, so the budget runs out mid-read.
-    const { org, catalog } = await setUp({ ...options, counts: QUARTER_ORG_COUNTS, maxBatchSize: 25 });
+    const { org } = await setUp({ ...options, counts: QUARTER_ORG_COUNTS, maxBatchSize: 25 });
+    const catalog = idsAndDates();
     const stopped = await runConnector('read', { config: { ...org.config, ...config, num_workers: 2 }, catalog, env: org.env });
     expect(stopped.exitCode).not.toBe(0);
     const last = stopped.errors.at(-1)!.trace.error;
@@ -53,7 +69,8 @@ describe('API quota', () => {
 
 describe('query limits', () => {
   it('splits windows that time out and still delivers every record once', async () => {
-    const { org, catalog } = await setUp({ queryTimeoutRows: 120 });
+    // A quarter-size org, and queries over 30 rows time out: each object's window is split more than once.
+    const { org, catalog } = await setUp({ counts: QUARTER_ORG_COUNTS, queryTimeoutRows: 30 });
     const narrow = { streams: catalog.streams.filter((s: Message) => ['Account', 'Lead', 'Case'].includes(s.stream.name)) };
     const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: narrow, env: org.env });
     expect(result.exitCode).toBe(0);
@@ -66,7 +83,8 @@ describe('query limits', () => {
   });
 
   it('narrows windows that Salesforce times out on, starting from the oldest change', async () => {
-    const { org, catalog } = await setUp();
+    // The windows are cut by time: a quarter-size org spans the same years.
+    const { org, catalog } = await setUp({ counts: QUARTER_ORG_COUNTS });
     org.emulator.setFaults({ queryTimeoutWindowMs: 90 * 24 * 60 * 60 * 1000 });
     const before = org.emulator.requests.length;
     const narrow = { streams: catalog.streams.filter((s: Message) => ['Opportunity', 'User'].includes(s.stream.name)) };

@@ -209,15 +209,17 @@ describe('CSV page slicer', () => {
 
   it('reads a row longer than a batch, in pieces of any size, reading each byte at most three times', () => {
     const fields: DescribeField[] = [{ name: 'Id', type: 'id' }];
-    const cell = 'x'.repeat(4 * 1024 * 1024);
+    // Scaled down together from a 4 MiB row over the default 256 KiB batches: sixteen batches long.
+    const batchBytes = 16 * 1024;
+    const cell = 'x'.repeat(16 * batchBytes);
     const bytes = Buffer.from(`Id\n"${cell}"\n"002"\n`);
-    for (const piece of [1024, 4096, 16 * 1024, 100_000]) {
-      const page = new CsvPageSlicer({ describe: fields, compounds: [], output: ['Id'], primaryKey: 'Id', maxRowBytes: 8 * 1024 * 1024 });
+    for (const piece of [64, 256, 1024, 100_000]) {
+      const page = new CsvPageSlicer({ describe: fields, compounds: [], output: ['Id'], primaryKey: 'Id', maxRowBytes: 2 * cell.length, batchBytes });
       let records = 0;
       for (let at = 0; at < bytes.length; at += piece) records += page.push(bytes.subarray(at, at + piece)).records.length;
       records += page.end().records.length;
       expect(records).toBe(2);
-      // Rescanning the row held back on every piece read some bytes² / (2 × piece): 8 GiB in 1 KiB pieces, 512 MiB in 16 KiB ones.
+      // Rescanning the row held back on every piece read some bytes² / (2 × piece): 512 MiB in 64-byte pieces, 32 MiB in 1 KiB ones.
       expect(page.scanned).toBeLessThanOrEqual(3 * bytes.length);
     }
   });

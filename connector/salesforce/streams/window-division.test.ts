@@ -15,7 +15,20 @@ const stamps = [
 /** 24,000 records spread evenly over the last five years: an object filled steadily. */
 const even = Array.from({ length: 24_000 }, (_, i) => now - 5 * YEAR + i * ((5 * YEAR) / 24_000));
 
-const inside = (b: QueryBounds, among = stamps) => among.filter((s) => (!b.from || s >= Date.parse(b.from)) && (!b.to || s < Date.parse(b.to))).length;
+/** Records of `among` (sorted) in [from, to): two binary searches, as a scan per count made this file cost a second. */
+const inside = (b: QueryBounds, among = stamps) =>
+  Math.max(0, firstAtOrAfter(among, b.to ? Date.parse(b.to) : Infinity) - firstAtOrAfter(among, b.from ? Date.parse(b.from) : -Infinity));
+
+/** The index of the first stamp at or after `at` in ascending `sorted`: its length when there is none. */
+function firstAtOrAfter(sorted: number[], at: number): number {
+  let [low, high] = [0, sorted.length];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle] < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
 
 describe('divideWindow', () => {
   it('finds a cluster of an hour in ten years and divides it into windows of about equal counts, covering the window exactly', async () => {
