@@ -38,13 +38,6 @@ function spawnRead(readCatalog: Message, env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('the CLI as a process', () => {
-  it('prints the SPEC and exits 0, with nothing on stderr', async () => {
-    const result = await runConnectorProcess('spec');
-    expect(result.exitCode).toBe(0);
-    expect(result.messages.map((m) => m.type)).toEqual(['SPEC']);
-    expect(result.stderr).toBe('');
-  });
-
   it('exits 1 after one config_error TRACE for an unknown command', async () => {
     const result = await runConnectorProcess('write');
     expect(result.exitCode).toBe(1);
@@ -66,29 +59,32 @@ describe('the CLI as a process', () => {
 
   it('after a kill at any point, the last STATE printed resumes without losing a record', async () => {
     const all = new Set(idsOf(org.emulator.records('Contact', { includeDeleted: true })));
-    // Each kill is its own process, so they run side by side; the resumed reads follow. One lands
-    // before the first STATE, one in the middle of the read (mid-line, as likely as not); kills at
-    // chosen points of a read's output are in read-resume.test.ts.
+    // Each kill is its own process, so they run side by side, each resumed once it is dead. One
+    // lands before the first STATE, one in the middle of the read (mid-line, as likely as not); kills
+    // at chosen points of a read's output are in read-resume.test.ts.
     const kills = [3, 404];
-    const killedRuns = await Promise.all(
-      kills.map((killAfterLines) => runConnectorProcess('read', { config: org.config, catalog: only('Contact'), env: org.env, killAfterLines })),
+    const runs = await Promise.all(
+      kills.map(async (killAfterLines) => {
+        const killed = await runConnectorProcess('read', { config: org.config, catalog: only('Contact'), env: org.env, killAfterLines });
+        const resumeState = killed.states.at(-1);
+        const resumed = await runConnector('read', {
+          config: org.config,
+          catalog: only('Contact'),
+          state: resumeState ? stateFrom([resumeState]) : undefined,
+          env: org.env,
+        });
+        return { killAfterLines, killed, resumeState, resumed };
+      }),
     );
-    for (const [i, killed] of killedRuns.entries()) {
-      const resumeState = killed.states.at(-1);
+    for (const { killAfterLines, killed, resumeState, resumed } of runs) {
       // Records printed after the last STATE count as lost: the platform only commits up to a STATE.
       const committed = new Set<string>();
       for (const m of killed.messages) {
         if (m === resumeState) break;
         if (m.type === 'RECORD') committed.add(String(m.record.data.Id));
       }
-      const resumed = await runConnector('read', {
-        config: org.config,
-        catalog: only('Contact'),
-        state: resumeState ? stateFrom([resumeState]) : undefined,
-        env: org.env,
-      });
       const union = new Set([...committed, ...idsOf(resumed.recordsOf('Contact'))]);
-      expect({ killAfterLines: kills[i], missing: [...all].filter((id) => !union.has(id)) }).toEqual({ killAfterLines: kills[i], missing: [] });
+      expect({ killAfterLines, missing: [...all].filter((id) => !union.has(id)) }).toEqual({ killAfterLines, missing: [] });
     }
   });
 

@@ -59,19 +59,6 @@ const configOf = (info: Info) => {
 };
 
 describe('npm run emulator', () => {
-  it('over HTTPS prints hostname localhost:PORT and a caFile that make check succeed, and removes the caFile when stopped', async () => {
-    let caFile = '';
-    const code = await withEmulator(['--https'], async (info) => {
-      expect(info.hostname).toMatch(/^localhost:\d+$/);
-      caFile = info.caFile!;
-      expect(existsSync(caFile)).toBe(true);
-      const check = await runConnector('check', { config: configOf(info), env: { NODE_EXTRA_CA_CERTS: caFile } });
-      expect(check.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
-    });
-    expect(code).toBe(0);
-    expect(existsSync(path.dirname(caFile))).toBe(false);
-  });
-
   it('--help prints every option and how to get changes, and exits 0', async () => {
     const child = spawn(process.execPath, [MAIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -131,18 +118,24 @@ describe('npm run emulator', () => {
     }
   });
 
-  it('with --auth prints a ready config for the refresh token or JWT bearer flow, which check accepts', async () => {
-    // One emulator per flow, side by side.
+  it('with --auth prints a ready config for the refresh token or JWT bearer flow, which check accepts; over HTTPS, hostname localhost:PORT and a caFile that check trusts, removed when it stops', async () => {
+    // One emulator per flow, side by side; the refresh token one over HTTPS (HTTP is the --config-file test's).
     const flows = [
-      ['refresh_token', ['refresh_token', 'client_secret']],
-      ['jwt_bearer', ['username', 'private_key']],
+      ['refresh_token', ['refresh_token', 'client_secret'], ['--https']],
+      ['jwt_bearer', ['username', 'private_key'], []],
     ] as const;
+    let caFile = '';
     const codes = await Promise.all(
-      flows.map(([flow, fields]) =>
-        withEmulator(['--auth', flow, '--rotate-refresh-tokens'], async (info) => {
+      flows.map(([flow, fields, transport]) =>
+        withEmulator(['--auth', flow, '--rotate-refresh-tokens', ...transport], async (info) => {
           expect(info.config).toMatchObject({ hostname: info.hostname, credentials: { auth_type: flow, client_id: info.clientId } });
           for (const field of fields) expect(typeof info.config.credentials[field]).toBe('string');
-          const check = await runConnector('check', { config: info.config });
+          if (transport.length) {
+            expect(info.hostname).toMatch(/^localhost:\d+$/);
+            caFile = info.caFile!;
+            expect(existsSync(caFile)).toBe(true);
+          }
+          const check = await runConnector('check', { config: info.config, env: transport.length ? { NODE_EXTRA_CA_CERTS: caFile } : {} });
           expect(check.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
           // Rotation is on: a refresh token config gets its successor, JWT has nothing to rotate.
           expect(check.controls).toHaveLength(flow === 'refresh_token' ? 1 : 0);
@@ -150,5 +143,7 @@ describe('npm run emulator', () => {
       ),
     );
     expect(codes).toEqual([0, 0]);
+    expect(caFile).not.toBe('');
+    expect(existsSync(path.dirname(caFile))).toBe(false);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The CLI's front door as main() and the `state` helper see it, in-process: which command lines ask
  * for the usage text, wrong command lines, a config path that is a directory, and resuming by hand
- * with the helper and the forms --state takes. What only a process shows (exit codes as the shell
- * sees them, the shebang, last words, the helper under a small heap) is in front-door.process.test.ts.
+ * with the helper and the forms --state takes; which CONTROL message the `config` helper saves, and
+ * its wrong command lines. What only a process shows (exit codes as the shell sees them, the
+ * shebang, last words, the helpers under a small heap or a file size limit) is in the .process. files.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -16,6 +17,9 @@ import { startOrg, type TestOrg } from './helpers/org.js';
 const { USAGE_TEXT, wantsUsage } = nativeImport<typeof import('../connector/runtime/usage.js')>(new URL('../connector/runtime/usage.js', import.meta.url));
 const { runStateHelper } = nativeImport<typeof import('../connector/runtime/state-helper.js')>(
   new URL('../connector/runtime/state-helper.js', import.meta.url),
+);
+const { runConfigHelper } = nativeImport<typeof import('../connector/runtime/config-helper.js')>(
+  new URL('../connector/runtime/config-helper.js', import.meta.url),
 );
 
 const dir = mkdtempSync(path.join(tmpdir(), 'front-door-'));
@@ -32,18 +36,26 @@ interface HelperRun {
   stderr: string;
 }
 
+function collect() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  return { stream, text: () => text };
+}
+
 /** The state helper on `argv`, with `stdin` piped in (a pipe, not a terminal). */
 async function runHelper(argv: string[], stdin = ''): Promise<HelperRun> {
-  const collect = () => {
-    const stream = new PassThrough();
-    let text = '';
-    stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-    return { stream, text: () => text };
-  };
   const stdout = collect();
   const stderr = collect();
   const code = await runStateHelper(argv, { stdin: Readable.from([stdin]), stdout: stdout.stream, stderr: stderr.stream });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** The config helper on `argv`, with `stdin` piped in; it has no stdout. */
+async function runConfigHelperOn(argv: string[], stdin = ''): Promise<Omit<HelperRun, 'stdout'>> {
+  const stderr = collect();
+  const code = await runConfigHelper(argv, { stdin: Readable.from([stdin]), stderr: stderr.stream });
+  return { code, stderr: stderr.text() };
 }
 
 describe('usage', () => {
@@ -170,5 +182,41 @@ describe('the state helper refuses', () => {
     const run = await runHelper(['--from', path.join(dir, 'missing.jsonl')]);
     expect(run).toMatchObject({ code: 1, stdout: '' });
     expect(run.stderr).toMatch(/^source-salesforce state: cannot read .*missing\.jsonl \(ENOENT\)/);
+  });
+});
+
+describe('the config helper', () => {
+  const control = (config: Record<string, unknown>) =>
+    JSON.stringify({ type: 'CONTROL', control: { type: 'CONNECTOR_CONFIG', emitted_at: 1, connectorConfig: { config } } });
+  const log = (message: string) => JSON.stringify({ type: 'LOG', log: { level: 'INFO', message } });
+  const OLD = { hostname: 'acme.my.salesforce.com', client_id: 'id', client_secret: 'secret', auth_type: 'refresh_token', refresh_token: 'old' };
+
+  it('takes the newest of several CONTROL messages', async () => {
+    const target = file('config-newest.json', JSON.stringify(OLD));
+    const lines = [control({ ...OLD, refresh_token: 'first' }), log('between'), control({ ...OLD, refresh_token: 'second' }), log('after')];
+    const run = await runConfigHelperOn([`--config=${target}`], lines.join('\n') + '\n');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual({ ...OLD, refresh_token: 'second' });
+  });
+
+  it('skips a last line cut off mid-way (a killed command), keeping the newest complete CONTROL', async () => {
+    const target = file('config-cut.json', JSON.stringify(OLD));
+    const cut = control({ ...OLD, refresh_token: 'cut' }).slice(0, 60);
+    const run = await runConfigHelperOn(['--config', target], `${control({ ...OLD, refresh_token: 'whole' })}\n${cut}`);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^source-salesforce config: skipped 1 of 2 lines that are not JSON \(a command stopped mid-line leaves one\)\.\n/);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual({ ...OLD, refresh_token: 'whole' });
+  });
+
+  // A missing --config, through a process, is in config-helper.process.test.ts.
+  it.each([
+    [['--config'], /--config needs a file path/],
+    [['--from', 'x'], /unknown argument '--from'/],
+    [['--config', 'a', 'b'], /unknown argument 'b'/],
+  ])('%j is a wrong command line (exit 2)', async (args, message) => {
+    const run = await runConfigHelperOn(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(/use: source-salesforce config --config FILE/);
   });
 });
