@@ -92,9 +92,9 @@ describe('a stop the platform can see', () => {
   let busy: TestOrg;
   let busyArgs: string[];
   beforeAll(async () => {
-    // One stream at a time: User is read whole, Contact (15 pages, each answered after 40 ms) is
-    // being read when the signal comes, Lead never starts.
-    const started = await startDiscoveredOrg({ https: false, counts: { User: 5, Contact: 3000, Lead: 50 }, maxBatchSize: 200, faults: { latencyMs: 40 } });
+    // One stream at a time: User is read whole, Contact (30 pages, each answered after 40 ms: over a
+    // second to react on a loaded machine) is being read when the signal comes, Lead never starts.
+    const started = await startDiscoveredOrg({ https: false, counts: { User: 5, Contact: 3000, Lead: 50 }, maxBatchSize: 100, faults: { latencyMs: 40 } });
     busy = started.org;
     const order = ['User', 'Contact', 'Lead'];
     const streams = order.map((name) => started.catalog.streams.find((s: Message) => s.stream.name === name));
