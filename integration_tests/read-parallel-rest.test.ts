@@ -9,8 +9,9 @@
  * printed exactly its first N lines.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { configuredCatalog, idsOf, runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
+import { configuredCatalog, idsOf, runConnector, withFields, type Message, type RunResult } from './helpers/connector-runner.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
+import type { EmulatorOptions } from './emulator/index.js';
 
 const HOUR = 60 * 60 * 1000;
 const PARALLEL = /^Account: reading ([\d,]+) records through (\d+) connections at once, in (\d+) windows of SystemModstamp\.$/;
@@ -18,10 +19,27 @@ const PARALLEL = /^Account: reading ([\d,]+) records through (\d+) connections a
 /** Windows of more than 150 records read at once (the org's pages hold 100). */
 const envOf = (org: TestOrg) => ({ ...org.env, SOURCE_SALESFORCE_REST_PARALLEL_MIN_RECORDS: '150' });
 
-async function accountCatalog(org: TestOrg, mode: 'incremental' | 'full_refresh' = 'incremental', only = ['Account']): Promise<Message> {
-  const discovered = await runConnector('discover', { config: org.config, env: org.env });
-  return configuredCatalog(discovered.catalog!, mode, only);
-}
+/**
+ * Orgs of Accounts only (Contacts where asked), over plain HTTP without gzip, each answer 5 ms late:
+ * queries on several connections overlap. Every Description holds 1,500 characters: records as
+ * large as a full-width Account's for the byte budget's test, which selects it; the others read a
+ * few narrow fields.
+ */
+const orgOf = (counts: EmulatorOptions['counts'], options: EmulatorOptions = {}) =>
+  startOrg({
+    https: false,
+    gzip: false,
+    longTextChars: 1500,
+    counts: { Contact: 0, Lead: 0, Opportunity: 0, Case: 0, User: 1, ...counts },
+    faults: { latencyMs: 5 },
+    ...options,
+  });
+const NARROW = ['Id', 'SystemModstamp', 'IsDeleted'];
+
+// Every org here has the same schema: one discovery serves the file.
+let discovered: Message;
+const accountCatalog = (mode: 'incremental' | 'full_refresh' = 'incremental', only = ['Account'], fields = NARROW) =>
+  withFields(configuredCatalog(discovered, mode, only), fields);
 
 function expectEveryRecordOnce(read: RunResult, org: TestOrg, object = 'Account'): void {
   const ids = idsOf(read.recordsOf(object));
@@ -79,12 +97,11 @@ describe('a large window read through REST on several connections', () => {
   let both: RunResult;
   let peakOfBoth: number;
   beforeAll(async () => {
-    // Each answer 5 ms late: queries on several connections overlap.
-    org = await startOrg({ https: false, gzip: false, counts: { Account: 400, Contact: 250 }, maxBatchSize: 100, faults: { latencyMs: 5 } });
-    const discovered = await runConnector('discover', { config: org.config, env: org.env });
-    catalog = configuredCatalog(discovered.catalog!, 'incremental', ['Account']);
+    org = await orgOf({ Account: 400, Contact: 250 }, { maxBatchSize: 100 });
+    discovered = (await runConnector('discover', { config: org.config, env: org.env })).catalog!;
+    catalog = accountCatalog();
     // Two large streams on three workers first: the emulator's peak only grows.
-    const twoStreams = configuredCatalog(discovered.catalog!, 'incremental', ['Account', 'Contact']);
+    const twoStreams = accountCatalog('incremental', ['Account', 'Contact']);
     both = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 3 }, catalog: twoStreams, env: envOf(org) });
     peakOfBoth = org.emulator.restQueriesPeak;
     read = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 4 }, catalog, env: envOf(org) });
@@ -125,7 +142,9 @@ describe('a large window read through REST on several connections', () => {
 
   it('shares a small byte budget between the windows read at once while the platform reads slowly, without a stall', async () => {
     const env = { ...envOf(org), SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(400_000) };
-    const slow = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 4 }, catalog, env, slowReader: true });
+    // Some 640 KB of records: more than the budget.
+    const wide = accountCatalog('incremental', ['Account'], [...NARROW, 'Description']);
+    const slow = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 4 }, catalog: wide, env, slowReader: true });
     expect(slow.exitCode).toBe(0);
     expectEveryRecordOnce(slow, org);
     expect(parallelLine(slow)[2]).toBe('4');
@@ -160,7 +179,7 @@ describe('a large window read through REST on several connections', () => {
     for (const mode of ['incremental', 'full_refresh'] as const) {
       // A full refresh reads with query: soft-deleted records are not part of it.
       const all = idsOf(org.emulator.records('Account', { includeDeleted: mode === 'incremental' }));
-      const modeCatalog = mode === 'incremental' ? catalog : await accountCatalog(org, mode);
+      const modeCatalog = mode === 'incremental' ? catalog : accountCatalog(mode);
       const config = { ...org.config, read_api: 'rest', num_workers: 4 };
       const whole = mode === 'incremental' ? read : await runConnector('read', { config, catalog: modeCatalog, env: envOf(org) });
       expect(whole.exitCode).toBe(0);
@@ -187,17 +206,10 @@ describe('a large window read through REST on several connections', () => {
 
 describe('windows read at once on harder orgs', () => {
   it('balances a skewed org whose object Bulk refuses: most records in two hours, still spread over several connections', async () => {
-    const org = await startOrg({
-      https: false,
-      gzip: false,
-      counts: { Account: 30 },
-      maxBatchSize: 100,
-      bulkUnsupportedObjects: ['Account'],
-      faults: { latencyMs: 5 },
-    });
+    const org = await orgOf({ Account: 30 }, { maxBatchSize: 100, bulkUnsupportedObjects: ['Account'] });
     try {
       for (let i = 0; i < 300; i++) org.emulator.lateCommit('Account', Math.floor((i * 2 * HOUR) / 300));
-      const catalog = await accountCatalog(org);
+      const catalog = accountCatalog();
       const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 4 }, catalog, env: envOf(org) });
       expect(read.exitCode).toBe(0);
       expectEveryRecordOnce(read, org);
@@ -218,9 +230,9 @@ describe('windows read at once on harder orgs', () => {
 
   it('continues after the last record written when Salesforce drops the query cursor of a window read at once', async () => {
     // Pages of 20 records: the windows read at once take a few pages each.
-    const org = await startOrg({ https: false, gzip: false, counts: { Account: 300 }, maxBatchSize: 20, faults: { latencyMs: 5 } });
+    const org = await orgOf({ Account: 300 }, { maxBatchSize: 20 });
     try {
-      const catalog = await accountCatalog(org);
+      const catalog = accountCatalog();
       const seen = org.emulator.requests.length;
       // Every open cursor is dropped when one of the first three next pages of the windows read at once is asked
       // for: windows behind the first unfinished one among them.
@@ -254,9 +266,9 @@ describe('windows read at once on harder orgs', () => {
   });
 
   it('stops every window when one fails, and the saved state resumes without loss', async () => {
-    const org = await startOrg({ https: false, gzip: false, counts: { Account: 400 }, maxBatchSize: 100, faults: { latencyMs: 5 } });
+    const org = await orgOf({ Account: 400 }, { maxBatchSize: 100 });
     try {
-      const catalog = await accountCatalog(org);
+      const catalog = accountCatalog();
       const config = { ...org.config, read_api: 'rest', num_workers: 3 };
       // The page holding the 180th record comes back broken, again and again (one attempt per call here).
       const broken = org.emulator

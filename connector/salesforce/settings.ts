@@ -4,6 +4,7 @@
  * through `main()` (or, for a child process, the environment variables read once by cli.ts).
  */
 import { DEFAULT_STALL_MS } from '../runtime/writer.js';
+import { DEFAULTS } from './config/defaults.js';
 
 export interface Settings {
   /** Attempts of one call before its failure is reported (the first try included). */
@@ -43,6 +44,11 @@ export interface Settings {
    * num_workers (6) leaves beside the stream's own.
    */
   bulkDownloadsPerJob: number;
+  /**
+   * A Bulk job holding more records than this has its result pages downloaded through several
+   * connections at once: a job of one page of records (2,000) needs none.
+   */
+  bulkParallelMinRecords: number;
   /** A window whose Bulk job failed is split in halves down to this width, then read through REST. */
   bulkMinWindowMs: number;
   /**
@@ -95,6 +101,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   bulkJobMaxWaitMs: 60 * 60 * 1000,
   bulkMinWindowMs: 60 * 60 * 1000,
   bulkDownloadsPerJob: 5,
+  bulkParallelMinRecords: DEFAULTS.pageRecords,
   bulkThreshold: 20_000,
   restParallelMinRecords: 20_000,
   tokenMaxAgeMs: 10 * 60 * 1000,

@@ -127,6 +127,19 @@ export function configuredCatalog(catalog: Message, syncMode: 'full_refresh' | '
   };
 }
 
+/**
+ * A configured catalog whose streams select only `fields` (those each stream has): for tests whose
+ * point is what arrives and when, not how each field is typed, where every field costs CPU.
+ */
+export function withFields(configured: Message, fields: readonly string[]): Message {
+  return {
+    streams: configured.streams.map((entry: Message) => {
+      const properties = Object.entries(entry.stream.json_schema.properties).filter(([name]) => fields.includes(name));
+      return { ...entry, stream: { ...entry.stream, json_schema: { ...entry.stream.json_schema, properties: Object.fromEntries(properties) } } };
+    }),
+  };
+}
+
 /** The `--state` file content that resumes from the given STATE messages (last one per stream wins). */
 export function stateFrom(states: Message[]): Message[] {
   const latest = new Map<string, Message>();

@@ -71,7 +71,7 @@ export function bulkPageSource(
           pool: client.buffers,
         });
       // Connections num_workers leaves free read the result pages at once; a job of one page needs none.
-      const wanted = total > DEFAULTS.pageRecords && !client.resultPagesRefused ? client.settings.bulkDownloadsPerJob - 1 : 0;
+      const wanted = total > client.settings.bulkParallelMinRecords && !client.resultPagesRefused ? client.settings.bulkDownloadsPerJob - 1 : 0;
       extra = wanted ? client.connections.borrow(wanted) : 0;
       const urls = extra ? await resultUrlsUnlessRefused(client, job, object, log) : undefined;
       if (!urls) {
