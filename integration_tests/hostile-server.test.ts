@@ -9,8 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CaptureServer } from './emulator/capture-server.js';
 import type { Misbehaviour } from './emulator/misbehaviour.js';
-import { withFields } from './helpers/catalog-fields.js';
-import { idsOf, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
+import { idsOf, runConnector, stateFrom, type Message, type RunResult, withFields } from './helpers/connector-runner.js';
 import { startDiscoveredOrg, type TestOrg } from './helpers/org.js';
 import { nativeImport } from './helpers/native.js';
 

@@ -1,6 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { withFields } from './helpers/catalog-fields.js';
-import { runConnector, type Message } from './helpers/connector-runner.js';
+import { runConnector, type Message, withFields } from './helpers/connector-runner.js';
 import { QUARTER_ORG_COUNTS, discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
 
 /** The org of the running test, closed after it. */

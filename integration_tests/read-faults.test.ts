@@ -3,8 +3,7 @@
  * every kind, sessions expiring on the way, through REST and Bulk: read-fault-seeds.test.ts.
  */
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { withFields } from './helpers/catalog-fields.js';
-import { idsOf, runConnector, type Message } from './helpers/connector-runner.js';
+import { idsOf, runConnector, type Message, withFields } from './helpers/connector-runner.js';
 import { pauseAfterStatus } from './helpers/request-gap.js';
 import { discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
 import type { EmulatorOptions, SObjectName } from './emulator/index.js';

@@ -5,8 +5,7 @@
  * goes out again. An outage is retried too, but is no limit: it says nothing of the kind.
  */
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { withFields } from './helpers/catalog-fields.js';
-import { idsOf, runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
+import { idsOf, runConnector, type Message, type RunResult, withFields } from './helpers/connector-runner.js';
 import { pauseAfterStatus } from './helpers/request-gap.js';
 import { QUARTER_ORG_COUNTS, discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
 
