@@ -14,33 +14,41 @@ const { Script } = require('node:vm');
 const Runtime = require('jest-runtime').default;
 
 /**
- * Per module file: the wrapped source it was compiled from, the first Script (until its bytecode is
- * taken) and then that bytecode. The source is compared in full before the bytecode is used: V8
- * checks only the source's length.
+ * Per module file: the wrapped source it was compiled from and V8's bytecode for it, taken when the
+ * first test file that compiled it ends. The source is compared in full before the bytecode is used:
+ * V8 checks only the source's length.
  */
 const compiled = new Map();
 
 class CodeCacheRuntime extends Runtime {
+  /** Scripts this test file compiled from source, whose bytecode is taken at its teardown. */
+  fresh = [];
+
   createScriptFromCode(scriptSource, filename) {
     // Jest's stand-ins for Node's core modules keep Jest's own handling.
     if (this._resolver.isCoreModule(filename)) return super.createScriptFromCode(scriptSource, filename);
     const source = this.wrapCodeInModuleWrapper(scriptSource);
-    const seen = compiled.get(filename);
-    const reuse = seen !== undefined && seen.source === source;
-    if (reuse && seen.script) {
-      // Taken now, after the first file ran the module: the functions it called are in the bytecode too.
-      seen.data = seen.script.createCachedData();
-      seen.script = undefined;
-    }
+    const cached = compiled.get(filename);
+    const cachedData = cached?.source === source ? cached.data : undefined;
     const script = new Script(source, {
       filename,
       columnOffset: this._fileTransforms.get(filename)?.wrapperLength,
       displayErrors: true,
-      cachedData: reuse ? seen.data : undefined,
+      cachedData,
       importModuleDynamically: (specifier) => this.importFromScript(specifier, filename),
     });
-    if (!reuse) compiled.set(filename, { source, script });
+    if (!cachedData) this.fresh.push({ filename, source, script });
     return script;
+  }
+
+  /**
+   * Takes the bytecode once the file has run, so the functions it called are in it too; and lets go
+   * of the scripts, which would otherwise keep this file's runtime (their import() hook) alive.
+   */
+  teardown() {
+    for (const { filename, source, script } of this.fresh) compiled.set(filename, { source, data: script.createCachedData() });
+    this.fresh = [];
+    super.teardown();
   }
 
   /** An import() inside a CommonJS module, resolved and run in the test file's sandbox. */
