@@ -13,6 +13,9 @@ const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/dist'],
   transform: {},
+  // Jest's runtime, with the CommonJS modules it loads into each test file built from V8's code
+  // cache instead of compiled again (see the file).
+  runtime: '<rootDir>/scripts/jest-code-cache.cjs',
 };
 
 export default {

@@ -52,7 +52,7 @@ export async function runConnector(command: string, input: RunInput = {}): Promi
   return withInputFiles(command, input, async (argv) => {
     const stdout = new MemoryOutput(input.slowReader);
     const exitCode = await main(argv, new ProtocolWriter(stdout), settingsFor(input.env));
-    return { exitCode, stdout: stdout.text(), stderr: '', killed: false };
+    return { exitCode, lines: stdout.lines(), stderr: '', killed: false };
   });
 }
 
@@ -60,7 +60,7 @@ export async function runConnector(command: string, input: RunInput = {}): Promi
 export async function runCommandLine(argv: string[], input: Pick<RunInput, 'env' | 'secrets'> = {}): Promise<RunResult> {
   const stdout = new MemoryOutput();
   const exitCode = await main(argv, new ProtocolWriter(stdout), settingsFor(input.env));
-  return resultFromOutput({ exitCode, stdout: stdout.text(), stderr: '', killed: false }, input.secrets ?? []);
+  return resultFromOutput({ exitCode, lines: stdout.lines(), stderr: '', killed: false }, input.secrets ?? []);
 }
 
 export async function runConnectorProcess(command: string, input: ProcessRunInput = {}): Promise<RunResult> {
@@ -78,7 +78,7 @@ export async function runConnectorProcess(command: string, input: ProcessRunInpu
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    return { exitCode, stdout, stderr, killed: input.killAfterLines !== undefined };
+    return { exitCode, lines: stdout.split('\n'), stderr, killed: input.killAfterLines !== undefined };
   });
 }
 

@@ -37,16 +37,16 @@ export interface RunResult {
 
 export interface Output {
   exitCode: number | null;
-  stdout: string;
+  /** stdout cut at its newlines */
+  lines: readonly string[];
   stderr: string;
-  /** The process was killed mid-write: its last line may be cut, so anything after the last newline is dropped. */
+  /** The process was killed mid-write: its last line may be cut, so it is dropped. */
   killed: boolean;
 }
 
 /** Throws when a line breaks the protocol or a secret leaked; otherwise the messages sorted by kind. */
-export function resultFromOutput({ exitCode, stdout, stderr, killed }: Output, secrets: readonly string[]): RunResult {
-  const rawLines = stdout.split('\n');
-  const complete = killed ? rawLines.slice(0, -1) : rawLines;
+export function resultFromOutput({ exitCode, lines, stderr, killed }: Output, secrets: readonly string[]): RunResult {
+  const complete = killed ? lines.slice(0, -1) : lines;
   const messages: Message[] = [];
   const problems: string[] = [];
   for (const line of complete) {
