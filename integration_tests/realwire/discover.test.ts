@@ -6,9 +6,12 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { runConnector, type Message, type RunResult } from '../helpers/connector-runner.js';
 import { nativeImport } from '../helpers/native.js';
-import { CUMULUSCI, cassetteCalls, nangoCalls, personAccountDescribe, realwireSuite, recordedDescribes } from './recordings.js';
 import { startReplayOrg, type ReplayOrg } from './replay-org.js';
+import { realwireSuite } from './suite.js';
 
+const { CUMULUSCI, cassetteCalls, nangoCalls, personAccountDescribe, recordedDescribes } = nativeImport<typeof import('./recordings.js')>(
+  new URL('./recordings.js', import.meta.url),
+);
 const { exclusionReason } = nativeImport<typeof import('../../connector/salesforce/catalog/exclusions.js')>(
   new URL('../../connector/salesforce/catalog/exclusions.js', import.meta.url),
 );

@@ -9,9 +9,12 @@ import type { Emulator } from '../emulator/index.js';
 import { call, mintToken, queryAllPages, soqlPath } from '../emulator/test-support.js';
 import { nativeImport } from '../helpers/native.js';
 import { salesforcePretty } from '../emulator/pretty-json.js';
-import { CUMULUSCI, cassetteCalls, nangoCalls, realwireSuite, recordedDescribes, recordedFile, recordedQuery } from './recordings.js';
+import { realwireSuite } from './suite.js';
 
 const { startEmulator } = nativeImport<typeof import('../emulator/index.js')>(new URL('../emulator/index.js', import.meta.url));
+const { CUMULUSCI, cassetteCalls, nangoCalls, recordedDescribes, recordedFile, recordedQuery } = nativeImport<typeof import('./recordings.js')>(
+  new URL('./recordings.js', import.meta.url),
+);
 const { RICH_ORG_OBJECTS } = nativeImport<typeof import('../emulator/extra-objects.js')>(new URL('../emulator/extra-objects.js', import.meta.url));
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- recorded answers

@@ -8,21 +8,14 @@
  */
 import { expect, it } from '@jest/globals';
 import { nativeImport } from '../helpers/native.js';
-import { documentedRecord } from './expected-records.js';
-import {
-  CUMULUSCI,
-  cassetteCalls,
-  cassetteInteraction,
-  nangoCalls,
-  realwireSuite,
-  recordedDescribes,
-  recordedFile,
-  recordedQuery,
-  soqlParts,
-} from './recordings.js';
+import { realwireSuite } from './suite.js';
 
 // The pretty-printer loaded natively too: it walks 2,000-record pages, several times slower in Jest's context.
 const { salesforcePretty } = nativeImport<typeof import('../emulator/pretty-json.js')>(new URL('../emulator/pretty-json.js', import.meta.url));
+const { CUMULUSCI, cassetteCalls, cassetteInteraction, nangoCalls, recordedDescribes, recordedFile, recordedQuery, soqlParts } = nativeImport<
+  typeof import('./recordings.js')
+>(new URL('./recordings.js', import.meta.url));
+const { documentedRecord } = nativeImport<typeof import('./expected-records.js')>(new URL('./expected-records.js', import.meta.url));
 const { pageSlicer } = nativeImport<typeof import('../../connector/salesforce/streams/record-slicer.js')>(
   new URL('../../connector/salesforce/streams/record-slicer.js', import.meta.url),
 );
