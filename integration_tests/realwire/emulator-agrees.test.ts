@@ -46,7 +46,8 @@ realwireSuite('realwire: the emulator answers as the recorded orgs did', () => {
     emu = await startEmulator({
       https: false,
       objects: [...RICH_ORG_OBJECTS],
-      counts: { Account: 2086 },
+      // The recorded Account query's 2,086 records (2,000 a page); the other objects only need to exist.
+      counts: { Account: 2086, Contact: 10, Lead: 10, Opportunity: 10, Case: 10 },
       // The Apache NiFi recording's object: a date, a datetime and a time field.
       customObjects: [{ name: 'DateTestObject__c', fields: { id__c: 'string', date__c: 'date', datetime__c: 'datetime', time__c: 'time' } }],
     });
@@ -72,7 +73,8 @@ realwireSuite('realwire: the emulator answers as the recorded orgs did', () => {
       for (const field of emulated.fields as Json[]) {
         const real = byName.get(field.name);
         if (!real) continue;
-        expect(Object.keys(field)).toEqual(Object.keys(real));
+        if (Object.keys(field).join() !== Object.keys(real).join())
+          differences.push(`${object}.${field.name} keys: recorded ${Object.keys(real)}, emulated ${Object.keys(field)}`);
         for (const key of Object.keys(real)) {
           const where = `${object}.${field.name}.${key}`;
           if (ORG_SPECIFIC_FIELD_KEYS.has(key) || where in KNOWN) continue;
