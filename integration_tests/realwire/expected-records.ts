@@ -16,6 +16,11 @@ export function documentedRecord(recorded: Json, datetimes: ReadonlySet<string>,
   return out;
 }
 
+/** The recorded records whose delivered one (found by Id) is not, as JSON text, the documented one. */
+export function notAsDocumented(recorded: readonly Json[], deliveredById: ReadonlyMap<unknown, Json>, datetimes: ReadonlySet<string>): Json[] {
+  return recorded.filter((record) => JSON.stringify(deliveredById.get(record.Id)) !== JSON.stringify(documentedRecord(record, datetimes)));
+}
+
 /**
  * JSON with keys sorted (and, as JSON.stringify does, undefined members left out): equal for equal
  * values whatever their key order and whichever realm built them.
