@@ -103,8 +103,10 @@ realwireSuite('realwire: check and discover over recorded describes', () => {
     const unsaid: string[] = [];
     for (const object of globalObjects) {
       const reason = exclusionReason(object);
-      if (reason) byReason.set(reason, [...(byReason.get(reason) ?? []), object.name]);
-      else if (!describes.has(object.name)) {
+      if (reason) {
+        if (!byReason.has(reason)) byReason.set(reason, []);
+        byReason.get(reason)!.push(object.name);
+      } else if (!describes.has(object.name)) {
         // Listed and allowed, but no describe was recorded: the replay answers the recorded NOT_FOUND, and "*" says so.
         if (!warned?.includes(`${object.name} (`)) unsaid.push(object.name);
       }
