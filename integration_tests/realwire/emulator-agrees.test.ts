@@ -45,6 +45,8 @@ realwireSuite('realwire: the emulator answers as the recorded orgs did', () => {
   beforeAll(async () => {
     emu = await startEmulator({
       https: false,
+      // Uncompressed answers: the recordings hold bodies, not encodings.
+      gzip: false,
       objects: [...RICH_ORG_OBJECTS],
       // The recorded Account query's 2,086 records (2,000 a page); the other objects only need to exist.
       counts: { Account: 2086, Contact: 10, Lead: 10, Opportunity: 10, Case: 10 },

@@ -1,0 +1,14 @@
+const base = '/work/wt/hE/dist/integration_tests/';
+const { startEmulator } = await import(base + 'emulator/index.js');
+const { mintToken, call } = await import(base + 'emulator/test-support.js');
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const emu = await startEmulator({ counts: { Account: 10, Contact: 10, Lead: 10, Opportunity: 10, Case: 10, User: 5 } });
+const token = await mintToken(emu);
+for (let i = 0; i < 3; i++) for (const o of ['Account','Contact','Lead','Opportunity','Case','User']) await call(emu, `/services/data/v59.0/sobjects/${o}/describe`, token);
+let t = cpu();
+for (let i = 0; i < 10; i++) for (const o of ['Account','Contact','Lead','Opportunity','Case','User']) await call(emu, `/services/data/v59.0/sobjects/${o}/describe`, token);
+console.log('60 warm describes', (cpu() - t).toFixed(0), 'ms');
+t = cpu();
+for (let i = 0; i < 10; i++) for (const o of ['Account','Contact','Lead','Opportunity','Case','User']) await call(emu, `/services/data/v59.0/sobjects/${o}/describe`, token, { 'Accept-Encoding': 'identity' });
+console.log('60 warm describes, identity', (cpu() - t).toFixed(0), 'ms');
+await emu.close();
