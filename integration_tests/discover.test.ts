@@ -6,12 +6,14 @@ import { startOrg, type TestOrg } from './helpers/org.js';
 import { REPO_ROOT } from './helpers/paths.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'User'];
+/** Discover reads describes, not records: a few of each, over plain uncompressed HTTP (TLS and gzip are other suites' subjects). */
+const SMALL_ORG = { https: false, gzip: false, counts: { Account: 3, Contact: 3, Lead: 3, Opportunity: 3, Case: 3, User: 3 } };
 let org: TestOrg;
 let result: RunResult;
 const streamOf = (name: string): Message => result.catalog!.catalog.streams.find((s: Message) => s.name === name);
 
 beforeAll(async () => {
-  org = await startOrg();
+  org = await startOrg(SMALL_ORG);
   result = await runConnector('discover', { config: org.config, env: org.env });
 });
 afterAll(() => org.emulator.close());
@@ -71,7 +73,7 @@ describe('discover with a narrower org', () => {
   });
 
   it('fails with a config_error naming an object the Run As user cannot describe', async () => {
-    const limited = await startOrg({ grantedObjects: ['Account', 'Contact', 'Lead', 'Opportunity', 'User'] });
+    const limited = await startOrg({ ...SMALL_ORG, grantedObjects: ['Account', 'Contact', 'Lead', 'Opportunity', 'User'] });
     try {
       const failed = await runConnector('discover', { config: limited.config, env: limited.env });
       expect(failed.exitCode).not.toBe(0);

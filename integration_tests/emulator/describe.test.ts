@@ -82,7 +82,8 @@ describe('describe', () => {
   const fields = async (object: string) => ((await call(emu, `${V}/sobjects/${object}/describe`, token)).body as DescribeJson).fields;
 
   beforeAll(async () => {
-    emu = await startEmulator({ counts: { Account: 10, Contact: 10, Lead: 10, Opportunity: 10, Case: 10, User: 5 } });
+    // Uncompressed answers: this suite reads describes, and gzipping each one cost as much as building it.
+    emu = await startEmulator({ gzip: false, counts: { Account: 10, Contact: 10, Lead: 10, Opportunity: 10, Case: 10, User: 5 } });
     token = await mintToken(emu);
   });
   afterAll(() => emu.close());
@@ -117,9 +118,8 @@ describe('describe', () => {
     expect(body.keyPrefix).toBe(prefix);
     const topKeys = Object.keys(body);
     expect([...topKeys].sort()).toEqual(topKeys);
-    for (const f of body.fields) {
-      for (const key of FIELD_KEYS) expect(f).toHaveProperty(key);
-    }
+    // Listed at once: an expect() per key of every field cost a second of CPU.
+    expect(body.fields.flatMap((f) => FIELD_KEYS.filter((key) => !(key in f)).map((key) => `${f.name}.${key}`))).toEqual([]);
     const byName = new Map(body.fields.map((f) => [f.name, f]));
     expect(byName.get('Id')).toMatchObject({ type: 'id', soapType: 'tns:ID', length: 18, nillable: false });
     expect(byName.get('SystemModstamp')).toMatchObject({ type: 'datetime', soapType: 'xsd:dateTime' });

@@ -65,9 +65,17 @@ function messageProblems(message: Record<string, unknown>): string[] {
   return problems;
 }
 
-/** A draft-07 validator for a stream's discovered json_schema, with formats checked strictly. */
+let recordAjv: Ajv | undefined;
+
+/**
+ * A draft-07 validator for a stream's discovered json_schema, with formats checked strictly. One ajv
+ * compiles them all: a new one per schema compiled the draft-07 meta-schema again, which cost
+ * several times the stream's own schema.
+ */
 export function recordValidator(jsonSchema: Record<string, unknown>): ValidateFunction {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  return ajv.compile(jsonSchema);
+  if (!recordAjv) {
+    recordAjv = new Ajv({ strict: false, allErrors: true });
+    addFormats(recordAjv);
+  }
+  return recordAjv.compile(jsonSchema);
 }

@@ -15,3 +15,24 @@ export function documentedRecord(recorded: Json, datetimes: ReadonlySet<string>,
   for (const name of selected) if (!(name in out)) out[name] = null;
   return out;
 }
+
+/** The recorded records whose delivered one (found by Id) is not, as JSON text, the documented one. */
+export function notAsDocumented(recorded: readonly Json[], deliveredById: ReadonlyMap<unknown, Json>, datetimes: ReadonlySet<string>): Json[] {
+  return recorded.filter((record) => JSON.stringify(deliveredById.get(record.Id)) !== JSON.stringify(documentedRecord(record, datetimes)));
+}
+
+/**
+ * JSON with keys sorted (and, as JSON.stringify does, undefined members left out): equal for equal
+ * values whatever their key order and whichever realm built them.
+ */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .filter((k) => (value as Json)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Json)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

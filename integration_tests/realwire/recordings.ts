@@ -2,12 +2,15 @@
  * Salesforce answers recorded from real orgs by other public projects, read in place from
  * ../shared/realwire (its SOURCES.md says where each file comes from and under which licence). They
  * are never copied into this repository: a clone on its own has no such folder, and the suites that
- * need it say so (realwireSuite).
+ * need it say so (suite.ts).
  *
  * Two recording formats: Nango's test files keep each body JSON-parsed (the whitespace is gone),
  * CumulusCI's and Snowfakery's vcrpy cassettes keep it as the raw string Salesforce sent.
+ *
+ * The suites load this module natively (see helpers/native.ts): parsing megabytes of JSON and YAML
+ * ran several times slower in Jest's context, and a recording is then parsed once per Jest worker,
+ * not once per test file. What is parsed is frozen, since every caller shares it.
  */
-import { describe, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { nativePackage } from '../helpers/native.js';
@@ -19,31 +22,9 @@ export const REALWIRE_DIR = path.resolve(REPO_ROOT, '../shared/realwire');
 
 export const realwireAvailable = (): boolean => existsSync(path.join(REALWIRE_DIR, 'SOURCES.md'));
 
-/**
- * A describe() that runs when the recordings are there. Without them it is skipped and says so,
- * except under CI (`CI` set), where a missing folder is a failure: CI always has ../shared, so a
- * skip there would be a conformance suite that silently stopped running.
- */
-export function realwireSuite(name: string, body: () => void): void {
-  if (realwireAvailable()) return describe(name, body);
-  if (process.env.CI) {
-    return describe(name, () => {
-      it('needs the recorded Salesforce answers', () => {
-        throw new Error(`${REALWIRE_DIR} is missing: CI must run with ../shared/realwire next to the repository.`);
-      });
-    });
-  }
-  console.warn(`${name}: skipped, because ${REALWIRE_DIR} is absent (a clone on its own).`);
-  describe.skip(name, body);
-}
-
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- recorded answers, indexed freely and checked by the tests
 
-/**
- * Each recording is read and parsed once per test file, though suites start a replay org per test
- * from the same ones: parsing the YAML cassettes again cost more than the tests. What is parsed is
- * frozen, since every caller shares it.
- */
+/** Each recording read and parsed once: suites start a replay org per test from the same ones. */
 const loaded = new Map<string, unknown>();
 function once<T>(key: string, load: () => T): T {
   if (!loaded.has(key)) loaded.set(key, deepFreeze(load()));
@@ -57,7 +38,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const read = (file: string): string => once(`text ${file}`, () => readFileSync(path.join(REALWIRE_DIR, file), 'utf8'));
+const read = (file: string): string => readFileSync(path.join(REALWIRE_DIR, file), 'utf8');
 
 /** One recorded call: what was asked and what Salesforce answered. */
 export interface RecordedCall {
@@ -117,19 +98,27 @@ function parseCassette(file: string): CassetteCall[] {
 export const CUMULUSCI = 'SFDO-Tooling__CumulusCI/cumulusci';
 
 /** A raw recorded file (restforce, Apache, Airbyte fixtures), as text. */
-export const recordedFile = (file: string): string => read(file);
+export const recordedFile = (file: string): string => once(`text ${file}`, () => read(file));
+
+/** The first recorded answer of a Nango test file, as the text to serve (JSON.stringify of what Nango kept). */
+export const nangoAnswerText = (name: string): string => once(`answer text ${name}`, () => JSON.stringify(nangoCalls(name)[0].response));
+
+/** The objects with a recorded describe. Account is the Nango one: the same org as the query pages. */
+export const DESCRIBED_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Event', 'Custom__c'] as const;
 
 /**
- * The object describes recorded, by object, as the text to serve. Account is the Nango one: the
- * same org as the query pages.
+ * The recorded describe of `object`, as the text to serve, or undefined when none was recorded. Each
+ * cassette is parsed when first asked for: a suite that reads four objects parses four.
  */
+export function recordedDescribe(object: string): string | undefined {
+  if (!(DESCRIBED_OBJECTS as readonly string[]).includes(object)) return undefined;
+  if (object === 'Account') return nangoAnswerText('describe-sobject');
+  return cassetteCalls(`${CUMULUSCI}/tests/shared_cassettes/GET_sobjects_${object}_describe.yaml`)[0].body;
+}
+
+/** Every recorded describe, by object, as the text to serve. */
 export function recordedDescribes(): Map<string, string> {
-  const describes = new Map<string, string>();
-  describes.set('Account', JSON.stringify(nangoCalls('describe-sobject')[0].response));
-  for (const object of ['Contact', 'Lead', 'Opportunity', 'Case', 'Event', 'Custom__c']) {
-    describes.set(object, cassetteCalls(`${CUMULUSCI}/tests/shared_cassettes/GET_sobjects_${object}_describe.yaml`)[0].body);
-  }
-  return describes;
+  return new Map(DESCRIBED_OBJECTS.map((object) => [object, recordedDescribe(object)!]));
 }
 
 /** The 250-field Account describe of a Person Account org (formulas, __pc fields, namespaces). */
@@ -154,9 +143,11 @@ export function soqlParts(soql: string): { fields: string[]; object: string } {
 
 /** A Nango query recording: the first call carries the SOQL, the others are its queryMore pages. */
 export function recordedQuery(name: string): RecordedQuery {
-  const calls = nangoCalls(name);
-  const soql = calls[0].params.q;
-  return { ...soqlParts(soql), soql, pages: calls.map((c) => c.response), locators: calls.slice(1).map((c) => c.path) };
+  return once(`query ${name}`, () => {
+    const calls = nangoCalls(name);
+    const soql = calls[0].params.q;
+    return { ...soqlParts(soql), soql, pages: calls.map((c) => c.response), locators: calls.slice(1).map((c) => c.path) };
+  });
 }
 
 /**
@@ -165,6 +156,10 @@ export function recordedQuery(name: string): RecordedQuery {
  * to the elided headers dropped.
  */
 export function cassetteInteraction(file: string, marker: string): CassetteCall {
+  return once(`interaction ${file} ${marker}`, () => parseInteraction(file, marker));
+}
+
+function parseInteraction(file: string, marker: string): CassetteCall {
   const entry = read(file)
     .split(/\n(?=\s*- request:)/)
     .find((part) => part.includes(marker));

@@ -2,9 +2,14 @@
  * The recorded org: a replay server (replay-server.ts) loaded with the recordings that answer what
  * the connector asks (recordings.ts), and the config that points the connector at it.
  */
+import { nativeImport } from '../helpers/native.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../helpers/org.js';
-import { CUMULUSCI, cassetteCalls, nangoCalls, recordedDescribes, recordedQuery } from './recordings.js';
-import { startReplayServer, type RecordedAnswer, type ReplayScript, type ReplayServer } from './replay-server.js';
+import type { RecordedAnswer, ReplayScript, ReplayServer } from './replay-server.js';
+
+const { CUMULUSCI, cassetteCalls, nangoAnswerText, recordedDescribe, recordedQuery } = nativeImport<typeof import('./recordings.js')>(
+  new URL('./recordings.js', import.meta.url),
+);
+const { startReplayServer } = nativeImport<typeof import('./replay-server.js')>(new URL('./replay-server.js', import.meta.url));
 
 /** The objects whose queries were recorded in the same org as the Account describe (Nango). */
 export const RECORDED_TABLES = ['accounts', 'contacts', 'cases', 'opportunities'] as const;
@@ -26,9 +31,9 @@ function recordedEmptyQuery(): string {
 
 export function recordedScript(overrides: Partial<ReplayScript> = {}): ReplayScript {
   return {
-    versions: JSON.stringify(nangoCalls('list-available-resources')[0].response),
-    globalDescribe: JSON.stringify(nangoCalls('describe-global')[0].response),
-    describes: recordedDescribes(),
+    versions: nangoAnswerText('list-available-resources'),
+    globalDescribe: nangoAnswerText('describe-global'),
+    describes: { get: recordedDescribe },
     notFound: recordedNotFound(),
     emptyQuery: recordedEmptyQuery(),
     queries: RECORDED_TABLES.map((name) => recordedQuery(name)),

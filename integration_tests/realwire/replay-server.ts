@@ -15,6 +15,9 @@
  *   the recorded records from that stamp on, in one page.
  * - Nango's bodies were JSON-parsed by its recorder, so their bytes are ours to choose: `pretty`
  *   writes them as Salesforce does for `X-PrettyPrint: 1` (the cassettes' `"key" : value` form).
+ *
+ * The suites load it natively (see helpers/native.ts): it sorts, slices and writes pages of 2,000
+ * records, several times slower in Jest's context.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,8 +36,8 @@ export interface ReplayScript {
   versions: string;
   /** `GET …/sobjects` */
   globalDescribe: string;
-  /** `GET …/sobjects/{Name}/describe` (and as Composite subrequests), as raw text */
-  describes: ReadonlyMap<string, string>;
+  /** `GET …/sobjects/{Name}/describe` (and as Composite subrequests), as raw text; undefined for an object with none */
+  describes: Pick<ReadonlyMap<string, string>, 'get'>;
   /** recorded failures answering an object's describe (directly and as a Composite subrequest) */
   failedDescribes?: ReadonlyMap<string, RecordedAnswer>;
   /** the answer to a describe of an object with none recorded (a recorded NOT_FOUND) */

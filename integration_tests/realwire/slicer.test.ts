@@ -8,21 +8,15 @@
  */
 import { expect, it } from '@jest/globals';
 import { nativeImport } from '../helpers/native.js';
-import { documentedRecord } from './expected-records.js';
-import {
-  CUMULUSCI,
-  cassetteCalls,
-  cassetteInteraction,
-  nangoCalls,
-  realwireSuite,
-  recordedDescribes,
-  recordedFile,
-  recordedQuery,
-  soqlParts,
-} from './recordings.js';
+import { realwireSuite } from './suite.js';
 
 // The pretty-printer loaded natively too: it walks 2,000-record pages, several times slower in Jest's context.
 const { salesforcePretty } = nativeImport<typeof import('../emulator/pretty-json.js')>(new URL('../emulator/pretty-json.js', import.meta.url));
+const { CUMULUSCI, cassetteCalls, cassetteInteraction, nangoCalls, recordedDescribes, recordedFile, recordedQuery, soqlParts } = nativeImport<
+  typeof import('./recordings.js')
+>(new URL('./recordings.js', import.meta.url));
+// canonical() runs natively too: over 8,000 records it cost more in Jest's context than the slicing.
+const { canonical, documentedRecord } = nativeImport<typeof import('./expected-records.js')>(new URL('./expected-records.js', import.meta.url));
 const { pageSlicer } = nativeImport<typeof import('../../connector/salesforce/streams/record-slicer.js')>(
   new URL('../../connector/salesforce/streams/record-slicer.js', import.meta.url),
 );
@@ -107,22 +101,6 @@ function recordedPages(): RecordedPage[] {
   ];
   pages.push({ label: 'a custom object with date, datetime and time', body: times, fields: timeFields, compact: false });
   return pages;
-}
-
-/**
- * JSON with keys sorted (and, as JSON.stringify does, undefined members left out): equal for equal
- * values whatever their key order and whichever realm built them.
- */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .filter((k) => (value as Json)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Json)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 realwireSuite('realwire: the byte slicer on recorded query pages', () => {
