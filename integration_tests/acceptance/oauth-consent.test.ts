@@ -5,11 +5,19 @@
  * calls; every form it refuses is refused by the connector too, naming the field.
  */
 import { describe, expect, it } from '@jest/globals';
-import { resolveConfig } from '../../connector/salesforce/config/load-config.js';
-import { parseHostname } from '../../connector/salesforce/config/hostname.js';
 import { readJson, type Json } from './support/fixtures.js';
+import { nativeImport } from '../helpers/native.js';
 import { testAjv } from '../helpers/test-ajv.js';
 import { renderTemplate, templateValues } from './support/oauth-template.js';
+
+// The connector's own modules as the connector runs them (see helpers/native.ts): the spec
+// validator resolveConfig compiles is then the one every in-process run in this worker shares.
+const { resolveConfig } = nativeImport<typeof import('../../connector/salesforce/config/load-config.js')>(
+  new URL('../../connector/salesforce/config/load-config.js', import.meta.url),
+);
+const { parseHostname } = nativeImport<typeof import('../../connector/salesforce/config/hostname.js')>(
+  new URL('../../connector/salesforce/config/hostname.js', import.meta.url),
+);
 
 const spec = readJson('spec.json');
 const oauth = spec.advanced_auth.oauth_config_specification;
