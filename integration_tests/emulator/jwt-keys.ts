@@ -2,7 +2,7 @@
  * Key material for the JWT bearer flow: an RSA private key and the self-signed certificate an admin
  * would upload to the app. Made once per process and cached; `otherKey` is a second key whose
  * signatures that certificate does not verify. An RSA key costs a noticeable fraction of a second to
- * generate: the app's key is the 2048-bit key every suite of the process shares (test-keys.ts), and
+ * generate: the app's key is the key every suite of the process shares (test-keys.ts), and
  * `otherKey`, which only has to differ from it, is a 1024-bit one, generated in a few milliseconds.
  */
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
