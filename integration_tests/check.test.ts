@@ -8,9 +8,15 @@ afterEach(async () => {
   org = undefined;
 });
 
+/**
+ * A check reads a describe and one record per object: a few records each do. Over plain HTTP without
+ * gzip unless a test asks for HTTPS; the two tests about TLS start their orgs over HTTPS.
+ */
+const SMALL_ORG = { https: false, gzip: false, counts: { Account: 10, Contact: 10, Lead: 10, Opportunity: 10, Case: 10, User: 5 } };
+
 /** Runs check against a fresh org, with `credentials` merged into the org config's login fields and `extra` beside them. */
 async function check(options: Parameters<typeof startOrg>[0] = {}, credentials: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-  org = await startOrg(options, extra);
+  org = await startOrg({ ...SMALL_ORG, ...options }, extra);
   const config = { ...org.config, credentials: { ...(org.config.credentials as Record<string, unknown>), ...credentials } };
   const result = await runConnector('check', { config, env: org.env });
   expect(result.exitCode).toBe(0);
@@ -20,7 +26,7 @@ async function check(options: Parameters<typeof startOrg>[0] = {}, credentials: 
 
 describe('check', () => {
   it('succeeds over HTTPS trusted through NODE_EXTRA_CA_CERTS and proves every object readable', async () => {
-    const result = await check();
+    const result = await check({ https: true });
     expect(result.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
     const queried = org!.emulator.requests.filter((r) => r.query?.includes('LIMIT 1')).map((r) => r.query);
     expect(queried).toHaveLength(6);
@@ -74,7 +80,7 @@ describe('check', () => {
   });
 
   it('fails when the certificate is not trusted, pointing at NODE_EXTRA_CA_CERTS', async () => {
-    org = await startOrg();
+    org = await startOrg({ ...SMALL_ORG, https: true });
     const result = await runConnector('check', { config: org.config, env: { NODE_EXTRA_CA_CERTS: '' } });
     expect(result.connectionStatus!.connectionStatus.status).toBe('FAILED');
     expect(result.connectionStatus!.connectionStatus.message).toMatch(/not trusted.*NODE_EXTRA_CA_CERTS/);
@@ -97,7 +103,7 @@ describe('check', () => {
     const strict = await check({ dailyApiLimit: 13 }, {}, { api_budget_percent: 50 });
     expect(strict.connectionStatus!.connectionStatus).toMatchObject({ status: 'FAILED', message: expect.stringMatching(/api_budget_percent \(50%\)/) });
     await org!.emulator.close();
-    org = await startOrg({ dailyApiLimit: 6 });
+    org = await startOrg({ ...SMALL_ORG, dailyApiLimit: 6 });
     const discover = await runConnector('discover', { config: { ...org.config, api_budget_percent: 100 }, env: org.env });
     expect(discover.errors).toEqual([]);
     expect(discover.catalog!.catalog.streams).toHaveLength(6);

@@ -3,23 +3,31 @@
  * queryAll; the incremental read lists them through Get Deleted and delivers deletion records.
  * Time is controlled through the state's deletions_through and the deletion times the emulator logs.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EmulatorOptions } from './emulator/index.js';
 import { configuredCatalog, runConnector, stateFrom, type Message, type RunResult } from './helpers/connector-runner.js';
 import { startOrg, type TestOrg } from './helpers/org.js';
 
 const MINUTE = 60_000;
-const COUNTS = { Account: 30, Contact: 20, Lead: 10, Opportunity: 10, Case: 10, User: 5 };
+/** An org of Accounts alone, over plain HTTP without gzip: these tests are about time and deletions. */
+const ORG: EmulatorOptions = { objects: ['Account'], counts: { Account: 30 }, https: false, gzip: false };
 let org: TestOrg | undefined;
+let discovered: Message;
 afterEach(async () => {
   await org?.emulator.close();
   org = undefined;
 });
 
+// The schema is the same whatever a test's org then does with time and deletions: discovered once.
+beforeAll(async () => {
+  const first = await startOrg(ORG, { objects: ['Account'] });
+  discovered = (await runConnector('discover', { config: first.config, env: first.env })).catalog!;
+  await first.emulator.close();
+});
+
 async function accountsOrg(options: EmulatorOptions = {}, mode: 'incremental' | 'full_refresh' = 'incremental'): Promise<{ org: TestOrg; catalog: Message }> {
-  org = await startOrg({ counts: COUNTS, https: false, ...options }, { objects: ['Account'] });
-  const discovered = await runConnector('discover', { config: org.config, env: org.env });
-  return { org, catalog: configuredCatalog(discovered.catalog!, mode) };
+  org = await startOrg({ ...ORG, ...options }, { objects: ['Account'] });
+  return { org, catalog: configuredCatalog(discovered, mode) };
 }
 
 const ago = (ms: number) => Date.now() - ms;

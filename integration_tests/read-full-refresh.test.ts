@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { configuredCatalog, runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
-import { startOrg, type TestOrg } from './helpers/org.js';
+import { QUARTER_ORG_COUNTS, startOrg, type TestOrg } from './helpers/org.js';
 import { nativeImport } from './helpers/native.js';
 
 // Natively loaded, so the validator runs outside Jest's VM context (see helpers/native.ts): it checks every record.
@@ -12,7 +12,9 @@ let discovered: RunResult;
 let read: RunResult;
 
 beforeAll(async () => {
-  org = await startOrg();
+  // A quarter of the default org, over HTTPS with gzip as a real org answers, in pages of 30 rows so
+  // every stream but User crosses a page.
+  org = await startOrg({ counts: QUARTER_ORG_COUNTS, maxBatchSize: 30 });
   discovered = await runConnector('discover', { config: org.config, env: org.env });
   read = await runConnector('read', { config: org.config, catalog: configuredCatalog(discovered.catalog!, 'full_refresh'), env: org.env });
 });

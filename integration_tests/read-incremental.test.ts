@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { configuredCatalog, runConnector, stateFrom, type Message, type RunResult, idsOf } from './helpers/connector-runner.js';
-import { QUARTER_ORG_COUNTS, startOrg, type TestOrg } from './helpers/org.js';
+import { startOrg, type TestOrg } from './helpers/org.js';
 
-// A quarter of the default org in pages of 50 rows, so Contact's tie group (all of its 200 records
-// share one SystemModstamp) spans several pages, as the default org's 460 do in pages of 200.
+// An eighth of the default org in pages of 25 rows, so Contact's tie group (all of its 100 records
+// share one SystemModstamp) spans several pages, as the default org's 460 do in pages of 200. Over
+// plain HTTP without gzip, which these reads are not about (read-full-refresh.test.ts reads over both).
 // Resuming after a kill or a SIGTERM is in cli.process.test.ts.
-const PAGE = 50;
+const PAGE = 25;
+const EIGHTH_ORG_COUNTS = { Account: 19, Contact: 100, Lead: 38, Opportunity: 32, Case: 38, User: 5 };
 let org: TestOrg;
 let catalog: Message;
 let first: RunResult;
 
 beforeAll(async () => {
-  org = await startOrg({ maxBatchSize: PAGE, counts: QUARTER_ORG_COUNTS });
+  org = await startOrg({ maxBatchSize: PAGE, counts: EIGHTH_ORG_COUNTS, https: false, gzip: false });
   const discovered = await runConnector('discover', { config: org.config, env: org.env });
   catalog = configuredCatalog(discovered.catalog!, 'incremental');
   first = await runConnector('read', { config: org.config, catalog, env: org.env });
@@ -139,7 +141,9 @@ describe('incremental read', () => {
 
   it('says nothing of a state this source wrote', async () => {
     const own = ['Account', 'User'].map((name) => first.lastStateOf(name)!.state);
-    const result = await runConnector('read', { config: org.config, catalog, state: own, env: org.env });
+    const accountAndUser = { streams: catalog.streams.filter((s: Message) => ['Account', 'User'].includes(s.stream.name)) };
+    const result = await runConnector('read', { config: org.config, catalog: accountAndUser, state: own, env: org.env });
+    expect(result.exitCode).toBe(0);
     expect(result.logs.filter((l) => l.log.level === 'WARN')).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { runConnector, type RunResult } from '../helpers/connector-runner.js';
+import type { ValidateFunction } from 'ajv';
 import { testAjv } from '../helpers/test-ajv.js';
 import { acceptanceConfig, readJson, withoutPrivateKeys, type Json } from './support/fixtures.js';
 import { draft07Problems } from './support/catalog-rules.js';
@@ -14,10 +15,13 @@ const { tests } = acceptanceConfig().acceptance_tests.spec;
 describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, config_path: configPath }) => {
   let run: RunResult;
   let spec: Json;
+  // One compiled validator for every test: each new ajv compiles the draft-07 meta-schema again first.
+  let validate: ValidateFunction;
 
   beforeAll(async () => {
     run = await runConnector('spec');
     spec = run.spec?.spec;
+    validate = testAjv({ strict: false, allErrors: true }).compile(spec.connectionSpecification);
   });
 
   it('prints exactly one SPEC message, equal to the spec file, and exits 0', () => {
@@ -44,8 +48,6 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
   });
 
   it('accepts the test config (private keys removed)', () => {
-    const ajv = testAjv({ strict: false, allErrors: true });
-    const validate = ajv.compile(spec.connectionSpecification);
     const config = withoutPrivateKeys(readJson(configPath ?? 'integration_tests/sample_config.json'));
     expect(validate(config) ? [] : validate.errors).toEqual([]);
   });
@@ -61,10 +63,6 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
       refresh_token: { title: 'OAuth (refresh token)', fields: { client_id: 'id', client_secret: 'secret', refresh_token: 'token' } },
       jwt_bearer: { title: 'JWT bearer', fields: { client_id: 'id', username: 'integration@acme.com', private_key: 'pem' } },
     };
-    const validate = () => {
-      const ajv = testAjv({ strict: false, allErrors: true });
-      return ajv.compile(spec.connectionSpecification);
-    };
     const configOf = (credentials: Json) => ({ hostname: 'acme.my.salesforce.com', credentials });
 
     it('has a titled branch per flow, discriminated by a const auth_type with no default or enum', () => {
@@ -77,26 +75,23 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
     });
 
     it.each(Object.keys(FLOWS))('accepts a complete %s config, and no other flow claims it', (flow) => {
-      const check = validate();
-      expect(check(configOf({ auth_type: flow, ...FLOWS[flow].fields })) ? [] : check.errors).toEqual([]);
+      expect(validate(configOf({ auth_type: flow, ...FLOWS[flow].fields })) ? [] : validate.errors).toEqual([]);
     });
 
     it.each(Object.entries(FLOWS).flatMap(([flow, { fields }]) => ['auth_type', ...Object.keys(fields)].map((field) => [flow, field])))(
       'refuses a %s config without %s, naming the field',
       (flow, field) => {
-        const check = validate();
         const credentials: Json = { auth_type: flow, ...FLOWS[flow].fields };
         delete credentials[field];
-        expect(check(configOf(credentials))).toBe(false);
-        const missing = check.errors!.filter((e) => e.keyword === 'required' && e.instancePath === '/credentials').map((e) => e.params.missingProperty);
+        expect(validate(configOf(credentials))).toBe(false);
+        const missing = validate.errors!.filter((e) => e.keyword === 'required' && e.instancePath === '/credentials').map((e) => e.params.missingProperty);
         expect(missing).toContain(field);
       },
     );
 
     it('refuses a config without credentials, and the flat fields alone (the connector, not the spec, reads those)', () => {
-      const check = validate();
-      expect(check({ hostname: 'acme.my.salesforce.com', client_id: 'id', client_secret: 'secret' })).toBe(false);
-      expect(check.errors!.map((e) => e.params.missingProperty)).toContain('credentials');
+      expect(validate({ hostname: 'acme.my.salesforce.com', client_id: 'id', client_secret: 'secret' })).toBe(false);
+      expect(validate.errors!.map((e) => e.params.missingProperty)).toContain('credentials');
     });
   });
 

@@ -1,10 +1,13 @@
 /**
  * Key material for the JWT bearer flow: an RSA private key and the self-signed certificate an admin
- * would upload to the app. Generated once per process (an RSA key costs a noticeable fraction of a
- * second) and cached; `otherKey` is a second key whose signatures that certificate does not verify.
+ * would upload to the app. Made once per process and cached; `otherKey` is a second key whose
+ * signatures that certificate does not verify. An RSA key costs a noticeable fraction of a second to
+ * generate: the app's key is the key every suite of the process shares (test-keys.ts), and
+ * `otherKey`, which only has to differ from it, is a 1024-bit one, generated in a few milliseconds.
  */
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { generate } from 'selfsigned';
+import { sharedRsaKey } from '../helpers/test-keys.js';
 
 export interface JwtKeys {
   /** PKCS#8: -----BEGIN PRIVATE KEY----- */
@@ -20,11 +23,16 @@ let pending: Promise<JwtKeys> | undefined;
 
 export function jwtKeys(): Promise<JwtKeys> {
   pending ??= (async () => {
-    const pems = await generate([{ name: 'commonName', value: 'source-salesforce JWT bearer' }], { keySize: 2048, algorithm: 'sha256' });
-    const key = createPrivateKey(pems.private);
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const key = sharedRsaKey();
+    const privateKey = key.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const publicKey = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+    const pems = await generate([{ name: 'commonName', value: 'source-salesforce JWT bearer' }], {
+      keyPair: { privateKey, publicKey },
+      algorithm: 'sha256',
+    });
+    const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
     return {
-      privateKey: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      privateKey,
       privateKeyPkcs1: key.export({ type: 'pkcs1', format: 'pem' }).toString(),
       certificate: pems.cert,
       otherKey: other.export({ type: 'pkcs8', format: 'pem' }).toString(),

@@ -2,7 +2,7 @@
  * The acceptance suite's rules for a discovered catalog and for the records a read returns, as pure
  * functions returning readable problems. rules.test.ts proves each rule fires on a bad input.
  */
-import type { ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { testAjv } from '../../helpers/test-ajv.js';
 import type { Json } from './fixtures.js';
 import { additionalPropertiesProblems, forbiddenKeywordProblems } from './spec-rules.js';
@@ -97,9 +97,12 @@ export interface RecordChecker {
   (data: Json): string[];
 }
 
+// One ajv for every stream's record schema: a new one compiles the draft-07 meta-schema again first.
+let recordAjv: Ajv | undefined;
+
 /** Checks one stream's records: schema, strict integers, date-times, shared fields, primary key. */
 export function recordChecker(stream: Json, options: { failOnExtraColumns?: boolean } = {}): RecordChecker {
-  const ajv = testAjv({ strict: false, allErrors: true });
+  const ajv = (recordAjv ??= testAjv({ strict: false, allErrors: true }));
   const validate: ValidateFunction = ajv.compile(stream.json_schema);
   const properties: Json = stream.json_schema.properties ?? {};
   const keyPaths: string[][] = stream.source_defined_primary_key ?? [];
