@@ -40,7 +40,7 @@ export interface RunInput {
    * does: the connector then waits for 'drain', and a buffer it used again before a write was taken
    * would show in the output.
    */
-  slowReader?: boolean;
+  slowReader?: boolean | number;
 }
 
 export interface ProcessRunInput extends RunInput {

@@ -20,7 +20,8 @@ export class MemoryOutput extends Writable {
   /** bytes written that are not UTF-8 (a decoder would hide them, as U+FFFD) */
   private notUtf8?: Buffer;
 
-  constructor(private readonly slow = false) {
+  /** `slow`: each write is taken that many milliseconds later (2 when true) */
+  constructor(private readonly slow: boolean | number = false) {
     super({ decodeStrings: false, highWaterMark: slow ? 16 * 1024 : 2 ** 30 });
   }
 
@@ -31,7 +32,7 @@ export class MemoryOutput extends Writable {
       else this.takeText(chunk);
       done();
     };
-    if (this.slow) setTimeout(take, 2);
+    if (this.slow) setTimeout(take, this.slow === true ? 2 : this.slow);
     else take();
   }
 
