@@ -190,7 +190,7 @@ describe('bounds: no hang, no crash, no loop', () => {
     org.emulator.misbehave('query', { kind: 'drip', intervalMs: 100 });
     const started = Date.now();
     // Idle never fires here, whatever the machine's load: only the deadline can end it.
-    const result = await read(['Account'], { env: { ...short, SOURCE_SALESFORCE_IDLE_TIMEOUT_MS: '5000' } });
+    const result = await read(['Account'], { env: { ...short, SOURCE_SALESFORCE_IDLE_TIMEOUT_MS: '5000', SOURCE_SALESFORCE_DEADLINE_MS: '250' } });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(errorOf(result, 'Account')).toMatchObject({ failure_type: 'transient_error', message: expect.stringMatching(/took longer than/) });
   });
