@@ -69,12 +69,12 @@ describe('read when the org changed since discover', () => {
   });
 
   it('renews the token before the session timeout instead of waiting for a 401', async () => {
-    // Sessions die 1 s after minting; the connector is told to renew at 0.15 s. One worker, pages of
-    // 25 and 20 ms per request make the read last several renewal periods, with a wide margin for a busy CI.
-    const org = await startTestOrg({ tokenTtlMs: 1000, maxBatchSize: 25 });
-    org.emulator.setFaults({ latencyMs: 20 });
+    // Sessions die 0.5 s after minting; the connector is told to renew at 75 ms. One worker, pages of
+    // 25 and 10 ms per request make the read last several renewal periods, with a wide margin for a busy CI.
+    const org = await startTestOrg({ tokenTtlMs: 500, maxBatchSize: 25 });
+    org.emulator.setFaults({ latencyMs: 10 });
     const before = org.emulator.requests.length;
-    const env = { ...org.env, SOURCE_SALESFORCE_TOKEN_MAX_AGE_MS: '150' };
+    const env = { ...org.env, SOURCE_SALESFORCE_TOKEN_MAX_AGE_MS: '75' };
     const result = await runConnector('read', { config: { ...org.config, num_workers: 1 }, catalog, env });
     expect(result.exitCode).toBe(0);
     const during = org.emulator.requests.slice(before);

@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { idsOf, runConnector, type Message, withFields } from './helpers/connector-runner.js';
 import { pauseAfterStatus } from './helpers/request-gap.js';
-import { discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
+import { discoverDefaultCatalog, QUARTER_ORG_COUNTS, startOrg, type TestOrg } from './helpers/org.js';
 import type { EmulatorOptions, SObjectName } from './emulator/index.js';
 
 // Discovered once: the orgs below differ in faults and page sizes, not in schema. Read for a few
@@ -54,10 +54,12 @@ describe('reads under faults', () => {
   });
 
   it('gives up after bounded retries with a transient_error naming the stream', async () => {
-    const { org, catalog } = await setUp();
+    // A quarter-size org: only Case is read, and none of its records arrives.
+    const { org, catalog } = await setUp({ counts: QUARTER_ORG_COUNTS });
     org.emulator.setFaults({ errorRate: 1, kinds: ['server_unavailable'] });
     const caseOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Case') };
-    const result = await runConnector('read', { config: org.config, catalog: caseOnly, env: org.env });
+    // The bound on attempts is the point, not the pauses between them: the shortest.
+    const result = await runConnector('read', { config: org.config, catalog: caseOnly, env: { ...org.env, SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS: '5' } });
     expect(result.exitCode).not.toBe(0);
     const caseError = result.errors.find((e) => e.trace.error.stream_descriptor?.name === 'Case')!;
     expect(caseError.trace.error.failure_type).toBe('transient_error');
@@ -66,7 +68,8 @@ describe('reads under faults', () => {
   });
 
   it('continues right after the last record written when Salesforce drops the query cursor', async () => {
-    const { org, catalog } = await setUp({ maxBatchSize: 200 });
+    // A quarter-size org (200 Contacts) in pages of 50: the query cursor is dropped with pages still to come.
+    const { org, catalog } = await setUp({ maxBatchSize: 50, counts: QUARTER_ORG_COUNTS });
     org.emulator.setFaults({ latencyMs: 40 });
     const contactOnly = { streams: catalog.streams.filter((s: Message) => s.stream.name === 'Contact') };
     const running = runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: contactOnly, env: org.env });

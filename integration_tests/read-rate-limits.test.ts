@@ -30,6 +30,8 @@ async function setUp(): Promise<{ org: TestOrg; catalog: Message }> {
   current = await startOrg({ counts: QUARTER_ORG_COUNTS, maxBatchSize: 50, https: false, gzip: false });
   return { org: current, catalog };
 }
+/** The waits are the point of the tests below, not their length: the shortest pause between attempts. */
+const quick = (org: TestOrg) => ({ ...org.env, SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS: '5' });
 const only = (catalog: Message, name: string): Message => ({ streams: catalog.streams.filter((s: Message) => s.stream.name === name) });
 
 /** The stream's statuses as the platform tells them apart: RATE_LIMITED (with its quota_reset, if any) or the plain status. */
@@ -74,7 +76,7 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   it('the concurrency limit (ConcurrentPerOrgLongTxn) mid-stream: each wait RATE_LIMITED without a quota_reset, then RUNNING; no record lost', async () => {
     const { org, catalog } = await setUp();
     org.emulator.misbehave('queryMore', { kind: 'concurrencyLimit' }, 2);
-    const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Contact'), env: org.env });
+    const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Contact'), env: quick(org) });
     expect(result.exitCode).toBe(0);
     expect(org.emulator.misbehaviourCount('concurrencyLimit')).toBe(2);
     expect(statuses(result, 'Contact')).toEqual([
@@ -92,7 +94,7 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   it('a concurrency limit that never lifts: bounded waits, then INCOMPLETE with a transient_error that says what to do', async () => {
     const { org, catalog } = await setUp();
     org.emulator.misbehave('query', { kind: 'concurrencyLimit' }, Infinity);
-    const env = { ...org.env, SOURCE_SALESFORCE_ATTEMPTS: '3' };
+    const env = { ...quick(org), SOURCE_SALESFORCE_ATTEMPTS: '3' };
     const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Case'), env });
     expect(result.exitCode).toBe(1);
     expect(org.emulator.misbehaviourCount('concurrencyLimit')).toBe(3);
@@ -107,7 +109,7 @@ describe('RATE_LIMITED while Salesforce holds a stream back', () => {
   it('an outage is retried without a RATE_LIMITED status: it is not a limit', async () => {
     const { org, catalog } = await setUp();
     org.emulator.failNextRequests(2, 503);
-    const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Lead'), env: org.env });
+    const result = await runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Lead'), env: quick(org) });
     expect(result.exitCode).toBe(0);
     expect(statuses(result, 'Lead')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
   });

@@ -4,6 +4,7 @@
  * through `main()` (or, for a child process, the environment variables read once by cli.ts).
  */
 import { DEFAULT_STALL_MS } from '../runtime/writer.js';
+import { BATCH_BYTES } from './bulk/csv-slicer.js';
 import { DEFAULTS } from './config/defaults.js';
 
 export interface Settings {
@@ -34,6 +35,8 @@ export interface Settings {
   maxAnswerBytes: number;
   /** Largest single CSV record accepted in a Bulk result. */
   maxCsvRecordBytes: number;
+  /** Bulk result bytes gathered before their rows are parsed and written; tests lower it so a cut page has written rows before the cut. */
+  bulkCsvBatchBytes: number;
   /** First pause between Bulk job status polls; it doubles up to 20 s. */
   bulkFirstPollMs: number;
   /** A Bulk job still running after this long is given up, and its window split (or read through REST). */
@@ -97,6 +100,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   deadlineMs: 30 * 60 * 1000,
   maxAnswerBytes: 64 * 1024 * 1024,
   maxCsvRecordBytes: 8 * 1024 * 1024,
+  bulkCsvBatchBytes: BATCH_BYTES,
   bulkFirstPollMs: 1000,
   bulkJobMaxWaitMs: 60 * 60 * 1000,
   bulkMinWindowMs: 60 * 60 * 1000,

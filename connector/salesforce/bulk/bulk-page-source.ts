@@ -68,6 +68,7 @@ export function bulkPageSource(
           primaryKey: keys.primaryKey,
           cursor: keys.cursor,
           maxRowBytes: client.settings.maxCsvRecordBytes,
+          batchBytes: client.settings.bulkCsvBatchBytes,
           pool: client.buffers,
         });
       // Connections num_workers leaves free read the result pages at once; a job of one page needs none.

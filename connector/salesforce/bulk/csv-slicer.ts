@@ -62,7 +62,7 @@ const ESCAPES: Buffer[] = Array.from({ length: BACKSLASH + 1 }, (_, c) =>
   Buffer.from(c < SPACE || c === QUOTE || c === BACKSLASH ? JSON.stringify(String.fromCharCode(c)).slice(1, -1) : ''),
 );
 /** Bytes parsed at once: fewer passes over a row that arrives in pieces, and over the header of each batch. */
-const BATCH_BYTES = 256 * 1024;
+export const BATCH_BYTES = 256 * 1024;
 
 function kindOf(type: string | undefined): number {
   switch (type) {
