@@ -1,30 +1,19 @@
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { runConnector, type Message, withFields } from './helpers/connector-runner.js';
-import { QUARTER_ORG_COUNTS, discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
+import { describe, expect, it } from '@jest/globals';
+import { runConnector, type Message } from './helpers/connector-runner.js';
+import type { EmulatorOptions } from './emulator/index.js';
+import { orgPerTestWithCatalog } from './helpers/org-per-test.js';
+import { QUARTER_ORG_COUNTS, type TestOrg } from './helpers/org.js';
 
-/** The org of the running test, closed after it. */
-let current: TestOrg | undefined;
-afterEach(async () => {
-  await current?.emulator.close();
-  current = undefined;
-});
-
-// Discovered once (discoverDefaultCatalog): the orgs below differ in data, sessions and faults, not in
-// schema. What changes after discover (a field hidden, an object revoked) changes on the test's org.
-// Read for a few fields (Account's Phone for the test that hides it): these tests are about streams,
-// pages and sessions, not columns.
+// Discovered once: the orgs below differ in data, sessions and faults, not in schema. What changes
+// after discover (a field hidden, an object revoked) changes on the test's org. Read for a few fields
+// (Account's Phone for the test that hides it): these tests are about streams, pages and sessions,
+// not columns. A quarter-size org unless told otherwise: these tests hold at any size.
+const setUp = orgPerTestWithCatalog(['Id', 'Name', 'LastName', 'Phone', 'SystemModstamp', 'IsDeleted'], { counts: QUARTER_ORG_COUNTS });
 let catalog: Message;
-beforeAll(async () => {
-  catalog = withFields(await discoverDefaultCatalog(), ['Id', 'Name', 'LastName', 'Phone', 'SystemModstamp', 'IsDeleted']);
-});
-
-/**
- * A quarter-size org unless told otherwise: these tests hold at any size. Over plain http without
- * gzip: none is about the transport, and TLS and compression would cost every call on both ends.
- */
-async function startTestOrg(options: Parameters<typeof startOrg>[0] = {}): Promise<TestOrg> {
-  current = await startOrg({ counts: QUARTER_ORG_COUNTS, https: false, gzip: false, ...options });
-  return current;
+async function startTestOrg(options: EmulatorOptions = {}): Promise<TestOrg> {
+  const started = await setUp(options);
+  catalog = started.catalog;
+  return started.org;
 }
 
 const only = (...names: string[]): Message => ({ streams: catalog.streams.filter((s: Message) => names.includes(s.stream.name)) });

@@ -2,31 +2,16 @@
  * Single faults and what the connector does about each. Reads of every object under mixed faults of
  * every kind, sessions expiring on the way, through REST and Bulk: read-fault-seeds.test.ts.
  */
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { idsOf, runConnector, type Message, withFields } from './helpers/connector-runner.js';
+import { describe, expect, it } from '@jest/globals';
+import { idsOf, runConnector, type Message } from './helpers/connector-runner.js';
+import { orgPerTestWithCatalog } from './helpers/org-per-test.js';
 import { pauseAfterStatus } from './helpers/request-gap.js';
-import { discoverDefaultCatalog, QUARTER_ORG_COUNTS, startOrg, type TestOrg } from './helpers/org.js';
-import type { EmulatorOptions, SObjectName } from './emulator/index.js';
+import { QUARTER_ORG_COUNTS, type TestOrg } from './helpers/org.js';
+import type { SObjectName } from './emulator/index.js';
 
-// Discovered once: the orgs below differ in faults and page sizes, not in schema. Read for a few
-// fields: these tests are about calls and their retries, not columns.
-let catalog: Message;
-beforeAll(async () => {
-  catalog = withFields(await discoverDefaultCatalog(), ['Id', 'Name', 'LastName', 'SystemModstamp', 'IsDeleted']);
-});
-
-/** The org of the running test, closed after it. */
-let current: TestOrg | undefined;
-afterEach(async () => {
-  await current?.emulator.close();
-  current = undefined;
-});
-
-/** Over plain http without gzip: no test here is about the transport, and both would cost every call. */
-async function setUp(options: EmulatorOptions = {}): Promise<{ org: TestOrg; catalog: Message }> {
-  current = await startOrg({ https: false, gzip: false, ...options });
-  return { org: current, catalog };
-}
+// The orgs below differ in faults and page sizes, not in schema; these tests are about calls and their
+// retries, not columns.
+const setUp = orgPerTestWithCatalog(['Id', 'Name', 'LastName', 'SystemModstamp', 'IsDeleted']);
 
 function expectEveryRecord(o: TestOrg, result: { recordsOf(s: string): Record<string, unknown>[] }, objects: readonly string[]) {
   for (const object of objects) {

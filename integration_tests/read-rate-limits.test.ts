@@ -4,32 +4,15 @@
  * `quota_reset` when Salesforce named the wait (Retry-After), then a plain RUNNING once the call
  * goes out again. An outage is retried too, but is no limit: it says nothing of the kind.
  */
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { idsOf, runConnector, type Message, type RunResult, withFields } from './helpers/connector-runner.js';
+import { describe, expect, it } from '@jest/globals';
+import { idsOf, runConnector, type Message, type RunResult } from './helpers/connector-runner.js';
+import { orgPerTestWithCatalog } from './helpers/org-per-test.js';
 import { pauseAfterStatus } from './helpers/request-gap.js';
-import { QUARTER_ORG_COUNTS, discoverDefaultCatalog, startOrg, type TestOrg } from './helpers/org.js';
+import { QUARTER_ORG_COUNTS, type TestOrg } from './helpers/org.js';
 
-// Discovered once, read for a few fields: the orgs below differ in what holds them back, not in schema.
-let catalog: Message;
-beforeAll(async () => {
-  catalog = withFields(await discoverDefaultCatalog(), ['Id', 'Name', 'LastName', 'SystemModstamp', 'IsDeleted']);
-});
-
-/** The org of the running test, closed after it. */
-let current: TestOrg | undefined;
-afterEach(async () => {
-  await current?.emulator.close();
-  current = undefined;
-});
-
-/**
- * A quarter-size org in pages of 50: Contact still takes four pages, room for waits between them.
- * Over plain http without gzip: no test here is about the transport.
- */
-async function setUp(): Promise<{ org: TestOrg; catalog: Message }> {
-  current = await startOrg({ counts: QUARTER_ORG_COUNTS, maxBatchSize: 50, https: false, gzip: false });
-  return { org: current, catalog };
-}
+// The orgs below differ in what holds them back, not in schema: read for a few fields. A quarter-size
+// org in pages of 50: Contact still takes four pages, room for waits between them.
+const setUp = orgPerTestWithCatalog(['Id', 'Name', 'LastName', 'SystemModstamp', 'IsDeleted'], { counts: QUARTER_ORG_COUNTS, maxBatchSize: 50 });
 /** The waits are the point of the tests below, not their length: the shortest pause between attempts. */
 const quick = (org: TestOrg) => ({ ...org.env, SOURCE_SALESFORCE_MAX_RETRY_DELAY_MS: '5' });
 const only = (catalog: Message, name: string): Message => ({ streams: catalog.streams.filter((s: Message) => s.stream.name === name) });
