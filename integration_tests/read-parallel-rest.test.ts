@@ -21,15 +21,13 @@ const envOf = (org: TestOrg) => ({ ...org.env, SOURCE_SALESFORCE_REST_PARALLEL_M
 
 /**
  * Orgs of Accounts only (Contacts where asked), over plain HTTP without gzip, each answer 5 ms late:
- * queries on several connections overlap. Every Description holds 1,500 characters: records as
- * large as a full-width Account's for the byte budget's test, which selects it; the others read a
- * few narrow fields.
+ * queries on several connections overlap. The tests read a few narrow fields, but for the byte
+ * budget's, which selects a long Description.
  */
 const orgOf = (counts: EmulatorOptions['counts'], options: EmulatorOptions = {}) =>
   startOrg({
     https: false,
     gzip: false,
-    longTextChars: 1500,
     counts: { Contact: 0, Lead: 0, Opportunity: 0, Case: 0, User: 1, ...counts },
     faults: { latencyMs: 5 },
     ...options,
@@ -141,18 +139,27 @@ describe('a large window read through REST on several connections', () => {
   });
 
   it('shares a small byte budget between the windows read at once while the platform reads slowly, without a stall', async () => {
-    const env = { ...envOf(org), SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(400_000) };
-    // Some 640 KB of records: more than the budget.
-    const wide = accountCatalog('incremental', ['Account'], [...NARROW, 'Description']);
-    const slow = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 4 }, catalog: wide, env, slowReader: true });
-    expect(slow.exitCode).toBe(0);
-    expectEveryRecordOnce(slow, org);
-    expect(parallelLine(slow)[2]).toBe('4');
-    const final = slow.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'))!;
-    const [, peak, limit] = /at most ([\d.]+) MiB of answers in flight \(budget ([\d.]+) MiB\)/.exec(final)!.map(Number);
-    expect(limit).toBe(0.4);
-    // A page's real size can pass its share by the record that filled it, never by a page.
-    expect(peak).toBeLessThanOrEqual(0.5);
+    // Windows of some 17 Accounts of 12 KB each, one page of 0.2 MiB per window: six connections would
+    // hold about 0.9 MiB at once, and the first page of every window asks for 256 KiB, so the budget of
+    // 0.5 MiB holds two pages while a third waits.
+    const wideOrg = await orgOf({ Account: 325 }, { maxBatchSize: 25, longTextChars: 12000 });
+    try {
+      const env = { ...envOf(wideOrg), SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(512 * 1024) };
+      const wide = accountCatalog('incremental', ['Account'], [...NARROW, 'Description']);
+      const slow = await runConnector('read', { config: { ...wideOrg.config, read_api: 'rest', num_workers: 6 }, catalog: wide, env, slowReader: true });
+      expect(slow.exitCode).toBe(0);
+      expectEveryRecordOnce(slow, wideOrg);
+      expect(parallelLine(slow)[2]).toBe('6');
+      const final = slow.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'))!;
+      const [, peak, limit] = /at most ([\d.]+) MiB of answers in flight \(budget ([\d.]+) MiB\)/.exec(final)!.map(Number);
+      expect(limit).toBe(0.5);
+      // The budget was reached, not merely set: more than one window's page was held at once.
+      expect(peak).toBeGreaterThanOrEqual(0.25);
+      // A page's real size can pass its share by the record that filled it, never by a page.
+      expect(peak).toBeLessThanOrEqual(0.6);
+    } finally {
+      await wideOrg.emulator.close();
+    }
   });
 
   it('splits a window that times out inside its connection, and still delivers every record once', async () => {
