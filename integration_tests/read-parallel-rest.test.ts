@@ -139,17 +139,17 @@ describe('a large window read through REST on several connections', () => {
   });
 
   it('shares a small byte budget between the windows read at once while the platform reads slowly, without a stall', async () => {
-    // Windows of some 17 Accounts of 12 KB each, one page of 0.2 MiB per window: six connections would
-    // hold about 0.9 MiB at once, and the first page of every window asks for 256 KiB, so the budget of
-    // 0.5 MiB holds two pages while a third waits.
-    const wideOrg = await orgOf({ Account: 325 }, { maxBatchSize: 25, longTextChars: 12000 });
+    // Windows of some 17 Accounts of 12 KB each, one page of 0.2 MiB per window: five connections would
+    // hold 0.7 MiB or more at once, and the first page of every window asks for 256 KiB, so the budget
+    // of 0.5 MiB holds two pages while a third waits.
+    const wideOrg = await orgOf({ Account: 280 }, { maxBatchSize: 25, longTextChars: 12000 });
     try {
       const env = { ...envOf(wideOrg), SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(512 * 1024) };
       const wide = accountCatalog('incremental', ['Account'], [...NARROW, 'Description']);
-      const slow = await runConnector('read', { config: { ...wideOrg.config, read_api: 'rest', num_workers: 6 }, catalog: wide, env, slowReader: true });
+      const slow = await runConnector('read', { config: { ...wideOrg.config, read_api: 'rest', num_workers: 5 }, catalog: wide, env, slowReader: true });
       expect(slow.exitCode).toBe(0);
       expectEveryRecordOnce(slow, wideOrg);
-      expect(parallelLine(slow)[2]).toBe('6');
+      expect(parallelLine(slow)[2]).toBe('5');
       const final = slow.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'))!;
       const [, peak, limit] = /at most ([\d.]+) MiB of answers in flight \(budget ([\d.]+) MiB\)/.exec(final)!.map(Number);
       expect(limit).toBe(0.5);
