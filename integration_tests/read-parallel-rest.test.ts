@@ -88,6 +88,25 @@ function windowCounts(org: TestOrg): number[] {
     });
 }
 
+/**
+ * The most connections the read's streams held at once by their own word: when a stream says how many
+ * connections it reads through, each other stream started and not yet complete holds one more.
+ */
+function connectionsClaimed(read: RunResult): number {
+  const running = new Set<string>();
+  let most = 0;
+  for (const m of read.messages) {
+    if (m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS') {
+      const { stream_descriptor: stream, status } = m.trace.stream_status;
+      if (status === 'STARTED') running.add(stream.name);
+      if (status === 'COMPLETE' || status === 'INCOMPLETE') running.delete(stream.name);
+    }
+    const said = m.type === 'LOG' ? /^(\w+): reading [\d,]+ records through (\d+) connections at once/.exec(String(m.log.message)) : null;
+    if (said) most = Math.max(most, Number(said[2]) + [...running].filter((name) => name !== said[1]).length);
+  }
+  return most;
+}
+
 describe('a large window read through REST on several connections', () => {
   let org: TestOrg;
   let catalog: Message;
@@ -124,6 +143,9 @@ describe('a large window read through REST on several connections', () => {
     expectEveryRecordOnce(both, org, 'Contact');
     expect(peakOfBoth).toBeGreaterThan(1);
     expect(peakOfBoth).toBeLessThanOrEqual(3);
+    // The emulator sees only the queries that overlapped; the connector's slots must keep to num_workers even when they did not.
+    expect(connectionsClaimed(both)).toBeGreaterThan(1);
+    expect(connectionsClaimed(both)).toBeLessThanOrEqual(3);
   });
 
   it('never sends a STATE ahead of the records written, and ends on the newest record', () => {
