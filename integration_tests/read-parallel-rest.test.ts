@@ -20,7 +20,7 @@ const PARALLEL = /^Account: reading ([\d,]+) records through (\d+) connections a
 const envOf = (org: TestOrg) => ({ ...org.env, SOURCE_SALESFORCE_REST_PARALLEL_MIN_RECORDS: '150' });
 
 /**
- * Orgs of Accounts only (Contacts where asked), over plain HTTP without gzip, each answer 5 ms late:
+ * Orgs of Accounts only (Contacts where asked), over plain HTTP without gzip, each answer 2 ms late:
  * queries on several connections overlap. The tests read a few narrow fields, but for the byte
  * budget's, which selects a long Description.
  */
@@ -29,7 +29,7 @@ const orgOf = (counts: EmulatorOptions['counts'], options: EmulatorOptions = {})
     https: false,
     gzip: false,
     counts: { Contact: 0, Lead: 0, Opportunity: 0, Case: 0, User: 1, ...counts },
-    faults: { latencyMs: 5 },
+    faults: { latencyMs: 2 },
     ...options,
   });
 const NARROW = ['Id', 'SystemModstamp', 'IsDeleted'];
