@@ -20,18 +20,16 @@ const PARALLEL = /^Account: reading ([\d,]+) records through (\d+) connections a
 const envOf = (org: TestOrg) => ({ ...org.env, SOURCE_SALESFORCE_REST_PARALLEL_MIN_RECORDS: '150' });
 
 /**
- * Orgs of Accounts only (Contacts where asked), over plain HTTP without gzip, each answer 5 ms late:
- * queries on several connections overlap. Every Description holds 1,500 characters: records as
- * large as a full-width Account's for the byte budget's test, which selects it; the others read a
- * few narrow fields.
+ * Orgs of Accounts only (Contacts where asked), over plain HTTP without gzip, each answer 2 ms late:
+ * queries on several connections overlap. The tests read a few narrow fields, but for the byte
+ * budget's, which selects a long Description.
  */
 const orgOf = (counts: EmulatorOptions['counts'], options: EmulatorOptions = {}) =>
   startOrg({
     https: false,
     gzip: false,
-    longTextChars: 1500,
     counts: { Contact: 0, Lead: 0, Opportunity: 0, Case: 0, User: 1, ...counts },
-    faults: { latencyMs: 5 },
+    faults: { latencyMs: 2 },
     ...options,
   });
 const NARROW = ['Id', 'SystemModstamp', 'IsDeleted'];
@@ -90,6 +88,25 @@ function windowCounts(org: TestOrg): number[] {
     });
 }
 
+/**
+ * The most connections the read's streams held at once by their own word: when a stream says how many
+ * connections it reads through, each other stream started and not yet complete holds one more.
+ */
+function connectionsClaimed(read: RunResult): number {
+  const running = new Set<string>();
+  let most = 0;
+  for (const m of read.messages) {
+    if (m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS') {
+      const { stream_descriptor: stream, status } = m.trace.stream_status;
+      if (status === 'STARTED') running.add(stream.name);
+      if (status === 'COMPLETE' || status === 'INCOMPLETE') running.delete(stream.name);
+    }
+    const said = m.type === 'LOG' ? /^(\w+): reading [\d,]+ records through (\d+) connections at once/.exec(String(m.log.message)) : null;
+    if (said) most = Math.max(most, Number(said[2]) + [...running].filter((name) => name !== said[1]).length);
+  }
+  return most;
+}
+
 describe('a large window read through REST on several connections', () => {
   let org: TestOrg;
   let catalog: Message;
@@ -126,6 +143,9 @@ describe('a large window read through REST on several connections', () => {
     expectEveryRecordOnce(both, org, 'Contact');
     expect(peakOfBoth).toBeGreaterThan(1);
     expect(peakOfBoth).toBeLessThanOrEqual(3);
+    // The emulator sees only the queries that overlapped; the connector's slots must keep to num_workers even when they did not.
+    expect(connectionsClaimed(both)).toBeGreaterThan(1);
+    expect(connectionsClaimed(both)).toBeLessThanOrEqual(3);
   });
 
   it('never sends a STATE ahead of the records written, and ends on the newest record', () => {
@@ -141,18 +161,27 @@ describe('a large window read through REST on several connections', () => {
   });
 
   it('shares a small byte budget between the windows read at once while the platform reads slowly, without a stall', async () => {
-    const env = { ...envOf(org), SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(400_000) };
-    // Some 640 KB of records: more than the budget.
-    const wide = accountCatalog('incremental', ['Account'], [...NARROW, 'Description']);
-    const slow = await runConnector('read', { config: { ...org.config, read_api: 'rest', num_workers: 4 }, catalog: wide, env, slowReader: true });
-    expect(slow.exitCode).toBe(0);
-    expectEveryRecordOnce(slow, org);
-    expect(parallelLine(slow)[2]).toBe('4');
-    const final = slow.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'))!;
-    const [, peak, limit] = /at most ([\d.]+) MiB of answers in flight \(budget ([\d.]+) MiB\)/.exec(final)!.map(Number);
-    expect(limit).toBe(0.4);
-    // A page's real size can pass its share by the record that filled it, never by a page.
-    expect(peak).toBeLessThanOrEqual(0.5);
+    // Windows of some 17 Accounts of 12 KB each, one page of 0.2 MiB per window: five connections would
+    // hold 0.7 MiB or more at once, and the first page of every window asks for 256 KiB, so the budget
+    // of 0.5 MiB holds two pages while a third waits.
+    const wideOrg = await orgOf({ Account: 280 }, { maxBatchSize: 25, longTextChars: 12000 });
+    try {
+      const env = { ...envOf(wideOrg), SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(512 * 1024) };
+      const wide = accountCatalog('incremental', ['Account'], [...NARROW, 'Description']);
+      const slow = await runConnector('read', { config: { ...wideOrg.config, read_api: 'rest', num_workers: 5 }, catalog: wide, env, slowReader: true });
+      expect(slow.exitCode).toBe(0);
+      expectEveryRecordOnce(slow, wideOrg);
+      expect(parallelLine(slow)[2]).toBe('5');
+      const final = slow.logs.map((l) => String(l.log.message)).find((m) => m.startsWith('Read finished'))!;
+      const [, peak, limit] = /at most ([\d.]+) MiB of answers in flight \(budget ([\d.]+) MiB\)/.exec(final)!.map(Number);
+      expect(limit).toBe(0.5);
+      // The budget was reached, not merely set: more than one window's page was held at once.
+      expect(peak).toBeGreaterThanOrEqual(0.25);
+      // A page's real size can pass its share by the record that filled it, never by a page.
+      expect(peak).toBeLessThanOrEqual(0.6);
+    } finally {
+      await wideOrg.emulator.close();
+    }
   });
 
   it('splits a window that times out inside its connection, and still delivers every record once', async () => {

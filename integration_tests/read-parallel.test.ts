@@ -53,8 +53,8 @@ let discovered: Message;
 let catalog: Message;
 let wide: Message;
 beforeAll(async () => {
-  // Result pages of 50 rows, each answered 20 ms late: downloads overlap whenever several run.
-  org = await orgOf({ Account: 600, Contact: 250 }, { bulkResultPageRows: 50, faults: { latencyMs: 20 } });
+  // Result pages of 50 rows, each answered 5 ms late: downloads overlap whenever several run.
+  org = await orgOf({ Account: 600, Contact: 250 }, { bulkResultPageRows: 50, faults: { latencyMs: 5 } });
   discovered = (await runConnector('discover', { config: org.config, env: org.env })).catalog!;
   catalog = withFields(configuredCatalog(discovered, 'incremental', ['Account']), NARROW);
   wide = withFields(configuredCatalog(discovered, 'incremental', ['Account']), WIDE);
@@ -190,7 +190,7 @@ describe('an org that refuses Get Parallel Results', () => {
 describe('the API budget during parallel downloads', () => {
   it('stops every download once the budget is spent, and the saved state resumes without loss', async () => {
     // 20 calls a day, half of them for this sync: describe, job, poll and resultPages leave six for 12 result pages.
-    const options = { bulkResultPageRows: 50, faults: { latencyMs: 20 } };
+    const options = { bulkResultPageRows: 50, faults: { latencyMs: 5 } };
     const limited = await orgOf({ Account: 600 }, { ...options, dailyApiLimit: 20 });
     const fresh = await orgOf({ Account: 600 }, options);
     try {
