@@ -135,6 +135,8 @@ export interface Emulator {
   readonly bulkDownloadsPeak: number;
   /** the most REST query pages answered at once */
   readonly restQueriesPeak: number;
+  /** the same, COUNT() probes left out: pages of records read at once */
+  readonly restRecordQueriesPeak: number;
   /** Bulk jobs that ended Failed (see `bulkFailures`). */
   readonly bulkJobsFailed: number;
   /** The SOQL of every Bulk job created, in order. */
@@ -259,6 +261,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     gzip: opts.gzip ?? true,
     downloads: { now: 0, peak: 0 },
     queries: { now: 0, peak: 0 },
+    recordQueries: { now: 0, peak: 0 },
     linkBytes: () => 0,
     url: '',
     hostname: '',
@@ -358,6 +361,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     get restQueriesPeak() {
       return state.queries.peak;
+    },
+    get restRecordQueriesPeak() {
+      return state.recordQueries.peak;
     },
     expireQueryLocators: () => cursors.clear(),
     setQueryTimeoutRows: (rows) => {

@@ -77,6 +77,8 @@ export interface ServerState {
   downloads: { now: number; peak: number };
   /** REST query pages (query, queryAll, next pages) being answered at once */
   queries: { now: number; peak: number };
+  /** the same, for queries that read records (COUNT() probes left out) */
+  recordQueries: { now: number; peak: number };
   /** Set once the server is listening. */
   url: string;
   hostname: string;
@@ -101,6 +103,10 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
     if (/\/(query|queryAll)(\/[^/]+)?$/.test(url.pathname)) {
       state.queries.peak = Math.max(state.queries.peak, ++state.queries.now);
       res.once('close', () => state.queries.now--);
+      if (!/^\s*SELECT\s+COUNT\(\)/i.test(entry.query ?? '')) {
+        state.recordQueries.peak = Math.max(state.recordQueries.peak, ++state.recordQueries.now);
+        res.once('close', () => state.recordQueries.now--);
+      }
     }
     state.faults
       .delay()
