@@ -32,6 +32,15 @@ const orgOf = (counts: EmulatorOptions['counts'], options: EmulatorOptions = {})
     faults: { latencyMs: 2 },
     ...options,
   });
+/** Runs `test` on an org of its own (orgOf), closed after it whatever happens. */
+async function withOrgOf(counts: EmulatorOptions['counts'], options: EmulatorOptions, test: (org: TestOrg) => Promise<void>): Promise<void> {
+  const org = await orgOf(counts, options);
+  try {
+    await test(org);
+  } finally {
+    await org.emulator.close();
+  }
+}
 const NARROW = ['Id', 'SystemModstamp', 'IsDeleted'];
 
 // Every org here has the same schema: one discovery serves the file.
@@ -165,8 +174,7 @@ describe('a large window read through REST on several connections', () => {
     // Windows of some 17 Accounts of 12 KB each, one page of 0.2 MiB per window: five connections would
     // hold 0.7 MiB or more at once, and the first page of every window asks for 256 KiB, so the budget
     // of 0.5 MiB holds two pages while a third waits.
-    const wideOrg = await orgOf({ Account: 280 }, { maxBatchSize: 25, longTextChars: 12000 });
-    try {
+    await withOrgOf({ Account: 280 }, { maxBatchSize: 25, longTextChars: 12000 }, async (wideOrg) => {
       const env = { ...envOf(wideOrg), SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(512 * 1024) };
       const wide = accountCatalog('incremental', ['Account'], [...NARROW, 'Description']);
       const slow = await runConnector('read', { config: { ...wideOrg.config, read_api: 'rest', num_workers: 5 }, catalog: wide, env, slowReader: true });
@@ -180,9 +188,7 @@ describe('a large window read through REST on several connections', () => {
       expect(peak).toBeGreaterThanOrEqual(0.25);
       // A page's real size can pass its share by the record that filled it, never by a page.
       expect(peak).toBeLessThanOrEqual(0.6);
-    } finally {
-      await wideOrg.emulator.close();
-    }
+    });
   });
 
   it('splits a window that times out inside its connection, and still delivers every record once', async () => {
@@ -236,8 +242,7 @@ describe('a large window read through REST on several connections', () => {
 
 describe('windows read at once on harder orgs', () => {
   it('balances a skewed org whose object Bulk refuses: most records in two hours, still spread over several connections', async () => {
-    const org = await orgOf({ Account: 30 }, { maxBatchSize: 100, bulkUnsupportedObjects: ['Account'] });
-    try {
+    await withOrgOf({ Account: 30 }, { maxBatchSize: 100, bulkUnsupportedObjects: ['Account'] }, async (org) => {
       for (let i = 0; i < 300; i++) org.emulator.lateCommit('Account', Math.floor((i * 2 * HOUR) / 300));
       const catalog = accountCatalog();
       const read = await runConnector('read', { config: { ...org.config, read_api: 'bulk', num_workers: 4 }, catalog, env: envOf(org) });
@@ -253,15 +258,12 @@ describe('windows read at once on harder orgs', () => {
       expect(counts.length).toBeGreaterThanOrEqual(4);
       expect(Math.max(...counts)).toBeLessThanOrEqual(330 / 4);
       expectStatesNeverAhead(read.messages, org);
-    } finally {
-      await org.emulator.close();
-    }
+    });
   });
 
   it('continues after the last record written when Salesforce drops the query cursor of a window read at once', async () => {
     // Pages of 20 records: the windows read at once take a few pages each.
-    const org = await orgOf({ Account: 300 }, { maxBatchSize: 20 });
-    try {
+    await withOrgOf({ Account: 300 }, { maxBatchSize: 20 }, async (org) => {
       const catalog = accountCatalog();
       const seen = org.emulator.requests.length;
       // Every open cursor is dropped when one of the first three next pages of the windows read at once is asked
@@ -290,14 +292,11 @@ describe('windows read at once on harder orgs', () => {
       } finally {
         clearInterval(watch);
       }
-    } finally {
-      await org.emulator.close();
-    }
+    });
   });
 
   it('stops every window when one fails, and the saved state resumes without loss', async () => {
-    const org = await orgOf({ Account: 400 }, { maxBatchSize: 100 });
-    try {
+    await withOrgOf({ Account: 400 }, { maxBatchSize: 100 }, async (org) => {
       const catalog = accountCatalog();
       const config = { ...org.config, read_api: 'rest', num_workers: 3 };
       // The page holding the 180th record comes back broken, again and again (one attempt per call here).
@@ -321,8 +320,6 @@ describe('windows read at once on harder orgs', () => {
       const committed = failed.messages.slice(0, last ? failed.messages.indexOf(last) : 0).filter((m) => m.type === 'RECORD');
       const union = new Set([...committed.map((m) => String(m.record.data.Id)), ...idsOf(resumed.recordsOf('Account'))]);
       expect(idsOf(org.emulator.records('Account', { includeDeleted: true })).filter((id) => !union.has(id))).toEqual([]);
-    } finally {
-      await org.emulator.close();
-    }
+    });
   });
 });
