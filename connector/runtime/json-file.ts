@@ -39,20 +39,62 @@ export async function readTextFile(path: string, role: FileRole): Promise<string
 }
 
 export function parseJsonText(text: string, path: string, role: FileRole): unknown {
+  // Editors on Windows save a byte-order mark that JSON.parse refuses and the operator cannot see.
+  const json = text.replace(/^\uFEFF/, '');
+  // An editor closed without saving leaves the file that `touch` made: say so, not "end of JSON input".
+  if (!json.trim()) throw new ConfigError(`The ${role} file ${path} holds nothing; ${EMPTY_FILE_FIX[role]}.`);
   try {
-    // Editors on Windows save a byte-order mark that JSON.parse refuses and the operator cannot see.
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
+    return JSON.parse(json);
   } catch (error) {
-    throw new ConfigError(`The ${role} file ${path} is not valid JSON; fix its syntax (${syntaxHint((error as Error).message)}).`);
+    throw new ConfigError(`The ${role} file ${path} is not valid JSON${whereInvalid(json, (error as Error).message)}.`);
   }
 }
 
+const EMPTY_FILE_FIX: Record<FileRole, string> = {
+  config: 'write the config into it, a JSON object with hostname and credentials',
+  catalog: "pass the configured catalog built from discover's output",
+  state: 'pass the state printed by an earlier read, or no --state to start over',
+};
+
+/** Above this size the text is not parsed again prefix by prefix to find where it breaks. */
+const LOCATE_LIMIT = 1024 * 1024;
+
 /**
- * Newer V8 versions quote a slice of the input in JSON syntax errors, and a config file holds the
- * client secret: keep only the position, never the quoted text.
+ * Where the text stops being JSON, as a line and a column an editor shows. Newer V8 versions quote
+ * a slice of the input in JSON syntax errors, and a config file holds the client secret: only the
+ * position is kept. V8's "Unexpected token" errors carry none, so it is found as the longest prefix
+ * that can still begin a JSON text.
  */
-function syntaxHint(message: string): string {
-  const position = /position (\d+)/.exec(message);
-  if (position) return `at character ${position[1]}`;
-  return message.includes('"') ? 'syntax error' : message;
+function whereInvalid(text: string, message: string): string {
+  const given = /position (\d+)/.exec(message);
+  const offset = given ? Number(given[1]) : text.length <= LOCATE_LIMIT ? longestOpenPrefix(text) : undefined;
+  if (offset === undefined) return '; fix its syntax';
+  if (!text.slice(offset).trim()) return ': it ends before the JSON does; close every {, [ and " it opens';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return ` at line ${line}, column ${column}; fix its syntax there`;
+}
+
+function longestOpenPrefix(text: string): number {
+  let open = 0;
+  let closed = text.length;
+  while (open < closed) {
+    const middle = Math.ceil((open + closed) / 2);
+    if (beginsJson(text.slice(0, middle))) open = middle;
+    else closed = middle - 1;
+  }
+  return open;
+}
+
+/** Whether more text could make this JSON: it parses, or fails only where it ends. */
+function beginsJson(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    return message.includes('end of JSON input') || (position !== null && Number(position[1]) >= prefix.length);
+  }
 }
