@@ -57,7 +57,7 @@ export type ReadAPI = "auto" | "rest" | "bulk";
 /**
  * How many connections the sync uses at once: one per stream read at the same time, and the rest for downloading a large Bulk job's results, or the parts of a large REST window, in parallel. Each stream keeps at most two requests in flight per connection, well inside Salesforce's concurrent request limits.
  */
-export type ConcurrentStreams = number;
+export type ConcurrentConnections = number;
 /**
  * Stop the sync cleanly, with its progress saved, once the org's rolling 24-hour API usage reaches this percentage of its daily allocation, leaving the rest for the org's other integrations.
  */
@@ -76,7 +76,7 @@ export interface SalesforceConfig {
   start_date?: StartDate;
   objects?: Objects;
   read_api?: ReadAPI;
-  num_workers?: ConcurrentStreams;
+  num_workers?: ConcurrentConnections;
   api_budget_percent?: APIBudget;
   formula_refresh_hours?: FormulaRefreshIntervalHours;
   [k: string]: unknown | undefined;

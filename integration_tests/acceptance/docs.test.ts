@@ -66,6 +66,12 @@ describe('docs/salesforce.md', () => {
     expect([...documented].sort()).toEqual(Object.keys(spec.connectionSpecification.properties).sort());
   });
 
+  it("gives each option the title Airbyte's form shows for it", () => {
+    const titles = tableUnder('Configuration reference').map((row) => [codeSpans(row[0])[0], row[1]]);
+    const properties = spec.connectionSpecification.properties as Record<string, { title: string }>;
+    expect(titles).toEqual(titles.map(([name]) => [name, properties[name].title]));
+  });
+
   it('lists the six streams with their key and cursor', () => {
     const rows = tableUnder('Supported streams');
     expect(rows.map((r) => r[0])).toEqual(spec.connectionSpecification.properties.objects.default);

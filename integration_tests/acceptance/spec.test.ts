@@ -132,6 +132,12 @@ describe.each(tests)('acceptance: spec $spec_path', ({ spec_path: specPath, conf
     expect(props.slice(0, 2).map(([name]) => name)).toEqual(['hostname', 'credentials']);
   });
 
+  it('names every pattern in words (pattern_descriptor), which the form shows where it would show the regular expression', () => {
+    const patterned = schemaNodes(spec.connectionSpecification).filter(({ schema }) => 'pattern' in schema);
+    expect(patterned.map(({ path }) => path)).toEqual(['/properties/hostname', '/properties/start_date']);
+    for (const { path, schema } of patterned) expect({ path, descriptor: typeof schema.pattern_descriptor }).toEqual({ path, descriptor: 'string' });
+  });
+
   it('links its documentation to the user guide (metadata.test.ts checks the image carries it there)', () => {
     expect(spec.documentationUrl).toMatch(/^file:\/\/\/.+\/docs\/salesforce\.md$/);
   });
