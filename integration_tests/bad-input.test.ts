@@ -56,7 +56,8 @@ describe('malformed configs', () => {
       /field 'hostname' uses http:\/\/, which is only allowed for a local emulator/,
     ],
     ['a bad start_date', { ...good, start_date: '2024-13-45' }, /field 'start_date' is not a valid/],
-    ['an api_budget_percent over 100', { ...good, api_budget_percent: 150 }, /field 'api_budget_percent' is invalid/],
+    ['an api_budget_percent over 100', { ...good, api_budget_percent: 150 }, /field 'api_budget_percent' must be at most 100; lower it\.$/],
+    ['a num_workers of 0', { ...good, num_workers: 0 }, /field 'num_workers' must be at least 1; raise it\.$/],
   ])('discover and read refuse %s with a config_error naming the field', async (_what, config, message) => {
     expectConfigError(await runConnector('discover', { config }), message);
     expectConfigError(await runConnector('read', { config, catalog }), message);

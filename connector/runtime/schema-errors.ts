@@ -16,6 +16,10 @@ export function describeSchemaError(role: string, error: ErrorObject): string {
       return `The ${role} field '${base}' is not a valid ${error.keyword === 'format' ? String(error.params.format) : 'value'}; use a form like 2024-01-01T00:00:00Z.`;
     case 'uniqueItems':
       return `The ${role} field '${base}' lists the same value twice; list each once.`;
+    case 'minimum':
+      return `The ${role} field '${base}' must be at least ${String(error.params.limit)}; raise it.`;
+    case 'maximum':
+      return `The ${role} field '${base}' must be at most ${String(error.params.limit)}; lower it.`;
     case 'minItems':
       return `The ${role} field '${base}' must not be empty; list at least one entry or leave the field out.`;
     default:
