@@ -87,6 +87,13 @@ describe('read when the org changed since discover', () => {
     expect(last).toMatch(/Account \d+ records\/\d+ calls/);
     expect(last).toMatch(/\d+ API calls and \d+ retries in all; the org has used \d+ of 15000 daily API requests/);
   });
+
+  it('says so at the end when the catalog selects no streams', async () => {
+    const org = await startTestOrg();
+    const result = await runConnector('read', { config: org.config, catalog: { streams: [] }, env: org.env });
+    expect(result.exitCode).toBe(0);
+    expect(result.logs.at(-1)!.log.message).toMatch(/^Read finished: the catalog selects no streams; 0 API calls and 0 retries in all/);
+  });
 });
 
 describe('read with bad input', () => {

@@ -121,12 +121,15 @@ export class SalesforceRead implements ReadSession {
 
   async finish(records: ReadonlyMap<string, number>): Promise<void> {
     const { client } = this;
-    const perStream = this.streams
-      .map(
-        (s) =>
-          `${s.name} ${records.get(s.name) ?? '-'} records/${client.callsByObject.get(s.name) ?? 0} calls/${client.retriesByObject.get(s.name) ?? 0} retries`,
-      )
-      .join(', ');
+    // A catalog that selects nothing is legal in the protocol; an empty list in the report would read as a bug.
+    const perStream = !this.streams.length
+      ? 'the catalog selects no streams'
+      : this.streams
+          .map(
+            (s) =>
+              `${s.name} ${records.get(s.name) ?? '-'} records/${client.callsByObject.get(s.name) ?? 0} calls/${client.retriesByObject.get(s.name) ?? 0} retries`,
+          )
+          .join(', ');
     const usage = client.orgUsage ? `; the org has used ${client.orgUsage.used} of ${client.orgUsage.max} daily API requests` : '';
     const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
     const inFlight = `; at most ${mib(client.budget.peak)} MiB of answers in flight (budget ${mib(client.budget.limit)} MiB)`;
