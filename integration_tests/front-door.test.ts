@@ -132,7 +132,7 @@ describe('resuming by hand', () => {
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual(expected);
       expect(run.stderr).toMatch(/skipped 1 of \d+ lines that are not JSON/);
-      expect(run.stderr).toMatch(/kept the last STATE of 3 stream\(s\)/);
+      expect(run.stderr).toMatch(/kept the last STATE of 3 streams out of \d+ lines of /);
     }
   });
 
@@ -165,6 +165,12 @@ describe('the state helper refuses', () => {
       'source-salesforce state: skipped 1 of 2 lines that are not JSON (a read stopped mid-line leaves one).\n' +
         'source-salesforce state: no STATE message in standard input (2 lines); pass the output of a read that delivered at least one page, or run the next read without --state.\n',
     );
+  });
+
+  it('a single line without a STATE, counting it as one line', async () => {
+    const run = await runHelper([], '{"type":"LOG","log":{"level":"INFO","message":"hi"}}\n');
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(/^source-salesforce state: no STATE message in standard input \(1 line\); /);
   });
 
   it.each([

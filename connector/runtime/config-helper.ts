@@ -8,7 +8,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { replacePrivateFile } from './private-file.js';
-import { readMessages, type LineCount } from './protocol-lines.js';
+import { counted, readMessages, type LineCount } from './protocol-lines.js';
 
 export interface ConfigHelperIo {
   stdin: Readable & { isTTY?: boolean };
@@ -54,7 +54,7 @@ export async function runConfigHelper(argv: readonly string[], io: ConfigHelperI
   const { lines, skipped } = count;
   if (skipped > 0) say(`skipped ${skipped} of ${lines} lines that are not JSON (a command stopped mid-line leaves one).`);
   if (!newest) {
-    say(`no CONTROL message with a config in standard input (${lines} lines), so ${file} is left as it was: it is still the config to use.`);
+    say(`no CONTROL message with a config in standard input (${counted(lines, 'line')}), so ${file} is left as it was: it is still the config to use.`);
     return 0;
   }
   try {

@@ -14,6 +14,9 @@ export interface LineCount {
   skipped: number;
 }
 
+/** "1 line", "2 lines": the helpers' counts, read by people. */
+export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** Hands each JSON line of `input` to `take`, in order. */
 export async function readMessages(input: Readable, take: (message: unknown) => void): Promise<LineCount> {
   const count: LineCount = { lines: 0, skipped: 0 };

@@ -9,7 +9,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { LatestStates } from './latest-states.js';
-import { readMessages, type LineCount } from './protocol-lines.js';
+import { counted, readMessages, type LineCount } from './protocol-lines.js';
 
 export interface HelperStreams {
   stdin: Readable & { isTTY?: boolean };
@@ -44,11 +44,13 @@ export async function runStateHelper(argv: readonly string[], io: HelperStreams)
   const { lines, skipped } = count;
   if (skipped > 0) say(`skipped ${skipped} of ${lines} lines that are not JSON (a read stopped mid-line leaves one).`);
   if (latest.size === 0) {
-    say(`no STATE message in ${source} (${lines} lines); pass the output of a read that delivered at least one page, or run the next read without --state.`);
+    say(
+      `no STATE message in ${source} (${counted(lines, 'line')}); pass the output of a read that delivered at least one page, or run the next read without --state.`,
+    );
     return 1;
   }
   await new Promise<void>((resolve, reject) => io.stdout.write(JSON.stringify(latest.states()) + '\n', (error) => (error ? reject(error) : resolve())));
-  say(`kept the last STATE of ${latest.size} stream(s) out of ${lines} lines of ${source}.`);
+  say(`kept the last STATE of ${counted(latest.size, 'stream')} out of ${counted(lines, 'line')} of ${source}.`);
   return 0;
 }
 
