@@ -26,6 +26,26 @@ describe('malformed configs', () => {
     ['not JSON', '{"hostname": ', /config file .*config\.json is not valid JSON/],
     ['an array', '[]', /config file .* must hold a JSON object/],
     [
+      'the catalog passed as the config',
+      catalog,
+      /config file .* is a catalog \(it lists streams\), not a config; pass the config with --config: .*, and the catalog with --catalog\.$/,
+    ],
+    [
+      "spec's output saved as the config",
+      { type: 'SPEC', spec: {} },
+      /config file .* holds an Airbyte SPEC message, not a config; pass the config with --config/,
+    ],
+    [
+      'an object without one config field',
+      { host: 'acme.my.salesforce.com' },
+      /config file .* has none of the fields of a config; pass the config with --config/,
+    ],
+    [
+      'a hostname without credentials',
+      { hostname: 'acme.my.salesforce.com' },
+      /config file .* field 'credentials' is missing; add the login flow and its fields, such as \{"auth_type": "client_credentials"/,
+    ],
+    [
       'a missing client_secret',
       { hostname: 'acme.my.salesforce.com', client_id: 'x' },
       /config file .* field 'client_secret' is missing, but auth_type client_credentials needs it/,

@@ -75,6 +75,12 @@ export function readCredentials(raw: Json, branches: Record<LoginFlow, Branch>, 
   if (nested && !isObject(raw.credentials)) {
     fail(`The field 'credentials' must be an object holding auth_type (one of ${FLOWS.map((f) => `"${f}"`).join(', ')}) and that flow's fields.`);
   }
+  if (!nested && !FLAT_LOGIN_FIELDS.some((field) => raw[field] !== undefined)) {
+    // Asking for the flat client_id here would point a new config at the shape of earlier versions.
+    fail(
+      `The field 'credentials' is missing; add the login flow and its fields, such as {"auth_type": "client_credentials", "client_id": "<Consumer Key>", "client_secret": "<Consumer Secret>"}.`,
+    );
+  }
   const given: Json = nested ? (raw.credentials as Json) : pickLoginFields(raw);
   const warnings: string[] = [];
   if (nested) {

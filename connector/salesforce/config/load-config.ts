@@ -76,6 +76,8 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
   const given = raw as Record<string, unknown>;
   const { spec, validate, branches } = specValidator();
   const properties = spec.properties as Record<string, Record<string, unknown>>;
+  const known = [...Object.keys(properties), ...FLAT_LOGIN_FIELDS];
+  if (!Object.keys(given).some((key) => known.includes(key))) throw new ConfigError(notAConfig(role, given));
   const fail = (message: string): never => {
     throw new ConfigError(message.replace(/^The field /, `The ${role} field `));
   };
@@ -107,10 +109,7 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     stored: structuredClone(credentials.migrated ?? given),
     migrated: credentials.migrated,
     credentials,
-    warnings: [
-      ...unknownFields(given, [...Object.keys(properties), ...FLAT_LOGIN_FIELDS], role),
-      ...credentials.warnings.map((warning) => warning.replace(/^The config /, `The ${role} `)),
-    ],
+    warnings: [...unknownFields(given, known, role), ...credentials.warnings.map((warning) => warning.replace(/^The config /, `The ${role} `))],
     startDate,
     objects: config.objects ? [...config.objects] : [...DEFAULTS.objects],
     // ajv filled in the spec's defaults (useDefaults), so these are always set here.
@@ -119,6 +118,18 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     apiBudgetPercent: config.api_budget_percent ?? DEFAULTS.apiBudgetPercent,
     formulaRefreshHours: config.formula_refresh_hours,
   };
+}
+
+/**
+ * A file without one field of a config is most often another file named as --config (the catalog
+ * and the config swapped, or a command's output saved as the config), which asking for client_id
+ * would hide.
+ */
+function notAConfig(role: string, given: Record<string, unknown>): string {
+  const fix = 'pass the config with --config: a JSON object with hostname and credentials';
+  if (Array.isArray(given.streams)) return `The ${role} is a catalog (it lists streams), not a config; ${fix}, and the catalog with --catalog.`;
+  if (typeof given.type === 'string') return `The ${role} holds an Airbyte ${given.type} message, not a config; ${fix}.`;
+  return `The ${role} has none of the fields of a config; ${fix}.`;
 }
 
 function schemaProblem(role: string, error: ErrorObject, hostname: unknown): string {
