@@ -103,6 +103,18 @@ describe('read with bad input', () => {
   it.each([
     ['a catalog that is not JSON', '{"streams": [', undefined, /catalog file .* is not valid JSON/],
     [
+      'the config given as the catalog',
+      config,
+      undefined,
+      /catalog file .* is no configured catalog \(it has no 'streams': the config or a state given as --catalog\?\)/,
+    ],
+    [
+      'a state given as the catalog',
+      [{ type: 'STREAM', stream: { stream_descriptor: { name: 'Account' }, stream_state: {} } }],
+      undefined,
+      /is no configured catalog/,
+    ],
+    [
       "discover's output (its CATALOG line) instead of a configured catalog",
       { type: 'CATALOG', catalog: { streams: [stream] } },
       undefined,

@@ -70,6 +70,12 @@ export function resolveCatalog(raw: unknown, path: string, offer: StreamOffer): 
   const role = `catalog file ${path}`;
   // The most common first mistake: passing what discover printed (the CATALOG message, or the catalog inside it).
   if (isCatalogMessage(raw) || isDiscoveredCatalog(raw)) throw discoverOutputError(path);
+  // Another file given as --catalog (the config, with --config and --catalog swapped; a state), which "add streams" would not fix.
+  if (!isObject(raw) || !('streams' in raw)) {
+    throw new ConfigError(
+      `The ${role} is no configured catalog (it has no 'streams': the config or a state given as --catalog?); pass the configured catalog built from discover's output.`,
+    );
+  }
   compiledShape ??= createAjv().compile(CATALOG_SHAPE);
   const validate = compiledShape;
   if (!validate(raw)) throw new ConfigError(describeSchemaError(role, validate.errors![0]));
