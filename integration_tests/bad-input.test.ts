@@ -94,6 +94,12 @@ describe('malformed states', () => {
     ['an unknown stream', [{ type: 'STREAM', stream: { stream_descriptor: { name: 'Invoice' }, stream_state: {} } }], /names the unknown stream 'Invoice'/],
     ['a state without descriptor', [{ type: 'STREAM', stream: { stream_state: {} } }], /without stream\.stream_descriptor/],
     ['a number', '42', /must hold a JSON array of state messages/],
+    [
+      'the config given as the state',
+      good,
+      /state file .* is no state \('hostname' holds no stream's state: the config or the catalog given as --state\?\); pass the state/,
+    ],
+    ['the catalog given as the state', catalog, /state file .* is no state \('streams' holds no stream's state/],
   ])('read refuses %s', async (_what, state, message) => {
     expectConfigError(await runConnector('read', { config: good, catalog, state }), message);
   });

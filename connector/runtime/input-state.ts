@@ -58,7 +58,13 @@ export function parseStateInput(raw: unknown, path: string, known: readonly stri
     }
   } else if (isObject(raw)) {
     if ('type' in raw || 'stream' in raw || 'global' in raw) fromMessage(raw);
-    else for (const [name, state] of Object.entries(raw)) put(name, state); // legacy bare map
+    else {
+      // A legacy bare map holds one object per stream; a config or a catalog given as --state would
+      // otherwise be refused for naming the unknown stream 'hostname'.
+      const notState = Object.keys(raw).find((key) => raw[key] !== null && !isObject(raw[key]));
+      if (notState !== undefined) fail(`is no state ('${notState}' holds no stream's state: the config or the catalog given as --state?)`);
+      for (const [name, state] of Object.entries(raw)) put(name, state); // legacy bare map
+    }
   } else {
     fail('must hold a JSON array of state messages');
   }
