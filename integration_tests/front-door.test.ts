@@ -77,7 +77,13 @@ describe('usage', () => {
 describe('wrong command lines', () => {
   it.each([
     [['write'], /^Unknown command 'write'; the commands are spec, check, discover and read \(--help explains them\)\.$/],
-    [['check', '--verbose'], /^Unknown argument '--verbose' for check\.$/],
+    [['check', '--verbose'], /^Unknown argument '--verbose' for check; check takes --config FILE\.$/],
+    [['check', 'config.json'], /^Unknown argument 'config\.json' for check; check takes --config FILE, so write --config config\.json\.$/],
+    [
+      ['read', '--config', 'c.json', 'catalog.json'],
+      /^Unknown argument 'catalog\.json' for read; read takes --config FILE --catalog FILE \[--state FILE\], so write --catalog catalog\.json\.$/,
+    ],
+    [['spec', '--config', 'c.json', 'x'], /^Unknown argument 'x' for spec; spec takes no options\.$/],
     [['read', '--config', 'c.json'], /^The read command needs --catalog FILE\.$/],
   ])('%j is one config_error TRACE without a stack, and a non-zero exit', async (args, message) => {
     const run = await runCommandLine(args);

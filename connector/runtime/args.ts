@@ -17,6 +17,12 @@ const REQUIRED: Record<Command, readonly ('config' | 'catalog')[]> = {
   discover: ['config'],
   read: ['config', 'catalog'],
 };
+const TAKES: Record<Command, string> = {
+  spec: 'no options',
+  check: '--config FILE',
+  discover: '--config FILE',
+  read: '--config FILE --catalog FILE [--state FILE]',
+};
 const USAGE = 'usage: source-salesforce spec | check --config FILE | discover --config FILE | read --config FILE --catalog FILE [--state FILE]';
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -30,7 +36,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const match = /^--(config|catalog|state)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new ConfigError(`Unknown argument '${arg}' for ${command}.`, { internalMessage: USAGE });
+    if (!match) throw new ConfigError(unknownArgument(parsed, arg), { internalMessage: USAGE });
     const value = match[2] ?? rest[++i];
     if (!value) throw new ConfigError(`The argument --${match[1]} needs a file path.`, { internalMessage: USAGE });
     parsed[match[1] as 'config' | 'catalog' | 'state'] = value;
@@ -39,4 +45,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (!parsed[name]) throw new ConfigError(`The ${command} command needs --${name} FILE.`, { internalMessage: USAGE });
   }
   return parsed;
+}
+
+/** A bare path is most often a file whose option was left out: name the option it is likely for. */
+function unknownArgument(parsed: ParsedArgs, arg: string): string {
+  const { command } = parsed;
+  const missing = arg.startsWith('-') ? undefined : REQUIRED[command].find((name) => !parsed[name]);
+  const fix = missing ? `, so write --${missing} ${arg}` : '';
+  return `Unknown argument '${arg}' for ${command}; ${command} takes ${TAKES[command]}${fix}.`;
 }
