@@ -61,8 +61,13 @@ describe('malformed configs', () => {
       /config file .* field 'username' is missing, but auth_type jwt_bearer needs it/,
     ],
     ['an unknown auth_type', { ...good, auth_type: 'password' }, /field 'auth_type' must be one of "client_credentials"/],
-    ['a wrong-typed client_id', { ...good, client_id: 42 }, /field 'client_id' must be of type string/],
-    ['a wrong-typed num_workers', { ...good, num_workers: 'many' }, /field 'num_workers' must be of type integer/],
+    ['a wrong-typed client_id', { ...good, client_id: 42 }, /field 'client_id' must be of type string; write it in double quotes\.$/],
+    ['a num_workers in quotes', { ...good, num_workers: '6' }, /field 'num_workers' must be of type integer; write a whole number, without quotes\.$/],
+    [
+      'a single object name for objects',
+      { ...good, objects: 'Account' },
+      /field 'objects' must be of type array; write a list in square brackets, such as \["Account", "Contact"\]\.$/,
+    ],
     [
       'an object name that is no API name',
       { ...good, objects: ['Account', 'Invoice Report'] },
