@@ -193,7 +193,7 @@ describe('the state helper refuses', () => {
   it('a file it cannot read (exit 1)', async () => {
     const run = await runHelper(['--from', path.join(dir, 'missing.jsonl')]);
     expect(run).toMatchObject({ code: 1, stdout: '' });
-    expect(run.stderr).toMatch(/^source-salesforce state: cannot read .*missing\.jsonl \(ENOENT\)/);
+    expect(run.stderr).toMatch(/^source-salesforce state: .*missing\.jsonl does not exist; use: /);
   });
 });
 
@@ -218,6 +218,15 @@ describe('the config helper', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^source-salesforce config: skipped 1 of 2 lines that are not JSON \(a command stopped mid-line leaves one\)\.\n/);
     expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual({ ...OLD, refresh_token: 'whole' });
+  });
+
+  it('without a CONTROL message, says when FILE does not exist (a mistyped path), and exits 1', async () => {
+    const target = path.join(dir, 'no-such-config.json');
+    const run = await runConfigHelperOn(['--config', target], log('done') + '\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `source-salesforce config: no CONTROL message with a config in standard input (1 line), and ${target} does not exist: name the config file the command ran with.\n`,
+    );
   });
 
   // A missing --config, through a process, is in config-helper.process.test.ts.

@@ -4,9 +4,11 @@
  * whole config the next command needs, and the old one no longer works. This reads that output on
  * standard input and saves the config of its newest CONTROL message as FILE, replaced whole and
  * readable by its owner only (private-file.ts). Output without one leaves FILE as it was: the
- * config it holds is still the one to use. Talks to people on stderr in sentences.
+ * config it holds is still the one to use (a FILE that does not exist is a mistyped path, and an error). Talks to people on stderr in sentences.
  */
+import { access } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
+import { pathProblem } from './json-file.js';
 import { replacePrivateFile } from './private-file.js';
 import { counted, readMessages, type LineCount } from './protocol-lines.js';
 
@@ -54,6 +56,17 @@ export async function runConfigHelper(argv: readonly string[], io: ConfigHelperI
   const { lines, skipped } = count;
   if (skipped > 0) say(`skipped ${skipped} of ${lines} lines that are not JSON (a command stopped mid-line leaves one).`);
   if (!newest) {
+    const missing = await access(file).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    if (missing) {
+      // "left as it was" would send a mistyped path on to the next command.
+      say(
+        `no CONTROL message with a config in standard input (${counted(lines, 'line')}), and ${file} ${pathProblem(missing)}: name the config file the command ran with.`,
+      );
+      return 1;
+    }
     say(`no CONTROL message with a config in standard input (${counted(lines, 'line')}), so ${file} is left as it was: it is still the config to use.`);
     return 0;
   }

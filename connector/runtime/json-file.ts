@@ -4,13 +4,21 @@ import { ConfigError } from './errors.js';
 
 export type FileRole = 'config' | 'catalog' | 'state';
 
+/** Why a path could not be read, in words a person acts on: "does not exist", "is a directory". */
+export function pathProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
+  return code ? `cannot be read (${code})` : 'cannot be read';
+}
+
 /** The error for a file named on the command line that cannot be read (missing, unreadable, a directory). */
 export function unreadableFileError(path: string, role: FileRole, error: unknown): ConfigError {
   const code = (error as NodeJS.ErrnoException).code;
   const internalMessage = String(error);
   if (code === 'EACCES' || code === 'EPERM') return permissionError(path, role, internalMessage);
-  const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
-  return new ConfigError(`The ${role} file ${path} ${why}; pass the right path with --${role}.`, { internalMessage });
+  return new ConfigError(`The ${role} file ${path} ${pathProblem(error)}; pass the right path with --${role}.`, { internalMessage });
 }
 
 /**

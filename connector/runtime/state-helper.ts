@@ -8,6 +8,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { pathProblem } from './json-file.js';
 import { LatestStates } from './latest-states.js';
 import { counted, readMessages, type LineCount } from './protocol-lines.js';
 
@@ -38,7 +39,7 @@ export async function runStateHelper(argv: readonly string[], io: HelperStreams)
     const input = from === undefined ? io.stdin : createReadStream(from, { encoding: 'utf8' });
     count = await readMessages(input, (message) => latest.add(message));
   } catch (error) {
-    say(`cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ${HOW}.`);
+    say(`${source} ${pathProblem(error)}; ${HOW}.`);
     return 1;
   }
   const { lines, skipped } = count;
