@@ -126,6 +126,17 @@ describe('resolveConfig', () => {
     expect(resolveConfig(base, 'c.json').warnings).toEqual([]);
   });
 
+  it('warns that a start_date in the future reads nothing, and keeps it', () => {
+    const future = new Date(Date.now() + 3 * 24 * 60 * 60 * 1000).toISOString();
+    const config = resolveConfig({ ...base, start_date: future }, 'c.json');
+    expect(config.startDate).toBe(future);
+    expect(config.warnings).toEqual([
+      `The config file c.json field 'start_date' (${future}) is in the future, so no record is read until then; set a past date-time, or leave it out for the whole history.`,
+    ]);
+    // Within a day ahead (another time zone's midnight, say) says nothing.
+    expect(resolveConfig({ ...base, start_date: new Date(Date.now() + 60 * 60 * 1000).toISOString() }, 'c.json').warnings).toEqual([]);
+  });
+
   it('uses credentials, and says so, when the config also holds flat login fields', () => {
     const config = resolveConfig({ ...base, client_id: 'old-id', client_secret: 'old-secret' }, 'c.json');
     expect(config.auth).toMatchObject({ clientId: 'id', clientSecret: 'secret-value' });

@@ -18,6 +18,8 @@ import { closestNames } from './closest-names.js';
 import { readJsonFile } from '../../runtime/json-file.js';
 import { describeSchemaError } from '../../runtime/schema-errors.js';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 // Salesforce API names: a letter, then letters, digits and underscores (Invoice__c, ns__Thing__c).
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -94,6 +96,13 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     if (Number.isNaN(ms)) throw new ConfigError(`The ${role} field 'start_date' is not a valid date-time; use a form like 2024-01-01T00:00:00Z.`);
     startDate = new Date(ms).toISOString();
   }
+  // A mistyped year (2204) reads nothing, with every stream COMPLETE: a day's slack spares time zones.
+  const futureStart =
+    startDate && Date.parse(startDate) > Date.now() + DAY_MS
+      ? [
+          `The ${role} field 'start_date' (${startDate}) is in the future, so no record is read until then; set a past date-time, or leave it out for the whole history.`,
+        ]
+      : [];
   if (config.objects && config.objects.length > 1 && config.objects.includes(EVERY_OBJECT)) {
     throw new ConfigError(`The ${role} field 'objects' mixes "*" with object names; use ["*"] alone for every object, or list the names.`);
   }
@@ -109,7 +118,7 @@ export function resolveConfig(raw: unknown, path = 'config'): ResolvedConfig {
     stored: structuredClone(credentials.migrated ?? given),
     migrated: credentials.migrated,
     credentials,
-    warnings: [...unknownFields(given, known, role), ...credentials.warnings.map((warning) => warning.replace(/^The config /, `The ${role} `))],
+    warnings: [...unknownFields(given, known, role), ...credentials.warnings.map((warning) => warning.replace(/^The config /, `The ${role} `)), ...futureStart],
     startDate,
     objects: config.objects ? [...config.objects] : [...DEFAULTS.objects],
     // ajv filled in the spec's defaults (useDefaults), so these are always set here.
