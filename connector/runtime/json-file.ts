@@ -29,7 +29,7 @@ function permissionError(path: string, role: FileRole, internalMessage: string):
   const uid = process.getuid?.();
   const who = uid === undefined ? 'this process' : `this process (uid ${uid})`;
   return new ConfigError(
-    `The ${role} file ${path} cannot be read by ${who}: permission denied; let that user read it (chmod 644 ${path}, keeping it in a folder only you can open; the image runs as uid 10001) or run the connector as the file's owner (docker run --user).`,
+    `The ${role} file ${path} cannot be read by ${who}: permission denied; let that user read it (chmod 644 the file, on the host if a container mounts it, keeping it in a folder only you can open; the image runs as uid 10001) or run the connector as the file's owner (docker run --user).`,
     { internalMessage },
   );
 }

@@ -78,7 +78,7 @@ realwireSuite('realwire: recorded error answers', () => {
       { token: tokenRefusal('refresh_error_response.json') },
       { auth_type: 'refresh_token', refresh_token: 'replay-refresh-token' },
     );
-    expect(failedCheck(result)).toMatch(/^Salesforce no longer accepts the refresh_token \(expired access\/refresh token\)/);
+    expect(failedCheck(result)).toMatch(/^Salesforce no longer accepts the refresh_token, saying "expired access\/refresh token":/);
   });
 
   it('a session refused on every call (401 INVALID_SESSION_ID) is a config error about the user, after a fresh token', async () => {

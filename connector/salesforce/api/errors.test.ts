@@ -52,7 +52,7 @@ describe('classifyOAuthError', () => {
   it.each([
     ['client_credentials', 'invalid_client_id', /this client_id \(credentials\.client_id\);/],
     ['client_credentials', 'invalid_client', /client_secret for this client_id \(credentials\.client_secret\);/],
-    ['refresh_token', 'invalid_grant', /refresh_token \(credentials\.refresh_token\) \(expired/],
+    ['refresh_token', 'invalid_grant', /refresh_token \(credentials\.refresh_token\), saying "expired/],
     ['jwt_bearer', 'unsupported_grant_type', /certificate of credentials\.private_key,/],
     ['refresh_token', 'invalid_request', /check credentials\.client_id and/],
   ] as [LoginFlow, string, RegExp][])('names the %s field of a config in the credentials shape by its path (%s)', (flow, error, message) => {

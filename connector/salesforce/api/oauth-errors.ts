@@ -75,10 +75,10 @@ function clientCredentials(code: string, description: string, request: TokenRequ
   return undefined;
 }
 
-function refreshToken(code: string, description: string, request: TokenRequestFacts): string | undefined {
+function refreshToken(code: string, description: string, request: TokenRequestFacts, said: string): string | undefined {
   if (code === 'invalid_grant' && (description.includes('expired') || description.includes('revoked'))) {
     return (
-      `Salesforce no longer accepts the refresh_token${asideOf(request, 'refresh_token')} (expired access/refresh token): it was revoked, expired under the app's Refresh Token Policy, ` +
+      `Salesforce no longer accepts the refresh_token${asideOf(request, 'refresh_token')}, saying "${said}": it was revoked, expired under the app's Refresh Token Policy, ` +
       'or replaced by rotation in a run whose CONTROL message with the new token was not saved; use the config of that last CONTROL message, ' +
       'or authorize the source again to get a new refresh token (and set the app\'s Refresh Token Policy to "Refresh token is valid until revoked", ' +
       'or turn rotation off where the platform cannot store changed configs).'
@@ -150,7 +150,7 @@ export function classifyOAuthError(status: number, body: OAuthErrorBody, request
     (request.flow === 'client_credentials'
       ? clientCredentials(code, description, request, said)
       : request.flow === 'refresh_token'
-        ? refreshToken(code, description, request)
+        ? refreshToken(code, description, request, said)
         : jwtBearer(code, description, request, clockSkewMs));
   if (specific) return new ConfigError(specific, { internalMessage });
   if (code === 'invalid_grant') {
