@@ -67,10 +67,11 @@ describe('check', () => {
     expect(passed.connectionStatus!.connectionStatus.status).toBe('SUCCEEDED');
   });
 
-  it('fails when field-level security hides the cursor, naming the field', async () => {
-    const result = await check({ hiddenFields: { Lead: ['SystemModstamp'] } });
+  it('fails when field-level security hides the cursor, naming the field on every object it hides', async () => {
+    const result = await check({ hiddenFields: { Lead: ['SystemModstamp'], Case: ['SystemModstamp'] } });
     expect(result.connectionStatus!.connectionStatus.status).toBe('FAILED');
     expect(result.connectionStatus!.connectionStatus.message).toMatch(/Lead\.SystemModstamp.*field-level security/);
+    expect(result.connectionStatus!.connectionStatus.message).toMatch(/Case\.SystemModstamp.*field-level security/);
   });
 
   it('warns about hidden standard fields without failing', async () => {

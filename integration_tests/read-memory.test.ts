@@ -19,19 +19,17 @@ const COUNTS = { ...RECORDS, Lead: 0, Opportunity: 0, Case: 0, User: 3 };
  * Descriptions and budget scaled down together from the 6,000 characters and 6 MiB of a real wide org:
  * a page that fills a third of the budget still holds more than Salesforce's smallest page (200 records).
  * The records are wide by their text alone: a few fields beside it (FIELDS), not the object's fifty,
- * whose per-field work cost more than the bytes. Pages of a megabyte: with half-megabyte ones, a
- * buffer handed back before its records were written went unnoticed even more often.
+ * whose per-field work cost more than the bytes.
  */
 const LONG_TEXT = 3000;
 const BUDGET = 3 * 1024 * 1024;
 const FIELDS = ['Id', 'Name', 'LastName', 'Description', 'SystemModstamp', 'CreatedDate'];
 /**
- * How long the small read's reader takes over each write. Long enough that the page asked for ahead
- * is answered and sliced while the page before it is still being written, so a buffer handed back
- * before its records were written is always used again under them: at 2 ms this was caught in
- * none of four runs, at 5 ms in two of three, at 10 ms and above in every run.
+ * Turns of the event loop with no request arriving and none being answered after which the
+ * connector counts as waiting on its output alone: an answer handed to the OS reaches the connector,
+ * and is sliced, within a turn or two.
  */
-const TAKE_MS = 20;
+const QUIET_TURNS = 10;
 
 let org: TestOrg;
 let catalog: Message;
@@ -59,15 +57,36 @@ beforeAll(async () => {
   ({ org, catalog: discovered } = await startDiscoveredOrg({ counts: COUNTS, longTextChars: LONG_TEXT, https: false, gzip: false }));
   catalog = { streams: discovered.streams.filter((s: Message) => OBJECTS.includes(s.stream.name)).map(withFields) };
   const config = { ...org.config, objects: OBJECTS, read_api: 'rest', num_workers: 12 };
-  small = await runConnector('read', { config, catalog, env: { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(BUDGET) }, slowReader: TAKE_MS });
+  small = await runConnector('read', {
+    config,
+    catalog,
+    env: { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(BUDGET) },
+    slowReader: whenConnectorWaits,
+  });
   roomy = await runConnector('read', { config, catalog, env: { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(2 * BUDGET) } });
   bulk = await runConnector('read', {
     config: { ...config, read_api: 'bulk' },
     catalog,
     env: { ...org.env, SOURCE_SALESFORCE_MAX_BYTES_IN_FLIGHT: String(BUDGET) },
+    slowReader: whenConnectorWaits,
   });
 });
 afterAll(() => org.emulator.close());
+
+/**
+ * The small and Bulk reads' reader takes each write only once the connector can do nothing but wait
+ * for it: every page asked for ahead has been answered and sliced by then, into a buffer handed back
+ * too early if one was, whatever the machine's speed.
+ */
+async function whenConnectorWaits(): Promise<void> {
+  let seen = -1;
+  for (let quiet = 0; quiet < QUIET_TURNS;) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const calls = org.emulator.requests.length;
+    quiet = calls === seen && org.emulator.answering === 0 ? quiet + 1 : 0;
+    seen = calls;
+  }
+}
 
 describe('a read of wide records under a small budget of bytes in flight', () => {
   it('delivers the same records as a read with twice the budget', () => {

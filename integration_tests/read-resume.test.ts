@@ -99,6 +99,24 @@ describe('Bulk jobs that never finish', () => {
   });
 });
 
+describe('Bulk jobs someone aborts', () => {
+  it('gives up on an aborted job at its first poll and reads its window through REST', async () => {
+    const org = await startOrg({ ...PLAIN, counts: { ...UNREAD, Account: 40, Contact: 0 }, bulkFailures: { abortAll: true } });
+    try {
+      const config = { ...org.config, read_api: 'bulk' };
+      const catalog = await catalogOf(org, 'incremental', ['Account']);
+      // A bound of seconds, not the default hour: a job polled until then would say it was still Aborted.
+      const env = { ...org.env, SOURCE_SALESFORCE_BULK_JOB_MAX_WAIT_MS: '2000', SOURCE_SALESFORCE_BULK_MIN_WINDOW_MS: String(10_000 * DAY) };
+      const read = await runConnector('read', { config, catalog, env });
+      expect(read.exitCode).toBe(0);
+      expect(read.logs.some((l) => /Bulk job \w+ ended Aborted.*reading it through REST instead/.test(l.log.message))).toBe(true);
+      expect(idsOf(read.recordsOf('Account')).sort()).toEqual(idsOf(org.emulator.records('Account', { includeDeleted: true })).sort());
+    } finally {
+      await org.emulator.close();
+    }
+  });
+});
+
 describe('kills', () => {
   const PAGE = 20;
   let org: TestOrg;

@@ -56,6 +56,8 @@ export interface BulkOptions {
 export interface BulkFailureModes {
   widerThanMs?: number;
   orderByOverRows?: number;
+  /** every job ends Aborted instead, as when someone aborts it in Setup */
+  abortAll?: boolean;
 }
 
 type State = 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Aborted' | 'Failed';
@@ -180,7 +182,7 @@ export class BulkJobs {
     const job = this.get(id);
     if (!dry && (job.state === 'UploadComplete' || job.state === 'InProgress')) {
       job.polls++;
-      job.state = job.polls > this.options.pollsBeforeComplete ? (job.failure ? 'Failed' : 'JobComplete') : 'InProgress';
+      job.state = job.polls > this.options.pollsBeforeComplete ? this.endState(job) : 'InProgress';
       if (job.state === 'Failed') this.failed++;
       job.systemModstamp = formatDateTime(this.store.clock.now());
     }
@@ -287,6 +289,11 @@ export class BulkJobs {
     const job = this.jobs.get(id);
     if (!job) throw notFound();
     return job;
+  }
+
+  private endState(job: Job): State {
+    if (this.options.failures?.abortAll) return 'Aborted';
+    return job.failure ? 'Failed' : 'JobComplete';
   }
 
   private failureOf(result: QueryResult, ordered: boolean): string | undefined {

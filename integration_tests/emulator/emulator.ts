@@ -131,6 +131,8 @@ export interface Emulator {
   close(): Promise<void>;
   // Failure injection, beyond the connector's contract.
   readonly bulkJobsCreated: number;
+  /** requests of any kind being answered now (their answer not yet all handed to the OS) */
+  readonly answering: number;
   /** the most Bulk result downloads answered at once */
   readonly bulkDownloadsPeak: number;
   /** the most REST query pages answered at once */
@@ -259,6 +261,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     misbehaviours,
     tcp,
     gzip: opts.gzip ?? true,
+    answering: 0,
     downloads: { now: 0, peak: 0 },
     queries: { now: 0, peak: 0 },
     recordQueries: { now: 0, peak: 0 },
@@ -355,6 +358,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     get bulkJobsCreated() {
       return bulk.created;
+    },
+    get answering() {
+      return state.answering;
     },
     get bulkDownloadsPeak() {
       return state.downloads.peak;

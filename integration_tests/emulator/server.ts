@@ -75,6 +75,8 @@ export interface ServerState {
   linkBytes: () => number;
   /** Bulk result downloads being answered now, and the most at once */
   downloads: { now: number; peak: number };
+  /** requests of any kind being answered now: their answer not yet all handed to the OS */
+  answering: number;
   /** REST query pages (query, queryAll, next pages) being answered at once */
   queries: { now: number; peak: number };
   /** the same, for queries that read records (COUNT() probes left out) */
@@ -91,6 +93,8 @@ export function createRequestHandler(state: ServerState): (req: IncomingMessage,
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams.get('q'), status: 0 };
     state.requests.push(entry);
+    state.answering++;
+    res.once('close', () => state.answering--);
     // Node would date the answer by this machine's clock; the org dates it by its own.
     res.sendDate = false;
     const date = dateHeaderValue(state.dateHeader, state.clock);

@@ -38,9 +38,9 @@ export interface RunInput {
   /**
    * A reader that takes each write on a later turn of the event loop, as a pipe to a busy platform
    * does: the connector then waits for 'drain', and a buffer it used again before a write was taken
-   * would show in the output.
+   * would show in the output. A function: each write is taken once the promise it returns resolves.
    */
-  slowReader?: boolean | number;
+  slowReader?: boolean | number | (() => Promise<void>);
 }
 
 export interface ProcessRunInput extends RunInput {

@@ -20,8 +20,11 @@ export class MemoryOutput extends Writable {
   /** bytes written that are not UTF-8 (a decoder would hide them, as U+FFFD) */
   private notUtf8?: Buffer;
 
-  /** `slow`: each write is taken that many milliseconds later (2 when true) */
-  constructor(private readonly slow: boolean | number = false) {
+  /**
+   * `slow`: each write is taken that many milliseconds later (2 when true), or once the promise the
+   * function returns resolves (a test's own moment, not a duration)
+   */
+  constructor(private readonly slow: boolean | number | (() => Promise<void>) = false) {
     super({ decodeStrings: false, highWaterMark: slow ? 16 * 1024 : 2 ** 30 });
   }
 
@@ -32,7 +35,8 @@ export class MemoryOutput extends Writable {
       else this.takeText(chunk);
       done();
     };
-    if (this.slow) setTimeout(take, this.slow === true ? 2 : this.slow);
+    if (typeof this.slow === 'function') void this.slow().then(take);
+    else if (this.slow) setTimeout(take, this.slow === true ? 2 : this.slow);
     else take();
   }
 

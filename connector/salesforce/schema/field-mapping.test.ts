@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DescribeField } from '../api/types.js';
-import { fieldSchema, streamSchema } from './field-mapping.js';
+import { FORMULA_DESCRIPTION, fieldSchema, streamSchema } from './field-mapping.js';
 
 const f = (name: string, type: string): DescribeField => ({ name, type });
 
@@ -40,5 +40,12 @@ describe('field mapping', () => {
     const schema = streamSchema({ name: 'Account', fields: [f('Id', 'id'), f('Logo__c', 'base64'), f('Tier__c', 'picklist')] });
     expect(Object.keys(schema.properties as object)).toEqual(['Id', 'Tier__c']);
     expect(schema.additionalProperties).toBe(true);
+  });
+
+  it('tells formula fields apart in the schema: their values change without the cursor moving', () => {
+    const schema = streamSchema({ name: 'Account', fields: [f('Name', 'string'), { ...f('Score__c', 'double'), calculated: true }] });
+    const properties = schema.properties as Record<string, Record<string, unknown>>;
+    expect(properties.Score__c).toEqual({ type: ['null', 'number'], description: FORMULA_DESCRIPTION });
+    expect(properties.Name.description).toBeUndefined();
   });
 });
