@@ -131,6 +131,22 @@ describe('hard deletes', () => {
     expect(calls.filter((c) => c.status === 200).length).toBeGreaterThan(1);
   });
 
+  it('keeps its position at what Salesforce covered, so deletes still being written arrive next time', async () => {
+    const { org, catalog } = await accountsOrg();
+    const first = await runConnector('read', { config: org.config, catalog, env: org.env });
+    const [early, late] = org.emulator.records('Account').map((r) => String(r.Id));
+    org.emulator.hardDelete('Account', early, ago(40 * MINUTE));
+    org.emulator.hardDelete('Account', late, ago(5 * MINUTE));
+    org.emulator.setDeleteLogLagMs(20 * MINUTE);
+    const second = await runConnector('read', { config: org.config, catalog, state: stateReadThrough(first, ago(60 * MINUTE)), env: org.env });
+    expect(second.exitCode).toBe(0);
+    expect(second.recordsOf('Account').map((r) => r.Id)).toEqual([early]);
+    expect(Date.parse(accountState(second).deletions_through)).toBeLessThan(ago(19 * MINUTE));
+    org.emulator.setDeleteLogLagMs(0);
+    const third = await runConnector('read', { config: org.config, catalog, state: stateFrom(second.states), env: org.env });
+    expect(third.recordsOf('Account').map((r) => r.Id)).toEqual([late]);
+  });
+
   it('skips an object that refuses Get Deleted, saying so once, and keeps no position for it', async () => {
     const { org, catalog } = await accountsOrg({ getDeletedUnsupportedObjects: ['Account'] });
     const first = await runConnector('read', { config: org.config, catalog, env: org.env });

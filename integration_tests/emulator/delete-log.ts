@@ -53,6 +53,9 @@ export class DeleteLog {
     public idLimit: number = DEFAULT_DELETED_ID_LIMIT,
   ) {}
 
+  /** How far behind now the log is complete (deletes still being written): latestDateCovered stops there. */
+  lagMs = 0;
+
   /** A record that left the org for good (purged from the Recycle Bin, or hard-deleted) at `at`. */
   record(object: SObjectName, id: string, at: number): void {
     let list = this.purged.get(object);
@@ -81,7 +84,7 @@ export class DeleteLog {
     if (end - start <= MINUTE_MS) throw replicationDate('startDate must chronologically precede endDate by more than one minute');
     const earliest = this.earliestAvailable(object, now);
     if (start < earliest) throw replicationDate(`startDate is before the earliest date available, ${formatDateTime(earliest)}; resync your data`);
-    const covered = Math.min(end, toMinute(now));
+    const covered = Math.min(end, toMinute(now - this.lagMs));
     const entries: DeletedEntry[] = [...(this.purged.get(object) ?? [])];
     for (const row of rows) {
       if (row.IsDeleted === true && typeof row.SystemModstamp === 'string') entries.push({ id: String(row.Id), at: parseStoredDateTime(row.SystemModstamp) });

@@ -112,6 +112,8 @@ export interface Emulator {
    * and Get Deleted lists nothing deleted before then (earliestDateAvailable moves forward).
    */
   emptyRecycleBin(object: SObjectName, at?: number): void;
+  /** Get Deleted covers only up to `ms` before now (deletes still being written), as Salesforce's latestDateCovered can. */
+  setDeleteLogLagMs(ms: number): void;
   /** The org's time now (ms), on its clock (`clockAheadMs`). */
   orgNow(): number;
   /** Moves the org's clock to run `ms` ahead of ours (negative: behind): time passing, or a clock corrected. */
@@ -332,6 +334,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     emptyRecycleBin: (object, at = store.clock.now()) => {
       for (const row of store.records(object, true)) if (row.IsDeleted === true) store.remove(object, String(row.Id));
       deletes.empty(object, at);
+    },
+    setDeleteLogLagMs: (ms) => {
+      deletes.lagMs = ms;
     },
     orgNow: () => store.clock.now(),
     setClockAheadMs: (ms) => {

@@ -19,7 +19,10 @@ describe('RecentDeliveries', () => {
 
   it('gives up the list past its cap, and ignores malformed state', () => {
     const recent = new RecentDeliveries();
-    for (let i = 0; i <= MAX_RECENT; i++) recent.add(`id${i}`, '2024-01-01T00:00:00.000Z');
+    for (let i = 0; i < MAX_RECENT; i++) recent.add(`id${i}`, '2024-01-01T00:00:00.000Z');
+    // At the cap the list is still saved: without it the next run re-sends the whole look-back window.
+    expect(Object.keys(recent.forState('2024-01-01T00:00:00.000Z')!)).toHaveLength(MAX_RECENT);
+    recent.add(`id${MAX_RECENT}`, '2024-01-01T00:00:00.000Z');
     expect(recent.forState('2024-01-01T00:00:00.000Z')).toBeUndefined();
     expect(RecentDeliveries.fromState({ recently_delivered: 'x' }).wasDelivered('a', 'b')).toBe(false);
     expect(RecentDeliveries.fromState({ recently_delivered: { a: 5 } }).wasDelivered('a', '5')).toBe(false);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { StreamSink } from '../../runtime/source.js';
+import { RecentDeliveries } from '../state/recent-deliveries.js';
 import { StreamCheckpoints } from './checkpoints.js';
 
 /** A sink that keeps what it is handed, as the runtime would write it. */
@@ -83,6 +84,17 @@ describe('StreamCheckpoints', () => {
         state: { cursor_field: 'SystemModstamp', SystemModstamp: '2024-03-02T00:00:00.000Z', recently_delivered: { '001D': '2024-03-02T00:00:00.000Z' } },
       },
     ]);
+  });
+
+  it('skips on a lane read ahead, as on the head, the versions the last run delivered', async () => {
+    // A resumed read divided between connections: its later lanes start inside the look-back window too.
+    const sink = collectingSink();
+    const previous = RecentDeliveries.fromState({ recently_delivered: { '001B': '2024-03-01T00:00:00.000Z', '001A': '2024-01-01T00:00:00.000Z' } });
+    const pages = new StreamCheckpoints(sink, true, '2024-03-01T00:00:00.000Z', previous);
+    const [head, later] = pages.openLanes(2);
+    await pages.page({ records: [rec('001B', '2024-03-01T00:00:00.000Z'), rec('001C', '2024-03-01T00:01:00.000Z')] }, later);
+    await pages.page({ records: [rec('001A', '2024-01-01T00:00:00.000Z'), rec('001E', '2024-01-01T00:00:00.000Z')] }, head);
+    expect(sink.checkpoints.map((c) => c.records)).toEqual([['001C'], ['001E']]);
   });
 
   it('jumps over lanes that finished ahead of the head, once the head finishes', async () => {

@@ -119,6 +119,9 @@ describe('planRead', () => {
       state: { full_refresh: 'in_progress', after_id: "x' OR Id != '" },
     });
     expect(badId.window).toEqual({ from: undefined });
+    // A cursor that is not a date-time: the log says the stream is read again, and so it is, not from a guess.
+    const badCursor = { full_refresh: 'in_progress', cursor_field: 'SystemModstamp', SystemModstamp: 'none', recently_delivered: { '001A': CURSOR } };
+    expect(plan({ stream: fullRefresh, state: badCursor })).toMatchObject({ window: { from: START }, cursor: undefined, skipRecent: false });
   });
 
   it('leaves out fields no longer readable, and says so', () => {
