@@ -256,7 +256,8 @@ export class BulkJobs {
     // A looping locator: the one that was asked for (the first page's own when none was).
     const next = altered?.kind === 'repeatLocator' ? locator || encodeLocator(offset) : end >= rows.length ? 'null' : encodeLocator(end);
     const hugeCell = altered?.kind === 'hugeCsvCell' ? altered.bytes : 0;
-    const csv = csvBody(job.result.columns, rows, offset, end, DELIMITERS[job.columnDelimiter], LINE_ENDINGS[job.lineEnding], hugeCell);
+    const sent = altered?.kind === 'dropCsvRow' ? withoutRow(rows, offset, end, altered.index) : { rows, from: offset, to: end };
+    const csv = csvBody(job.result.columns, sent.rows, sent.from, sent.to, DELIMITERS[job.columnDelimiter], LINE_ENDINGS[job.lineEnding], hugeCell);
     return {
       status: 200,
       body: null,
@@ -334,4 +335,11 @@ export class BulkJobs {
   clear(): void {
     this.jobs.clear();
   }
+}
+
+/** Rows `from` to `to` of `rows` but for the page's row `index` (its middle one by default); all of them when it has no such row. */
+function withoutRow(rows: readonly SRecord[], from: number, to: number, index = Math.floor((to - from) / 2)): { rows: SRecord[]; from: number; to: number } {
+  const page = rows.slice(from, to);
+  page.splice(index, 1);
+  return { rows: page, from: 0, to: page.length };
 }

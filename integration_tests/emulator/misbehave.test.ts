@@ -346,6 +346,20 @@ describe('misbehave', () => {
       expect(lines[2]).toMatch(/^"001/);
     });
 
+    it('dropCsvRow: the middle data row is left out of the body, and Sforce-NumberOfRecords still counts it', async () => {
+      const job = await createJob('SELECT Id FROM Account');
+      const lines = async () => (await get(`${V}/jobs/query/${job}/results`)).body.toString().trimEnd().split('\n');
+      const [header, ...rows] = await lines();
+      expect(rows).toHaveLength(emu.records('Account').length);
+      emu.misbehave('bulkResults', { kind: 'dropCsvRow' });
+      const dropped = await get(`${V}/jobs/query/${job}/results`);
+      expect(dropped.headers['sforce-numberofrecords']).toBe(String(rows.length));
+      const middle = Math.floor(rows.length / 2);
+      expect(dropped.body.toString().trimEnd().split('\n')).toEqual([header, ...rows.slice(0, middle), ...rows.slice(middle + 1)]);
+      // Queued once: the next download is whole.
+      expect(await lines()).toEqual([header, ...rows]);
+    });
+
     it('jobId: the created job is real, its id in the answer is replaced', async () => {
       const created = emu.bulkJobsCreated;
       emu.misbehave('bulkCreate', { kind: 'jobId', id: '../../sobjects/Account' });

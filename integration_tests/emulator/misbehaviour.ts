@@ -50,6 +50,8 @@ export interface TextEdit {
 export type BulkResultsAlteration =
   | { kind: 'repeatLocator' }
   | { kind: 'hugeCsvCell'; bytes: number }
+  /** the page's data row `index` (default: its middle one) left out of the body, Sforce-NumberOfRecords still counting it */
+  | { kind: 'dropCsvRow'; index?: number }
   /** the page edited, then sent in pieces of `pieceBytes` (16 KiB) */
   | { kind: 'rewriteCsv'; edits: TextEdit[]; pieceBytes?: number };
 
@@ -81,7 +83,7 @@ export const PAGE_KINDS = [
   'totalSize',
   'rewritePage',
 ] as const satisfies readonly PageAlteration['kind'][];
-export const BULK_RESULTS_KINDS = ['repeatLocator', 'hugeCsvCell', 'rewriteCsv'] as const satisfies readonly BulkResultsAlteration['kind'][];
+export const BULK_RESULTS_KINDS = ['repeatLocator', 'hugeCsvCell', 'dropCsvRow', 'rewriteCsv'] as const satisfies readonly BulkResultsAlteration['kind'][];
 export const JOB_KINDS = ['jobId'] as const satisfies readonly JobAlteration['kind'][];
 
 /** A first page has no page before it to go backwards from. */
@@ -198,6 +200,7 @@ function validate(m: Misbehaviour): void {
       if (!positiveInt(m.bytes)) fail('bytes must be a positive integer');
       break;
     case 'stamp':
+    case 'dropCsvRow':
       if (m.index !== undefined && !(Number.isInteger(m.index) && m.index >= 0)) fail('index must be a non-negative integer');
       break;
     case 'totalSize':

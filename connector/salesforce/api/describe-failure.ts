@@ -19,6 +19,7 @@ import {
   UnsafeUrlError,
   UntrustedInstanceError,
   BulkJobFailedError,
+  ResultPageChangedError,
   type CallContext,
 } from './failures.js';
 import { classifyNetworkError } from './network-errors.js';
@@ -104,6 +105,13 @@ export function describeFailure(error: unknown): ConnectorError {
   if (error instanceof RedirectError) return describeRedirect(error, context, opts);
   if (error instanceof BulkJobFailedError)
     return new TransientError(`Salesforce's Bulk job ${bulkJobOutcome(error)}${on}; the next run retries from the last saved state.`, opts);
+  if (error instanceof ResultPageChangedError) {
+    // Transient: nothing for the operator to fix, and the next run reads the window through a new job.
+    return new TransientError(
+      `A result page of Salesforce's Bulk job ${error.jobId}${on} changed between two downloads, so the connector stopped rather than lose or repeat a row, and the next run reads that window again.`,
+      opts,
+    );
+  }
   if (error instanceof UntrustedInstanceError) {
     return new ConfigError(
       `The token answer from ${error.tokenHost} named ${error.shown} as the org's API host, which is not a Salesforce host, so the connector sent it nothing; set hostname to your org's My Domain host (Setup > My Domain).`,

@@ -199,6 +199,22 @@ export class PagingError extends SalesforceFailure {
 }
 
 /**
+ * A Bulk result page downloaded again did not start with the rows an earlier download of it had
+ * delivered (a row dropped or added in between by something on the way, or the page itself
+ * changed): skipping by count would lose one row and repeat another. Not repeated: a third download
+ * cannot tell which one was right, and the rows are already written.
+ */
+export class ResultPageChangedError extends SalesforceFailure {
+  constructor(
+    readonly jobId: string,
+    /** rows of the page delivered before the download that disagreed */
+    readonly rowsDelivered: number,
+  ) {
+    super(`Bulk job ${jobId}: a result page downloaded again did not start with the ${rowsDelivered} rows already delivered from it`);
+  }
+}
+
+/**
  * A Bulk query job ended Failed or Aborted (QUERY_TIMEOUT, an internal error), or was still running
  * past the bound the connector waits. Nothing of its window was delivered: the window can be split
  * and tried again.

@@ -15,6 +15,7 @@ const {
   AnswerTooLargeError,
   OAuthError,
   RedirectError,
+  ResultPageChangedError,
   SalesforceApiError,
   SalesforceFailure,
   StallError,
@@ -91,6 +92,8 @@ describe('retry rules', () => {
     expect(isRetriable(new StallError('deadline', 1, 'h', '/p'))).toBe(false);
     expect(isRetriable(new UnreadableAnswerError('/p', 3, 'x'))).toBe(true);
     expect(isRetriable(new AnswerTooLargeError('answer', 1, '/p'))).toBe(false);
+    // A third download cannot tell which of two that disagree was right, and the rows are written.
+    expect(isRetriable(new ResultPageChangedError('750000000000001AAA', 5))).toBe(false);
     expect(isRetriable(new RedirectError(302, '/p', 'h', 'https://evil'))).toBe(false);
     expect(isRetriable(new OAuthError(503, undefined, undefined, { flow: 'client_credentials', host: 'h' }))).toBe(true);
     expect(isRetriable(new OAuthError(400, 'invalid_client', undefined, { flow: 'client_credentials', host: 'h' }))).toBe(false);

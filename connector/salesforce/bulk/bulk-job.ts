@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DATA_PATH } from '../api/api-version.js';
 import { CsvError } from './csv-rows.js';
 import type { CsvPageSlicer, RecordBatch } from './csv-slicer.js';
+import { RowTrail } from './row-trail.js';
 import { isSalesforceId } from '../api/api-url.js';
 import type { SalesforceClient } from '../api/client.js';
 import {
@@ -14,6 +15,7 @@ import {
   BulkJobFailedError,
   MalformedAnswerError,
   PagingError,
+  ResultPageChangedError,
   SalesforceApiError,
   TransportError,
   UnreadableAnswerError,
@@ -142,23 +144,31 @@ export class BulkQueryJob {
 
   /**
    * One result page, its rows as they arrive. A result page is stable while the job exists, so a
-   * download that breaks off is fetched again (under the request policy's retry rules) and the rows
-   * already yielded are skipped. `found.next` is set to the locator of the page after it.
+   * download that breaks off, or ends short of the rows its Sforce-NumberOfRecords declares, is
+   * fetched again (under the request policy's retry rules) and the rows already yielded are skipped.
+   * A body that ends cleanly but short is fetched again too: a connection cut where a row ends looks
+   * just like it. The rows skipped must be the rows yielded (RowTrail): a page that lacked a row in
+   * its middle, or changed, would otherwise lose one row and repeat another, and fails instead with
+   * a ResultPageChangedError, never repeated. `found.next` is set to the locator of the page after it.
    */
   async *page(target: string, newPage: () => CsvPageSlicer, found: { next?: string } = {}, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
     const retry = this.client.retries(this.context, signal);
-    let yielded = 0;
+    let given: RowTrail | undefined;
     for (;;) {
       try {
         const { headers, body } = await this.client.openStream(target, { context: this.context, headers: { accept: 'text/csv' }, signal });
         const page = newPage();
-        let seenRows = 0;
-        // Rows an earlier attempt at this page already yielded are left out.
+        const yielded = (given ??= new RowTrail(page.identity));
+        const earlier = yielded.rows;
+        const skipped = new RowTrail(page.identity);
+        // Rows earlier attempts at this page yielded are left out, once shown to be the same rows: the
+        // comparison comes before this attempt adds a row of its own to `yielded`.
         const fresh = ({ records, buffers }: RecordBatch): RecordBatch => {
-          const skip = Math.max(0, yielded - seenRows);
-          seenRows += records.length;
+          const skip = Math.min(records.length, earlier - skipped.rows);
+          for (let i = 0; i < skip; i++) skipped.add(records[i]);
+          if (skip && skipped.rows === earlier && !skipped.same(yielded)) throw new ResultPageChangedError(this.id, earlier);
           const out = skip ? records.slice(skip) : records;
-          yielded += out.length;
+          for (const record of out) yielded.add(record);
           return { records: out, buffers };
         };
         try {
@@ -175,6 +185,8 @@ export class BulkQueryJob {
         if (Number.isFinite(declared) && declared !== page.rows) {
           throw new UnreadableAnswerError(`Bulk job ${this.id} results`, page.rows, `page declared ${declared} rows, got ${page.rows}`);
         }
+        // Whole, yet shorter than what was yielded: an earlier download had a row this one lacks.
+        if (page.rows < earlier) throw new ResultPageChangedError(this.id, earlier);
         const locatorHeader = headers['sforce-locator'];
         found.next = typeof locatorHeader === 'string' && locatorHeader && locatorHeader !== 'null' ? locatorHeader : undefined;
         return;

@@ -114,6 +114,11 @@ export class CsvPageSlicer extends CsvRows {
     this.due = this.batchBytes;
   }
 
+  /** The record properties that name a row (its primary key and cursor value): what a page fetched again is checked by (row-trail.ts). */
+  get identity(): string[] {
+    return [this.plan.primaryKey, this.plan.cursor].filter((key) => key !== undefined);
+  }
+
   /** Records of the rows that `chunk` completes (rows arriving in pieces wait for their end). */
   push(chunk: Buffer): RecordBatch {
     this.pending.push(chunk);
