@@ -192,6 +192,8 @@ describe('URLs from the server are parsed against the org, never glued to it', (
     const error = errorOf(first, 'Account')!;
     expect(error.failure_type).toBe('system_error');
     expect(error.message).toContain(shown);
+    // The sync's closing TRACE carries the stream's failure_type: the platform retries a transient_error.
+    expect(first.errors.at(-1)!.trace.error).toMatchObject({ failure_type: 'system_error', message: expect.stringMatching(/1 of 1 streams did not finish/) });
     expect(first.recordsOf('Account').some((r) => r.Name === 'forged')).toBe(false);
     const resumed = await read(['Account'], { state: stateFrom(first.states) });
     expect(resumed.exitCode).toBe(0);
@@ -371,16 +373,19 @@ describe('secrets in answers', () => {
   let server: Server;
   let hostname: string;
   const TOKEN = '00D000000000001!AQ' + 'x'.repeat(60) + 'TAIL';
+  const ROTATED = 'rotated-refresh-token-' + 'r'.repeat(30);
+  const credentials = () => org.config.credentials as Record<string, string>;
   beforeAll(async () => {
-    // An org whose error answers echo the token, placed so that a 200-character cut falls inside it.
+    // An org whose error answers echo the tokens, the access token placed so that a 200-character cut falls inside it.
     server = createServer((req, res) => {
       if (req.url === '/services/oauth2/token') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: TOKEN, instance_url: 'x' }));
+        // Every grant rotates the refresh token; flows without one ignore it.
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: TOKEN, instance_url: hostname, refresh_token: ROTATED }));
         return;
       }
       res
         .writeHead(400, { 'content-type': 'text/html' })
-        .end(`${'<p>'.repeat(50)}${TOKEN}</p> and the secret ${encodeURIComponent(org.config.client_secret as string)}`);
+        .end(`${ROTATED} ${'<p>'.repeat(32)}${TOKEN}</p> and the secret ${encodeURIComponent(credentials().client_secret)}`);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     hostname = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -393,5 +398,14 @@ describe('secrets in answers', () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0].trace.error.internal_message).toContain('**********');
     expect(JSON.stringify(result.messages)).not.toContain('00D000000000001!AQ');
+  });
+
+  it('mask a refresh token Salesforce rotated during the run, as they mask the configured one', async () => {
+    const config = { ...org.config, hostname, credentials: { ...credentials(), auth_type: 'refresh_token', refresh_token: 'the-configured-refresh-token' } };
+    // The runner fails the run on any secret named here found outside RECORD and CONTROL lines.
+    const result = await runConnector('check', { config, secrets: [ROTATED] });
+    expect(result.controls.map((c) => c.control.connectorConfig.config.credentials.refresh_token)).toEqual([ROTATED]);
+    // The echo reached the output, masked.
+    expect(result.errors[0].trace.error.internal_message).toMatch(/: \*{10} <p>/);
   });
 });

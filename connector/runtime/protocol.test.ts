@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import { parseArgs } from './args.js';
+import { connectionStatusMessage, errorTraceMessage } from './messages.js';
 import { Redactor } from './redactor.js';
 import { ProtocolWriter } from './writer.js';
 
@@ -44,6 +45,24 @@ describe('ProtocolWriter', () => {
       { type: 'RECORD', record: { stream: 'Account', emitted_at: 5, data: { Id: '1' } } },
       { type: 'RECORD', record: { stream: 'Account', emitted_at: 5, data: { Id: '2' } } },
     ]);
+  });
+
+  it('redacts TRACE and CONNECTION_STATUS lines, and the lines a stop ends on', async () => {
+    // Secrets reach these lines in error messages and stack traces no call site thought to mask.
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c) => chunks.push(String(c)));
+    const redactor = new Redactor();
+    redactor.add('s3cr3t/+=');
+    const writer = new ProtocolWriter(out, { redactor });
+    writer.setClosing(() => [errorTraceMessage({ message: 'closing s3cr3t/+=', failureType: 'system_error' })]);
+    await writer.write(errorTraceMessage({ message: 'failed with s3cr3t/+=', failureType: 'system_error', stackTrace: 'at s3cr3t/+=' }));
+    await writer.write(connectionStatusMessage('FAILED', 'refused s3cr3t/+='));
+    await writer.stop(errorTraceMessage({ message: 'escaped s3cr3t/+=', failureType: 'system_error' }));
+    const text = chunks.join('');
+    expect(text.trim().split('\n')).toHaveLength(4);
+    expect(text).not.toContain('s3cr3t');
+    expect(text.match(/\*{10}/g)).toHaveLength(5);
   });
 
   it('once stopped, ends with the stop line after everything queued and writes nothing more', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { Redactor } from './redactor.js';
 
 describe('Redactor', () => {
-  const secret = "Ab!'()~ +/=*x9";
+  // A quote and a backslash, so that the JSON-escaped spelling differs from the raw one.
+  const secret = 'Ab!\'()~ +/=*x9\\"q';
   const redactor = new Redactor();
   redactor.addCredentials('3MVGclient', secret);
   redactor.add('00D000000000001!AQtoken.value');

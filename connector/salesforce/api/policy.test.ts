@@ -293,16 +293,17 @@ describe('RequestPolicy against a real server', () => {
       // A fast server, a reader that stops for several windows: only the rate while it wants data counts.
       const big = Buffer.alloc(2_000_000, 'x');
       script.push((_req, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end(big));
-      const strict = resolveSettings({ ...floor, slowBodyMinBytes: 1_000_000 });
+      // The idle bound is shorter than the pause too: neither clock may run while the reader is away.
+      const strict = resolveSettings({ ...floor, slowBodyMinBytes: 1_000_000, idleTimeoutMs: 250 });
       const { body: streamed } = await new RequestPolicy(strict).open({ url: new URL(`${base}/csv`), context: { action: 'test' } }, () => {
         throw new Error('not an error status');
       });
       let bytes = 0;
       for await (const chunk of streamed) {
         bytes += (chunk as Buffer).length;
-        // The first chunk, then a pause of two windows with the body's buffers full: one window would
-        // trip the floor, were waiting on the reader counted.
-        if (bytes === (chunk as Buffer).length) await new Promise((resolve) => setTimeout(resolve, 300));
+        // The first chunk, then a pause of four windows and over twice the idle bound with the body's
+        // buffers full: either would trip, were waiting on the reader counted.
+        if (bytes === (chunk as Buffer).length) await new Promise((resolve) => setTimeout(resolve, 600));
       }
       expect(bytes).toBe(big.length);
     });
