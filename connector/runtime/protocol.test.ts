@@ -25,13 +25,18 @@ describe('parseArgs', () => {
 });
 
 describe('ProtocolWriter', () => {
-  it('writes one JSON line per message and redacts secrets outside records', async () => {
+  /** A writer that masks the secret s3cr3t/+=, and the text it has written so far. */
+  function redactingWriter() {
     const out = new PassThrough();
     const chunks: string[] = [];
     out.on('data', (c) => chunks.push(String(c)));
     const redactor = new Redactor();
     redactor.add('s3cr3t/+=');
-    const writer = new ProtocolWriter(out, { redactor });
+    return { writer: new ProtocolWriter(out, { redactor }), chunks };
+  }
+
+  it('writes one JSON line per message and redacts secrets outside records', async () => {
+    const { writer, chunks } = redactingWriter();
     await writer.log('INFO', 'token s3cr3t/+= and s3cr3t%2F%2B%3D');
     await writer.writeRecords('Account', [{ Id: '1' }, { Id: '2' }], 5);
     await writer.flush();
@@ -49,12 +54,7 @@ describe('ProtocolWriter', () => {
 
   it('redacts TRACE and CONNECTION_STATUS lines, and the lines a stop ends on', async () => {
     // Secrets reach these lines in error messages and stack traces no call site thought to mask.
-    const out = new PassThrough();
-    const chunks: string[] = [];
-    out.on('data', (c) => chunks.push(String(c)));
-    const redactor = new Redactor();
-    redactor.add('s3cr3t/+=');
-    const writer = new ProtocolWriter(out, { redactor });
+    const { writer, chunks } = redactingWriter();
     writer.setClosing(() => [errorTraceMessage({ message: 'closing s3cr3t/+=', failureType: 'system_error' })]);
     await writer.write(errorTraceMessage({ message: 'failed with s3cr3t/+=', failureType: 'system_error', stackTrace: 'at s3cr3t/+=' }));
     await writer.write(connectionStatusMessage('FAILED', 'refused s3cr3t/+='));
