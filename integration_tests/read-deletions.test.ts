@@ -82,6 +82,32 @@ describe('hard deletes', () => {
     });
   });
 
+  it('move deletions_through only with the last part of a window read in parts, so a read stopped between parts lists the rest again', async () => {
+    const { org, catalog } = await accountsOrg();
+    const first = await runConnector('read', { config: org.config, catalog, env: org.env });
+    const deleted = org.emulator
+      .records('Account')
+      .slice(0, 5)
+      .map((r) => String(r.Id));
+    deleted.forEach((id, i) => org.emulator.hardDelete('Account', id, floorMinute(ago(10 * MINUTE)) + i * 1000));
+    const state = stateReadThrough(first, ago(30 * MINUTE));
+    const env = { ...org.env, SOURCE_SALESFORCE_DELETIONS_PER_CHECKPOINT: '2' };
+    const second = await runConnector('read', { config: org.config, catalog, state, env });
+    expect(second.exitCode).toBe(0);
+    // In the order written: after each record, where a stop there would have left deletions_through.
+    const savedFrom = state[0].stream.stream_state.deletions_through;
+    let through = savedFrom;
+    const seen: [unknown, string][] = [];
+    for (const message of second.messages) {
+      if (message.type === 'STATE') through = message.state.stream.stream_state.deletions_through;
+      if (message.type === 'RECORD') seen.push([message.record.data.Id, through]);
+    }
+    expect(seen).toEqual(deleted.map((id) => [id, savedFrom]));
+    expect(accountState(second).deletions_through).not.toBe(savedFrom);
+    // Three parts of at most two, each with its checkpoint.
+    expect(second.states.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('warns, naming the stream and the gap, when the state is older than what Salesforce keeps, and reads what is kept', async () => {
     const { org, catalog } = await accountsOrg();
     const first = await runConnector('read', { config: org.config, catalog, env: org.env });

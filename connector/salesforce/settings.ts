@@ -67,6 +67,11 @@ export interface Settings {
    * divide it.
    */
   restParallelMinRecords: number;
+  /**
+   * Deletion records delivered between two checkpoints: one Get Deleted answer can list 600,000 ids,
+   * and only the part that ends a window moves deletions_through (streams/deleted-records.ts).
+   */
+  deletionsPerCheckpoint: number;
   /** A token older than this is renewed before use (orgs can time sessions out after 15 minutes). */
   tokenMaxAgeMs: number;
   /**
@@ -108,6 +113,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   bulkParallelMinRecords: DEFAULTS.pageRecords,
   bulkThreshold: 20_000,
   restParallelMinRecords: 20_000,
+  deletionsPerCheckpoint: 2_000,
   tokenMaxAgeMs: 10 * 60 * 1000,
   maxUrlBytes: 16_000,
   outputStallMs: DEFAULT_STALL_MS,

@@ -26,9 +26,6 @@ const MINUTE_MS = 60_000;
 const SHORTEST_WINDOW_MS = 2 * MINUTE_MS;
 /** How far inside the 15 days we start, so the org, a little past the time its answers showed, never sees a start outside them. */
 const RETENTION_MARGIN_MS = 10 * MINUTE_MS;
-/** Deletion records per checkpoint: an answer can list 600,000 ids. */
-const RECORDS_PER_CHECKPOINT = 2_000;
-
 /** Records, then the state keys to carry with them (undefined removes a key). */
 export type DeliverDeletions = (records: Record<string, unknown>[], carry: Record<string, string | undefined>) => Promise<void>;
 
@@ -152,7 +149,7 @@ async function readWindows(read: DeletionRead, from: number, end: number, moved:
     const records = page.deletedRecords.map((r) => deletionRecord(String(r.id), String(r.deletedDate), cursor));
     listed += records.length;
     // Only the last part moves the saved position: the state after it covers the whole window.
-    const all = parts(records, RECORDS_PER_CHECKPOINT);
+    const all = parts(records, client.settings.deletionsPerCheckpoint);
     for (const [i, part] of all.entries()) await deliver(part, i === all.length - 1 ? { [DELETIONS_STATE_KEY]: iso(Math.max(covered, from)) } : {});
     // Covering less than asked means deletes still in progress there: the next run starts from it.
     if (covered < to) break;
