@@ -32,6 +32,24 @@ function statuses(result: RunResult, stream: string): (string | { RATE_LIMITED: 
 }
 
 describe('RATE_LIMITED while Salesforce holds a stream back', () => {
+  it.each(['query', 'token'] as const)(
+    "a Retry-After written as a date (%s) is measured on the clock of the answer that carries it, not this machine's",
+    async (target) => {
+      // The org's clock ten minutes behind: a date read against this machine's clock is long past, and a
+      // client that did so would call again at once, before the second the org asked for.
+      const { org, catalog } = await setUp({ clockAheadMs: -10 * 60_000 });
+      org.emulator.misbehave(target, { kind: 'rateLimited', retryAfterSeconds: 1, retryAfterAsDate: true });
+      const running = runConnector('read', { config: { ...org.config, read_api: 'rest' }, catalog: only(catalog, 'Contact'), env: quick(org) });
+      const paused = await pauseAfterStatus(org.emulator, 429, running);
+      const result = await running;
+      expect(result.exitCode).toBe(0);
+      expect(org.emulator.misbehaviourCount('rateLimited')).toBe(1);
+      // The date is a second past the answer's Date, both on the org's clock: a second's wait (other pauses are 5 ms at most).
+      expect(paused).toBeGreaterThanOrEqual(900);
+      expect(idsOf(result.recordsOf('Contact')).sort()).toEqual(idsOf(org.emulator.records('Contact', { includeDeleted: true })).sort());
+    },
+  );
+
   it('a 429 with Retry-After: RATE_LIMITED until the time it names, then RUNNING, and every record', async () => {
     const { org, catalog } = await setUp();
     org.emulator.misbehave('query', { kind: 'rateLimited', retryAfterSeconds: 1 });

@@ -27,6 +27,13 @@ const BOMB_HEAD = '{"totalSize":1,"done":true,"records":[{"Name":"';
 // Too many requests of 20 s or more running in the org at once (salesforce-wire.md, section 5).
 const CONCURRENCY_LIMIT = JSON.stringify([{ message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
 
+/** Retry-After in seconds, or as the HTTP date that many seconds after the answer's Date (set by the server before any handler). */
+function retryAfter(res: ServerResponse, seconds: number, asDate = false): string {
+  if (!asDate) return String(seconds);
+  const dated = Date.parse(String(res.getHeader('date') ?? ''));
+  return new Date((Number.isNaN(dated) ? Date.now() : dated) + seconds * 1000).toUTCString();
+}
+
 /**
  * Answers with `m`. `realAnswer` computes what the org would have said, without side effects; it
  * is called only by the misbehaviours that send (part of) it.
@@ -57,7 +64,10 @@ export async function sendMisbehaving(
       return slowLink(res, await realAnswer(), m.bytesPerTick, m.intervalMs);
     case 'rateLimited':
       // Salesforce's edge limit: 429 with no body, and a Retry-After only when asked for.
-      res.writeHead(429, { 'Content-Length': '0', ...(m.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(m.retryAfterSeconds) }) });
+      res.writeHead(429, {
+        'Content-Length': '0',
+        ...(m.retryAfterSeconds === undefined ? {} : { 'Retry-After': retryAfter(res, m.retryAfterSeconds, m.retryAfterAsDate) }),
+      });
       res.end();
       return;
     case 'concurrencyLimit':

@@ -22,7 +22,11 @@ export type TransportMisbehaviour =
   | { kind: 'stall' }
   | { kind: 'hugeBody'; bytes: number; chunked?: boolean }
   | { kind: 'gzipBomb'; bytes: number }
-  | { kind: 'rateLimited'; retryAfterSeconds?: number }
+  /**
+   * `retryAfterAsDate`: Retry-After as an HTTP date that many seconds past the answer's own Date (the
+   * org's clock, or this machine's where no Date is sent), as a proxy in front of the org may write it.
+   */
+  | { kind: 'rateLimited'; retryAfterSeconds?: number; retryAfterAsDate?: boolean }
   | { kind: 'concurrencyLimit' };
 
 export type PageAlteration =
@@ -210,6 +214,7 @@ function validate(m: Misbehaviour): void {
       if (m.retryAfterSeconds !== undefined && !(Number.isSafeInteger(m.retryAfterSeconds) && m.retryAfterSeconds >= 0)) {
         fail('retryAfterSeconds must be a non-negative integer');
       }
+      if (m.retryAfterAsDate && m.retryAfterSeconds === undefined) fail('retryAfterAsDate needs retryAfterSeconds');
       break;
     case 'rewriteCsv':
       if (m.pieceBytes !== undefined && !positiveInt(m.pieceBytes)) fail('pieceBytes must be a positive integer');
