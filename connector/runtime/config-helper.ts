@@ -4,7 +4,8 @@
  * whole config the next command needs, and the old one no longer works. This reads that output on
  * standard input and saves the config of its newest CONTROL message as FILE, replaced whole and
  * readable by its owner only (private-file.ts). Output without one leaves FILE as it was: the
- * config it holds is still the one to use (a FILE that does not exist is a mistyped path, and an error). Talks to people on stderr in sentences.
+ * config it holds is still the one to use (a FILE that does not exist is a mistyped path, and an
+ * error). Talks to people on stderr in sentences.
  */
 import { access } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';

@@ -26,6 +26,7 @@ const MINUTE_MS = 60_000;
 const SHORTEST_WINDOW_MS = 2 * MINUTE_MS;
 /** How far inside the 15 days we start, so the org, a little past the time its answers showed, never sees a start outside them. */
 const RETENTION_MARGIN_MS = 10 * MINUTE_MS;
+
 /** Records, then the state keys to carry with them (undefined removes a key). */
 export type DeliverDeletions = (records: Record<string, unknown>[], carry: Record<string, string | undefined>) => Promise<void>;
 
